@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "newswatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "newswatch", targets: ["newswatch"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C bindings: each consumed by exactly one Swift module.
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "NewswatchCore"),
+        .target(name: "NewswatchParse", dependencies: ["CLibXML2", "NewswatchCore"]),
+        .target(name: "NewswatchFetch", dependencies: ["CCurl", "NewswatchCore"]),
+        .target(name: "NewswatchMatch", dependencies: ["NewswatchCore"]),
+        .target(
+            name: "NewswatchStore",
+            dependencies: ["NewswatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "NewswatchDaemon",
+            dependencies: [
+                "NewswatchCore", "NewswatchParse", "NewswatchFetch", "NewswatchMatch", "NewswatchStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("Resources")]),
+        .executableTarget(
+            name: "newswatch",
+            dependencies: [
+                "NewswatchDaemon", "NewswatchCore", "NewswatchParse", "NewswatchFetch", "NewswatchMatch",
+                "NewswatchStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Shared by the test targets only: loopback servers, the built binary, temp dirs.
+        .target(name: "NewswatchTestSupport", dependencies: ["NewswatchCore"]),
+
+        .testTarget(
+            name: "NewswatchCoreTests",
+            dependencies: ["NewswatchCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "NewswatchParseTests", dependencies: ["NewswatchParse", "NewswatchTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "NewswatchFetchTests", dependencies: ["NewswatchFetch", "NewswatchTestSupport"]),
+        .testTarget(
+            name: "NewswatchMatchTests",
+            dependencies: [
+                "NewswatchMatch", "NewswatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
+        .testTarget(
+            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"]),
+        // End-to-end: runs the built `newswatch` binary as a user would.
+        .testTarget(
+            name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchTestSupport"],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

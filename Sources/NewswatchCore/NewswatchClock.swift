@@ -1,0 +1,72 @@
+import Foundation
+
+/// Where the daemon gets the time from, so the scheduler and digests are testable without waiting.
+public protocol NewswatchClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+    /// Suspends until `deadline` (or until cancelled, which throws `CancellationError`).
+    func sleep(until deadline: Date) async throws
+}
+
+/// The wall clock.
+public struct SystemClock: NewswatchClock {
+    public init() {}
+    public func now() -> Date { Date() }
+    public func sleep(until deadline: Date) async throws {
+        let interval = deadline.timeIntervalSinceNow
+        if interval > 0 { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+    }
+}
+
+/// A clock that moves only when told to; sleepers wake when `advance` passes their deadline.
+public final class ManualClock: NewswatchClock, @unchecked Sendable {
+    // Owner: `lock` guards `current` and `sleepers`.
+    private let lock = NSLock()
+    private var current: Date
+    private var sleepers: [(id: UInt64, deadline: Date, continuation: CheckedContinuation<Void, Error>)] = []
+    private var nextID: UInt64 = 0
+
+    public init(start: Date) { current = start }
+
+    public func now() -> Date { lock.withLock { current } }
+
+    /// Number of tasks currently sleeping on this clock (lets tests wait until a loop is idle).
+    public var sleeperCount: Int { lock.withLock { sleepers.count } }
+
+    public func sleep(until deadline: Date) async throws {
+        let id: UInt64 = lock.withLock {
+            nextID += 1
+            return nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, Error>) in
+                let resumeNow: Bool = lock.withLock {
+                    if deadline <= current || Task.isCancelled { return true }
+                    sleepers.append((id, deadline, cont))
+                    return false
+                }
+                if resumeNow {
+                    if Task.isCancelled { cont.resume(throwing: CancellationError()) } else { cont.resume() }
+                }
+            }
+        } onCancel: {
+            let cont: CheckedContinuation<Void, Error>? = lock.withLock {
+                guard let i = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return sleepers.remove(at: i).continuation
+            }
+            cont?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves the clock forward and wakes every sleeper whose deadline has passed.
+    public func advance(by seconds: TimeInterval) {
+        let due: [CheckedContinuation<Void, Error>] = lock.withLock {
+            current = current.addingTimeInterval(seconds)
+            let now = current
+            let ready = sleepers.filter { $0.deadline <= now }
+            sleepers.removeAll { $0.deadline <= now }
+            return ready.map(\.continuation)
+        }
+        for c in due { c.resume() }
+    }
+}

@@ -1,0 +1,1 @@
+// NewswatchDaemon: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// NewswatchFetch: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// NewswatchMatch: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// NewswatchParse: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// NewswatchStore: see ../shared/docs/DESIGN.md for what this module holds.
