@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+// Benchmarks live outside the main build: `cd Benchmarks && swift run -c release <name> …`.
+// Each harness measures newswatch on ../shared/bench corpora and, where one exists, a reference run beside it.
+import PackageDescription
+
+let package = Package(
+    name: "newswatch-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "newswatch", path: "..")
+    ],
+    targets: [
+        // Timing, peak RSS, corpus loading and report printing shared by the harnesses.
+        .target(name: "BenchSupport"),
+        // Each area adds its executable target here, e.g.:
+        // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
