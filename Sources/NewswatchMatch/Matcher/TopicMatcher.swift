@@ -63,8 +63,8 @@ public struct TopicMatcher: Sendable {
             compiled.append(
                 Topic(
                     id: topic.id,
-                    query: compile(query.root, mask: ItemField.defaultMask, &termIDs, &displayIDs),
-                    exclude: exclude.map { compile($0.root, mask: ItemField.defaultMask, &termIDs, &displayIDs) },
+                    query: compile(query.root, mask: nil, &termIDs, &displayIDs),
+                    exclude: exclude.map { compile($0.root, mask: nil, &termIDs, &displayIDs) },
                     feedNames: names, feedTags: tags))
         }
 
@@ -88,7 +88,7 @@ public struct TopicMatcher: Sendable {
     }
 
     private mutating func compile(
-        _ node: Query.Node, mask: UInt8, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
+        _ node: Query.Node, mask: UInt8?, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
     ) -> MatchProgram {
         switch node {
         case .term(let term):
@@ -100,8 +100,7 @@ public struct TopicMatcher: Sendable {
         case .not(let child):
             return .not(compile(child, mask: mask, &termIDs, &displayIDs))
         case .field(let field, let child):
-            // Nested scopes intersect: `title:(summary:x)` can never match.
-            return compile(child, mask: mask & field.itemField.bit, &termIDs, &displayIDs)
+            return compile(child, mask: Self.scope(mask, field), &termIDs, &displayIDs)
         case .near(let left, let right, let distance):
             return .near(
                 leaves(left, mask: mask, &termIDs, &displayIDs), leaves(right, mask: mask, &termIDs, &displayIDs),
@@ -109,21 +108,29 @@ public struct TopicMatcher: Sendable {
         }
     }
 
+    /// The fields of `field:` inside a part whose fields are `mask` (`nil`: unscoped, the default fields).
+    /// Nested scopes intersect: `title:(summary:x)` can never match.
+    private static func scope(_ mask: UInt8?, _ field: Query.Field) -> UInt8 {
+        guard let mask else { return field.itemField.bit }
+        return mask & field.itemField.bit
+    }
+
     /// The terms of a `NEAR` side (a term, or an OR-group of possibly field-scoped terms), flattened.
     private mutating func leaves(
-        _ node: Query.Node, mask: UInt8, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
+        _ node: Query.Node, mask: UInt8?, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
     ) -> [MatchProgram.Leaf] {
         switch node {
         case .term(let term): return [leaf(term, mask: mask, &termIDs, &displayIDs)]
-        case .field(let field, let child): return leaves(child, mask: mask & field.itemField.bit, &termIDs, &displayIDs)
+        case .field(let field, let child): return leaves(child, mask: Self.scope(mask, field), &termIDs, &displayIDs)
         case .or(let children): return children.flatMap { leaves($0, mask: mask, &termIDs, &displayIDs) }
         case .and, .not, .near: return []  // the parser accepts no other NEAR sides
         }
     }
 
     private mutating func leaf(
-        _ term: Query.Term, mask: UInt8, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
+        _ term: Query.Term, mask: UInt8?, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
     ) -> MatchProgram.Leaf {
+        let mask = mask ?? ItemField.defaultMask
         if mask & ItemField.feed.bit != 0 { usesFeedField = true }
         if mask & ItemField.category.bit != 0 { usesCategoryField = true }
         var keys: [Int32] = []
