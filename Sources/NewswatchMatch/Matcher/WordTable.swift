@@ -1,0 +1,86 @@
+/// An open-addressing hash table from normalised words (UTF-8 bytes) to dense ids, looked up without allocating.
+///
+/// Built once when topics are compiled; then only read, so it is a plain `Sendable` value.
+struct WordTable: Sendable {
+    private var slots: [Int32]  // entry id, or -1 for an empty slot
+    private var hashes: [UInt64] = []
+    private var offsets: [Int32] = []
+    private var lengths: [Int32] = []
+    private var arena: [UInt8] = []
+    private var mask: Int
+
+    /// Distinct lengths (in bytes) of the words held, ascending: a prefix table probes only these.
+    private(set) var wordLengths: [Int] = []
+
+    init() {
+        slots = Array(repeating: -1, count: 16)
+        mask = 15
+    }
+
+    var count: Int { offsets.count }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        return h ^ (h >> 29)
+    }
+
+    /// The id of `word`, inserting it if new.
+    mutating func insert(_ word: String) -> Int32 {
+        var word = word
+        return word.withUTF8 { bytes in
+            if let id = find(bytes, hash: Self.hash(bytes)) { return id }
+            let id = Int32(offsets.count)
+            hashes.append(Self.hash(bytes))
+            offsets.append(Int32(arena.count))
+            lengths.append(Int32(bytes.count))
+            arena.append(contentsOf: bytes)
+            if !wordLengths.contains(bytes.count) {
+                wordLengths.append(bytes.count)
+                wordLengths.sort()
+            }
+            if offsets.count * 2 > slots.count { grow() } else { place(id) }
+            return id
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        mask = slots.count - 1
+        for id in 0..<offsets.count { place(Int32(id)) }
+    }
+
+    private mutating func place(_ id: Int32) {
+        var i = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = id
+    }
+
+    /// The id of the word in `bytes`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        find(bytes, hash: Self.hash(bytes)) ?? -1
+    }
+
+    @inline(__always)
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { return nil }
+            if hashes[Int(id)] == hash, Int(lengths[Int(id)]) == bytes.count {
+                let start = Int(offsets[Int(id)])
+                var equal = true
+                for k in 0..<bytes.count where arena[start + k] != bytes[k] {
+                    equal = false
+                    break
+                }
+                if equal { return id }
+            }
+            i = (i + 1) & mask
+        }
+    }
+}
