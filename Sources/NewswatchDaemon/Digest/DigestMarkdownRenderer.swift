@@ -16,7 +16,7 @@ public enum DigestMarkdownRenderer {
 
         out.append("# Digest for " + DigestText.longDate(period.date))
         out.append("")
-        out.append(periodLine(period))
+        out.append(DigestText.periodSentence(period))
         out.append("")
         var contents = data.topics.map { topic in
             escape(topic.name) + " ("
@@ -39,10 +39,12 @@ public enum DigestMarkdownRenderer {
                 continue
             }
             for (n, story) in stories.enumerated() {
+                // A blank line between stories: easier to scan as text, and a loose list when rendered.
+                if n > 0 { out.append("") }
                 out.append(contentsOf: storyLines(story, number: n + 1, zone: zone))
             }
             out.append("")
-            out.append("Items per hour (" + escape(zone.identifier) + "):")
+            out.append("Items per hour, " + zone.identifier + " time:")
             out.append("")
             out.append("```text")
             out.append(contentsOf: volumeLines(topic.hourlyVolume, period: period))
@@ -54,16 +56,6 @@ public enum DigestMarkdownRenderer {
         out.append("")
         out.append(contentsOf: healthLines(data.feedHealth, zone: zone))
         return out.joined(separator: "\n") + "\n"
-    }
-
-    static func periodLine(_ period: DigestPeriod) -> String {
-        let zone = period.timeZone
-        let startOffset = DigestText.utcOffset(zone.secondsFromGMT(for: period.start))
-        let endOffset = DigestText.utcOffset(zone.secondsFromGMT(for: period.end))
-        let offsets = startOffset == endOffset ? startOffset : startOffset + " to " + endOffset
-        return "Items first seen from " + DigestText.fullDateTime(period.start, zone) + " to "
-            + DigestText.fullDateTime(period.end, zone) + ", " + escape(zone.identifier) + " time (" + offsets
-            + "), " + DigestText.hours(period.duration) + "."
     }
 
     static func healthSummary(_ health: DigestFeedHealth) -> String {
@@ -169,12 +161,18 @@ public enum DigestMarkdownRenderer {
 
     private static func needsEscape(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
         switch s[i] {
-        case "\\", "`", "*", "_", "[", "]", "<", ">", "~", "|": return true
+        case "\\", "`", "*", "[", "]", "<", ">", "~", "|": return true
+        // An underscore between two letters or digits can neither open nor close emphasis.
+        case "_": return !(i > 0 && i + 1 < s.count && isAlphanumeric(s[i - 1]) && isAlphanumeric(s[i + 1]))
         case "&": return isEntityStart(s, i)
         case "#", "-", "+", "=": return i == 0
         case ".", ")": return isOrderedListMarker(s, i)
         default: return false
         }
+    }
+
+    private static func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
     /// `&amp;`, `&#38;`, `&#x26;`: an `&` followed by a name or number and `;`.

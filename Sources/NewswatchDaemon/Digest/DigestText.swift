@@ -69,6 +69,17 @@ enum DigestText {
         return (halves % 2 == 0 ? String(halves / 2) : String(halves / 2) + ".5") + " hours"
     }
 
+    /// `Items first seen from Tue 24 Nov 2026 07:00 to Wed 25 Nov 2026 07:00, Asia/Jerusalem time (UTC+02:00),
+    /// 24 hours.` The zone identifier is an IANA name (letters, digits, `/_+-`), safe in both formats.
+    static func periodSentence(_ period: DigestPeriod) -> String {
+        let zone = period.timeZone
+        let startOffset = utcOffset(zone.secondsFromGMT(for: period.start))
+        let endOffset = utcOffset(zone.secondsFromGMT(for: period.end))
+        let offsets = startOffset == endOffset ? startOffset : startOffset + " to " + endOffset
+        return "Items first seen from " + fullDateTime(period.start, zone) + " to " + fullDateTime(period.end, zone)
+            + ", " + zone.identifier + " time (" + offsets + "), " + hours(period.duration) + "."
+    }
+
     /// `8.4` — one decimal, rounded half up, no locale.
     static func oneDecimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
