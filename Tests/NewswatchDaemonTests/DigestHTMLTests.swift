@@ -46,7 +46,11 @@ import Testing
         data.topics[0].stories = data.topics[0].stories.map { story in
             var s = story
             s.link = "javascript:alert(1)"
-            s.sources = s.sources.map { var x = $0; x.link = "  JavaScript:alert(2)"; return x }
+            s.sources = s.sources.map {
+                var x = $0
+                x.link = "  JavaScript:alert(2)"
+                return x
+            }
             return s
         }
         let html = DigestHTMLRenderer.render(data)

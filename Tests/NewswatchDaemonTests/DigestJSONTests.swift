@@ -54,7 +54,9 @@ import Testing
                 (
                     "silent",
                     .array(
-                        .object([("feed", .string), ("url", .nullable(.string)), ("last_new_item", .nullable(.timestamp))]))
+                        .object([
+                            ("feed", .string), ("url", .nullable(.string)), ("last_new_item", .nullable(.timestamp)),
+                        ]))
                 ),
             ])
         ),
@@ -152,7 +154,8 @@ import Testing
         let stories = try #require(gaza["stories"] as? [[String: Any]])
         // Shared ids with the alert files: `story` and the alert's `id`.
         #expect(stories.map { $0["story"] as? String } == ["st-7f3a", "st-1b22", "st-0c91", "st-44d0"])
-        #expect(stories.map { $0["alert"] as? String } == ["al-gaza-7f3a", "al-gaza-1b22", "al-gaza-0c91", "al-gaza-44d0"])
+        #expect(
+            stories.map { $0["alert"] as? String } == ["al-gaza-7f3a", "al-gaza-1b22", "al-gaza-0c91", "al-gaza-44d0"])
         let sources = try #require(stories[0]["sources"] as? [[String: Any]])
         #expect(sources.map { $0["feed"] as? String } == ["Example World", "Daily Wire Service", "Levant Times"])
         #expect(stories[2]["summary"] is NSNull)

@@ -13,23 +13,35 @@ import Testing
         #expect(lines[0] == "# Digest for Wednesday 25 November 2026")
         #expect(
             lines.contains(
-                "Items first seen from Tue 24 Nov 2026 07:00 to Wed 25 Nov 2026 07:00, Asia/Jerusalem time (UTC+02:00), 24 hours."))
+                "Items first seen from Tue 24 Nov 2026 07:00 to Wed 25 Nov 2026 07:00, Asia/Jerusalem time (UTC+02:00), 24 hours."
+            ))
         #expect(
             lines.contains(
-                "Contents: Gaza (7 items) · U.S.–Israel relations (2 items) · Lebanon (nothing) · Feed health (2 failing, 1 silent)"))
-        #expect(lines.contains("High priority. 7 items in 4 stories; 7-day average: 5.3 items, 3.1 stories (items +32%)."))
-        #expect(lines.contains("Normal priority. 2 items in 1 story; 7-day average: 3.0 items, 2.0 stories (items −33%)."))
-        #expect(lines.contains("1. **[Ceasefire talks resume in Cairo as aid trucks enter Gaza](https://news.example.org/world/ceasefire-talks)**  "))
+                "Contents: Gaza (7 items) · U.S.–Israel relations (2 items) · Lebanon (nothing) · Feed health (2 failing, 1 silent)"
+            ))
+        #expect(
+            lines.contains("High priority. 7 items in 4 stories; 7-day average: 5.3 items, 3.1 stories (items +32%)."))
+        #expect(
+            lines.contains("Normal priority. 2 items in 1 story; 7-day average: 3.0 items, 2.0 stories (items −33%)."))
+        #expect(
+            lines.contains(
+                "1. **[Ceasefire talks resume in Cairo as aid trucks enter Gaza](https://news.example.org/world/ceasefire-talks)**  "
+            ))
         #expect(
             lines.contains(
                 "   24 Nov 18:03 · 3 sources: [Example World](https://news.example.org/world/ceasefire-talks), "
-                    + "[Daily Wire Service](https://wire.example.com/a/98231), [Levant Times](https://levant.example.net/gaza/ceasefire-cairo)  "))
+                    + "[Daily Wire Service](https://wire.example.com/a/98231), [Levant Times](https://levant.example.net/gaza/ceasefire-cairo)  "
+            ))
         #expect(lines.contains("   Matched: Gaza, ceasefire  "))
         // The empty topic says so, then feed health.
         let lebanon = lines.firstIndex(of: "## Lebanon")!
         #expect(lines[lebanon + 4] == "Nothing today: no item matched this topic in the period.")
-        #expect(lines.contains("- **[Old Gazette](https://gazette.example.org/rss)** failed 6 times: HTTP 404 Not Found (4×); HTTP 410 Gone (2×). Last failure 25 Nov 06:30."))
-        #expect(lines.contains("- **[Harbour News](https://harbour.example.com/atom)**: no new item since 20 Nov 10:00."))
+        #expect(
+            lines.contains(
+                "- **[Old Gazette](https://gazette.example.org/rss)** failed 6 times: HTTP 404 Not Found (4×); HTTP 410 Gone (2×). Last failure 25 Nov 06:30."
+            ))
+        #expect(
+            lines.contains("- **[Harbour News](https://harbour.example.com/atom)**: no new item since 20 Nov 10:00."))
         #expect(md.hasSuffix("10:00.\n"))
     }
 
@@ -58,7 +70,9 @@ import Testing
 
     /// Removing the backslash escapes gives back the text, and no markup character is left unescaped.
     @Test func escapingKeepsTextAndNeutralisesMarkup() {
-        for raw in DigestSamples.hostileTexts + ["5 * 3 = 15", "a_b_c snake_case _x_", "AT&T &amp; Q&A", "2024. A year", "-5%"] {
+        for raw in DigestSamples.hostileTexts + [
+            "5 * 3 = 15", "a_b_c snake_case _x_", "AT&T &amp; Q&A", "2024. A year", "-5%",
+        ] {
             let escaped = DigestMarkdownRenderer.escape(raw)
             var unescaped = ""
             var previousWasBackslash = false

@@ -79,7 +79,8 @@ import Testing
             period: p,
             topics: [DigestTopic(id: "quiet", name: "Quiet", priority: .normal, stories: [], period: p)])
         let md = DigestMarkdownRenderer.render(data)
-        #expect(md.contains("## Quiet\n\nNormal priority. 0 items in 0 stories; no 7-day average yet.\n\nNothing today"))
+        #expect(
+            md.contains("## Quiet\n\nNormal priority. 0 items in 0 stories; no 7-day average yet.\n\nNothing today"))
         #expect(!md.contains("```"))
         #expect(md.contains("Every feed was fetched without error, and none went silent."))
         let html = DigestHTMLRenderer.render(data)

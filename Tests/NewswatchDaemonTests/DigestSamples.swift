@@ -30,7 +30,8 @@ enum DigestSamples {
                 + "on Tuesday, as the first aid convoy in a week crossed at Kerem Shalom.",
             sources: [
                 source("Example World", "news.example.org", "world/ceasefire-talks", "2026-11-24T16:03:12Z"),
-                source("Daily Wire Service", "wire.example.com", "a/98231", "2026-11-24T16:20:00Z",
+                source(
+                    "Daily Wire Service", "wire.example.com", "a/98231", "2026-11-24T16:20:00Z",
                     title: "Gaza truce talks resume in Cairo"),
                 source("Levant Times", "levant.example.net", "gaza/ceasefire-cairo", "2026-11-24T17:45:00Z"),
             ])
@@ -51,7 +52,8 @@ enum DigestSamples {
         let shelters = DigestStory(
             id: "st-44d0", alertID: "al-gaza-44d0", title: "UN agency warns of winter shortages in Gaza shelters",
             link: "https://news.example.org/world/un-shelters", firstSeen: at("2026-11-24T09:15:00Z"),
-            terms: ["Gaza"], summary: String(repeating: "Aid agencies describe crowded shelters and scarce fuel. ", count: 10),
+            terms: ["Gaza"],
+            summary: String(repeating: "Aid agencies describe crowded shelters and scarce fuel. ", count: 10),
             sources: [source("Example World", "news.example.org", "world/un-shelters", "2026-11-24T09:15:00Z")])
         let envoy = DigestStory(
             id: "st-9e10", alertID: "al-usisr-9e10", title: "U.S. envoy to meet Netanyahu on Gaza aid corridor",
@@ -78,10 +80,16 @@ enum DigestSamples {
                     errors: [.init(message: "timed out after 30s", count: 2)], lastFailure: at("2026-11-25T01:10:00Z")),
                 .init(
                     feed: "Old Gazette", url: "https://gazette.example.org/rss", failures: 6,
-                    errors: [.init(message: "HTTP 404 Not Found", count: 4), .init(message: "HTTP 410 Gone", count: 2)],
+                    errors: [
+                        .init(message: "HTTP 404 Not Found", count: 4), .init(message: "HTTP 410 Gone", count: 2),
+                    ],
                     lastFailure: at("2026-11-25T04:30:00Z")),
             ],
-            silent: [.init(feed: "Harbour News", url: "https://harbour.example.com/atom", lastNewItem: at("2026-11-20T08:00:00Z"))])
+            silent: [
+                .init(
+                    feed: "Harbour News", url: "https://harbour.example.com/atom",
+                    lastNewItem: at("2026-11-20T08:00:00Z"))
+            ])
         return DigestData(period: period, topics: topics, feedHealth: health)
     }
 
@@ -104,14 +112,18 @@ enum DigestSamples {
 
     /// The day's data with every feed-supplied string replaced by hostile text and every link by a hostile one.
     static func hostile() -> DigestData {
-        rewritten(text: { hostileTexts[$0 % hostileTexts.count] + " #\($0)" }, link: { hostileLinks[$0 % hostileLinks.count] })
+        rewritten(
+            text: { hostileTexts[$0 % hostileTexts.count] + " #\($0)" }, link: { hostileLinks[$0 % hostileLinks.count] }
+        )
     }
 
     /// The same shape as `hostile()` with harmless text: a web link where it has one, a non-web link elsewhere.
     static func benign() -> DigestData {
         rewritten(
             text: { "plain text \($0)" },
-            link: { hostileLinks[$0 % hostileLinks.count].hasPrefix("https:") ? "https://ok.example/plain" : "ftp://x/\($0)" })
+            link: {
+                hostileLinks[$0 % hostileLinks.count].hasPrefix("https:") ? "https://ok.example/plain" : "ftp://x/\($0)"
+            })
     }
 
     /// The day's data with every feed-supplied string (titles, summaries, terms, feed names, error messages, and topic names too)

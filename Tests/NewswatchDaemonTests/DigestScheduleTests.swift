@@ -106,7 +106,8 @@ import Testing
         #expect(s.mostRecentlyCompletedPeriod(at: try utc("2026-11-25T05:00:00Z")).date.description == "2026-11-25")
         #expect(s.mostRecentlyCompletedPeriod(at: try utc("2026-11-25T23:30:00Z")).date.description == "2026-11-25")
         // Local date already the 26th (01:30 IST), the 26th's digest not yet due.
-        #expect(s.mostRecentlyCompletedPeriod(at: try utc("2026-11-25T23:30:00Z")).end == (try utc("2026-11-25T05:00:00Z")))
+        #expect(
+            s.mostRecentlyCompletedPeriod(at: try utc("2026-11-25T23:30:00Z")).end == (try utc("2026-11-25T05:00:00Z")))
         // Across the fall-back: 2026-10-25's digest is due at 05:00Z.
         #expect(s.mostRecentlyCompletedPeriod(at: try utc("2026-10-25T04:00:00Z")).date.description == "2026-10-24")
         #expect(s.mostRecentlyCompletedPeriod(at: try utc("2026-10-25T05:00:00Z")).date.description == "2026-10-25")
@@ -153,8 +154,9 @@ import Testing
         #expect(s.missedPeriods(after: try date("2026-04-02"), now: now).isEmpty)
         // Just before digest time the 30th is not owed yet.
         let early = try utc("2026-03-30T05:59:59Z")
-        #expect(s.missedPeriods(after: try date("2026-03-27"), now: early).map(\.date.description)
-            == ["2026-03-28", "2026-03-29"])
+        #expect(
+            s.missedPeriods(after: try date("2026-03-27"), now: early).map(\.date.description)
+                == ["2026-03-28", "2026-03-29"])
         // A long outage writes only the newest `limit` digests.
         let capped = s.missedPeriods(after: try date("2025-01-01"), now: now, limit: 3)
         #expect(capped.map(\.date.description) == ["2026-03-28", "2026-03-29", "2026-03-30"])

@@ -18,18 +18,21 @@ public enum DigestHTMLRenderer {
         out += "<title>Digest for " + escape(period.date.description) + "</title>\n"
         out += "<style>\n" + css + "</style>\n</head>\n<body>\n<div class=\"page\">\n"
 
-        out += "<header>\n<h1>Digest for <time datetime=\"" + period.date.description + "\">"
+        out +=
+            "<header>\n<h1>Digest for <time datetime=\"" + period.date.description + "\">"
             + escape(DigestText.longDate(period.date)) + "</time></h1>\n"
         out += "<p class=\"period\">" + escape(DigestText.periodSentence(period)) + "</p>\n</header>\n"
 
         out += "<nav aria-labelledby=\"contents\">\n<p class=\"toc-title\" id=\"contents\">Contents</p>\n<ol>\n"
         for topic in data.topics {
-            out += "<li><a href=\"#" + anchor(topic) + "\">" + escape(topic.name) + "</a> <span class=\"count\">"
+            out +=
+                "<li><a href=\"#" + anchor(topic) + "\">" + escape(topic.name) + "</a> <span class=\"count\">"
                 + (topic.itemCount == 0
                     ? "nothing" : escape(DigestText.count(topic.itemCount, "item", "items")))
                 + "</span></li>\n"
         }
-        out += "<li><a href=\"#feed-health\">Feed health</a> <span class=\"count\">"
+        out +=
+            "<li><a href=\"#feed-health\">Feed health</a> <span class=\"count\">"
             + DigestMarkdownRenderer.healthSummary(data.feedHealth) + "</span></li>\n</ol>\n</nav>\n<main>\n"
 
         for topic in data.topics {
@@ -43,10 +46,14 @@ public enum DigestHTMLRenderer {
     static func topicSection(_ topic: DigestTopic, period: DigestPeriod, zone: TimeZone) -> String {
         let id = anchor(topic)
         var out = "<section class=\"topic\" id=\"" + id + "\">\n"
-        out += "<h2>" + escape(topic.name) + " <span class=\"badge " + topic.priority.rawValue + "\">"
+        out +=
+            "<h2>" + escape(topic.name) + " <span class=\"badge " + topic.priority.rawValue + "\">"
             + topic.priority.rawValue + " priority</span></h2>\n"
-        out += "<p class=\"counts\"><strong>" + DigestText.count(topic.itemCount, "item", "items") + "</strong> in <strong>"
-            + DigestText.count(topic.storyCount, "story", "stories") + "</strong> · " + escape(DigestText.average(topic))
+        out +=
+            "<p class=\"counts\"><strong>" + DigestText.count(topic.itemCount, "item", "items")
+            + "</strong> in <strong>"
+            + DigestText.count(topic.storyCount, "story", "stories") + "</strong> · "
+            + escape(DigestText.average(topic))
             + "</p>\n"
         let stories = topic.orderedStories
         if stories.isEmpty {
@@ -54,7 +61,8 @@ public enum DigestHTMLRenderer {
             return out
         }
         out += "<figure class=\"chart\">\n" + chart(topic.hourlyVolume, period: period, captionID: "chart-" + id)
-        out += "<figcaption id=\"chart-" + id + "\">Items per hour, " + escape(zone.identifier)
+        out +=
+            "<figcaption id=\"chart-" + id + "\">Items per hour, " + escape(zone.identifier)
             + " time</figcaption>\n</figure>\n"
         out += "<ol class=\"stories\">\n"
         for story in stories { out += storyItem(story, zone: zone) }
@@ -76,11 +84,13 @@ public enum DigestHTMLRenderer {
             guard let link = DigestText.webLink(source.link) else { return escape(source.feed) }
             return "<a href=\"" + escape(link) + "\">" + escape(source.feed) + "</a>"
         }
-        out += "<p class=\"meta\"><time datetime=\"" + Timestamp.format(story.firstSeen) + "\">"
+        out +=
+            "<p class=\"meta\"><time datetime=\"" + Timestamp.format(story.firstSeen) + "\">"
             + DigestText.dayAndTime(story.firstSeen, zone) + "</time> · "
             + DigestText.count(sources.count, "source", "sources") + ": " + names.joined(separator: ", ") + "</p>\n"
         if !story.terms.isEmpty {
-            out += "<p class=\"terms\">Matched: "
+            out +=
+                "<p class=\"terms\">Matched: "
                 + story.terms.map { "<span class=\"term\">" + escape($0) + "</span>" }.joined(separator: " ") + "</p>\n"
         }
         if let summary = DigestText.summary(story.summary) {
@@ -98,7 +108,8 @@ public enum DigestHTMLRenderer {
         if !health.failed.isEmpty {
             out += "<h3>Failed during the period</h3>\n<ul>\n"
             for f in health.orderedFailed {
-                out += "<li>" + feedName(f.feed, f.url) + " failed "
+                out +=
+                    "<li>" + feedName(f.feed, f.url) + " failed "
                     + (f.failures == 1 ? "once" : String(f.failures) + " times")
                 let errors = f.orderedErrors.map {
                     "<span class=\"error\">" + escape($0.message) + "</span> (" + String($0.count) + "×)"
@@ -106,7 +117,8 @@ public enum DigestHTMLRenderer {
                 if !errors.isEmpty { out += ": " + errors.joined(separator: "; ") }
                 out += "."
                 if let last = f.lastFailure {
-                    out += " Last failure <time datetime=\"" + Timestamp.format(last) + "\">"
+                    out +=
+                        " Last failure <time datetime=\"" + Timestamp.format(last) + "\">"
                         + DigestText.dayAndTime(last, zone) + "</time>."
                 }
                 out += "</li>\n"
@@ -118,7 +130,8 @@ public enum DigestHTMLRenderer {
             for s in health.orderedSilent {
                 out += "<li>" + feedName(s.feed, s.url) + ": "
                 if let last = s.lastNewItem {
-                    out += "no new item since <time datetime=\"" + Timestamp.format(last) + "\">"
+                    out +=
+                        "no new item since <time datetime=\"" + Timestamp.format(last) + "\">"
                         + DigestText.dayAndTime(last, zone) + "</time>."
                 } else {
                     out += "no item ever."
@@ -163,15 +176,18 @@ public enum DigestHTMLRenderer {
         let plotH = chartHeight - marginTop - marginBottom
         let slot = plotW / Double(n)
         let baseline = marginTop + plotH
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(chartWidth) + " " + num(chartHeight)
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(chartWidth) + " " + num(chartHeight)
             + "\" role=\"img\" aria-labelledby=\"" + captionID + "\">\n"
         var ticks = [0, peak]
         if peak >= 4 { ticks.insert(peak / 2, at: 1) }
         for t in ticks {
             let y = baseline - Double(t) / Double(peak) * plotH
-            out += "<line class=\"" + (t == 0 ? "axis" : "grid") + "\" x1=\"" + num(marginLeft) + "\" y1=\"" + num(y)
+            out +=
+                "<line class=\"" + (t == 0 ? "axis" : "grid") + "\" x1=\"" + num(marginLeft) + "\" y1=\"" + num(y)
                 + "\" x2=\"" + num(chartWidth - marginRight) + "\" y2=\"" + num(y) + "\"/>\n"
-            out += "<text class=\"y\" x=\"" + num(marginLeft - 5) + "\" y=\"" + num(y + 4) + "\">" + String(t)
+            out +=
+                "<text class=\"y\" x=\"" + num(marginLeft - 5) + "\" y=\"" + num(y + 4) + "\">" + String(t)
                 + "</text>\n"
         }
         for (i, start) in starts.enumerated() {
@@ -179,18 +195,23 @@ public enum DigestHTMLRenderer {
             let x = marginLeft + Double(i) * slot
             let h = Double(count) / Double(peak) * plotH
             let end = i + 1 < starts.count ? starts[i + 1] : period.end
-            let tip = DigestText.clock(start, period.timeZone) + "–" + DigestText.clock(end, period.timeZone) + ": "
+            let tip =
+                DigestText.clock(start, period.timeZone) + "–" + DigestText.clock(end, period.timeZone) + ": "
                 + DigestText.count(count, "item", "items")
-            out += "<g><title>" + escape(tip) + "</title><rect class=\"hit\" x=\"" + num(x) + "\" y=\"" + num(marginTop)
+            out +=
+                "<g><title>" + escape(tip) + "</title><rect class=\"hit\" x=\"" + num(x) + "\" y=\"" + num(marginTop)
                 + "\" width=\"" + num(slot) + "\" height=\"" + num(plotH) + "\"/>"
             if count > 0 {
-                out += "<rect class=\"bar\" x=\"" + num(x + slot * 0.1) + "\" y=\"" + num(baseline - h) + "\" width=\""
+                out +=
+                    "<rect class=\"bar\" x=\"" + num(x + slot * 0.1) + "\" y=\"" + num(baseline - h) + "\" width=\""
                     + num(slot * 0.8) + "\" height=\"" + num(h) + "\"/>"
             }
             out += "</g>\n"
             if i % 3 == 0 {
                 // Labels every three hours; on a phone only every six stay, in a larger font.
-                out += "<text class=\"" + (i % 6 == 0 ? "x" : "x minor") + "\" x=\"" + num(x) + "\" y=\"" + num(chartHeight - 6) + "\">"
+                out +=
+                    "<text class=\"" + (i % 6 == 0 ? "x" : "x minor") + "\" x=\"" + num(x) + "\" y=\""
+                    + num(chartHeight - 6) + "\">"
                     + DigestText.clock(start, period.timeZone) + "</text>\n"
             }
         }
@@ -205,7 +226,8 @@ public enum DigestHTMLRenderer {
         let a = abs(hundredths)
         let frac = a % 100
         if frac == 0 { return sign + String(a / 100) }
-        return sign + String(a / 100) + "." + (frac % 10 == 0 ? String(frac / 10) : (frac < 10 ? "0" : "") + String(frac))
+        return sign + String(a / 100) + "."
+            + (frac % 10 == 0 ? String(frac / 10) : (frac < 10 ? "0" : "") + String(frac))
     }
 
     /// Text for HTML content or a quoted attribute value: `& < > " '` become character references, and line

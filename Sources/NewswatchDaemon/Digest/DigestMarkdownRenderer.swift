@@ -101,7 +101,8 @@ public enum DigestMarkdownRenderer {
         let peak = volume.max() ?? 0
         let width = String(peak).count
         return zip(period.hourStarts, volume).map { start, count in
-            let bar = peak == 0 ? 0 : max(count > 0 ? 1 : 0, Int((Double(count) / Double(peak) * Double(barWidth)).rounded()))
+            let bar =
+                peak == 0 ? 0 : max(count > 0 ? 1 : 0, Int((Double(count) / Double(peak) * Double(barWidth)).rounded()))
             let n = String(count)
             return DigestText.clock(start, period.timeZone) + " " + String(repeating: " ", count: width - n.count) + n
                 + (bar > 0 ? " " + String(repeating: "█", count: bar) : "")
@@ -117,8 +118,12 @@ public enum DigestMarkdownRenderer {
             lines.append("Failed during the period:")
             lines.append("")
             for f in health.orderedFailed {
-                var line = "- " + feedName(f.feed, f.url) + " failed " + (f.failures == 1 ? "once" : String(f.failures) + " times")
-                let errors = f.orderedErrors.map { escape(DigestText.oneLine($0.message)) + " (" + String($0.count) + "×)" }
+                var line =
+                    "- " + feedName(f.feed, f.url) + " failed "
+                    + (f.failures == 1 ? "once" : String(f.failures) + " times")
+                let errors = f.orderedErrors.map {
+                    escape(DigestText.oneLine($0.message)) + " (" + String($0.count) + "×)"
+                }
                 if !errors.isEmpty { line += ": " + errors.joined(separator: "; ") }
                 line += "."
                 if let last = f.lastFailure { line += " Last failure " + DigestText.dayAndTime(last, zone) + "." }
@@ -130,7 +135,8 @@ public enum DigestMarkdownRenderer {
             lines.append("Went silent:")
             lines.append("")
             for s in health.orderedSilent {
-                let since = s.lastNewItem.map { "no new item since " + DigestText.dayAndTime($0, zone) } ?? "no item ever"
+                let since =
+                    s.lastNewItem.map { "no new item since " + DigestText.dayAndTime($0, zone) } ?? "no item ever"
                 lines.append("- " + feedName(s.feed, s.url) + ": " + since + ".")
             }
         }
