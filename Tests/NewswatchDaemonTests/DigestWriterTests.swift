@@ -81,6 +81,22 @@ import Testing
         #expect(try files(writer.digestsDirectory) == ["2026-11-25.html"])
     }
 
+    @Test func findsTheLastWrittenDigest() throws {
+        let tmp = try TemporaryDirectory()
+        defer { tmp.remove() }
+        let writer = DigestWriter(outputDirectory: tmp.url, formats: [.markdown, .html])
+        #expect(writer.lastWrittenDate() == nil)
+        try writer.write(DigestSamples.day())  // 2026-11-25
+        for name in ["2026-11-30.json", ".2026-12-01.md.123.abcd.tmp", "2026-12-02.md~", "2026-13-01.md", "notes.md"] {
+            try tmp.write("digests/" + name, "x")
+        }
+        #expect(writer.lastWrittenDate() == DigestDate("2026-11-25"))
+        // What a daemon starting on 2026-11-28 at 09:00 in Jerusalem still owes.
+        let owed = DigestSamples.schedule.missedPeriods(
+            after: try #require(writer.lastWrittenDate()), now: DigestSamples.at("2026-11-28T07:00:00Z"))
+        #expect(owed.map(\.date.description) == ["2026-11-26", "2026-11-27", "2026-11-28"])
+    }
+
     @Test func filesAreReadableAsPlainUTF8() throws {
         let tmp = try TemporaryDirectory()
         defer { tmp.remove() }

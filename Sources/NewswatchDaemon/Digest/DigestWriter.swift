@@ -31,6 +31,23 @@ public struct DigestWriter: Sendable {
         digestsDirectory.appendingPathComponent(date.description + "." + format.fileExtension)
     }
 
+    /// The newest date of issue with a digest file of one of `formats` in `digests/`; `nil` when there is none
+    /// (or the directory is missing). With `DigestSchedule.missedPeriods(after:now:)` this tells a starting
+    /// daemon which digests it still owes. Temporary files and other names are ignored.
+    public func lastWrittenDate() -> DigestDate? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: digestsDirectory.path) else {
+            return nil
+        }
+        let extensions = Set(formats.map { "." + $0.fileExtension })
+        var latest: DigestDate? = nil
+        for name in names where name.utf8.count > 10 {
+            let stem = String(name.prefix(10))
+            guard extensions.contains(String(name.dropFirst(10))), let date = DigestDate(stem) else { continue }
+            if latest.map({ date > $0 }) ?? true { latest = date }
+        }
+        return latest
+    }
+
     /// Renders `data` in every configured format and writes the files (replacing any earlier ones whole),
     /// creating `digests/` if missing. Returns the files written, in format order.
     @discardableResult
