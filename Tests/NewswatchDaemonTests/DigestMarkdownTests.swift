@@ -101,6 +101,17 @@ import Testing
         #expect(DigestMarkdownRenderer.destination("https://x.example/a_(b)") == "https://x.example/a_\\(b\\)")
     }
 
+    @Test func blankTitlesFallBackToASourceTitle() {
+        var data = DigestSamples.day()
+        data.topics[0].stories[0].title = " \n "
+        data.topics[0].stories[0].sources[0].title = "From the wire"
+        data.topics[0].stories[1].title = nil
+        data.topics[0].stories[1].sources[0].title = nil
+        let md = DigestMarkdownRenderer.render(data)
+        #expect(md.contains("3. **[From the wire](https://wire.example.com/a/98302)**"))
+        #expect(md.contains("4. **[(untitled)](https://news.example.org/world/un-shelters)**"))
+    }
+
     @Test func nonWebLinksAreNotLinked() {
         let md = DigestMarkdownRenderer.render(DigestSamples.hostile())
         // Escaped brackets from feed text (`\](`) are text; no real link destination is a non-web URL.

@@ -44,8 +44,8 @@ public struct DigestStory: Sendable, Equatable {
 
     /// The title to show: the story's, else its first source's.
     var displayTitle: String? {
-        if let t = title, !t.isEmpty { return t }
-        return orderedSources.lazy.compactMap(\.title).first { !$0.isEmpty }
+        if let t = title, !DigestText.oneLine(t).isEmpty { return t }
+        return orderedSources.lazy.compactMap(\.title).first { !DigestText.oneLine($0).isEmpty }
     }
 
     /// The link to show: the story's, else its first source's that is a web link.

@@ -99,8 +99,7 @@ enum DigestText {
         return pct == 0 ? "±0%" : (pct > 0 ? "+" : "−") + String(abs(pct)) + "%"
     }
 
-    /// The counts sentence shared by Markdown and HTML (plain text; the caller escapes nothing in it but topic
-    /// data never enters it): `12 items in 5 stories`.
+    /// `12 items in 5 stories` (numbers only, so safe in both formats).
     static func counts(_ topic: DigestTopic) -> String {
         count(topic.itemCount, "item", "items") + " in " + count(topic.storyCount, "story", "stories")
     }
