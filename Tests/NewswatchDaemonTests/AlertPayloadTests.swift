@@ -29,8 +29,9 @@ func decodeQuotedPrintable(_ text: String) -> String {
     let utf8 = joined.utf8
     while i < utf8.endIndex {
         let b = utf8[i]
-        if b == UInt8(ascii: "="), let hex = UInt8(
-            String(decoding: utf8[utf8.index(after: i)..<utf8.index(i, offsetBy: 3)], as: UTF8.self), radix: 16)
+        if b == UInt8(ascii: "="),
+            let hex = UInt8(
+                String(decoding: utf8[utf8.index(after: i)..<utf8.index(i, offsetBy: 3)], as: UTF8.self), radix: 16)
         {
             bytes.append(hex)
             i = utf8.index(i, offsetBy: 3)
@@ -87,8 +88,10 @@ func decodeEncodedWords(_ header: String) -> String {
     @Test func slackLinkCharactersThatWouldBreakTheLinkAreEncoded() {
         let text = AlertPayload.slackText(Alert.sample(title: "T", link: "https://x.org/a|b>c d"))
         #expect(text.hasPrefix("*<https://x.org/a%7Cb%3Ec%20d|T>*"))
-        #expect(AlertPayload.slackText(Alert.sample(title: nil)).hasPrefix("*<https://example.org/news/1?a=1&amp;b=2>*"))
-        #expect(AlertPayload.slackText(Alert.sample(title: "Only <title>", link: nil)).hasPrefix("*Only &lt;title&gt;*"))
+        #expect(
+            AlertPayload.slackText(Alert.sample(title: nil)).hasPrefix("*<https://example.org/news/1?a=1&amp;b=2>*"))
+        #expect(
+            AlertPayload.slackText(Alert.sample(title: "Only <title>", link: nil)).hasPrefix("*Only &lt;title&gt;*"))
     }
 
     @Test func slackSummary() {
@@ -151,7 +154,8 @@ func decodeEncodedWords(_ header: String) -> String {
         let message = AlertPayload.email(
             .alert(.sample(topicName: "Gaza", title: "Ceasefire")), from: "n@example.org", to: ["d@example.org"],
             date: sent)
-        #expect(String(decoding: message.rendered, as: UTF8.self).contains("\r\nSubject: [newswatch] Gaza: Ceasefire\r\n"))
+        #expect(
+            String(decoding: message.rendered, as: UTF8.self).contains("\r\nSubject: [newswatch] Gaza: Ceasefire\r\n"))
     }
 
     @Test func longOrNonASCIISubjectIsEncoded() throws {
@@ -183,7 +187,8 @@ func decodeEncodedWords(_ header: String) -> String {
     }
 
     @Test func quotedPrintableKeepsLinesShortAndRoundTrips() {
-        let text = String(repeating: "Long line with ümlauts and = signs ", count: 10) + " \nnext line ends in space \n.\n"
+        let text =
+            String(repeating: "Long line with ümlauts and = signs ", count: 10) + " \nnext line ends in space \n.\n"
         let encoded = EmailMessage.quotedPrintable(text)
         for line in encoded.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 76) }
         #expect(encoded.contains("space=20\r\n"))
@@ -199,7 +204,9 @@ func decodeEncodedWords(_ header: String) -> String {
     }
 
     @Test func messageIDsAreValid() {
-        #expect(EmailMessage.messageID(local: "alert.ab/c d@e", from: "x@news.example.org") == "<newswatch.alert.ab_c_d_e@news.example.org>")
+        #expect(
+            EmailMessage.messageID(local: "alert.ab/c d@e", from: "x@news.example.org")
+                == "<newswatch.alert.ab_c_d_e@news.example.org>")
         #expect(EmailMessage.messageID(local: "alert.1", from: "no-domain") == "<newswatch.alert.1@newswatch.invalid>")
     }
 
@@ -218,7 +225,8 @@ func decodeEncodedWords(_ header: String) -> String {
         #expect(body.contains("newswatch alerts one, two, three"))
         // The same batch gets the same Message-ID on a retry; another batch a different one.
         let again = AlertPayload.email(.batch(alerts), from: "n@example.org", to: ["d@example.org"], date: sent)
-        let other = AlertPayload.email(.batch(Array(alerts.prefix(2))), from: "n@example.org", to: ["d@example.org"], date: sent)
+        let other = AlertPayload.email(
+            .batch(Array(alerts.prefix(2))), from: "n@example.org", to: ["d@example.org"], date: sent)
         #expect(message.messageID == again.messageID)
         #expect(message.messageID != other.messageID)
     }

@@ -10,7 +10,8 @@ import Testing
     @Test func submitsTheRenderedMessageWithEnvelope() async throws {
         let transport = RecordingTransport()
         let sink = EmailAlertSink(
-            url: "smtp://mail.example.org:587", from: "newswatch@example.org", to: ["desk@example.org", "ed@example.org"],
+            url: "smtp://mail.example.org:587", from: "newswatch@example.org",
+            to: ["desk@example.org", "ed@example.org"],
             username: "newswatch", password: "pw", transport: transport, now: { [sent] in sent })
         try await sink.deliver(.alert(.sample()))
         let mail = try #require(transport.recordedMails.first)
@@ -26,7 +27,8 @@ import Testing
 
     @Test func failureIsUnreachable() async {
         let transport = RecordingTransport(answers: [.fail("535 authentication failed")])
-        let sink = EmailAlertSink(url: "smtps://mail.example.org", from: "n@example.org", to: ["d@example.org"], transport: transport)
+        let sink = EmailAlertSink(
+            url: "smtps://mail.example.org", from: "n@example.org", to: ["d@example.org"], transport: transport)
         do {
             try await sink.deliver(.batch([.sample(), .sample(id: "b")]))
             Issue.record("must fail")

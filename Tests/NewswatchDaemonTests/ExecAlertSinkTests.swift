@@ -14,9 +14,11 @@ private final class LogCollector: @unchecked Sendable {
     var lines: [String] { lock.withLock { storage } }
     var logger: Logger {
         Logger(label: "newswatch") { label in
-            JournalLogHandler(label: label, format: .journal, level: .debug, writer: { [self] line in
-                lock.withLock { storage.append(line) }
-            })
+            JournalLogHandler(
+                label: label, format: .journal, level: .debug,
+                writer: { [self] line in
+                    lock.withLock { storage.append(line) }
+                })
         }
     }
 }
@@ -56,7 +58,8 @@ private final class LogCollector: @unchecked Sendable {
     @Test func aFailingCommandIsAnErrorWithItsStderrTailLogged() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let fail = try script(dir, "fail.sh", "cat >/dev/null\necho 'line one' >&2\necho 'desk API said no' >&2\nexit 3\n")
+        let fail = try script(
+            dir, "fail.sh", "cat >/dev/null\necho 'line one' >&2\necho 'desk API said no' >&2\nexit 3\n")
         let logs = LogCollector()
         let sink = ExecAlertSink(command: [fail], timeout: .seconds(10), logger: logs.logger)
         do {
@@ -82,7 +85,8 @@ private final class LogCollector: @unchecked Sendable {
     }
 
     @Test func aMissingCommandCannotStart() async throws {
-        let sink = ExecAlertSink(command: ["/nonexistent/notify-desk"], timeout: .seconds(10), logger: LogCollector().logger)
+        let sink = ExecAlertSink(
+            command: ["/nonexistent/notify-desk"], timeout: .seconds(10), logger: LogCollector().logger)
         do {
             try await sink.deliver(.alert(.sample()))
             Issue.record("must fail")
@@ -101,7 +105,8 @@ private final class LogCollector: @unchecked Sendable {
             dir, "hang.sh", "trap 'echo term > \"$1\"; exit 0' TERM\nsleep 60 &\necho $! > \"$2\"\nwait\n")
         let termFile = dir.file("term").path
         let pidFile = dir.file("child.pid").path
-        let sink = ExecAlertSink(command: [hang, termFile, pidFile], timeout: .milliseconds(700), logger: LogCollector().logger)
+        let sink = ExecAlertSink(
+            command: [hang, termFile, pidFile], timeout: .milliseconds(700), logger: LogCollector().logger)
         let started = ContinuousClock.now
         do {
             try await sink.deliver(.alert(.sample()))
@@ -111,7 +116,8 @@ private final class LogCollector: @unchecked Sendable {
         }
         #expect(ContinuousClock.now - started < .seconds(30))
         #expect((try? String(contentsOfFile: termFile, encoding: .utf8)) == "term\n")
-        let childPID = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let childPID = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The backgrounded grandchild was in the group and got the signal too.
         var gone = false
         for _ in 0..<100 where !gone {
@@ -131,7 +137,8 @@ private final class LogCollector: @unchecked Sendable {
             logger: LogCollector().logger)
         let outcome = await sink.run(input: Data("{}\n".utf8))
         #expect(outcome.termination == .timedOut)
-        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(isGone(pid))
     }
 

@@ -81,7 +81,8 @@ private final class LineCollector: @unchecked Sendable {
     @Test func handlerMergesMetadataAndWritesOneLinePerEvent() {
         let collector = LineCollector()
         var handler = JournalLogHandler(
-            label: "newswatch", format: .plain, level: .debug, writer: { collector.append($0) }, now: { [noon] in noon })
+            label: "newswatch", format: .plain, level: .debug, writer: { collector.append($0) }, now: { [noon] in noon }
+        )
         handler[metadataKey: "feed"] = "bbc"
         var logger = Logger(label: "newswatch") { _ in handler }
         logger.logLevel = .info
@@ -104,14 +105,18 @@ private final class LineCollector: @unchecked Sendable {
         defer { close(fd) }
         let identity = try #require(LogStreamIdentity.of(fileDescriptor: fd))
         let matching = "\(identity.device):\(identity.inode)"
-        #expect(JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": matching], fileDescriptor: fd) == .journal)
+        #expect(
+            JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": matching], fileDescriptor: fd) == .journal)
         #expect(
             JournalLogHandler.Format.detect(
-                environment: ["JOURNAL_STREAM": "\(identity.device):\(identity.inode + 1)"], fileDescriptor: fd) == .plain)
+                environment: ["JOURNAL_STREAM": "\(identity.device):\(identity.inode + 1)"], fileDescriptor: fd)
+                == .plain)
         #expect(JournalLogHandler.Format.detect(environment: [:], fileDescriptor: fd) == .plain)
-        #expect(JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": "garbage"], fileDescriptor: fd) == .plain)
+        #expect(
+            JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": "garbage"], fileDescriptor: fd) == .plain)
         // A closed descriptor is never the journal.
-        #expect(JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": matching], fileDescriptor: 999) == .plain)
+        #expect(
+            JournalLogHandler.Format.detect(environment: ["JOURNAL_STREAM": matching], fileDescriptor: 999) == .plain)
     }
 
     @Test func journalStreamParsing() {

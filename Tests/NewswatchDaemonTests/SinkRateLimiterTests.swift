@@ -11,7 +11,8 @@ import Testing
     @Test func withoutALimitEverythingIsDelivered() {
         var limiter = SinkRateLimiter(maxPerHour: nil)
         for i in 0..<1000 {
-            #expect(limiter.admit(topic: "gaza", topicName: "Gaza", title: "t\(i)", at: at(Double(i) / 100)) == .deliver)
+            #expect(
+                limiter.admit(topic: "gaza", topicName: "Gaza", title: "t\(i)", at: at(Double(i) / 100)) == .deliver)
         }
         #expect(limiter.dueSummaries(at: at(600)).isEmpty)
         #expect(SinkRateLimiter(maxPerHour: 0).maxPerHour == nil)
@@ -62,13 +63,16 @@ import Testing
     @Test func summaryNamesAtMostFiveTitles() {
         var limiter = SinkRateLimiter(maxPerHour: 1)
         _ = limiter.admit(topic: "gaza", topicName: "Gaza", title: "first", at: at(0))
-        for i in 0..<12 { _ = limiter.admit(topic: "gaza", topicName: "Gaza", title: "held \(i)", at: at(1 + Double(i))) }
+        for i in 0..<12 {
+            _ = limiter.admit(topic: "gaza", topicName: "Gaza", title: "held \(i)", at: at(1 + Double(i)))
+        }
         let summary = try! #require(limiter.dueSummaries(at: at(61)).first)
         #expect(summary.heldBack == 12)
         #expect(summary.sampleTitles.count == SinkRateLimiter.sampleLimit)
         #expect(
             summary.text
-                == "12 more alerts for 'gaza' in the last hour were held back: held 0; held 1; held 2; held 3; held 4; and 7 others")
+                == "12 more alerts for 'gaza' in the last hour were held back: held 0; held 1; held 2; held 3; held 4; and 7 others"
+        )
     }
 
     @Test func summaryTextAndJSON() {

@@ -18,8 +18,10 @@ import Testing
     @Test func retriesAreScheduledFromTheFailure() {
         let policy = SinkRetryPolicy()
         let failedAt = t0.addingTimeInterval(100)
-        #expect(policy.decide(firstAttempt: t0, failures: 1, now: failedAt) == .retry(at: failedAt.addingTimeInterval(30)))
-        #expect(policy.decide(firstAttempt: t0, failures: 3, now: failedAt) == .retry(at: failedAt.addingTimeInterval(120)))
+        #expect(
+            policy.decide(firstAttempt: t0, failures: 1, now: failedAt) == .retry(at: failedAt.addingTimeInterval(30)))
+        #expect(
+            policy.decide(firstAttempt: t0, failures: 3, now: failedAt) == .retry(at: failedAt.addingTimeInterval(120)))
     }
 
     @Test func givesUpTwentyFourHoursAfterTheFirstAttempt() {

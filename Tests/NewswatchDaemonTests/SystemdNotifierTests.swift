@@ -83,7 +83,8 @@ import Testing
             SystemdNotifier(environment: env.merging(["WATCHDOG_PID": "42"]) { $1 }, pid: 42).watchdogInterval
                 == .seconds(15))
         // WATCHDOG_PID naming another process: the watchdog is not ours.
-        #expect(SystemdNotifier(environment: env.merging(["WATCHDOG_PID": "43"]) { $1 }, pid: 42).watchdogInterval == nil)
+        #expect(
+            SystemdNotifier(environment: env.merging(["WATCHDOG_PID": "43"]) { $1 }, pid: 42).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "0"], pid: 42).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "soon"], pid: 42).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "1001"], pid: 42).watchdogInterval == .microseconds(500))

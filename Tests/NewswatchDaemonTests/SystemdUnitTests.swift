@@ -54,7 +54,8 @@ import Testing
     }
 
     @Test func sysusersDeclaresTheStaticUserAndGroup() throws {
-        let text = try String(contentsOf: Self.root.appendingPathComponent("systemd/newswatch.sysusers"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Self.root.appendingPathComponent("systemd/newswatch.sysusers"), encoding: .utf8)
         let entries = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
             $0.split(separator: " ", omittingEmptySubsequences: true)
         }
@@ -77,8 +78,10 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let original = try String(contentsOf: Self.unit, encoding: .utf8)
-        let sandboxKeys = ["NoNewPrivileges", "CapabilityBoundingSet", "ProtectSystem", "ProtectHome", "PrivateTmp",
-            "PrivateDevices", "PrivateUsers", "SystemCallFilter", "RestrictAddressFamilies", "ProtectKernel"]
+        let sandboxKeys = [
+            "NoNewPrivileges", "CapabilityBoundingSet", "ProtectSystem", "ProtectHome", "PrivateTmp",
+            "PrivateDevices", "PrivateUsers", "SystemCallFilter", "RestrictAddressFamilies", "ProtectKernel",
+        ]
         let weak = original.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in !sandboxKeys.contains { line.hasPrefix($0) } }.joined(separator: "\n")
         let weakUnit = try dir.write("weak/newswatch.service", weak)

@@ -64,12 +64,15 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
         #expect(request.header("X-Newswatch-Alert-ID") == "a1b2c3")
         #expect(request.timeout == .seconds(5))
         // The receiver's check: HMAC-SHA256 of the exact body under the shared secret.
-        #expect(request.header(WebhookAlertSink.signatureHeader) == "sha256=" + HMACSHA256.hex(for: request.body, key: secret))
+        #expect(
+            request.header(WebhookAlertSink.signatureHeader) == "sha256="
+                + HMACSHA256.hex(for: request.body, key: secret))
     }
 
     @Test func signatureMatchesAnIndependentImplementation() {
         // Python: hmac.new(b"topsecret", b'{"id":"x"}', hashlib.sha256).hexdigest()
-        let sink = WebhookAlertSink(url: "https://h.example.org", secret: Array("topsecret".utf8), transport: RecordingTransport())
+        let sink = WebhookAlertSink(
+            url: "https://h.example.org", secret: Array("topsecret".utf8), transport: RecordingTransport())
         let request = WebhookRequest(url: "", headers: [], body: Data(#"{"id":"x"}"#.utf8), timeout: .seconds(1))
         #expect(
             HMACSHA256.hex(for: request.body, key: sink.secret!)
@@ -78,7 +81,8 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
 
     @Test func unsignedWithoutSecretAndSlackFormat() async throws {
         let transport = RecordingTransport()
-        let sink = WebhookAlertSink(url: "https://hooks.slack.example/services/T/B/X", format: .slack, transport: transport)
+        let sink = WebhookAlertSink(
+            url: "https://hooks.slack.example/services/T/B/X", format: .slack, transport: transport)
         try await sink.deliver(.alert(.sample()))
         let request = try #require(transport.recordedPosts.first)
         #expect(request.header(WebhookAlertSink.signatureHeader) == nil)
@@ -86,7 +90,9 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
     }
 
     @Test func non2xxIsARejectionAndTransportFailureIsUnreachable() async {
-        let transport = RecordingTransport(answers: [.status(500, "upstream down"), .fail("connection refused"), .status(204, "")])
+        let transport = RecordingTransport(answers: [
+            .status(500, "upstream down"), .fail("connection refused"), .status(204, ""),
+        ])
         let sink = WebhookAlertSink(url: "https://hooks.example.org/in?token=SECRET", transport: transport)
         do {
             try await sink.deliver(.alert(.sample()))
@@ -109,7 +115,8 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
     }
 
     @Test func displayNameHidesTokens() {
-        let sink = WebhookAlertSink(url: "https://user:pw@hooks.slack.example/services/T0/B0/XYZ?x=1", transport: RecordingTransport())
+        let sink = WebhookAlertSink(
+            url: "https://user:pw@hooks.slack.example/services/T0/B0/XYZ?x=1", transport: RecordingTransport())
         #expect(sink.displayName == "webhook https://hooks.slack.example/services/…")
     }
 }

@@ -117,7 +117,8 @@ public enum AlertPayload {
                 }
             }
             let noun = alerts.count == 1 ? "alert" : "alerts"
-            let subject = "[newswatch] \(alerts.count) \(noun): " + counts.map { "\($0.0) (\($0.1))" }.joined(separator: ", ")
+            let subject =
+                "[newswatch] \(alerts.count) \(noun): " + counts.map { "\($0.0) (\($0.1))" }.joined(separator: ", ")
             let ids = alerts.map(\.id).joined(separator: "\n")
             var body = "\(alerts.count) new \(noun)\n"
             for (i, alert) in alerts.enumerated() {
@@ -126,7 +127,8 @@ public enum AlertPayload {
             body += "\n-- \nnewswatch alerts " + alerts.map(\.id).joined(separator: ", ") + "\n"
             return EmailMessage(
                 from: from, to: to, subject: subject, date: date,
-                messageID: EmailMessage.messageID(local: "batch." + SHA256.hash(Array(ids.utf8)).prefix(12).lowercaseHex, from: from),
+                messageID: EmailMessage.messageID(
+                    local: "batch." + SHA256.hash(Array(ids.utf8)).prefix(12).lowercaseHex, from: from),
                 body: body)
         case .summary(let summary):
             let noun = summary.heldBack == 1 ? "alert" : "alerts"
@@ -135,7 +137,8 @@ public enum AlertPayload {
                 date: date,
                 messageID: EmailMessage.messageID(
                     local: "held.\(summary.topic).\(Int64(summary.until.timeIntervalSince1970))", from: from),
-                body: summary.text + "\n\nThe limit is the sink's max_per_hour; every alert is still in the alerts file.\n",
+                body: summary.text
+                    + "\n\nThe limit is the sink's max_per_hour; every alert is still in the alerts file.\n",
                 extraHeaders: [("X-Newswatch-Topic", summary.topic)])
         }
     }

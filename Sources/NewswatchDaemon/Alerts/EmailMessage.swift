@@ -80,7 +80,8 @@ public struct EmailMessage: Sendable, Equatable {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let weekday = weekdays[Int(((days % 7) + 7) % 7)]
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekday), \(two(d)) \(months[Int(m - 1)]) \(y) \(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)) +0000"
+        return
+            "\(weekday), \(two(d)) \(months[Int(m - 1)]) \(y) \(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)) +0000"
     }
 
     /// Header text: raw when it is short printable ASCII, else RFC 2047 `=?UTF-8?B?…?=` words of at most 75

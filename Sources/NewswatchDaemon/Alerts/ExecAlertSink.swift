@@ -67,7 +67,8 @@ public struct ExecAlertSink: AlertSink {
         let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = [
             "sink": "exec", "command": "\(command.first ?? "")",
-            "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            "duration_ms":
+                "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
         ]
         let tail = outcome.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
         if !tail.isEmpty { metadata["stderr"] = "\(String(tail.suffix(1000)))" }
@@ -83,7 +84,8 @@ public struct ExecAlertSink: AlertSink {
             metadata["signal"] = "\(signal)"
             error = AlertSinkError(.commandKilled(signal: signal), sink: displayName, detail: tail)
         case .timedOut:
-            metadata["timeout_ms"] = "\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)"
+            metadata["timeout_ms"] =
+                "\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)"
             error = AlertSinkError(.timedOut, sink: displayName, detail: tail)
         case .spawnFailed(let code):
             error = AlertSinkError(.spawnFailed(errno: code), sink: displayName)
@@ -245,7 +247,8 @@ private struct ExecProcessRun {
             if stderrOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
             // Wake at least every 50 ms to notice the exit, the deadline and cancellation.
             let remaining = deadline - ContinuousClock.now
-            let remainingMS = max(0, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            let remainingMS = max(
+                0, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(50, remainingMS + 1)))
             if ready <= 0 { continue }
             for fd in fds where fd.revents != 0 {
