@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import NewswatchCore
+import NewswatchFetch
+import NewswatchMatch
+import NewswatchParse
+import NewswatchStore
+
+/// Polls one feed: fetch (conditional GET) → skip if unchanged → parse → match → ingest in one transaction.
+///
+/// Every outcome is recorded in the store before `poll` returns, so the feed's state on disk always says what the
+/// last poll saw. Failures stay with their feed: they are logged in one line and returned, never thrown.
+public struct FeedPoller: Sendable {
+    public var store: any Store
+    public var client: HTTPClient
+    public var matcher: TopicMatcher
+    public var sinks: [SinkRoute]
+    /// On a feed's first successful fetch, only items published within this many seconds alert.
+    public var backfill: Double
+    public var clock: any NewswatchClock
+    public var logger: Logger
+
+    public init(
+        store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
+        clock: any NewswatchClock, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.matcher = matcher
+        self.sinks = sinks
+        self.backfill = backfill
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Polls `target` once. `state` is the feed's stored state (validators, last body hash); `conditional: false`
+    /// sends no validators (a forced refetch).
+    public func poll(_ target: PollTarget, state: FeedState?, conditional: Bool = true) async -> PollOutcome {
+        var log = logger
+        log[metadataKey: "feed"] = "\(target.descriptor.name)"
+        let started = clock.now()
+        let outcome: PollOutcome
+        switch target.source {
+        case .url(let url):
+            log[metadataKey: "url"] = "\(Self.redacted(url))"
+            outcome = await pollURL(url, target: target, state: conditional ? state : nil, logger: log)
+        case .file(let path):
+            log[metadataKey: "path"] = "\(path)"
+            outcome = await pollFile(path, target: target, state: state, logger: log)
+        }
+        let ms = Int(clock.now().timeIntervalSince(started) * 1000)
+        switch outcome {
+        case .ingested(let result, _):
+            log.info(
+                "fetched",
+                metadata: [
+                    "new": "\(result.newItems)", "updated": "\(result.updatedItems)",
+                    "alerts": "\(result.alerts.count)", "duration_ms": "\(ms)",
+                ])
+        case .unchanged(let reason, _):
+            log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
+        case .failed(let failure):
+            var meta: Logger.Metadata = ["kind": "\(failure.kind)", "duration_ms": "\(ms)"]
+            if let status = failure.httpStatus { meta["status"] = "\(status)" }
+            log.warning("feed failed: \(failure.message)", metadata: meta)
+        }
+        return outcome
+    }
+
+    // MARK: - Sources
+
+    private func pollURL(_ url: String, target: PollTarget, state: FeedState?, logger: Logger) async -> PollOutcome {
+        let request = FeedRequest(url: url, etag: state?.validators.etag, lastModified: state?.validators.lastModified)
+        let result = await client.fetch(request)
+        let now = clock.now()
+        switch result {
+        case .notModified(let response):
+            let validators = HTTPValidators(
+                etag: response.etag ?? state?.validators.etag,
+                lastModified: response.lastModified ?? state?.validators.lastModified)
+            return await recordNoChange(
+                target, reason: .notModified, status: response.status, validators: validators, at: now,
+                hints: .init(maxAge: response.cacheMaxAge))
+        case .ok(let response):
+            let validators = HTTPValidators(etag: response.etag, lastModified: response.lastModified)
+            return await ingestBody(
+                response.body, target: target, state: state, baseURL: response.finalURL, charset: response.charset,
+                status: response.status, validators: validators, maxAge: response.cacheMaxAge, at: now)
+        case .failed(let error):
+            let failure = PollFailure(
+                kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
+                retryAfter: error.retryAfter.map { now.addingTimeInterval($0.delay(from: now)) },
+                isNetworkLevel: [.dns, .connect, .network].contains(error.kind))
+            return await recordFailure(target, failure, at: now)
+        }
+    }
+
+    private func pollFile(_ path: String, target: PollTarget, state: FeedState?, logger: Logger) async -> PollOutcome {
+        let data: Data
+        do {
+            data = try await Offload.run(on: Offload.workQueue) { try Data(contentsOf: URL(fileURLWithPath: path)) }
+        } catch {
+            let message = "cannot read \(path): \((error as NSError).localizedDescription)"
+            return await recordFailure(
+                target, PollFailure(kind: "file", message: message, isNetworkLevel: false), at: clock.now())
+        }
+        return await ingestBody(
+            data, target: target, state: state, baseURL: nil, charset: nil, status: nil, validators: HTTPValidators(),
+            maxAge: nil, at: clock.now())
+    }
+
+    // MARK: - Steps
+
+    private func ingestBody(
+        _ body: Data, target: PollTarget, state: FeedState?, baseURL: String?, charset: String?, status: Int?,
+        validators: HTTPValidators, maxAge: Int?, at now: Date
+    ) async -> PollOutcome {
+        let hash = ContentHash.hex(of: body)
+        if let state, state.bodyHash == hash, state.firstSuccess != nil {
+            return await recordNoChange(
+                target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
+                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge))
+        }
+        let parsed: ParsedFeed
+        do {
+            parsed = try await Offload.run(on: Offload.workQueue) {
+                try Self.parse(body, baseURL: baseURL, charset: charset)
+            }
+        } catch {
+            return await recordFailure(
+                target, PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false),
+                at: now)
+        }
+        for warning in parsed.warnings.prefix(3) {
+            logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        let matcher = self.matcher
+        let feedName = target.descriptor.name
+        let tags = target.tags
+        let batch = IngestBatch(
+            feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators, bodyHash: hash,
+            items: parsed.items, topics: matcher.topics, sinks: sinks, backfill: backfill,
+            matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
+        do {
+            let store = self.store
+            let result = try await Offload.run(on: Offload.storeQueue) { try store.ingest(batch) }
+            return .ingested(result, hints: .init(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge))
+        } catch {
+            // A store failure is ours, not the feed's; still record it so status shows it.
+            return await recordFailure(
+                target, PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false),
+                at: now)
+        }
+    }
+
+    private static func parse(_ body: Data, baseURL: String?, charset: String?) throws -> ParsedFeed {
+        try FeedParser.parse(body, baseURL: baseURL, httpCharset: charset)
+    }
+
+    private func recordNoChange(
+        _ target: PollTarget, reason: NoChangeRecord.Reason, status: Int?, validators: HTTPValidators, at now: Date,
+        hints: PollOutcome.CacheHints
+    ) async -> PollOutcome {
+        let record = NoChangeRecord(
+            key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators)
+        let store = self.store
+        do {
+            try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+        } catch {
+            logger.error("store: cannot record fetch: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        return .unchanged(reason, hints: hints)
+    }
+
+    private func recordFailure(_ target: PollTarget, _ failure: PollFailure, at now: Date) async -> PollOutcome {
+        let record = FeedFailure(
+            key: target.descriptor.key, at: now, kind: failure.kind, message: failure.message,
+            httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: true)
+        let store = self.store
+        do {
+            _ = try await Offload.run(on: Offload.storeQueue) { try store.recordFailure(record) }
+        } catch {
+            logger.error("store: cannot record failure: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        return .failed(failure)
+    }
+
+    /// The URL without user:password, for logs (credentials in URLs are never logged).
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else {
+            return url
+        }
+        let hostStart = url[scheme.upperBound...]
+        if let slash = hostStart.firstIndex(of: "/"), slash < at { return url }
+        return String(url[..<scheme.upperBound]) + "…@" + String(url[url.index(after: at)...])
+    }
+}

@@ -1,0 +1,19 @@
+import Dispatch
+
+/// Runs blocking work (SQLite writes, file I/O, parsing large feeds) on Dispatch queues instead of the
+/// Swift cooperative pool, which has only as many threads as cores (two here): blocking it would stall every task.
+enum Offload {
+    /// Serial queue for store writes: SQLite has one writer anyway, and FIFO order keeps ingest order stable.
+    static let storeQueue = DispatchQueue(label: "newswatch.store", qos: .userInitiated)
+    /// Concurrent queue for CPU work (parse + match).
+    static let workQueue = DispatchQueue(label: "newswatch.work", qos: .userInitiated, attributes: .concurrent)
+
+    /// Runs `body` on `queue` and returns its result to the awaiting task.
+    static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+}
