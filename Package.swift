@@ -68,7 +68,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
         .testTarget(
-            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"]),
+            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"],
+            resources: [.copy("Fixtures")]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(
             name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchTestSupport"],
