@@ -87,15 +87,25 @@ public enum OPMLParser {
     }
 
     /// An attribute's value, its name compared case-insensitively (exports write `xmlUrl`, `xmlurl`, `XMLURL`).
+    ///
+    /// Only the text children are joined: character references and the five predefined entities are already
+    /// decoded by the parser, and a reference to an entity the document declares itself is dropped rather
+    /// than expanded (`xmlNodeListGetString` would expand it, entity bombs included).
     private static func attribute(_ node: xmlNodePtr, _ wanted: String) -> String? {
         let lowered = wanted.lowercased()
         var attr = node.pointee.properties
         while let a = attr {
             defer { attr = a.pointee.next }
             guard let n = a.pointee.name, String(cString: n).lowercased() == lowered else { continue }
-            guard let value = xmlNodeListGetString(node.pointee.doc, a.pointee.children, 1) else { return "" }
-            defer { nw_xml_free(value) }
-            return String(cString: value)
+            var value = ""
+            var child = a.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
+                    value += String(cString: content)
+                }
+                child = c.pointee.next
+            }
+            return value
         }
         return nil
     }
