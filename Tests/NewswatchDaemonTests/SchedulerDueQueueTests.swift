@@ -69,4 +69,72 @@ import Testing
         #expect(q.due("b") == t0.addingTimeInterval(600) && q.inFlightCount == 0)
         #expect(q.nextWake() == t0.addingTimeInterval(600))
     }
+
+    /// Random schedules, finishes and removals against the limits: never more than `concurrency` in flight or
+    /// two per host, every due feed is started, and a host's feeds start in due order.
+    @Test func randomWorkloadsKeepTheLimitsAndStartEveryDueFeed() {
+        var rng = SplitMix(seed: 7)
+        for round in 0..<20 {
+            let concurrency = 1 + Int(rng.next() % 8)
+            var q = DueQueue<Int>(concurrency: concurrency)
+            var hostOf: [Int: String] = [:]
+            var dueOf: [Int: Date] = [:]
+            var running: [Int] = []
+            var now = t0
+            for feed in 0..<200 {
+                let host = "h\(rng.next() % UInt64(1 + round * 2)).example"
+                let due = t0.addingTimeInterval(Double(rng.next() % 600))
+                hostOf[feed] = host
+                dueOf[feed] = due
+                q.schedule(feed, host: host, at: due)
+            }
+            var startedAt: [Int: Date] = [:]
+            var lastStartOfHost: [String: Date] = [:]
+            var steps = 0
+            while startedAt.count < 200 - 10 {
+                steps += 1
+                guard steps < 100_000 else {
+                    Issue.record("round \(round): \(200 - startedAt.count) due feeds never started")
+                    break
+                }
+                for feed in q.take(at: now) {
+                    #expect(dueOf[feed]! <= now)
+                    #expect(startedAt[feed] == nil)
+                    startedAt[feed] = now
+                    // Within a host, no feed starts before one that was due earlier.
+                    if let last = lastStartOfHost[hostOf[feed]!] { #expect(dueOf[feed]! >= last) }
+                    lastStartOfHost[hostOf[feed]!] = dueOf[feed]!
+                    running.append(feed)
+                }
+                #expect(q.inFlightCount <= concurrency)
+                let perHost = Dictionary(grouping: running, by: { hostOf[$0]! }).mapValues(\.count)
+                #expect(perHost.values.allSatisfy { $0 <= 2 })
+                if running.isEmpty || rng.next() % 3 == 0 {
+                    now = (q.nextWake() ?? now).addingTimeInterval(1)
+                } else {
+                    let i = Int(rng.next() % UInt64(running.count))
+                    let feed = running.remove(at: i)
+                    q.finish(feed, nextDue: now.addingTimeInterval(86400))
+                }
+                if rng.next() % 50 == 0, let victim = dueOf.keys.filter({ startedAt[$0] == nil }).min() {
+                    q.remove(victim)
+                    dueOf.removeValue(forKey: victim)
+                    startedAt[victim] = now  // counted as done
+                }
+            }
+        }
+    }
+}
+
+/// A small deterministic generator, so the random workload is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
