@@ -13,7 +13,8 @@ struct CheckConfigCommand: ParsableCommand {
             """)
 
     @Option(
-        name: .long, help: ArgumentHelp(
+        name: .long,
+        help: ArgumentHelp(
             "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml, else the embedded "
                 + "default).", valueName: "file"))
     var config: String?

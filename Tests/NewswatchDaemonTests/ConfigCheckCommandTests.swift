@@ -39,7 +39,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("config: \(config.path) (--config)"))
         #expect(r.stdout.contains("state_dir") && r.stdout.contains("/state"))
-        #expect(r.stdout.contains("Example World: url https://www.example.org/world/rss.xml (every 5m; tags middle-east)"))
+        #expect(
+            r.stdout.contains("Example World: url https://www.example.org/world/rss.xml (every 5m; tags middle-east)"))
         #expect(r.stdout.contains("path \(dir.file("wire.xml").standardizedFileURL.path)"))
         #expect(r.stdout.contains("gaza: Gaza (priority high, alerts)"))
         #expect(r.stdout.contains("query:") && r.stdout.contains("Rafah"))

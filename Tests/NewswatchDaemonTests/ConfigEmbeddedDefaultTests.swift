@@ -43,9 +43,10 @@ import Testing
         }
         #expect(Set(feeds.compactMap(\.name)).count == feeds.count)
         let hosts = Set(feeds.compactMap(\.host))
-        for publisher in ["feeds.bbci.co.uk", "www.aljazeera.com", "www.theguardian.com", "feeds.npr.org",
-            "www.timesofisrael.com", "news.un.org", "rss.nytimes.com", "feeds.washingtonpost.com"]
-        {
+        for publisher in [
+            "feeds.bbci.co.uk", "www.aljazeera.com", "www.theguardian.com", "feeds.npr.org",
+            "www.timesofisrael.com", "news.un.org", "rss.nytimes.com", "feeds.washingtonpost.com",
+        ] {
             #expect(hosts.contains(publisher), "the curated list should include \(publisher)")
         }
         #expect(loaded.config.sinks.isEmpty)

@@ -18,7 +18,9 @@ import Testing
         if let line {
             #expect(e.description.contains("newswatch.toml:\(line)"), "\(e)", sourceLocation: sourceLocation)
         }
-        for m in mentions { #expect(e.description.contains(m), "\(e) should mention \(m)", sourceLocation: sourceLocation) }
+        for m in mentions {
+            #expect(e.description.contains(m), "\(e) should mention \(m)", sourceLocation: sourceLocation)
+        }
         #expect(!e.description.contains("\n"), sourceLocation: sourceLocation)
     }
 
@@ -67,13 +69,15 @@ import Testing
         try expect(
             "[[topics]]\nid = \"a\"\nquery = \"x\"\nfeeds = [\"ok\", 3]\n", kind: .wrongType, line: 4,
             keyPath: "topics[0].feeds[1]", mentions: ["found an integer"])
-        try expect("[feeds]\nurl = \"https://a.example/\"\n", kind: .wrongType, line: 1, keyPath: "feeds",
+        try expect(
+            "[feeds]\nurl = \"https://a.example/\"\n", kind: .wrongType, line: 1, keyPath: "feeds",
             mentions: ["[[feeds]]"])
     }
 
     @Test func missingRequiredKeysPointAtTheirTable() throws {
         try expect(
-            "[[topics]]\nid = \"a\"\nquery = \"x\"\n\n[[topics]]\nid = \"b\"\nname = \"B\"\n", kind: .missingKey, line: 5,
+            "[[topics]]\nid = \"a\"\nquery = \"x\"\n\n[[topics]]\nid = \"b\"\nname = \"B\"\n", kind: .missingKey,
+            line: 5,
             keyPath: "topics[1]", mentions: ["missing key 'query'"])
         try expect("[[topics]]\nquery = \"x\"\n", kind: .missingKey, line: 1, keyPath: "topics[0]", mentions: ["'id'"])
         try expect(
@@ -103,7 +107,8 @@ import Testing
         try expect(
             "[daemon]\nretention = \"30 days\"\n", kind: .badDuration, line: 2, keyPath: "daemon.retention",
             mentions: ["'30 days'", "90s, 10m, 6h, 30d"])
-        try expect("[daemon]\ninterval = \"0s\"\n", kind: .badDuration, line: 2, keyPath: "daemon.interval",
+        try expect(
+            "[daemon]\ninterval = \"0s\"\n", kind: .badDuration, line: 2, keyPath: "daemon.interval",
             mentions: ["at least 1s"])
         try expect(
             "[[feeds]]\nurl = \"https://a.example/\"\ninterval = \"5\"\n", kind: .badDuration, line: 3,
@@ -123,15 +128,18 @@ import Testing
             "[digest]\ntime = \"07:00\"\ntimezone = \"Asia/Jerusalm\"\n", kind: .badTimeZone, line: 3,
             keyPath: "digest.timezone", mentions: ["'Asia/Jerusalm'", "did you mean 'Asia/Jerusalem'?", "IANA"])
         try expect("[digest]\ntimezone = \"Mars/Olympus\"\n", kind: .badTimeZone, line: 2, keyPath: "digest.timezone")
-        try expect("[digest]\ntime = \"7am\"\n", kind: .invalidValue, line: 2, keyPath: "digest.time",
+        try expect(
+            "[digest]\ntime = \"7am\"\n", kind: .invalidValue, line: 2, keyPath: "digest.time",
             mentions: ["HH:MM"])
         try expect("[digest]\ntime = \"24:00\"\n", kind: .invalidValue, line: 2, keyPath: "digest.time")
         try expect(
             "[digest]\nformats = [\"pdf\"]\n", kind: .invalidValue, line: 2, keyPath: "digest.formats[0]",
             mentions: ["md, html or json"])
-        try expect("[daemon]\nlog_level = \"verbose\"\n", kind: .invalidValue, line: 2, keyPath: "daemon.log_level",
+        try expect(
+            "[daemon]\nlog_level = \"verbose\"\n", kind: .invalidValue, line: 2, keyPath: "daemon.log_level",
             mentions: ["trace", "critical"])
-        try expect("[daemon]\nconcurrency = 0\n", kind: .invalidValue, line: 2, keyPath: "daemon.concurrency",
+        try expect(
+            "[daemon]\nconcurrency = 0\n", kind: .invalidValue, line: 2, keyPath: "daemon.concurrency",
             mentions: ["from 1 to 1024"])
     }
 
@@ -158,7 +166,9 @@ import Testing
         #expect(e.kind == .badQuery)
         #expect(e.line == 3 && e.column == 17)
         #expect(e.keyPath == "topics[0].query")
-        #expect(e.description.hasSuffix("newswatch.toml:3:17: topics[0].query: query error at column 8 of the query: expected a term after OR"))
+        #expect(
+            e.description.hasSuffix(
+                "newswatch.toml:3:17: topics[0].query: query error at column 8 of the query: expected a term after OR"))
         // Escapes in a basic string are one query character each.
         let escaped = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = \"\\\"US\\\" (Israel\"\n")
         #expect(escaped.line == 3 && escaped.column == 17)  // `query = "\"US\" (`: the `(` is file column 17
@@ -168,7 +178,8 @@ import Testing
         let multi = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = '''\n(a OR\nb'''\n")
         #expect(multi.line == 3 && multi.column == nil)
         #expect(multi.description.contains("column 1 of the query"))
-        try expect("[[topics]]\nid = \"t\"\nquery = \"   \"\n", kind: .invalidValue, line: 3, keyPath: "topics[0].query")
+        try expect(
+            "[[topics]]\nid = \"t\"\nquery = \"   \"\n", kind: .invalidValue, line: 3, keyPath: "topics[0].query")
     }
 
     @Test func feedEntriesNeedExactlyOneSource() throws {
@@ -194,10 +205,12 @@ import Testing
         try expect(
             "[[alerts.sinks]]\ntype = \"exec\"\ncommand = [\"./bin/notify\", \"-u\"]\n", kind: .missingFile, line: 3,
             keyPath: "alerts.sinks[0].command[0]")
-        try expect("[[feeds]]\npath = \"dir\"\n", files: ["dir/x": ""], kind: .missingFile, line: 2,
+        try expect(
+            "[[feeds]]\npath = \"dir\"\n", files: ["dir/x": ""], kind: .missingFile, line: 2,
             keyPath: "feeds[0].path", mentions: ["is a directory"])
         // Relative paths are relative to the config file, not the working directory.
-        let ok = try ConfigTestSupport.load("[[feeds]]\npath = \"local/wire.xml\"\n", files: ["local/wire.xml": "<rss/>"])
+        let ok = try ConfigTestSupport.load(
+            "[[feeds]]\npath = \"local/wire.xml\"\n", files: ["local/wire.xml": "<rss/>"])
         guard case .file(let f) = ok.config.feeds[0].source else {
             Issue.record("not a file feed")
             return
@@ -224,27 +237,34 @@ import Testing
         try expect(
             "[[feeds]]\nopml = \"subs.opml\"\n", files: ["subs.opml": "<html><body>hi</body></html>"], kind: .badOPML,
             line: 2, keyPath: "feeds[0].opml", mentions: ["not a usable OPML file", "<html>"])
-        try expect("[[feeds]]\nopml = \"subs.opml\"\n", files: ["subs.opml": ""], kind: .badOPML, line: 2,
+        try expect(
+            "[[feeds]]\nopml = \"subs.opml\"\n", files: ["subs.opml": ""], kind: .badOPML, line: 2,
             keyPath: "feeds[0].opml")
     }
 
     @Test func topicFeedFiltersMustNameAFeedOrTag() throws {
         let base = "[[feeds]]\nurl = \"https://a.example/\"\nname = \"Wire\"\ntags = [\"middle-east\"]\n\n"
         try expect(
-            base + "[[topics]]\nid = \"t\"\nquery = \"x\"\nfeeds = [\"tag:middle-eats\"]\n", kind: .unknownFeedReference,
+            base + "[[topics]]\nid = \"t\"\nquery = \"x\"\nfeeds = [\"tag:middle-eats\"]\n",
+            kind: .unknownFeedReference,
             line: 9, keyPath: "topics[0].feeds[0]", mentions: ["did you mean 'tag:middle-east'?"])
         try expect(
             base + "[[topics]]\nid = \"t\"\nquery = \"x\"\nfeeds = [\"Wier\"]\n", kind: .unknownFeedReference, line: 9,
             keyPath: "topics[0].feeds[0]", mentions: ["did you mean 'Wire'?"])
-        #expect(try ConfigTestSupport.load(base + "[[topics]]\nid = \"t\"\nquery = \"x\"\nfeeds = [\"Wire\", \"tag:middle-east\"]\n")
+        #expect(
+            try ConfigTestSupport.load(
+                base + "[[topics]]\nid = \"t\"\nquery = \"x\"\nfeeds = [\"Wire\", \"tag:middle-east\"]\n"
+            )
             .config.topics[0].feeds == ["Wire", "tag:middle-east"])
     }
 
     @Test func sinkValuesAreChecked() throws {
-        try expect("[[alerts.sinks]]\ntype = \"slack\"\n", kind: .invalidValue, line: 2, keyPath: "alerts.sinks[0].type",
+        try expect(
+            "[[alerts.sinks]]\ntype = \"slack\"\n", kind: .invalidValue, line: 2, keyPath: "alerts.sinks[0].type",
             mentions: ["webhook, email or exec"])
         try expect(
-            "[[alerts.sinks]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nformat = \"xml\"\n", kind: .invalidValue,
+            "[[alerts.sinks]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nformat = \"xml\"\n",
+            kind: .invalidValue,
             line: 4, keyPath: "alerts.sinks[0].format", mentions: ["json or slack"])
         try expect(
             "[[alerts.sinks]]\ntype = \"email\"\nurl = \"smtp://m.example\"\nfrom = \"a@b.example\"\nto = []\n",
@@ -252,10 +272,12 @@ import Testing
         try expect(
             "[[alerts.sinks]]\ntype = \"email\"\nurl = \"smtp://m.example\"\nfrom = \"a@b.example\"\nto = [\"desk\"]\n",
             kind: .invalidValue, line: 5, keyPath: "alerts.sinks[0].to[0]")
-        try expect("[[alerts.sinks]]\ntype = \"exec\"\ncommand = []\n", kind: .invalidValue, line: 3,
+        try expect(
+            "[[alerts.sinks]]\ntype = \"exec\"\ncommand = []\n", kind: .invalidValue, line: 3,
             keyPath: "alerts.sinks[0].command")
         try expect(
-            "[[alerts.sinks]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nmax_per_hour = 0\n", kind: .invalidValue,
+            "[[alerts.sinks]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nmax_per_hour = 0\n",
+            kind: .invalidValue,
             line: 4, keyPath: "alerts.sinks[0].max_per_hour")
         try expect("[alerts]\nsink = []\n", kind: .unknownKey, line: 2, keyPath: "alerts.sink", mentions: ["'sinks'"])
     }

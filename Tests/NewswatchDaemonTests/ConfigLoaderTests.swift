@@ -115,8 +115,9 @@ import Testing
 
     @Test func stateDirectoryDefaultFollowsSystemdThenXDGThenHome() throws {
         func state(_ env: [String: String]) -> String { DaemonSettings.defaultStateDirectory(environment: env).path }
-        #expect(state(["STATE_DIRECTORY": "/var/lib/newswatch", "XDG_STATE_HOME": "/x", "HOME": "/h"])
-            == "/var/lib/newswatch")
+        #expect(
+            state(["STATE_DIRECTORY": "/var/lib/newswatch", "XDG_STATE_HOME": "/x", "HOME": "/h"])
+                == "/var/lib/newswatch")
         #expect(state(["STATE_DIRECTORY": "/var/lib/a:/var/lib/b"]) == "/var/lib/a")
         #expect(state(["XDG_STATE_HOME": "/home/e/.state", "HOME": "/h"]) == "/home/e/.state/newswatch")
         #expect(state(["XDG_STATE_HOME": "relative/ignored", "HOME": "/h"]) == "/h/.local/state/newswatch")

@@ -27,7 +27,8 @@ import Testing
 
     @Test func aRoundIsDownOnlyWhenEveryNetworkFetchFailedToConnect() {
         typealias R = FetchOutcome.Result
-        #expect(NetworkMonitor.isDown(round: [("a", R.network(.dns)), ("b", .network(.connect)), ("c", .network(.dns))]))
+        #expect(
+            NetworkMonitor.isDown(round: [("a", R.network(.dns)), ("b", .network(.connect)), ("c", .network(.dns))]))
         #expect(NetworkMonitor.isDown(round: [("a", R.network(.dns)), ("b", .network(.dns)), (nil, .unusable)]))
         #expect(!NetworkMonitor.isDown(round: [("a", R.network(.dns)), ("b", .network(.dns)), ("c", .ok)]))
         #expect(!NetworkMonitor.isDown(round: [("a", R.network(.dns)), ("b", .network(.timeout))]))

@@ -17,7 +17,8 @@ import Testing
         for n in 0..<300 {
             let now = t0.addingTimeInterval(Double(n * 37))
             let s = policy.next(
-                after: FetchOutcome(.ok), state: FeedScheduleState(nextDue: now), feed: "https://feed\(n % 50).example/",
+                after: FetchOutcome(.ok), state: FeedScheduleState(nextDue: now),
+                feed: "https://feed\(n % 50).example/",
                 interval: 600, now: now)
             delays.append(delay(s, from: now))
             #expect(s.health == .ok && s.consecutiveFailures == 0)
@@ -27,7 +28,8 @@ import Testing
         #expect(delays.min()! < 550 && delays.max()! > 650)
         #expect(Set(delays.map { Int($0) }).count > 100)
         let notModified = exact.next(
-            after: FetchOutcome(.notModified), state: FeedScheduleState(nextDue: t0), feed: feed, interval: 600, now: t0)
+            after: FetchOutcome(.notModified), state: FeedScheduleState(nextDue: t0), feed: feed, interval: 600, now: t0
+        )
         #expect(delay(notModified, from: t0) == 600)
     }
 
@@ -140,9 +142,10 @@ import Testing
 
         var nf = FeedScheduleState(nextDue: t0)
         var healths: [FeedScheduleState.Health] = []
-        for result in [FetchOutcome.Result.httpStatus(404), .httpStatus(404), .httpStatus(500), .httpStatus(404),
-            .httpStatus(404), .httpStatus(404), .httpStatus(404)]
-        {
+        for result in [
+            FetchOutcome.Result.httpStatus(404), .httpStatus(404), .httpStatus(500), .httpStatus(404),
+            .httpStatus(404), .httpStatus(404), .httpStatus(404),
+        ] {
             nf = exact.next(after: FetchOutcome(result), state: nf, feed: feed, interval: 600, now: t0)
             healths.append(nf.health)
         }

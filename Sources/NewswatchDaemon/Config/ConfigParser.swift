@@ -214,7 +214,8 @@ final class ConfigParser {
                 guard let s = nonEmptyString(t, "opml", path: p),
                     let file = existingFile(s, path: join(p, "opml"), what: "OPML file")
                 else { continue }
-                for feed in opmlFeeds(file, path: join(p, "opml"), interval: interval, default: defaultInterval,
+                for feed in opmlFeeds(
+                    file, path: join(p, "opml"), interval: interval, default: defaultInterval,
                     tags: tags)
                 {
                     if let first = seen[feed.key] {
@@ -238,14 +239,14 @@ final class ConfigParser {
             fail(.duplicate, p, "\(feed.source) is already listed by \(first); list each feed once")
             return false
         }
-        seen[feed.key] = where_(p)
+        seen[feed.key] = placeOf(p)
         if let name = feed.name {
             if let first = names[name] {
                 fail(
                     .duplicate, join(p, "name"),
                     "the name '\(name)' is already used by \(first); feed names must be unique (topics refer to them)")
             } else {
-                names[name] = where_(p)
+                names[name] = placeOf(p)
             }
         }
         return true
@@ -319,9 +320,11 @@ final class ConfigParser {
                             + "a letter or digit, at most 64 characters (e.g. '\(ConfigParser.slug(id))')")
                 } else if let first = ids[id] {
                     ok = false
-                    fail(.duplicate, join(p, "id"), "the topic id '\(id)' is already used by \(first); ids must be unique")
+                    fail(
+                        .duplicate, join(p, "id"),
+                        "the topic id '\(id)' is already used by \(first); ids must be unique")
                 } else {
-                    ids[id] = where_(p)
+                    ids[id] = placeOf(p)
                 }
             } else {
                 ok = false
@@ -471,7 +474,9 @@ final class ConfigParser {
                 }
             default:
                 guard t["command"] != nil else {
-                    fail(.missingKey, p, "missing key 'command': the program and its arguments, e.g. [\"/usr/local/bin/notify\"]")
+                    fail(
+                        .missingKey, p,
+                        "missing key 'command': the program and its arguments, e.g. [\"/usr/local/bin/notify\"]")
                     continue
                 }
                 guard var command = stringArray(t, "command", path: p) else { continue }
@@ -503,7 +508,7 @@ final class ConfigParser {
     private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     /// `feeds[0] (line 12)`, for "already listed by …" messages.
-    private func where_(_ path: String) -> String {
+    private func placeOf(_ path: String) -> String {
         locator.line(of: path).map { "\(path) (line \($0))" } ?? path
     }
 
@@ -513,10 +518,10 @@ final class ConfigParser {
 
     private func checkKeys(_ t: TOMLTable, path: String, allowed: [String]) {
         for key in t.keys where !allowed.contains(key) {
-            let where_ = path.isEmpty ? "at the top level" : "in \(path)"
+            let scope = path.isEmpty ? "at the top level" : "in \(path)"
             fail(
                 .unknownKey, join(path, key),
-                "unknown key '\(key)'\(didYouMean(key, allowed)); valid keys \(where_): "
+                "unknown key '\(key)'\(didYouMean(key, allowed)); valid keys \(scope): "
                     + allowed.joined(separator: ", "))
         }
     }

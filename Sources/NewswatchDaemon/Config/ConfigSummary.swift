@@ -19,7 +19,9 @@ public enum ConfigSummary {
             ("connect_timeout", d.connectTimeout.description), ("timeout", d.timeout.description),
             ("max_body", d.maxBody.description), ("log_level", d.logLevel.rawValue),
         ]
-        for (key, value) in settings { out.append("  \(key.padding(toLength: 23, withPad: " ", startingAt: 0))\(value)") }
+        for (key, value) in settings {
+            out.append("  \(key.padding(toLength: 23, withPad: " ", startingAt: 0))\(value)")
+        }
         out.append(
             "digest: \(c.digest.time) \(c.digest.timeZone.identifier), formats "
                 + c.digest.formats.map(\.rawValue).joined(separator: ", "))

@@ -68,9 +68,10 @@ public struct SchedulerPolicy: Sendable, Equatable {
             s.consecutiveFailures = 0
             s.consecutiveNotFound = 0
             s.health = .ok
-            let floor = [outcome.ttl, outcome.maxAge].compactMap { $0 }.filter(\.isFinite).map {
-                min(max(0, $0), maximumFloor)
-            }.max() ?? 0
+            let floor =
+                [outcome.ttl, outcome.maxAge].compactMap { $0 }.filter(\.isFinite).map {
+                    min(max(0, $0), maximumFloor)
+                }.max() ?? 0
             delay = floor > interval ? floor * (1 + jitterFraction * abs(u)) : interval * (1 + jitterFraction * u)
         case .network(let failure) where networkDown && failure.isConnectivity:
             delay = interval * (1 + jitterFraction * u)
