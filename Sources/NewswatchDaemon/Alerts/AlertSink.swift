@@ -1,0 +1,44 @@
+import Foundation
+import NewswatchCore
+
+/// A destination for alerts beyond the file sink: webhook, email or exec (CONTRACT §4).
+///
+/// The dispatcher drains the outbox for each sink independently: it asks the sink's ``SinkRateLimiter`` whether
+/// an alert may go, calls ``deliver(_:)``, and on failure schedules the next attempt with ``SinkRetryPolicy``.
+public protocol AlertSink: Sendable {
+    /// `webhook`, `email` or `exec`, as in the config and in `status --json`.
+    var type: String { get }
+    /// A short name for logs: the type and its target (URL without credentials or query, or the command).
+    var displayName: String { get }
+    /// Delivers one message, or throws why it did not.
+    func deliver(_ message: SinkMessage) async throws(AlertSinkError)
+}
+
+/// What a sink delivers.
+public enum SinkMessage: Sendable, Equatable {
+    /// One alert.
+    case alert(Alert)
+    /// Several alerts in one message (an email sink with `batch`), in detection order.
+    case batch([Alert])
+    /// The note that a topic's alerts were held back by `max_per_hour`.
+    case summary(RateLimitSummary)
+}
+
+extension String {
+    /// A URL as safe to log: no user info, query or fragment (webhook URLs often carry their token there).
+    var redactedURL: String {
+        guard var components = URLComponents(string: self), components.host != nil else { return "(url)" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        // Slack-style hooks keep the secret in the path: show only its first segment.
+        let segments = components.path.split(separator: "/")
+        var elided = ""
+        if segments.count > 1 {
+            components.path = "/" + segments[0]
+            elided = "/…"
+        }
+        return (components.string ?? "(url)") + elided
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Why an alert sink could not deliver a message. Every kind is retried under ``SinkRetryPolicy``.
+public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable, Equatable {
+        /// The webhook answered with a non-2xx HTTP status.
+        case rejected(status: Int)
+        /// The network transfer failed (connect, TLS, SMTP dialogue, transfer timeout).
+        case unreachable
+        /// The exec sink's command could not be started; `errno` from `posix_spawn`.
+        case spawnFailed(errno: Int32)
+        /// The command exited with a non-zero status.
+        case commandFailed(exitCode: Int32)
+        /// The command was ended by a signal it did not get from us.
+        case commandKilled(signal: Int32)
+        /// The command outlived the sink's timeout; its process group was killed.
+        case timedOut
+    }
+
+    public var kind: Kind
+    /// The sink, e.g. `webhook https://hooks.example.org/…` or `exec /usr/local/bin/notify-desk`.
+    public var sink: String
+    /// More detail: the transport's message, the command's stderr tail.
+    public var detail: String
+
+    public init(_ kind: Kind, sink: String, detail: String = "") {
+        self.kind = kind
+        self.sink = sink
+        self.detail = detail
+    }
+
+    public var description: String {
+        let what: String
+        switch kind {
+        case .rejected(let status): what = "answered HTTP \(status)"
+        case .unreachable: what = "unreachable"
+        case .spawnFailed(let code): what = "cannot start command: \(String(cString: strerror(code)))"
+        case .commandFailed(let code): what = "command exited with status \(code)"
+        case .commandKilled(let signal): what = "command killed by signal \(signal)"
+        case .timedOut: what = "command timed out and was killed"
+        }
+        let oneLineDetail = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "alert sink \(sink) \(what)" + (oneLineDetail.isEmpty ? "" : ": \(oneLineDetail)")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import NewswatchTestSupport
+import Testing
+
+/// The unit file and its checks (CONTRACT §7): the directives the contract names, `systemd-analyze verify`, and
+/// the offline security exposure, through `scripts/check-systemd-unit.sh` (the same check CI runs).
+@Suite struct SystemdUnitTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let unit = root.appendingPathComponent("systemd/newswatch.service")
+    static let script = root.appendingPathComponent("scripts/check-systemd-unit.sh")
+    static let hasSystemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].contains {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// `Key=value` lines of the unit, in order.
+    private func directives() throws -> [(String, String)] {
+        try String(contentsOf: Self.unit, encoding: .utf8).split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let eq = line.firstIndex(of: "=") else { return nil }
+            return (String(line[..<eq]), String(line[line.index(after: eq)...]))
+        }
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.script
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func unitHasTheDirectivesTheContractNames() throws {
+        let d = try directives()
+        func value(_ key: String) -> String? { d.first { $0.0 == key }?.1 }
+        #expect(value("Type") == "notify")
+        #expect(value("ExecStart") == "/usr/local/bin/newswatch run --config /etc/newswatch/newswatch.toml")
+        #expect(value("ExecReload") == "/bin/kill -HUP $MAINPID")
+        #expect(value("WatchdogSec") != nil)
+        #expect(value("Restart") == "on-failure")
+        #expect(value("RestartPreventExitStatus") == "78")
+        #expect(value("StateDirectory") == "newswatch")
+        #expect(value("UMask") == "0027")
+        #expect(value("User") == "newswatch" && value("Group") == "newswatch")
+        #expect(value("RestrictAddressFamilies") == "AF_INET AF_INET6 AF_UNIX")
+        #expect(value("CapabilityBoundingSet") == "")
+        // Stopping must outlast the daemon's own 10 s drain.
+        let stop = try #require(value("TimeoutStopSec"))
+        #expect((Int(stop.dropLast()) ?? 0) > 10)
+    }
+
+    @Test func sysusersDeclaresTheStaticUserAndGroup() throws {
+        let text = try String(
+            contentsOf: Self.root.appendingPathComponent("systemd/newswatch.sysusers"), encoding: .utf8)
+        let entries = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)
+        }
+        #expect(entries.contains { $0.count >= 2 && $0[0] == "u" && $0[1] == "newswatch" })
+    }
+
+    @Test(.enabled(if: hasSystemdAnalyze, "needs systemd-analyze (apt-get install systemd)"))
+    func unitVerifiesAndExposureIsAtMostTwo() throws {
+        let (status, output) = try run([])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("verify: ok"))
+        let exposure = output.split(separator: "\n").first { $0.hasPrefix("security: exposure ") }
+            .flatMap { Double($0.split(separator: " ")[2]) }
+        let measured = try #require(exposure, "\(output)")
+        #expect(measured <= 2.0)
+    }
+
+    @Test(.enabled(if: hasSystemdAnalyze, "needs systemd-analyze (apt-get install systemd)"))
+    func checkFailsForAWeakOrBrokenUnit() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let original = try String(contentsOf: Self.unit, encoding: .utf8)
+        let sandboxKeys = [
+            "NoNewPrivileges", "CapabilityBoundingSet", "ProtectSystem", "ProtectHome", "PrivateTmp",
+            "PrivateDevices", "PrivateUsers", "SystemCallFilter", "RestrictAddressFamilies", "ProtectKernel",
+        ]
+        let weak = original.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !sandboxKeys.contains { line.hasPrefix($0) } }.joined(separator: "\n")
+        let weakUnit = try dir.write("weak/newswatch.service", weak)
+        let weakRun = try run([weakUnit.path])
+        #expect(weakRun.status == 1)
+        #expect(weakRun.output.contains("exceeds 2.0"))
+
+        let broken = original.replacingOccurrences(of: "Type=notify\n", with: "Type=notify\nWatchdogSecs=30\n")
+        let brokenUnit = try dir.write("broken/newswatch.service", broken)
+        let brokenRun = try run([brokenUnit.path])
+        #expect(brokenRun.status == 1)
+        #expect(brokenRun.output.contains("WatchdogSecs"))
+    }
+}
