@@ -26,9 +26,9 @@ import Testing
         #expect(d.maxBody == ByteSize(bytes: 2 << 20))
         #expect(d.logLevel.rawValue == "debug")
 
-        #expect(c.digest.time == DigestSettings.TimeOfDay(hour: 6, minute: 30))
+        #expect(c.digest.time == DigestTime(hour: 6, minute: 30))
         #expect(c.digest.timeZone.identifier == "Asia/Jerusalem")
-        #expect(c.digest.formats == [.html, .md])
+        #expect(c.digest.formats == [.html, .markdown])
 
         // Two [[feeds]] entries, then the OPML's two http feeds; its duplicate and its mailto: are skipped.
         #expect(c.feeds.count == 4)
@@ -102,7 +102,7 @@ import Testing
         #expect(d.logLevel.rawValue == "info")
         #expect(c.digest.time.description == "07:00")
         #expect(c.digest.timeZone.secondsFromGMT() == 0)
-        #expect(c.digest.formats == [.md, .html, .json])
+        #expect(c.digest.formats == [.markdown, .html, .json])
         #expect(c.feeds.isEmpty && c.topics.isEmpty && c.sinks.isEmpty)
 
         let topic = try ConfigTestSupport.load("[[topics]]\nid = \"t\"\nquery = \"x\"\n").config.topics[0]

@@ -129,7 +129,7 @@ final class ConfigParser {
         let p = "digest"
         checkKeys(t, path: p, allowed: ConfigParser.digestKeys)
         if let s = string(t, "time", path: p) {
-            if let time = DigestSettings.TimeOfDay(s) {
+            if let time = DigestTime(s) {
                 d.time = time
             } else {
                 fail(.invalidValue, join(p, "time"), "'\(s)' is not a time of day; write HH:MM, 00:00 to 23:59")
@@ -147,10 +147,10 @@ final class ConfigParser {
             }
         }
         if let list = stringArray(t, "formats", path: p) {
-            var formats: [DigestSettings.Format] = []
-            let valid = DigestSettings.Format.allCases.map(\.rawValue)
+            var formats: [DigestFormat] = []
+            let valid = DigestFormat.allCases.map(\.rawValue)
             for (i, s) in list.enumerated() {
-                guard let f = DigestSettings.Format(rawValue: s) else {
+                guard let f = DigestFormat(rawValue: s) else {
                     fail(
                         .invalidValue, "\(join(p, "formats"))[\(i)]",
                         "'\(s)' is not a digest format\(didYouMean(s, valid)); use md, html or json")
@@ -420,9 +420,9 @@ final class ConfigParser {
                 guard let s = requiredString(t, "url", path: p),
                     let url = httpURL(s, path: join(p, "url"), what: "webhook")
                 else { continue }
-                var format = SinkConfig.Webhook.Format.json
+                var format = WebhookAlertSink.Format.json
                 if let f = string(t, "format", path: p) {
-                    if let v = SinkConfig.Webhook.Format(rawValue: f) {
+                    if let v = WebhookAlertSink.Format(rawValue: f) {
                         format = v
                     } else {
                         fail(.invalidValue, join(p, "format"), "'\(f)' is not a webhook format; use json or slack")

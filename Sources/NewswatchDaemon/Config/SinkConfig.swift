@@ -22,12 +22,8 @@ public enum SinkConfig: Sendable, Equatable {
 
     /// HTTP POST of each alert.
     public struct Webhook: Sendable, Equatable {
-        public enum Format: String, Sendable, CaseIterable {
-            /// The alert record itself.
-            case json
-            /// `{"text": …}` for Slack and Mattermost incoming webhooks.
-            case slack
-        }
+        /// `json` (the alert record) or `slack` (`{"text": …}`, Mattermost too).
+        public typealias Format = WebhookAlertSink.Format
 
         public var url: URL
         public var format: Format
