@@ -174,10 +174,15 @@ import Testing
         #expect(escaped.line == 3 && escaped.column == 17)  // `query = "\"US\" (`: the `(` is file column 17
         let exclude = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = \"a\"\n  exclude   =   \"b)\"\n")
         #expect(exclude.keyPath == "topics[0].exclude" && exclude.line == 4 && exclude.column == 19)
-        // A multi-line query still names its line; the column is the query's own.
-        let multi = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = '''\n(a OR\nb'''\n")
-        #expect(multi.line == 3 && multi.column == nil)
-        #expect(multi.description.contains("column 1 of the query"))
+        // Multi-line queries: the query's own lines are counted from the line after the opening quotes.
+        let multi = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = '''\n  a OR\n  (b OR c\n'''\n")
+        #expect(multi.line == 5 && multi.column == 3)
+        #expect(multi.description.contains("newswatch.toml:5:3: topics[0].query: query error at line 2, column 3"))
+        // Text on the opening line: `query = '''` is 11 characters, then `x (`.
+        let sameLine = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = '''x (\ny'''\n")
+        #expect(sameLine.line == 3 && sameLine.column == 14)
+        let second = try ConfigTestSupport.error("[[topics]]\nid = \"t\"\nquery = '''x OR\ny)'''\n")
+        #expect(second.line == 4 && second.column == 2)
         try expect(
             "[[topics]]\nid = \"t\"\nquery = \"   \"\n", kind: .invalidValue, line: 3, keyPath: "topics[0].query")
     }

@@ -9,17 +9,25 @@ enum ConfigTestSupport {
     /// the canonical form upper-cases `or`/`and` and collapses spaces.
     static let queries = QueryValidation(
         check: { query in
-            var open: [Int] = []
-            for (i, c) in query.enumerated() {
-                if c == "(" { open.append(i + 1) }
+            var open: [(line: Int, column: Int)] = []
+            var line = 1
+            var column = 0
+            for c in query {
+                if c == "\n" {
+                    line += 1
+                    column = 0
+                    continue
+                }
+                column += 1
+                if c == "(" { open.append((line, column)) }
                 if c == ")" {
-                    if open.isEmpty { return .init(column: i + 1, message: "unmatched ')'") }
+                    if open.isEmpty { return .init(line: line, column: column, message: "unmatched ')'") }
                     open.removeLast()
                 }
             }
-            if let column = open.last { return .init(column: column, message: "'(' is never closed") }
+            if let (l, c) = open.last { return .init(line: l, column: c, message: "'(' is never closed") }
             if let last = query.split(separator: " ").last, ["OR", "AND", "NOT"].contains(last) {
-                return .init(column: query.count + 1, message: "expected a term after \(last)")
+                return .init(line: line, column: column + 1, message: "expected a term after \(last)")
             }
             return nil
         },

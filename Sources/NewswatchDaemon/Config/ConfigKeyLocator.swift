@@ -85,16 +85,30 @@ struct ConfigKeyLocator: Sendable {
     /// The 1-based line of `path` (or its nearest ancestor).
     func line(of path: String) -> Int? { entry(for: path)?.line }
 
-    /// The file column of the `offset`-th character (1-based) of the single-line string value at `path`, if the
-    /// value is written on one line; `nil` otherwise (multi-line strings, or a key that was not found exactly).
-    func column(of path: String, characterOffset offset: Int) -> Int? {
-        guard offset >= 1, let e = entries[path], let vc = e.valueColumn else { return nil }
+    /// The file line and column of a position inside the string value at `path`: `textLine` and `offset`
+    /// are 1-based, in characters of the string's value. `nil` when `path` was not found exactly; the column is
+    /// `nil` when it cannot be placed (a basic multi-line string, whose escapes shift columns).
+    func position(of path: String, textLine: Int, characterOffset offset: Int) -> (line: Int, column: Int?)? {
+        guard offset >= 1, textLine >= 1, let e = entries[path], let vc = e.valueColumn else { return nil }
         let chars = Array(e.text)
         let q = vc - 1
-        guard q < chars.count else { return nil }
+        guard q < chars.count else { return (e.line, nil) }
         let quote = chars[q]
-        guard quote == "'" || quote == "\"" else { return nil }
-        if q + 2 < chars.count, chars[q + 1] == quote, chars[q + 2] == quote { return nil }
+        guard quote == "'" || quote == "\"" else { return (e.line, nil) }
+        let isMultiLine = q + 2 < chars.count && chars[q + 1] == quote && chars[q + 2] == quote
+        guard isMultiLine else {
+            guard textLine == 1 else { return (e.line, nil) }
+            return (e.line, ConfigKeyLocator.column(in: chars, after: q, quote: quote, offset: offset))
+        }
+        // A newline right after the opening delimiter is not part of the string.
+        let startsOnNextLine = q + 3 >= chars.count
+        if textLine == 1 && !startsOnNextLine { return (e.line, quote == "'" ? vc + 2 + offset : nil) }
+        let line = e.line + textLine - (startsOnNextLine ? 0 : 1)
+        return (line, quote == "'" ? offset : nil)
+    }
+
+    /// The file column (1-based) of the `offset`-th decoded character of a one-line string opened at `q`.
+    private static func column(in chars: [Character], after q: Int, quote: Character, offset: Int) -> Int? {
         var decoded = 0
         var i = q + 1
         while i < chars.count, chars[i] != quote {

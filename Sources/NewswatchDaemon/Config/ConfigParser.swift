@@ -383,10 +383,12 @@ final class ConfigParser {
             return false
         }
         guard let problem = queries.check(query) else { return true }
-        let column = locator.column(of: path, characterOffset: problem.column)
+        let place = locator.position(of: path, textLine: problem.line, characterOffset: problem.column)
+        let within =
+            problem.line > 1 ? "line \(problem.line), column \(problem.column)" : "column \(problem.column)"
         fail(
-            .badQuery, path, "query error at column \(problem.column) of the query: \(problem.message)",
-            column: column)
+            .badQuery, path, "query error at \(within) of the query: \(problem.message)", line: place?.line,
+            column: place?.column)
         return false
     }
 
@@ -498,10 +500,12 @@ final class ConfigParser {
 
     // MARK: - Typed access
 
-    private func fail(_ kind: ConfigError.Kind, _ path: String, _ message: String, column: Int? = nil) {
+    private func fail(
+        _ kind: ConfigError.Kind, _ path: String, _ message: String, line: Int? = nil, column: Int? = nil
+    ) {
         errors.append(
             ConfigError(
-                kind: kind, file: fileName, line: locator.line(of: path), column: column, keyPath: path,
+                kind: kind, file: fileName, line: line ?? locator.line(of: path), column: column, keyPath: path,
                 message: message))
     }
 

@@ -37,8 +37,8 @@ public enum ConfigSummary {
         for t in c.topics {
             out.append(
                 "  \(t.id): \(t.name) (priority \(t.priority.rawValue), \(t.alert ? "alerts" : "digest only"))")
-            out.append("    query:   \(queries.canonical(t.query))")
-            if let exclude = t.exclude { out.append("    exclude: \(queries.canonical(exclude))") }
+            out.append("    query:   \(oneLine(queries.canonical(t.query)))")
+            if let exclude = t.exclude { out.append("    exclude: \(oneLine(queries.canonical(exclude)))") }
             if !t.feeds.isEmpty { out.append("    feeds:   \(t.feeds.joined(separator: ", "))") }
         }
         out.append("sinks (\(c.sinks.count + 1)):")
@@ -68,6 +68,11 @@ public enum ConfigSummary {
             "ok: \(c.feeds.count) feed\(c.feeds.count == 1 ? "" : "s"), \(c.topics.count) topic"
                 + "\(c.topics.count == 1 ? "" : "s"), \(c.sinks.count + 1) sink\(c.sinks.isEmpty ? "" : "s")")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Whitespace runs (multi-line queries) as single spaces, so each query is one line of the summary.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// `scheme://host[:port]/…`: enough to recognise the destination, nothing that could be a token.

@@ -4,12 +4,15 @@
 public struct QueryValidation: Sendable {
     /// Why a query does not parse.
     public struct Problem: Sendable, Equatable {
-        /// 1-based column in the query text.
+        /// 1-based line within the query text (multi-line `'''` queries span several).
+        public var line: Int
+        /// 1-based column in that line, in characters.
         public var column: Int
         /// What is wrong, e.g. `expected a term after OR`.
         public var message: String
 
-        public init(column: Int, message: String) {
+        public init(line: Int = 1, column: Int, message: String) {
+            self.line = line
             self.column = column
             self.message = message
         }
