@@ -66,7 +66,7 @@ extension LoopbackHTTPServer {
             }
             var request = Request(
                 method: String(requestLine[0]), target: String(requestLine[1]), version: String(requestLine[2]),
-                headers: headers, body: Data(), connection: id, receivedAt: server.now())
+                headers: headers, body: Data(), connection: id, receivedAt: LoopbackHTTPServer.now())
             if request.header("Expect")?.lowercased() == "100-continue" {
                 guard writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return nil }
             }

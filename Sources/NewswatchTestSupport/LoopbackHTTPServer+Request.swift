@@ -15,7 +15,7 @@ extension LoopbackHTTPServer {
         public var body: Data
         /// Which connection carried it: 1 for the first accepted, 2 for the next … (equal ids mean a reused connection).
         public var connection: Int
-        /// Seconds since the server started (monotonic) when the request head was complete.
+        /// When the request head was complete, on `LoopbackHTTPServer.now()`'s monotonic clock.
         public var receivedAt: Double
 
         /// The target without its query.

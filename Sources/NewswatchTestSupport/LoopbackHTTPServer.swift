@@ -28,7 +28,6 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let listenFD: Int32
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let startTime: Double
     private var stopped = false
     private var recorded: [Request] = []
     private var connectionFDs: [Int: Int32] = [:]
@@ -38,28 +37,36 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private var liveThreads = 0
     private let threadsDone = NSCondition()
 
-    /// The TCP port the server listens on (127.0.0.1).
+    /// The TCP port the server listens on.
     public let port: Int
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The loopback address the server listens on (`127.0.0.1` unless started with another).
+    public let address: String
+
+    /// `http://<address>:<port>`.
+    public var baseURL: String { "http://\(address):\(port)" }
 
     /// The absolute URL of `path` on this server (`path` should start with `/`).
     public func url(_ path: String) -> String { baseURL + (path.hasPrefix("/") ? path : "/" + path) }
 
     /// Starts a server whose every request is answered by `handler`.
-    public static func start(handler: @escaping @Sendable (Request) -> Response) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer(handler: handler)
+    ///
+    /// `address` may be any address of `127.0.0.0/8` (Linux routes the whole range to the loopback interface), so a
+    /// test can run two "hosts".
+    public static func start(
+        address: String = "127.0.0.1", handler: @escaping @Sendable (Request) -> Response
+    ) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(address: address, handler: handler)
     }
 
     /// Starts a server answering from a table keyed by path (without the query); other paths get 404.
-    public static func start(routes: [String: Response]) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { request in routes[request.path] ?? .status(404) }
+    public static func start(address: String = "127.0.0.1", routes: [String: Response]) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(address: address) { request in routes[request.path] ?? .status(404) }
     }
 
-    private init(handler: @escaping @Sendable (Request) -> Response) throws {
+    private init(address: String, handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
-        startTime = Self.monotonic()
+        self.address = address
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
@@ -67,7 +74,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        guard inet_pton(AF_INET, address, &addr.sin_addr) == 1 else {
+            close(fd)
+            throw Failure("not an IPv4 address: \(address)")
+        }
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -134,8 +144,20 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         return lock.withLock { recorded.count } >= count
     }
 
-    /// Seconds since the server started, on the clock `Request.receivedAt` uses.
-    public var uptime: Double { Self.monotonic() - startTime }
+    /// Waits (sleeping the task, at most `timeout` seconds) until `count` requests have arrived; returns whether they
+    /// did. The form to use from async tests: it never blocks a thread of the cooperative pool.
+    @discardableResult
+    public func waitForRequests(_ count: Int, timeout: TimeInterval = 10) async -> Bool {
+        let deadline = Self.monotonic() + timeout
+        while Self.monotonic() < deadline {
+            if lock.withLock({ recorded.count }) >= count { return true }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return lock.withLock { recorded.count } >= count
+    }
+
+    /// The monotonic clock `Request.receivedAt` uses (seconds; comparable across servers in one process).
+    public static func now() -> Double { monotonic() }
 
     // MARK: - Stopping
 
@@ -225,7 +247,6 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     func respond(to request: Request) -> Response { handler(request) }
 
-    func now() -> Double { Self.monotonic() - startTime }
 
     /// Waits until `fd` is readable, the server stops, or `timeout` seconds pass (negative: no limit).
     /// Returns true only when `fd` is readable and the server is still running.
@@ -262,7 +283,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// A TCP port on 127.0.0.1 that nothing listens on (bound, then released), for "connection refused" tests.
     public static func unusedPort() throws -> Int {
-        let server = try LoopbackHTTPServer { _ in .status(500) }
+        let server = try LoopbackHTTPServer(address: "127.0.0.1") { _ in .status(500) }
         let port = server.port
         server.stop()
         return port
