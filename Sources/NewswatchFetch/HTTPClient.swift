@@ -29,9 +29,13 @@ public final class HTTPClient: Sendable {
 
     /// Performs `request`; never throws: every failure is a `.failed(FetchError)`.
     public func fetch(_ request: FeedRequest) async -> FetchResult {
-        if let error = Self.preflight(request) { return .failed(error) }
+        let hostKey: String
+        switch Self.preflight(request) {
+        case .success(let key): hostKey = key
+        case .failure(let error): return .failed(error)
+        }
         let transfer = Transfer(
-            request: request, hostKey: URLRedaction.hostKey(request.url) ?? "",
+            request: request, hostKey: hostKey,
             bodyCap: max(0, request.maxBodyBytes ?? configuration.maxBodyBytes))
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<FetchResult, Never>) in
@@ -54,19 +58,19 @@ public final class HTTPClient: Sendable {
         await driver.shutdown()
     }
 
-    /// Rejects what must never reach libcurl: a scheme other than http/https, a URL without a host.
-    static func preflight(_ request: FeedRequest) -> FetchError? {
-        guard let schemeEnd = request.url.range(of: "://") else {
-            return FetchError(.invalidRequest, "not an absolute http(s) URL", url: request.url)
+    /// Rejects what must never reach libcurl (a scheme other than http/https, a URL without a host); otherwise the
+    /// request's `host:port` for the per-host limit.
+    static func preflight(_ request: FeedRequest) -> Result<String, FetchError> {
+        guard let scheme = URLRedaction.scheme(request.url) else {
+            return .failure(FetchError(.invalidRequest, "not an absolute http(s) URL", url: request.url))
         }
-        let scheme = request.url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            return FetchError(
-                .forbiddenProtocol, "only http and https are allowed, not \(scheme)", url: request.url)
+            return .failure(
+                FetchError(.forbiddenProtocol, "only http and https are allowed, not \(scheme)", url: request.url))
         }
-        guard URLRedaction.hostKey(request.url) != nil else {
-            return FetchError(.invalidRequest, "the URL has no host", url: request.url)
+        guard let hostKey = URLRedaction.hostKey(request.url) else {
+            return .failure(FetchError(.invalidRequest, "the URL has no host", url: request.url))
         }
-        return nil
+        return .success(hostKey)
     }
 }

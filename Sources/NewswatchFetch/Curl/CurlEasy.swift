@@ -238,9 +238,9 @@ enum CurlEasy {
     }
 
     private static func header(_ easy: UnsafeMutableRawPointer, _ name: String) -> String? {
-        guard let value = nw_easy_header_value(easy, name) else { return nil }
-        let text = String(cString: value).trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? nil : text
+        // libcurl hands values over with surrounding whitespace already removed.
+        guard let value = nw_easy_header_value(easy, name), value.pointee != 0 else { return nil }
+        return String(cString: value)
     }
 }
 
@@ -256,6 +256,13 @@ private let writeCallback: curl_write_callback = { data, size, count, user in
     if transfer.body.count + length > transfer.bodyCap {
         transfer.tooLarge = true
         return 0
+    }
+    if transfer.body.isEmpty, let easy = transfer.easy {
+        // Size the buffer once from Content-Length (the wire size; a coded body may still grow past it).
+        var expected: curl_off_t = -1
+        if nw_easy_getinfo_off_t(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected) == CURLE_OK, expected > 0 {
+            transfer.body.reserveCapacity(min(Int(expected), transfer.bodyCap))
+        }
     }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { transfer.body.append($0, count: length) }
     return length
