@@ -64,6 +64,20 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     /// `<url>: <message>`.
     public var description: String { "\(url): \(message)" }
 
+    /// The sysexits code of CONTRACT §1 for a command that fetched a source (`newswatch parse URL`): 65 for a body over
+    /// the size cap, 64 for an unusable URL, 1 for an internal failure, a cancellation or a shutdown, and 69 ("source
+    /// unreachable") for the rest — network failures, HTTP statuses, refused addresses or protocols, failed redirects.
+    public var exitCode: Int32 {
+        switch kind {
+        case .tooLarge: 65
+        case .invalidRequest: 64
+        case .internal, .cancelled, .shutdown: 1
+        case .dns, .connect, .tls, .timeout, .tooManyRedirects, .forbiddenProtocol, .forbiddenAddress, .httpStatus,
+            .network:
+            69
+        }
+    }
+
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }

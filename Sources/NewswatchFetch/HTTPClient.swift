@@ -52,6 +52,20 @@ public final class HTTPClient: Sendable {
         await fetch(FeedRequest(url: url, etag: etag, lastModified: lastModified))
     }
 
+    /// Fetches one request with a client of its own, shut down before returning: for one-shot commands
+    /// (`newswatch parse URL`), which then see exactly what the daemon's fetcher would.
+    public static func fetchOnce(_ request: FeedRequest, configuration: FetchConfiguration) async -> FetchResult {
+        let client: HTTPClient
+        do {
+            client = try HTTPClient(configuration: configuration)
+        } catch {
+            return .failed(error)
+        }
+        let result = await client.fetch(request)
+        await client.shutdown()
+        return result
+    }
+
     /// Fails every pending and running request with `.shutdown`, stops the thread and waits for it; later `fetch`
     /// calls fail with `.shutdown` at once. Idempotent.
     public func shutdown() async {

@@ -164,16 +164,18 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Stops accepting, cuts every open connection (also hanging and endless ones) and waits for the server's threads
     /// to finish (at most a few seconds). Idempotent.
     public func stop() {
-        let fds: [Int32]? = lock.withLock {
-            if stopped { return nil }
+        // Shut connections down under the lock: a connection thread closes its descriptor under the same lock, so a
+        // descriptor number reused elsewhere in the process is never shut down here.
+        let first: Bool = lock.withLock {
+            if stopped { return false }
             stopped = true
-            return Array(connectionFDs.values)
+            for fd in connectionFDs.values { shutdown(fd, Int32(SHUT_RDWR)) }
+            return true
         }
-        guard let fds else { return }
+        guard first else { return }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         shutdown(listenFD, Int32(SHUT_RDWR))
-        for fd in fds { shutdown(fd, Int32(SHUT_RDWR)) }
         threadsDone.lock()
         let deadline = Date().addingTimeInterval(5)
         while liveThreadCount > 0 && threadsDone.wait(until: deadline) {}
@@ -233,8 +235,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 lock.withLock {
                     connectionFDs[id] = nil
                     openCount -= 1
+                    close(fd)
                 }
-                close(fd)
             }
         }
     }

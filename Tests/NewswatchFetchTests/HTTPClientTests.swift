@@ -117,6 +117,7 @@ struct HTTPClientTests {
 
         let result = await client.fetch(url: server.url("/bomb"))
         #expect(result.error?.kind == .tooLarge)
+        #expect(result.error?.exitCode == 65)
     }
 
     @Test func endlessBodyStopsAtTheCap() async throws {
@@ -177,6 +178,30 @@ struct HTTPClientTests {
         let result = await client.fetch(url: server.url("/never"))
         #expect(result.error?.kind == .timeout)
         #expect(server.requests.count == 1)
+    }
+
+    @Test func requestTimeoutOverridesTheConfiguration() async throws {
+        let server = try LoopbackHTTPServer.start { _ in .hang }
+        defer { server.stop() }
+        var configuration = Self.loopback
+        configuration.timeout = 600
+        configuration.lowSpeedLimit = 0
+        let client = try Self.client(configuration)
+        defer { Task { await client.shutdown() } }
+
+        let result = await client.fetch(FeedRequest(url: server.url("/never"), timeout: 1))
+        #expect(result.error?.kind == .timeout)
+    }
+
+    @Test func httpsToAPlainServerIsATLSError() async throws {
+        let server = try LoopbackHTTPServer.start { _ in .ok("not TLS") }
+        defer { server.stop() }
+        let client = try Self.client()
+        defer { Task { await client.shutdown() } }
+
+        let result = await client.fetch(url: "https://127.0.0.1:\(server.port)/feed")
+        #expect(result.error?.kind == .tls)
+        #expect(result.error?.exitCode == 69)
     }
 
     @Test func connectionRefused() async throws {
@@ -439,6 +464,38 @@ struct HTTPClientTests {
         for _ in 0..<200 where server.openConnections > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(server.openConnections == 0)
         #expect(await client.fetch(url: server.url("/ok")).response?.status == 200)
+    }
+
+    @Test func cancellingAQueuedRequestFreesItsPlace() async throws {
+        let server = try LoopbackHTTPServer.start { request in request.path == "/ok" ? .ok("<rss/>") : .hang }
+        defer { server.stop() }
+        var configuration = Self.loopback
+        configuration.maxPerHost = 1
+        let client = try Self.client(configuration)
+
+        let running = Task { await client.fetch(url: server.url("/hang")) }
+        #expect(await server.waitForRequests(1))
+        let queued = Task { await client.fetch(url: server.url("/queued")) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        queued.cancel()
+        #expect(await queued.value.error?.kind == .cancelled)
+        running.cancel()
+        #expect(await running.value.error?.kind == .cancelled)
+        #expect(await client.fetch(url: server.url("/ok")).response?.status == 200)
+        #expect(server.requests.map(\.path) == ["/hang", "/ok"])  // the queued one never went out
+        await client.shutdown()
+    }
+
+    @Test func fetchOnceShutsItsClientDown() async throws {
+        let server = try LoopbackHTTPServer.start(routes: ["/feed": .ok("<rss/>")])
+        defer { server.stop() }
+        let ok = await HTTPClient.fetchOnce(FeedRequest(url: server.url("/feed")), configuration: Self.loopback)
+        #expect(ok.response?.status == 200)
+        var strict = Self.loopback
+        strict.allowPrivateNetworks = false
+        let refused = await HTTPClient.fetchOnce(FeedRequest(url: server.url("/feed")), configuration: strict)
+        #expect(refused.error?.kind == .forbiddenAddress)
+        #expect(refused.error?.exitCode == 69)
     }
 
     @Test func cancelledBeforeStartNeverReachesTheServer() async throws {
