@@ -6,7 +6,8 @@
 // 127.0.0.1. Each run does, interleaved: newswatch 200s round, curl 200s round, newswatch all-304 round (with the
 // ETag and Last-Modified of the 200s), curl all-304 round (the same headers). Wall time is monotonic; client CPU is
 // this process's user+system time for newswatch (the HTTPClient thread plus the Swift tasks awaiting it) and the
-// curl child's (from RUSAGE_CHILDREN, process start-up included). Medians over the runs are printed.
+// curl child's (from RUSAGE_CHILDREN, process start-up included; the "curl 1 URL" line shows that fixed cost, its
+// "µs/feed" column being the whole run). Medians over the runs are printed.
 import BenchSupport
 import Foundation
 import NewswatchFetch
@@ -124,6 +125,8 @@ final class Nginx {
     }
 }
 
+nonisolated(unsafe) var lastBodyBytes = 0  // Owner: the main task (set and read only there).
+
 func newswatchRound(_ urls: [String], validators: [(String?, String?)]?, parallel: Int) async throws -> (
     Round, [(String?, String?)]
 ) {
@@ -132,13 +135,17 @@ func newswatchRound(_ urls: [String], validators: [(String?, String?)]?, paralle
     let client = try HTTPClient(configuration: configuration)
     let t0 = Measure.now()
     let c0 = Measure.cpuSeconds()
-    let results = await withTaskGroup(of: (Int, FetchResult).self) { group in
+    // Like the daemon, keep what the next poll needs and let each body go once it has been looked at.
+    let results = await withTaskGroup(of: (Int, Int, String?, String?, Int).self) { group in
         for (i, url) in urls.enumerated() {
             let request = FeedRequest(url: url, etag: validators?[i].0, lastModified: validators?[i].1)
-            group.addTask { (i, await client.fetch(request)) }
+            group.addTask {
+                let response = await client.fetch(request).response
+                return (i, response?.status ?? -1, response?.etag, response?.lastModified, response?.body.count ?? 0)
+            }
         }
-        var all = [FetchResult?](repeating: nil, count: urls.count)
-        for await (i, result) in group { all[i] = result }
+        var all = [(Int, String?, String?, Int)](repeating: (-1, nil, nil, 0), count: urls.count)
+        for await (i, status, etag, lastModified, bytes) in group { all[i] = (status, etag, lastModified, bytes) }
         return all
     }
     let wall = Measure.now() - t0
@@ -146,11 +153,13 @@ func newswatchRound(_ urls: [String], validators: [(String?, String?)]?, paralle
     await client.shutdown()
     var statuses: [Int: Int] = [:]
     var kept: [(String?, String?)] = []
-    for result in results {
-        let response = result?.response
-        statuses[response?.status ?? -1, default: 0] += 1
-        kept.append((response?.etag, response?.lastModified))
+    var bytes = 0
+    for (status, etag, lastModified, size) in results {
+        statuses[status, default: 0] += 1
+        kept.append((etag, lastModified))
+        bytes += size
     }
+    lastBodyBytes = bytes
     return (Round(wall: wall, cpu: cpu, statuses: statuses), kept)
 }
 
@@ -200,9 +209,14 @@ print("fetch-bench: \(urls.count) feeds from nginx on 127.0.0.1:\(nginx.port), \
 _ = try curlRound(urls, validators: nil, parallel: options.parallel, dir: nginx.dir)
 
 var rounds: [String: [Round]] = [:]
+var bodyBytes200 = 0
 for _ in 0..<options.runs {
+    // curl's fixed cost (exec, loading, config parsing) is part of its figures above; one URL shows how much.
+    rounds["curl 1 URL", default: []].append(
+        try curlRound(Array(urls.prefix(1)), validators: nil, parallel: options.parallel, dir: nginx.dir))
     let (full, validators) = try await newswatchRound(urls, validators: nil, parallel: options.parallel)
     rounds["newswatch 200", default: []].append(full)
+    bodyBytes200 = lastBodyBytes
     rounds["curl 200", default: []].append(
         try curlRound(urls, validators: nil, parallel: options.parallel, dir: nginx.dir))
     let (unchanged, _) = try await newswatchRound(urls, validators: validators, parallel: options.parallel)
@@ -218,14 +232,16 @@ func describe(_ statuses: [Int: Int]) -> String {
 let n = Double(urls.count)
 print("round            wall s (median)   CPU s (median)   CPU µs/feed   statuses (last run)")
 var medians: [String: (wall: Double, cpu: Double)] = [:]
-for name in ["newswatch 200", "curl 200", "newswatch 304", "curl 304"] {
+for name in ["newswatch 200", "curl 200", "newswatch 304", "curl 304", "curl 1 URL"] {
     let list = rounds[name] ?? []
     let wall = Measure.median(list.map(\.wall).sorted())
     let cpu = Measure.median(list.map(\.cpu).sorted())
     medians[name] = (wall, cpu)
     print(
         name.padding(toLength: 17, withPad: " ", startingAt: 0)
-            + String(format: "%8.3f          %8.3f         %8.1f      ", wall, cpu, cpu / n * 1e6)
+            + String(
+                format: "%8.3f          %8.3f         %8.1f      ", wall, cpu,
+                name == "curl 1 URL" ? cpu * 1e6 : cpu / n * 1e6)
             + describe(list.last?.statuses ?? [:]))
 }
 for kind in ["200", "304"] {
@@ -233,4 +249,5 @@ for kind in ["200", "304"] {
         print(String(format: "ratio newswatch/curl, %@ round: wall %.2f×, CPU %.2f×", kind, a.wall / b.wall, a.cpu / b.cpu))
     }
 }
+print("newswatch body bytes received in its last 200 round: \(bodyBytes200)")
 print(String(format: "peak RSS of the benchmark process: %.1f MiB", Measure.peakRSSMiB()))
