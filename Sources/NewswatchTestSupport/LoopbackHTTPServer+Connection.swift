@@ -50,7 +50,8 @@ extension LoopbackHTTPServer {
                 if buffer.count > 1 << 20 || !fill() { return nil }
                 // Not HTTP at all (a TLS ClientHello on this plain port, say): answer 400 and close, as servers do.
                 if let first = buffer.first, !(first >= 65 && first <= 90) {
-                    _ = writeAll(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+                    _ = writeAll(
+                        Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
                     return nil
                 }
             }

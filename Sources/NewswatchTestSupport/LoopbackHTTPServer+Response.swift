@@ -12,7 +12,8 @@ extension LoopbackHTTPServer {
         /// Seconds to wait before sending anything (interrupted by `stop()`).
         public var delay: TimeInterval
 
-        public init(status: Int, headers: [(String, String)] = [], body: Body = .bytes(Data()), delay: TimeInterval = 0) {
+        public init(status: Int, headers: [(String, String)] = [], body: Body = .bytes(Data()), delay: TimeInterval = 0)
+        {
             self.status = status
             self.headers = headers
             self.body = body

@@ -79,7 +79,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             throw Failure("not an IPv4 address: \(address)")
         }
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 128) == 0 else {
             let message = String(cString: strerror(errno))
@@ -249,11 +251,12 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     func respond(to request: Request) -> Response { handler(request) }
 
-
     /// Waits until `fd` is readable, the server stops, or `timeout` seconds pass (negative: no limit).
     /// Returns true only when `fd` is readable and the server is still running.
     func waitReadable(_ fd: Int32, timeout: Double) -> Bool {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+        ]
         let ms = timeout < 0 ? Int32(-1) : Int32(min(timeout * 1000, Double(Int32.max)).rounded(.up))
         while true {
             let n = poll(&fds, 2, ms)

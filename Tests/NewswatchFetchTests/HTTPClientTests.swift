@@ -313,7 +313,9 @@ struct HTTPClientTests {
         #expect(server.requests.count == 6)  // the first request and five redirects
     }
 
-    @Test(arguments: ["file:///etc/passwd", "gopher://127.0.0.1:70/1", "ftp://127.0.0.1/feed.xml", "dict://127.0.0.1/x"])
+    @Test(arguments: [
+        "file:///etc/passwd", "gopher://127.0.0.1:70/1", "ftp://127.0.0.1/feed.xml", "dict://127.0.0.1/x",
+    ])
     func refusesRedirectsToOtherProtocols(_ target: String) async throws {
         let server = try LoopbackHTTPServer.start(routes: ["/feed": .redirect(to: target, status: 302)])
         defer { server.stop() }

@@ -169,7 +169,9 @@ func curlRound(_ urls: [String], validators: [(String?, String?)]?, parallel: In
         if i > 0 { config += "next\n" }
         config += "url = \"\(url)\"\noutput = \"/dev/null\"\nsilent\nwrite-out = \"%{http_code}\\n\"\n"
         if let (etag, lastModified) = validators?[i] {
-            if let etag { config += "header = \"If-None-Match: \(etag.replacingOccurrences(of: "\"", with: "\\\""))\"\n" }
+            if let etag {
+                config += "header = \"If-None-Match: \(etag.replacingOccurrences(of: "\"", with: "\\\""))\"\n"
+            }
             if let lastModified { config += "header = \"If-Modified-Since: \(lastModified)\"\n" }
         }
     }
@@ -188,7 +190,9 @@ func curlRound(_ urls: [String], validators: [(String?, String?)]?, parallel: In
     let wall = Measure.now() - t0
     let cpu = childCPUSeconds() - c0
     var statuses: [Int: Int] = [:]
-    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") { statuses[Int(line) ?? -1, default: 0] += 1 }
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        statuses[Int(line) ?? -1, default: 0] += 1
+    }
     return Round(wall: wall, cpu: cpu, statuses: statuses)
 }
 
@@ -202,8 +206,9 @@ guard !files.isEmpty else {
 let nginx = try Nginx(root: options.corpus)
 defer { nginx.stop() }
 let urls = files.map { "http://127.0.0.1:\(nginx.port)/\($0)" }
-print("fetch-bench: \(urls.count) feeds from nginx on 127.0.0.1:\(nginx.port), \(options.parallel) in parallel, "
-    + "\(options.runs) runs")
+print(
+    "fetch-bench: \(urls.count) feeds from nginx on 127.0.0.1:\(nginx.port), \(options.parallel) in parallel, "
+        + "\(options.runs) runs")
 
 // Warm the page cache and nginx's open-file state once, unmeasured.
 _ = try curlRound(urls, validators: nil, parallel: options.parallel, dir: nginx.dir)
@@ -246,7 +251,9 @@ for name in ["newswatch 200", "curl 200", "newswatch 304", "curl 304", "curl 1 U
 }
 for kind in ["200", "304"] {
     if let a = medians["newswatch \(kind)"], let b = medians["curl \(kind)"] {
-        print(String(format: "ratio newswatch/curl, %@ round: wall %.2f×, CPU %.2f×", kind, a.wall / b.wall, a.cpu / b.cpu))
+        print(
+            String(
+                format: "ratio newswatch/curl, %@ round: wall %.2f×, CPU %.2f×", kind, a.wall / b.wall, a.cpu / b.cpu))
     }
 }
 print("newswatch body bytes received in its last 200 round: \(bodyBytes200)")

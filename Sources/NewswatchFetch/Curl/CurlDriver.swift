@@ -38,7 +38,8 @@ final class CurlDriver: @unchecked Sendable {
         var permitted: [AddressRange] = []
         for text in configuration.permittedAddresses {
             guard let range = AddressRange(text) else {
-                throw FetchError(.invalidRequest, "permitted address \"\(text)\" is not an address or CIDR range", url: "")
+                throw FetchError(
+                    .invalidRequest, "permitted address \"\(text)\" is not an address or CIDR range", url: "")
             }
             permitted.append(range)
         }

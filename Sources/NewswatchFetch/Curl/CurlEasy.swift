@@ -8,7 +8,9 @@ enum CurlEasy {
         _ transfer: Transfer, multi: UnsafeMutableRawPointer, configuration: FetchConfiguration, policy: AddressPolicy?
     ) -> FetchError? {
         let request = transfer.request
-        guard let easy = curl_easy_init() else { return FetchError(.internal, "curl_easy_init failed", url: request.url) }
+        guard let easy = curl_easy_init() else {
+            return FetchError(.internal, "curl_easy_init failed", url: request.url)
+        }
         transfer.easy = easy
         transfer.policy = policy
         let me = Unmanaged.passUnretained(transfer).toOpaque()
@@ -140,7 +142,8 @@ enum CurlEasy {
         }
         var status = 0
         _ = nw_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        var response = FetchResponse(status: status, finalURL: URLRedaction.redact(string(easy, CURLINFO_EFFECTIVE_URL) ?? request.url))
+        var response = FetchResponse(
+            status: status, finalURL: URLRedaction.redact(string(easy, CURLINFO_EFFECTIVE_URL) ?? request.url))
         var redirects = 0
         _ = nw_easy_getinfo_long(easy, CURLINFO_REDIRECT_COUNT, &redirects)
         response.redirectCount = redirects
@@ -177,7 +180,8 @@ enum CurlEasy {
     /// Classifies a libcurl failure; our own aborts (address refused, body cap) take precedence over curl's code.
     static func error(for transfer: Transfer, code: CURLcode) -> FetchError {
         let url = transfer.request.url
-        let detail = transfer.errorBuffer.pointee != 0
+        let detail =
+            transfer.errorBuffer.pointee != 0
             ? String(cString: transfer.errorBuffer) : String(cString: curl_easy_strerror(code))
         let curlCode = Int(code.rawValue)
         if let refused = transfer.refusedAddress {
@@ -200,7 +204,8 @@ enum CurlEasy {
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+            CURLE_SSL_ENGINE_INITFAILED,
             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_USE_SSL_FAILED:
             kind = .tls
@@ -212,7 +217,8 @@ enum CurlEasy {
             kind = .forbiddenProtocol
         case CURLE_URL_MALFORMAT:
             kind = .invalidRequest
-        case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_NOT_BUILT_IN, CURLE_UNKNOWN_OPTION, CURLE_BAD_FUNCTION_ARGUMENT,
+        case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_NOT_BUILT_IN, CURLE_UNKNOWN_OPTION,
+            CURLE_BAD_FUNCTION_ARGUMENT,
             CURLE_ABORTED_BY_CALLBACK:
             kind = .internal
         default:
