@@ -5,7 +5,9 @@ let package = Package(
     name: "newswatch",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "newswatch", targets: ["newswatch"])
+        .executable(name: "newswatch", targets: ["newswatch"]),
+        // For the Benchmarks/ package (fetch-bench).
+        .library(name: "NewswatchFetch", targets: ["NewswatchFetch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,7 +70,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
         .testTarget(
-            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"]),
+            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"],
+            resources: [.copy("Fixtures")]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(
             name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchTestSupport"],

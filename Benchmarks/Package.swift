@@ -12,6 +12,10 @@ let package = Package(
     targets: [
         // Timing, peak RSS, corpus loading and report printing shared by the harnesses.
         .target(name: "BenchSupport"),
+        // libcurl multi fetch of 2,000 feeds from a local nginx, against `curl --parallel` in the same run.
+        .executableTarget(
+            name: "fetch-bench",
+            dependencies: ["BenchSupport", .product(name: "NewswatchFetch", package: "newswatch")]),
         // Each area adds its executable target here, e.g.:
         // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
     ],

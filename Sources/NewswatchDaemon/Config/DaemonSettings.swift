@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import NewswatchCore
+
+/// The `[daemon]` table (CONTRACT §6), with every default applied and every path absolute.
+public struct DaemonSettings: Sendable, Equatable {
+    /// Where the SQLite database and the run lock live.
+    public var stateDirectory: URL
+    /// Where `alerts/` and `digests/` are written; defaults to `stateDirectory`.
+    public var outputDirectory: URL
+    /// The poll interval of a feed that sets none.
+    public var interval: ConfigDuration
+    /// Simultaneous fetches (at most 2 per host).
+    public var concurrency: Int
+    public var userAgent: String
+    /// Items last seen longer ago than this are pruned.
+    public var retention: ConfigDuration
+    /// On a feed's first fetch, items published longer ago than this are stored, not alerted.
+    public var backfill: ConfigDuration
+    /// Whether feeds and redirects may resolve to loopback, private or link-local addresses.
+    public var allowPrivateNetworks: Bool
+    public var connectTimeout: ConfigDuration
+    /// The whole transfer.
+    public var timeout: ConfigDuration
+    /// The decoded body cap.
+    public var maxBody: ByteSize
+    public var logLevel: Logger.Level
+
+    public static let defaultInterval = ConfigDuration(seconds: 600)
+    public static let defaultConcurrency = 16
+    public static let defaultUserAgent = "newswatch/1.0"
+    public static let defaultRetention = ConfigDuration(seconds: 30 * 86400)
+    public static let defaultBackfill = ConfigDuration(seconds: 6 * 3600)
+    public static let defaultConnectTimeout = ConfigDuration(seconds: 10)
+    public static let defaultTimeout = ConfigDuration(seconds: 30)
+    public static let defaultMaxBody = ByteSize(bytes: 10 << 20)
+
+    public init(
+        stateDirectory: URL, outputDirectory: URL? = nil, interval: ConfigDuration = defaultInterval,
+        concurrency: Int = defaultConcurrency, userAgent: String = defaultUserAgent,
+        retention: ConfigDuration = defaultRetention, backfill: ConfigDuration = defaultBackfill,
+        allowPrivateNetworks: Bool = false, connectTimeout: ConfigDuration = defaultConnectTimeout,
+        timeout: ConfigDuration = defaultTimeout, maxBody: ByteSize = defaultMaxBody, logLevel: Logger.Level = .info
+    ) {
+        self.stateDirectory = stateDirectory
+        self.outputDirectory = outputDirectory ?? stateDirectory
+        self.interval = interval
+        self.concurrency = concurrency
+        self.userAgent = userAgent
+        self.retention = retention
+        self.backfill = backfill
+        self.allowPrivateNetworks = allowPrivateNetworks
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.maxBody = maxBody
+        self.logLevel = logLevel
+    }
+
+    /// The state directory used when the config names none: `$STATE_DIRECTORY` (systemd's `StateDirectory=`;
+    /// the first entry where it lists several), else `$XDG_STATE_HOME/newswatch`, else
+    /// `~/.local/state/newswatch`.
+    public static func defaultStateDirectory(environment: [String: String]) -> URL {
+        if let list = environment["STATE_DIRECTORY"],
+            let first = list.split(separator: ":").first(where: { !$0.isEmpty })
+        {
+            return URL(fileURLWithPath: String(first), isDirectory: true)
+        }
+        // The XDG spec says a relative value is invalid and must be ignored.
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("newswatch", isDirectory: true)
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true)
+            .appendingPathComponent(".local/state/newswatch", isDirectory: true)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import NewswatchCore
+
+/// One feed to poll, from a `[[feeds]]` entry or from an OPML file one names.
+public struct FeedConfig: Sendable, Equatable {
+    /// Where the feed's bytes come from.
+    public enum Source: Sendable, Hashable, CustomStringConvertible {
+        /// An `http`/`https` URL, fetched with the daemon's fetcher.
+        case url(URL)
+        /// A local file (`path =`), absolute.
+        case file(URL)
+
+        public var description: String {
+            switch self {
+            case .url(let u): return u.absoluteString
+            case .file(let f): return f.path
+            }
+        }
+    }
+
+    public var source: Source
+    /// The configured name (or the OPML outline's title); `nil` means "use the feed's own title".
+    public var name: String?
+    /// The effective poll interval: the entry's own `interval`, else `daemon.interval`.
+    public var interval: ConfigDuration
+    /// Whether `interval` was set on this entry rather than inherited.
+    public var intervalIsOverride: Bool
+    public var tags: [String]
+    /// The OPML file that listed this feed, if it came from one.
+    public var opml: URL?
+
+    public init(
+        source: Source, name: String? = nil, interval: ConfigDuration, intervalIsOverride: Bool = false,
+        tags: [String] = [], opml: URL? = nil
+    ) {
+        self.source = source
+        self.name = name
+        self.interval = interval
+        self.intervalIsOverride = intervalIsOverride
+        self.tags = tags
+        self.opml = opml
+    }
+
+    /// A stable identity for the feed: its URL, or `file://` + absolute path; unique within one config.
+    public var key: String {
+        switch source {
+        case .url(let u): return FeedConfig.normalizedKey(u)
+        case .file(let f): return f.standardizedFileURL.absoluteString
+        }
+    }
+
+    /// The host, lower-cased, for per-host limits; `nil` for local files.
+    public var host: String? {
+        guard case .url(let u) = source else { return nil }
+        return u.host?.lowercased()
+    }
+
+    /// The URL with scheme and host lower-cased (they are case-insensitive); everything else as written.
+    static func normalizedKey(_ url: URL) -> String {
+        guard var c = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        c.scheme = c.scheme?.lowercased()
+        c.host = c.host?.lowercased()
+        if c.path.isEmpty { c.path = "/" }
+        return c.string ?? url.absoluteString
+    }
+}

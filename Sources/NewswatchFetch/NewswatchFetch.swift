@@ -1,1 +1,0 @@
-// NewswatchFetch: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import NewswatchFetch
+
+/// The pure pieces of response handling: HTTP dates, Retry-After, header parameters, URL redaction.
+@Suite struct HeaderParsingTests {
+    static let sunday = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
+
+    @Test(arguments: [
+        "Sun, 06 Nov 1994 08:49:37 GMT",  // IMF-fixdate
+        "Sunday, 06-Nov-94 08:49:37 GMT",  // RFC 850
+        "Sun Nov  6 08:49:37 1994",  // asctime
+        "Sun, 6 Nov 1994 08:49:37 GMT",  // one-digit day
+        "sun, 06 nov 1994 08:49:37 gmt",  // any case
+        "06 Nov 1994 08:49:37 GMT",  // no weekday
+        "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 06 Nov 1994 09:49:37 +0100",  // numeric zone
+        "Sun, 06 Nov 1994 03:49:37 -0500",
+    ])
+    func parsesHTTPDates(_ text: String) {
+        #expect(HTTPDate.parse(text) == Self.sunday)
+    }
+
+    @Test(arguments: [
+        "", "0", "-1", "tomorrow", "Sun, 06 Nov 1994", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 19945 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 PST",
+        "2024-01-01T00:00:00Z",
+    ])
+    func rejectsOtherDates(_ text: String) {
+        #expect(HTTPDate.parse(text) == nil)
+    }
+
+    @Test func twoDigitYearsFollowTheUsualPivot() {
+        #expect(HTTPDate.parse("Monday, 01-Jan-24 00:00:00 GMT") == Date(timeIntervalSince1970: 1_704_067_200))
+        #expect(HTTPDate.parse("Thursday, 01-Jan-70 00:00:00 GMT") == Date(timeIntervalSince1970: 0))
+    }
+
+    @Test func retryAfterInSeconds() {
+        #expect(RetryAfter("120") == .seconds(120))
+        #expect(RetryAfter(" 0 ") == .seconds(0))
+        #expect(RetryAfter("99999999999999999999999") == .seconds(Int.max))
+        #expect(RetryAfter("120").map { $0.delay(from: Date()) } == 120)
+    }
+
+    @Test func retryAfterAsDate() {
+        let value = RetryAfter("Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(value == .date(Self.sunday))
+        #expect(value?.delay(from: Self.sunday.addingTimeInterval(-90)) == 90)
+        #expect(value?.delay(from: Self.sunday.addingTimeInterval(60)) == 0)  // in the past: retry now
+    }
+
+    @Test(arguments: ["", "-5", "1.5", "soon", "120 seconds"])
+    func retryAfterRejectsGarbage(_ text: String) {
+        #expect(RetryAfter(text) == nil)
+    }
+
+    @Test func charsetFromContentType() {
+        #expect(HeaderValues.charset(fromContentType: "application/rss+xml; charset=utf-8") == "utf-8")
+        #expect(HeaderValues.charset(fromContentType: "text/xml;Charset=\"ISO-8859-1\"") == "ISO-8859-1")
+        #expect(HeaderValues.charset(fromContentType: "text/xml; foo=bar; charset = windows-1252 ") == "windows-1252")
+        #expect(HeaderValues.charset(fromContentType: "text/xml") == nil)
+        #expect(HeaderValues.charset(fromContentType: "text/xml; charset=") == nil)
+        #expect(HeaderValues.charset(fromContentType: "charset=utf-8") == nil)  // a parameter needs a type first
+    }
+
+    @Test func maxAgeFromCacheControl() {
+        #expect(HeaderValues.maxAge(fromCacheControl: "max-age=300") == 300)
+        #expect(HeaderValues.maxAge(fromCacheControl: "public, MAX-AGE=\"60\", must-revalidate") == 60)
+        #expect(HeaderValues.maxAge(fromCacheControl: "s-maxage=10, no-cache") == nil)
+        #expect(HeaderValues.maxAge(fromCacheControl: "max-age=-1") == nil)
+        #expect(HeaderValues.maxAge(fromCacheControl: "no-store") == nil)
+    }
+
+    @Test func invalidExpiresMeansAlreadyExpired() {
+        #expect(HeaderValues.expires("0") == Date(timeIntervalSince1970: 0))
+        #expect(HeaderValues.expires("Sun, 06 Nov 1994 08:49:37 GMT") == Self.sunday)
+    }
+
+    @Test func redactsCredentials() {
+        #expect(URLRedaction.redact("https://user:pw@example.org/feed?x=1") == "https://***@example.org/feed?x=1")
+        #expect(URLRedaction.redact("https://token@example.org") == "https://***@example.org")
+        #expect(URLRedaction.redact("https://a:b@c@example.org:8443/") == "https://***@example.org:8443/")
+        #expect(URLRedaction.redact("https://example.org/@user/feed") == "https://example.org/@user/feed")
+        #expect(URLRedaction.redact("https://example.org/?mail=a@b") == "https://example.org/?mail=a@b")
+        #expect(URLRedaction.redact("not a url") == "not a url")
+        let error = FetchError(.connect, "failed", url: "http://u:secret@h/x")
+        #expect(!error.description.contains("secret"))
+    }
+
+    @Test func hostKeysIncludeThePort() {
+        #expect(URLRedaction.hostKey("https://Example.org/feed") == "example.org:443")
+        #expect(URLRedaction.hostKey("http://example.org") == "example.org:80")
+        #expect(URLRedaction.hostKey("http://u:p@example.org:8080/x") == "example.org:8080")
+        #expect(URLRedaction.hostKey("http://[::1]/x") == "[::1]:80")
+        #expect(URLRedaction.hostKey("http://[::1]:81/x") == "[::1]:81")
+        #expect(URLRedaction.hostKey("http:///x") == nil)
+    }
+
+    @Test func errorMessagesAreOneLine() {
+        let error = FetchError(.network, "first\nsecond\r\nthird", url: "http://h/")
+        #expect(error.message == "first second third")
+    }
+}
