@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "NewswatchMatch", "NewswatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
