@@ -36,7 +36,9 @@ public struct MatchReport: Sendable, Equatable {
                 "topics",
                 .array(
                     matches.map { match in
-                        .object([("id", .string(match.topicID)), ("terms", .array(match.termTexts.map { .string($0) }))])
+                        .object([
+                            ("id", .string(match.topicID)), ("terms", .array(match.termTexts.map { .string($0) })),
+                        ])
                     })
             ),
         ])
@@ -53,7 +55,9 @@ public struct MatchReport: Sendable, Equatable {
             lines.append("  no topics")
         }
         for match in matches {
-            lines.append("  \(match.topicID): " + match.terms.map { "\($0.term) (\($0.field.rawValue))" }.joined(separator: ", "))
+            lines.append(
+                "  \(match.topicID): " + match.terms.map { "\($0.term) (\($0.field.rawValue))" }.joined(separator: ", ")
+            )
         }
         return lines.joined(separator: "\n")
     }

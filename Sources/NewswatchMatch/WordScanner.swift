@@ -21,7 +21,6 @@ struct WordScanner {
     private static var apostrophe: UInt8 { 4 }
     private static var dot: UInt8 { 5 }
 
-
     /// How a non-ASCII scalar takes part in words.
     enum ScalarClass {
         case word, apostrophe, ignorable, separator
@@ -73,7 +72,9 @@ struct WordScanner {
             }
             switch u.value {
             case 0x0640: continue
-            case 0x00DF: scalars.append("s"); scalars.append("s")
+            case 0x00DF:
+                scalars.append("s")
+                scalars.append("s")
             case 0x03C2: scalars.append(Unicode.Scalar(0x03C3)!)
             default: scalars.append(u)
             }

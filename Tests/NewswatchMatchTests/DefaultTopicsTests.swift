@@ -59,13 +59,17 @@ import Testing
                 case (false, true): counts[topic]!.fn += 1
                 case (false, false): break
                 }
-                if got != label { wrong.append("\(topic) \(got ? "false positive" : "missed"): \(item.title) [\(item.why)]") }
+                if got != label {
+                    wrong.append("\(topic) \(got ? "false positive" : "missed"): \(item.title) [\(item.why)]")
+                }
             }
         }
         for (topic, c) in counts.sorted(by: { $0.key < $1.key }) {
             let precision = c.tp + c.fp == 0 ? 1 : Double(c.tp) / Double(c.tp + c.fp)
             let recall = c.tp + c.fn == 0 ? 1 : Double(c.tp) / Double(c.tp + c.fn)
-            print("editorial set, \(topic): precision \(precision) recall \(recall) (\(c.tp) tp, \(c.fp) fp, \(c.fn) fn, \(set.count) items)")
+            print(
+                "editorial set, \(topic): precision \(precision) recall \(recall) (\(c.tp) tp, \(c.fp) fp, \(c.fn) fn, \(set.count) items)"
+            )
         }
         for line in wrong { print("  wrong: \(line)") }
         #expect(wrong.isEmpty, "\(wrong.joined(separator: "\n"))")

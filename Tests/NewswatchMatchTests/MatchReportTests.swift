@@ -27,7 +27,8 @@ import Testing
             reports[0].jsonLine
                 == #"{"feed":"Wire","id":"a1","title":"Strikes on the Gaza Strip","link":"https://example.org/a1","topics":[{"id":"gaza","terms":["Gaza Strip","Hamas"]},{"id":"strikes","terms":["strike*"]}]}"#
         )
-        #expect(reports[1].jsonLine == #"{"feed":"Wire","id":null,"title":"Tokyo stocks rise","link":null,"topics":[]}"#)
+        #expect(
+            reports[1].jsonLine == #"{"feed":"Wire","id":null,"title":"Tokyo stocks rise","link":null,"topics":[]}"#)
         // The same item twice is reported twice.
         #expect(reports[2].matches.map(\.topicID) == ["gaza", "strikes"])
         for report in reports {

@@ -31,8 +31,12 @@ private struct SplitMix {
         let choice = depth <= 0 ? r.below(2) : r.below(8)
         switch choice {
         case 0, 1: return term(&r)
-        case 2: return .and(children(&r, depth: depth, excluding: { if case .and = $0 { return true } else { return false } }))
-        case 3: return .or(children(&r, depth: depth, excluding: { if case .or = $0 { return true } else { return false } }))
+        case 2:
+            return .and(
+                children(&r, depth: depth, excluding: { if case .and = $0 { return true } else { return false } }))
+        case 3:
+            return .or(
+                children(&r, depth: depth, excluding: { if case .or = $0 { return true } else { return false } }))
         case 4: return .not(node(&r, depth: depth - 1))
         case 5: return .near(nearSide(&r), nearSide(&r), distance: r.below(30))
         case 6: return .field(r.pick(Query.Field.allCases), node(&r, depth: depth - 1))
@@ -86,7 +90,8 @@ private struct SplitMix {
         await propertyCheck(count: 1000, input: Gen.element(of: Self.alphabet).array(of: 0...24)) { chars in
             let text = String(chars.compactMap { $0 })
             let once = TextNormalizer.normalize(text)
-            #expect(TextNormalizer.normalize(once) == once, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(
+                TextNormalizer.normalize(once) == once, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 

@@ -78,7 +78,8 @@ func loadTopics(_ path: String) throws -> [TopicDefinition] {
     var current: [String: String] = [:]
     func flush() {
         if let id = current["id"], let query = current["query"] {
-            topics.append(TopicDefinition(id: id, name: current["name"] ?? id, query: query, exclude: current["exclude"]))
+            topics.append(
+                TopicDefinition(id: id, name: current["name"] ?? id, query: query, exclude: current["exclude"]))
         }
         current = [:]
     }
@@ -158,41 +159,50 @@ guard args.count >= 3 else {
 }
 let runs = Int(ProcessInfo.processInfo.environment["RUNS"] ?? "") ?? 5
 let corpus = try loadCorpus(args[1])
-print("corpus: \(corpus.items.count) items, \(String(format: "%.1f", Double(corpus.bytes) / 1e6)) MB of title + summary")
+print(
+    "corpus: \(corpus.items.count) items, \(String(format: "%.1f", Double(corpus.bytes) / 1e6)) MB of title + summary")
 let broad = try loadTopics(args[2])
 
 // ONLY=300 runs just that broad prefix (for profiling).
 let only = Int(ProcessInfo.processInfo.environment["ONLY"] ?? "")
 if let only {
     let matcher = try TopicMatcher(topics: Array(broad.prefix(only)))
-    report("broad, first \(only)", only, run(matcher, corpus.items, runs: runs), bytes: corpus.bytes, items: corpus.items.count)
+    report(
+        "broad, first \(only)", only, run(matcher, corpus.items, runs: runs), bytes: corpus.bytes,
+        items: corpus.items.count)
     exit(0)
 }
 
 // Floor: no topics, so only normalisation and one word-table lookup per word.
-report("no topics (normalise + scan)", 0, run(try TopicMatcher(topics: []), corpus.items, runs: runs),
+report(
+    "no topics (normalise + scan)", 0, run(try TopicMatcher(topics: []), corpus.items, runs: runs),
     bytes: corpus.bytes, items: corpus.items.count)
 
 for count in [10, 30, 100, 300] where count <= broad.count {
     let t0 = Measure.now()
     let matcher = try TopicMatcher(topics: Array(broad.prefix(count)))
     let compile = Measure.now() - t0
-    report("broad, first \(count) (compile \(String(format: "%.1f", compile * 1000)) ms)", count,
+    report(
+        "broad, first \(count) (compile \(String(format: "%.1f", compile * 1000)) ms)", count,
         run(matcher, corpus.items, runs: runs), bytes: corpus.bytes, items: corpus.items.count)
 }
 if args.count > 3 {
     let selective = try loadTopics(args[3])
-    report("selective", selective.count, run(try TopicMatcher(topics: selective), corpus.items, runs: runs),
+    report(
+        "selective", selective.count, run(try TopicMatcher(topics: selective), corpus.items, runs: runs),
         bytes: corpus.bytes, items: corpus.items.count)
 }
 if args.count > 4 {
     let defaults = try loadTopics(args[4])
     let matcher = try TopicMatcher(topics: defaults)
-    report("default topics (gaza, us-israel)", defaults.count, run(matcher, corpus.items, runs: runs),
+    report(
+        "default topics (gaza, us-israel)", defaults.count, run(matcher, corpus.items, runs: runs),
         bytes: corpus.bytes, items: corpus.items.count)
     var perTopic: [String: Int] = [:]
     for item in corpus.items {
-        for m in matcher.match(MatchableItem(title: item.title, summary: item.summary)) { perTopic[m.topicID, default: 0] += 1 }
+        for m in matcher.match(MatchableItem(title: item.title, summary: item.summary)) {
+            perTopic[m.topicID, default: 0] += 1
+        }
     }
     print("default topics on the corpus: \(perTopic.sorted { $0.key < $1.key })")
 }

@@ -85,7 +85,8 @@ final class TopicTables: Sendable {
                 if restricted[index] {
                     let topic = compiled[index]
                     guard
-                        topic.feedNames.contains(item.feedName) || item.feedTags.contains(where: topic.feedTags.contains)
+                        topic.feedNames.contains(item.feedName)
+                            || item.feedTags.contains(where: topic.feedTags.contains)
                     else { continue }
                 }
                 evidence.removeAll(keepingCapacity: true)
@@ -242,7 +243,8 @@ final class TopicTables: Sendable {
             while o >= 0 {
                 let occurrence = scan.occurrences[Int(o)]
                 if occurrence.field & leaf.mask != 0 {
-                    evidence.append(Evidence(position: occurrence.start, display: leaf.display, field: occurrence.field))
+                    evidence.append(
+                        Evidence(position: occurrence.start, display: leaf.display, field: occurrence.field))
                     found = true
                 }
                 o = occurrence.next
