@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "newswatch", targets: ["newswatch"]),
         // For the Benchmarks/ package (fetch-bench).
         .library(name: "NewswatchFetch", targets: ["NewswatchFetch"]),
+        // For the Benchmarks package (match-bench).
+        .library(name: "NewswatchMatch", targets: ["NewswatchMatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +68,7 @@ let package = Package(
             dependencies: [
                 "NewswatchMatch", "NewswatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),

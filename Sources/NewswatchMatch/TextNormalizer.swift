@@ -7,8 +7,8 @@ import Foundation
 ///   diacritics and other non-spacing marks are removed (`Nétanyahu` → `netanyahu`, Arabic harakat, Hebrew niqqud).
 /// - Every character that is not a letter, mark or digit separates words: dashes of every kind, slashes,
 ///   quotes, punctuation. Invisible format characters (soft hyphen, zero-width joiners) are ignored.
-/// - Apostrophes (`'`, `’`, `‘`, `ʼ`) are unified; a possessive `'s` is dropped (`Israel’s` → `israel`), any other
-///   apostrophe separates words (`l'Israël` → `l`, `israel`).
+/// - Apostrophes (`'`, `’`, `‘`, `ʼ`) are unified; a possessive `'s` is dropped (`Israel’s` → `israel`), any
+///   other apostrophe separates words (`l'Israël` → `l`, `israel`).
 /// - Single letters joined by dots are one word (`U.S.` → `us`, `U.N.` → `un`), marked as *dotted*.
 ///
 /// Each word also records its written shape (all capitals, dotted) so an acronym term (`US`) can match `US` and

@@ -5,7 +5,7 @@ import Foundation
 /// ASCII and precomposed Latin letters are folded inline, byte by byte, with no allocation per word; only a word
 /// holding other non-ASCII letters (Greek, Arabic, Hebrew, decomposed accents, compatibility forms) takes the
 /// Foundation path (NFKD, case fold, strip marks, NFC). The two paths give the same result for the same word.
-enum WordScanner {
+struct WordScanner {
     /// Calls `body` with each word's normalised UTF-8 bytes, whether it was written all in capitals, and whether
     /// it was dotted. The buffer is valid only during the call.
     static func scan(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Bool, Bool) -> Void) {
@@ -13,24 +13,13 @@ enum WordScanner {
         text.withUTF8 { source in scan(source, body) }
     }
 
-    // ASCII classes.
-    private static let separator: UInt8 = 0
-    private static let lower: UInt8 = 1
-    private static let upper: UInt8 = 2
-    private static let digit: UInt8 = 3
-    private static let apostrophe: UInt8 = 4
-    private static let dot: UInt8 = 5
-
-    private static let asciiClass: [UInt8] = (0..<128).map { b -> UInt8 in
-        switch UInt8(b) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return lower
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return upper
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit
-        case UInt8(ascii: "'"): return apostrophe
-        case UInt8(ascii: "."): return dot
-        default: return separator
-        }
-    }
+    // ASCII classes (literals, not `static let`: a global's lazy-initialisation check costs in the byte loop).
+    private static var separator: UInt8 { 0 }
+    private static var lower: UInt8 { 1 }
+    private static var upper: UInt8 { 2 }
+    private static var digit: UInt8 { 3 }
+    private static var apostrophe: UInt8 { 4 }
+    private static var dot: UInt8 { 5 }
 
     /// How a non-ASCII scalar takes part in words.
     enum ScalarClass {
@@ -61,12 +50,12 @@ enum WordScanner {
         var isLower: Bool
     }
 
-    private static let latinFoldBase: UInt32 = 0xC0
+    private static var latinFoldBase: UInt32 { 0xC0 }
     private static let latinFold: [LatinFold?] = (latinFoldBase..<0x250).map { v in
         guard let scalar = Unicode.Scalar(v), classify(scalar) == .word else { return nil }
         let folded = foldSlow(String(Character(scalar)))
         let bytes = Array(folded.utf8)
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && asciiClass[Int($0)] == lower }) else { return nil }
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && asciiKind($0) == lower }) else { return nil }
         return LatinFold(bytes: bytes, isUpper: scalar.properties.isUppercase, isLower: scalar.properties.isLowercase)
     }
 
@@ -83,7 +72,9 @@ enum WordScanner {
             }
             switch u.value {
             case 0x0640: continue
-            case 0x00DF: scalars.append("s"); scalars.append("s")
+            case 0x00DF:
+                scalars.append("s")
+                scalars.append("s")
             case 0x03C2: scalars.append(Unicode.Scalar(0x03C3)!)
             default: scalars.append(u)
             }
@@ -117,7 +108,7 @@ enum WordScanner {
         guard i < s.count else { return false }
         let b = s[i]
         if b < 0x80 {
-            let c = asciiClass[Int(b)]
+            let c = asciiKind(b)
             return c == lower || c == upper || c == digit
         }
         return classify(decode(s, i).0) == .word
@@ -126,127 +117,120 @@ enum WordScanner {
     @inline(__always)
     private static func isASCIILetter(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
         guard i < s.count, s[i] < 0x80 else { return false }
-        let c = asciiClass[Int(s[i])]
+        let c = asciiKind(s[i])
         return c == lower || c == upper
     }
 
     static func scan(_ s: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Bool, Bool) -> Void) {
-        var word: [UInt8] = []
-        word.reserveCapacity(64)
-        var wordStart = -1  // source index of the word's first byte; -1: no word open
-        var hasUpper = false
-        var hasLower = false
-        var dotted = false
-        var slow = false  // holds a non-ASCII letter the Latin table does not fold
-        var segmentLetters = 0  // letters since the word's start or its last joining dot
-        var segmentIsLetters = true
-
-        func finish(_ end: Int) {
-            defer {
-                word.removeAll(keepingCapacity: true)
-                wordStart = -1
-                hasUpper = false
-                hasLower = false
-                dotted = false
-                slow = false
-                segmentLetters = 0
-                segmentIsLetters = true
-            }
-            guard wordStart >= 0 else { return }
-            let allCaps = hasUpper && !hasLower
-            if !slow {
-                if !word.isEmpty { word.withUnsafeBufferPointer { body($0, allCaps, dotted) } }
-                return
-            }
-            var raw = String(decoding: UnsafeBufferPointer(rebasing: s[wordStart..<end]), as: UTF8.self)
-            if dotted { raw.removeAll { $0 == "." } }
-            var folded = foldSlow(raw)
-            // Folding can reveal separators (`½` → `1⁄2`): split again on them.
-            folded.withUTF8 { f in
-                var sub: [UInt8] = []
-                var i = 0
-                while i <= f.count {
-                    let isWord: Bool
-                    let len: Int
-                    if i == f.count {
-                        isWord = false
-                        len = 1
-                    } else if f[i] < 0x80 {
-                        let c = asciiClass[Int(f[i])]
-                        isWord = c == lower || c == upper || c == digit
-                        len = 1
-                    } else {
-                        let (u, l) = decode(f, i)
-                        isWord = classify(u) == .word
-                        len = l
-                    }
-                    if isWord {
-                        sub.append(contentsOf: UnsafeBufferPointer(rebasing: f[i..<i + len]))
-                    } else if !sub.isEmpty {
-                        sub.withUnsafeBufferPointer { body($0, allCaps, dotted) }
-                        sub.removeAll(keepingCapacity: true)
-                    }
-                    i += len
-                }
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bufferCapacity(for: s.count)) { buffer in
+            var scanner = WordScanner(s, buffer: buffer)
+            defer { scanner.release() }
+            while scanner.next() { body(scanner.word, scanner.allCaps, scanner.dotted) }
         }
+    }
 
+    /// The word buffer a scanner over `count` source bytes needs: a Latin letter folds to at most 3 ASCII bytes
+    /// from its 2 UTF-8 bytes.
+    static func bufferCapacity(for count: Int) -> Int { count * 2 + 16 }
+
+    // MARK: - The scanner
+
+    private let s: UnsafeBufferPointer<UInt8>
+    private var i = 0
+    /// Where fast-path words are built (owned by the caller, `bufferCapacity` bytes).
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var length = 0
+    /// Storage for a word from the Foundation path (rare), freed by `release()`.
+    private var spill: UnsafeMutableBufferPointer<UInt8>?
+    /// The current word's normalised bytes: valid after `next()` returned true, until the next call.
+    private(set) var word = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// The current word was written with a capital and no lower-case letter.
+    private(set) var allCaps = false
+    /// The current word was single letters joined by dots.
+    private(set) var dotted = false
+
+    // State of the word being read.
+    private var wordStart = -1  // source index of its first byte; -1: between words
+    private var hasUpper = false
+    private var hasLower = false
+    private var isDotted = false
+    private var slow = false  // holds a non-ASCII letter the Latin table does not fold
+    private var segmentLetters = 0  // letters since the word's start or its last joining dot
+    private var segmentIsLetters = true
+    // Words the Foundation path produced from one source word, still to hand out.
+    private var pending: [(bytes: [UInt8], allCaps: Bool, dotted: Bool)] = []
+    private var pendingIndex = 0
+
+    init(_ source: UnsafeBufferPointer<UInt8>, buffer: UnsafeMutableBufferPointer<UInt8>) {
+        s = source
+        self.buffer = buffer
+    }
+
+    /// Frees the scanner's own storage; call once when done.
+    mutating func release() {
+        spill?.deallocate()
+        spill = nil
+    }
+
+    @inline(__always)
+    private mutating func append(_ b: UInt8) {
+        buffer[length] = b
+        length += 1
+    }
+
+    @inline(__always)
+    private static func asciiKind(_ b: UInt8) -> UInt8 {
+        if b &- 97 < 26 { return lower }
+        if b &- 65 < 26 { return upper }
+        if b &- 48 < 10 { return digit }
+        if b == 0x27 { return apostrophe }
+        if b == 0x2E { return dot }
+        return separator
+    }
+
+    /// Advances to the next word; false at the end of the text.
+    mutating func next() -> Bool {
+        if popPending() { return true }
         let n = s.count
-
-        /// At an apostrophe inside a word: drops a possessive `'s`, else ends the word. Returns the next index.
-        func apostropheAt(_ i: Int, length: Int) -> Int {
-            let j = i + length
-            if j < n, s[j] == UInt8(ascii: "s") || s[j] == UInt8(ascii: "S"), !isWordChar(s, j + 1) {
-                finish(i)
-                return j + 1
-            }
-            finish(i)
-            return j
-        }
-
-        var i = 0
         while i < n {
             let b = s[i]
             if b < 0x80 {
-                let c = asciiClass[Int(b)]
-                if c == lower || c == upper || c == digit {
-                    if wordStart < 0 { wordStart = i }
-                    if c == upper {
+                let c = Self.asciiKind(b)
+                if c == Self.lower || c == Self.upper || c == Self.digit {
+                    if wordStart < 0 { begin() }
+                    if c == Self.upper {
                         hasUpper = true
-                        word.append(b | 0x20)
+                        append(b | 0x20)
                     } else {
-                        if c == lower { hasLower = true }
-                        word.append(b)
+                        if c == Self.lower { hasLower = true }
+                        append(b)
+                        if c == Self.digit { segmentIsLetters = false }
                     }
-                    if c == digit { segmentIsLetters = false }
                     segmentLetters += 1
                     i += 1
                     continue
                 }
-                if c == dot, wordStart >= 0, segmentLetters == 1, segmentIsLetters, isASCIILetter(s, i + 1),
-                    !isWordChar(s, i + 2)
+                if c == Self.dot, wordStart >= 0, segmentLetters == 1, segmentIsLetters,
+                    Self.isASCIILetter(s, i + 1), !Self.isWordChar(s, i + 2)
                 {
                     // `U.S.`: a single letter, a dot, a single letter: the same word.
-                    dotted = true
+                    isDotted = true
                     segmentLetters = 0
                     i += 1
                     continue
                 }
-                if c == apostrophe {
-                    if wordStart >= 0 { i = apostropheAt(i, length: 1) } else { i += 1 }
-                    continue
-                }
-                finish(i)
-                i += 1
+                let end = i
+                i = c == Self.apostrophe && wordStart >= 0 ? afterApostrophe(i, length: 1) : i + 1
+                if finish(end) { return true }
                 continue
             }
-            let (u, len) = decode(s, i)
-            switch classify(u) {
+            let (u, len) = Self.decode(s, i)
+            switch Self.classify(u) {
             case .word:
-                if wordStart < 0 { wordStart = i }
+                if wordStart < 0 { begin() }
                 let v = u.value
-                if v >= latinFoldBase, v < 0x250, let fold = latinFold[Int(v - latinFoldBase)] {
-                    word.append(contentsOf: fold.bytes)
+                if v >= Self.latinFoldBase, v < 0x250, let fold = Self.latinFold[Int(v - Self.latinFoldBase)] {
+                    for b in fold.bytes { append(b) }
                     if fold.isUpper { hasUpper = true }
                     if fold.isLower { hasLower = true }
                 } else {
@@ -257,18 +241,98 @@ enum WordScanner {
                 }
                 segmentLetters += 1
                 segmentIsLetters = false  // dotted acronyms are ASCII
+                i += len
             case .apostrophe:
-                if wordStart >= 0 {
-                    i = apostropheAt(i, length: len)
-                    continue
-                }
+                let end = i
+                i = wordStart >= 0 ? afterApostrophe(i, length: len) : i + len
+                if finish(end) { return true }
             case .ignorable:
-                break
+                i += len
             case .separator:
-                finish(i)
+                let end = i
+                i += len
+                if finish(end) { return true }
             }
-            i += len
         }
-        finish(n)
+        return finish(n)
+    }
+
+    private mutating func begin() {
+        wordStart = i
+        length = 0
+        hasUpper = false
+        hasLower = false
+        isDotted = false
+        slow = false
+        segmentLetters = 0
+        segmentIsLetters = true
+    }
+
+    /// After an apostrophe inside a word: skips a possessive `s`. Returns the index to continue at.
+    private func afterApostrophe(_ i: Int, length: Int) -> Int {
+        let j = i + length
+        if j < s.count, s[j] == UInt8(ascii: "s") || s[j] == UInt8(ascii: "S"), !Self.isWordChar(s, j + 1) {
+            return j + 1
+        }
+        return j
+    }
+
+    private mutating func popPending() -> Bool {
+        guard pendingIndex < pending.count else { return false }
+        let next = pending[pendingIndex]
+        pendingIndex += 1
+        if (spill?.count ?? 0) < next.bytes.count {
+            spill?.deallocate()
+            spill = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(64, next.bytes.count))
+        }
+        _ = spill!.initialize(from: next.bytes)
+        word = UnsafeBufferPointer(rebasing: spill![0..<next.bytes.count])
+        allCaps = next.allCaps
+        dotted = next.dotted
+        return true
+    }
+
+    /// Ends the word open before `end`, if any; true when a word is ready in `word`.
+    private mutating func finish(_ end: Int) -> Bool {
+        guard wordStart >= 0 else { return false }
+        defer { wordStart = -1 }
+        allCaps = hasUpper && !hasLower
+        dotted = isDotted
+        if !slow {
+            word = UnsafeBufferPointer(rebasing: buffer[0..<length])
+            return length > 0
+        }
+        var raw = String(decoding: UnsafeBufferPointer(rebasing: s[wordStart..<end]), as: UTF8.self)
+        if isDotted { raw.removeAll { $0 == "." } }
+        var folded = Self.foldSlow(raw)
+        pending.removeAll(keepingCapacity: true)
+        pendingIndex = 0
+        // Folding can reveal separators (`½` → `1⁄2`): split again on them.
+        folded.withUTF8 { f in
+            var sub: [UInt8] = []
+            var k = 0
+            while k <= f.count {
+                var isWord = false
+                var len = 1
+                if k < f.count {
+                    if f[k] < 0x80 {
+                        let c = Self.asciiKind(f[k])
+                        isWord = c == Self.lower || c == Self.upper || c == Self.digit
+                    } else {
+                        let (u, l) = Self.decode(f, k)
+                        isWord = Self.classify(u) == .word
+                        len = l
+                    }
+                }
+                if isWord {
+                    sub.append(contentsOf: UnsafeBufferPointer(rebasing: f[k..<k + len]))
+                } else if !sub.isEmpty {
+                    pending.append((sub, allCaps, dotted))
+                    sub = []
+                }
+                k += len
+            }
+        }
+        return popPending()
     }
 }

@@ -59,8 +59,9 @@ import Testing
         #expect(try canonical("title:(a OR b)") == "title:(a OR b)")
         #expect(try canonical("feed:BBC category:sport*") == "feed:BBC AND category:sport*")
         #expect(try canonical("Title:x") == "title:x")
-        #expect(try canonical("(US OR \"White House\") NEAR/15 (Israel OR Israeli*)")
-            == "(US OR \"White House\") NEAR/15 (Israel OR Israeli*)")
+        #expect(
+            try canonical("(US OR \"White House\") NEAR/15 (Israel OR Israeli*)")
+                == "(US OR \"White House\") NEAR/15 (Israel OR Israeli*)")
         #expect(try canonical("title:Gaza NEAR/2 title:Rafah") == "title:Gaza NEAR/2 title:Rafah")
         // A colon not after a bare field name is part of the term.
         #expect(try canonical("12:30") == "12:30")

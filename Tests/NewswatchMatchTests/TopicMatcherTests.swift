@@ -130,7 +130,8 @@ import Testing
     @Test func explainsTermsInOrderWithFields() throws {
         let m = try matches(
             "(\"Gaza Strip\" OR Hamas OR Rafah) AND NOT football", title: "Hamas says", summary: "in the Gaza Strip")
-        #expect(m?.terms == [MatchedTerm(term: "Hamas", field: .title), MatchedTerm(term: "Gaza Strip", field: .summary)])
+        #expect(
+            m?.terms == [MatchedTerm(term: "Hamas", field: .title), MatchedTerm(term: "Gaza Strip", field: .summary)])
         #expect(m?.termTexts == ["Hamas", "Gaza Strip"])
         // Prefix terms are named as written; NOT parts are never evidence; OR names every alternative found.
         let p = try matches("Israeli* OR Gaza", title: "Gaza: Israelis and Gaza")

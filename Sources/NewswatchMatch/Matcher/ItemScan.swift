@@ -24,6 +24,8 @@ struct ItemScan {
 
     init(termCount: Int) {
         head = Array(repeating: -1, count: termCount)
+        occurrences.reserveCapacity(64)
+        occurred.reserveCapacity(32)
         keys.reserveCapacity(256)
         acronymForm.reserveCapacity(256)
     }

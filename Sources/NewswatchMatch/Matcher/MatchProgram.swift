@@ -26,6 +26,21 @@ indirect enum MatchProgram: Sendable {
         }
     }
 
+    /// The leaves, when the program is one term or an OR of terms.
+    var disjunctionLeaves: [Leaf]? {
+        switch self {
+        case .leaf(let leaf): return [leaf]
+        case .or(let children):
+            var leaves: [Leaf] = []
+            for child in children {
+                guard let inner = child.disjunctionLeaves else { return nil }
+                leaves += inner
+            }
+            return leaves
+        default: return nil
+        }
+    }
+
     /// Every term id the program mentions.
     var terms: [Int32] {
         switch self {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An open-addressing hash table from normalised words (UTF-8 bytes) to dense ids, looked up without allocating.
 ///
 /// Built once when topics are compiled; then only read, so it is a plain `Sendable` value.
@@ -18,6 +20,11 @@ struct WordTable: Sendable {
     }
 
     var count: Int { offsets.count }
+
+    /// The raw arrays, for `FrozenWordTable`.
+    var parts: (slots: [Int32], hashes: [UInt64], offsets: [Int32], lengths: [Int32], arena: [UInt8]) {
+        (slots, hashes, offsets, lengths, arena)
+    }
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -79,6 +86,63 @@ struct WordTable: Sendable {
                     break
                 }
                 if equal { return id }
+            }
+            i = (i + 1) & mask
+        }
+    }
+}
+
+/// A `WordTable` frozen for matching: the same lookups over raw memory, with no reference counting or bounds
+/// checks per probe.
+final class FrozenWordTable: @unchecked Sendable {
+    // Owner: this object. Written once in `init`, only read afterwards, freed in `deinit`.
+    private let slots: UnsafeMutableBufferPointer<Int32>
+    private let hashes: UnsafeMutableBufferPointer<UInt64>
+    private let offsets: UnsafeMutableBufferPointer<Int32>
+    private let lengths: UnsafeMutableBufferPointer<Int32>
+    private let arena: UnsafeMutableBufferPointer<UInt8>
+    private let mask: Int
+    /// Distinct word lengths, ascending.
+    let wordLengths: [Int]
+
+    init(_ table: WordTable) {
+        let parts = table.parts
+        slots = .allocate(capacity: parts.slots.count)
+        _ = slots.initialize(from: parts.slots)
+        hashes = .allocate(capacity: max(1, parts.hashes.count))
+        _ = hashes.initialize(from: parts.hashes)
+        offsets = .allocate(capacity: max(1, parts.offsets.count))
+        _ = offsets.initialize(from: parts.offsets)
+        lengths = .allocate(capacity: max(1, parts.lengths.count))
+        _ = lengths.initialize(from: parts.lengths)
+        arena = .allocate(capacity: max(1, parts.arena.count))
+        _ = arena.initialize(from: parts.arena)
+        mask = parts.slots.count - 1
+        wordLengths = table.wordLengths
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.deallocate()
+        offsets.deallocate()
+        lengths.deallocate()
+        arena.deallocate()
+    }
+
+    /// The id of the word in `bytes`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let hash = WordTable.hash(bytes)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        let count = bytes.count
+        while true {
+            let id = slots[i]
+            if id < 0 { return -1 }
+            let e = Int(id)
+            if hashes[e] == hash, Int(lengths[e]) == count,
+                memcmp(arena.baseAddress! + Int(offsets[e]), bytes.baseAddress!, count) == 0
+            {
+                return id
             }
             i = (i + 1) & mask
         }
