@@ -59,6 +59,8 @@ public struct FeedPoller: Sendable {
                 ])
         case .unchanged(let reason, _):
             log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
+        case .failed(let failure) where failure.isCancellation:
+            log.debug("poll cancelled")
         case .failed(let failure):
             var meta: Logger.Metadata = ["kind": "\(failure.kind)", "duration_ms": "\(ms)"]
             if let status = failure.httpStatus { meta["status"] = "\(status)" }
@@ -91,7 +93,7 @@ public struct FeedPoller: Sendable {
                 kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
                 retryAfter: error.retryAfter.map { now.addingTimeInterval($0.delay(from: now)) },
                 isNetworkLevel: [.dns, .connect, .network].contains(error.kind))
-            return await recordFailure(target, failure, at: now)
+            return .failed(failure)
         }
     }
 
@@ -101,8 +103,7 @@ public struct FeedPoller: Sendable {
             data = try await Offload.run(on: Offload.workQueue) { try Data(contentsOf: URL(fileURLWithPath: path)) }
         } catch {
             let message = "cannot read \(path): \((error as NSError).localizedDescription)"
-            return await recordFailure(
-                target, PollFailure(kind: "file", message: message, isNetworkLevel: false), at: clock.now())
+            return .failed(PollFailure(kind: "file", message: message, isNetworkLevel: false))
         }
         return await ingestBody(
             data, target: target, state: state, baseURL: nil, charset: nil, status: nil, validators: HTTPValidators(),
@@ -127,9 +128,7 @@ public struct FeedPoller: Sendable {
                 try Self.parse(body, baseURL: baseURL, charset: charset)
             }
         } catch {
-            return await recordFailure(
-                target, PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false),
-                at: now)
+            return .failed(PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false))
         }
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
@@ -146,10 +145,8 @@ public struct FeedPoller: Sendable {
             let result = try await Offload.run(on: Offload.storeQueue) { try store.ingest(batch) }
             return .ingested(result, hints: .init(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge))
         } catch {
-            // A store failure is ours, not the feed's; still record it so status shows it.
-            return await recordFailure(
-                target, PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false),
-                at: now)
+            // A store failure is ours, not the feed's; it is still recorded so status shows it.
+            return .failed(PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false))
         }
     }
 
@@ -172,17 +169,19 @@ public struct FeedPoller: Sendable {
         return .unchanged(reason, hints: hints)
     }
 
-    private func recordFailure(_ target: PollTarget, _ failure: PollFailure, at now: Date) async -> PollOutcome {
+    /// Records a failed poll. `charged: false` when our own network is down: the feed is not to blame.
+    /// Cancelled polls (shutdown, reload) are not failures of the feed and are not recorded.
+    public func record(_ failure: PollFailure, for target: PollTarget, charged: Bool, at now: Date) async {
+        guard !failure.isCancellation else { return }
         let record = FeedFailure(
             key: target.descriptor.key, at: now, kind: failure.kind, message: failure.message,
-            httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: true)
+            httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: charged)
         let store = self.store
         do {
             _ = try await Offload.run(on: Offload.storeQueue) { try store.recordFailure(record) }
         } catch {
             logger.error("store: cannot record failure: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
         }
-        return .failed(failure)
     }
 
     /// The URL without user:password, for logs (credentials in URLs are never logged).

@@ -37,6 +37,9 @@ public struct PollFailure: Sendable, Equatable {
     /// our own network is down and the failures are not charged to the feeds.
     public var isNetworkLevel: Bool
 
+    /// The poll was cancelled (shutdown, reload): says nothing about the feed.
+    public var isCancellation: Bool { kind == "cancelled" || kind == "shutdown" }
+
     public init(kind: String, message: String, httpStatus: Int? = nil, retryAfter: Date? = nil, isNetworkLevel: Bool) {
         self.kind = kind
         self.message = message

@@ -1,0 +1,269 @@
+import Foundation
+import Logging
+import NewswatchCore
+import NewswatchFetch
+import NewswatchMatch
+import NewswatchStore
+
+/// The polling pipeline: schedules every configured feed, polls it, ingests what is new and tells the alert
+/// delivery when alerts are owed (DESIGN "The flow of one item").
+///
+/// `runOnce()` is one round of every feed now (`run --once`, the demo); `run(...)` is the daemon's loop until its
+/// task is cancelled. `reload(_:)` swaps the plan (feeds, topics, fetch policy) without a restart.
+public final class Daemon: Sendable {
+    public let store: any Store
+    public let clock: any NewswatchClock
+    public let logger: Logger
+    public let policy: SchedulerPolicy
+    /// Called after an ingest that created alerts (wakes the sinks).
+    private let alertsArrived: @Sendable () -> Void
+    /// The sink routes every ingest creates delivery rows for.
+    private let sinkRoutes: @Sendable () -> [SinkRoute]
+    private let current: Locked<Current>
+    /// The running loop's event inbox, so a reload wakes it at once.
+    private let loopInbox = Locked<AsyncStream<LoopEvent>.Continuation?>(nil)
+
+    private struct Current: Sendable {
+        var plan: DaemonPlan
+        var client: HTTPClient
+        var generation: Int
+    }
+
+    public init(
+        plan: DaemonPlan, store: any Store, clock: any NewswatchClock = SystemClock(), logger: Logger,
+        policy: SchedulerPolicy = SchedulerPolicy(), sinkRoutes: @escaping @Sendable () -> [SinkRoute] = { [.file] },
+        alertsArrived: @escaping @Sendable () -> Void = {}
+    ) throws(FetchError) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.policy = policy
+        self.sinkRoutes = sinkRoutes
+        self.alertsArrived = alertsArrived
+        current = Locked(Current(plan: plan, client: try HTTPClient(configuration: plan.fetch), generation: 0))
+    }
+
+    /// The plan in force.
+    public var plan: DaemonPlan { current.withLock { $0.plan } }
+
+    /// Replaces the plan. Feeds added are scheduled, removed ones dropped, topics recompiled (the caller built and
+    /// validated `plan` before calling). A changed fetch policy gets a new HTTP client; the old one finishes what
+    /// it has in flight and is shut down.
+    public func reload(_ plan: DaemonPlan) throws(FetchError) {
+        let newClient: HTTPClient? = plan.fetch == self.plan.fetch ? nil : try HTTPClient(configuration: plan.fetch)
+        let old: HTTPClient? = current.withLock { c in
+            c.plan = plan
+            c.generation += 1
+            guard let newClient else { return nil }
+            defer { c.client = newClient }
+            return c.client
+        }
+        loopInbox.withLock { $0 }?.yield(.wake)
+        if let old {
+            let grace = plan.fetch.timeout + 5
+            Task.detached {
+                try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+                await old.shutdown()
+            }
+        }
+    }
+
+    /// Shuts the HTTP client down (pending fetches fail as cancelled).
+    public func shutdown() async {
+        await current.withLock { $0.client }.shutdown()
+    }
+
+    private func poller(_ c: Current) -> FeedPoller {
+        FeedPoller(
+            store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
+            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger)
+    }
+
+    /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).
+    private func syncFeeds(_ plan: DaemonPlan) async throws {
+        let store = self.store
+        let descriptors = plan.targets.map(\.descriptor)
+        let now = clock.now()
+        try await Offload.run(on: Offload.storeQueue) { try store.syncFeeds(descriptors, at: now) }
+    }
+
+    private func feedStates() async throws -> [String: FeedState] {
+        let store = self.store
+        let states = try await Offload.run(on: Offload.storeQueue) { try store.feedStates(includeInactive: false) }
+        return Dictionary(states.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: - One round
+
+    /// Polls every feed now (no jitter, due times or backoff), at most `concurrency` at once; failures are logged
+    /// and recorded, never thrown. Each feed's next due time is stored as the daemon would schedule it.
+    public func runOnce() async throws -> RoundSummary {
+        let c = current.withLock { $0 }
+        try await syncFeeds(c.plan)
+        let states = try await feedStates()
+        let poller = self.poller(c)
+        let limit = max(1, c.plan.config.daemon.concurrency)
+        var results: [(PollTarget, PollOutcome)] = []
+        await withTaskGroup(of: (PollTarget, PollOutcome).self) { group in
+            var pending = c.plan.targets[...]
+            func startNext() {
+                guard let target = pending.popFirst() else { return }
+                group.addTask {
+                    let outcome = await poller.poll(target, state: states[target.descriptor.key])
+                    if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
+                    return (target, outcome)
+                }
+            }
+            for _ in 0..<limit { startNext() }
+            while let result = await group.next() {
+                results.append(result)
+                startNext()
+            }
+        }
+        // Decide whether the whole network was down before charging anyone (CONTRACT §6).
+        let networkDown = NetworkMonitor.isDown(
+            round: results.map { (target, outcome) in
+                (target.host, FeedScheduling.fetchOutcome(outcome, now: clock.now()).result)
+            })
+        var summary = RoundSummary()
+        summary.networkDown = networkDown
+        for (target, outcome) in results {
+            summary.add(outcome)
+            let now = clock.now()
+            if case .failed(let failure) = outcome {
+                await poller.record(failure, for: target, charged: !networkDown, at: now)
+            }
+            await storeNextDue(target, outcome: outcome, state: states[target.descriptor.key], networkDown: networkDown)
+        }
+        if networkDown {
+            logger.warning("every feed failed to resolve or connect: the network looks down; failures not charged")
+        }
+        return summary
+    }
+
+    /// Stores when `target` is due next after `outcome`; returns that time and the feed's state as now stored.
+    @discardableResult
+    private func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
+        -> (due: Date, state: FeedState?)
+    {
+        let now = clock.now()
+        // Read the state again: ingest and failure recording have just changed it.
+        let store = self.store
+        let key = target.descriptor.key
+        let fresh = (try? await Offload.run(on: Offload.storeQueue) { try store.feedState(key: key) }) ?? state
+        let fetchOutcome = FeedScheduling.fetchOutcome(outcome, now: now)
+        let next = policy.next(
+            after: fetchOutcome, state: FeedScheduling.scheduleState(fresh, fallbackDue: now), feed: key,
+            interval: target.interval, now: now, networkDown: networkDown)
+        let schedule = FeedScheduling.storedSchedule(
+            next: next, outcome: fetchOutcome, previous: fresh?.schedule, now: now)
+        do {
+            try await Offload.run(on: Offload.storeQueue) { try store.setSchedule(key: key, schedule) }
+        } catch {
+            logger.error("store: cannot save schedule: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        var updated = fresh
+        updated?.schedule = schedule
+        return (next.nextDue, updated)
+    }
+
+    // MARK: - The daemon loop
+
+    private enum LoopEvent: Sendable {
+        case wake
+        case finished(key: String, outcome: PollOutcome)
+    }
+
+    /// Polls feeds as they fall due until the calling task is cancelled. `heartbeat` is called every time the loop
+    /// wakes (the watchdog); the loop never sleeps longer than `maxSleep` seconds, so an idle loop still beats.
+    public func run(heartbeat: @escaping @Sendable () -> Void = {}, maxSleep: TimeInterval = 30) async throws {
+        var c = current.withLock { $0 }
+        try await syncFeeds(c.plan)
+        var states = try await feedStates()
+        var queue = DueQueue<String>(concurrency: max(1, c.plan.config.daemon.concurrency))
+        var targets: [String: PollTarget] = [:]
+        var monitor = NetworkMonitor()
+
+        func schedule(_ plan: DaemonPlan, now: Date) {
+            let wanted = Dictionary(plan.targets.map { ($0.descriptor.key, $0) }, uniquingKeysWith: { a, _ in a })
+            for key in targets.keys where wanted[key] == nil { queue.remove(key) }
+            for (key, target) in wanted where targets[key] == nil {
+                let initial = policy.initialState(feed: key, interval: target.interval, now: now).nextDue
+                let due = states[key]?.schedule.nextDue ?? initial
+                queue.schedule(key, host: target.host, at: due)
+            }
+            targets = wanted
+        }
+        schedule(c.plan, now: clock.now())
+        logger.info("polling \(targets.count) feeds", metadata: ["topics": "\(c.plan.matcher.topics.count)"])
+
+        let (events, continuation) = AsyncStream<LoopEvent>.makeStream()
+        loopInbox.withLock { $0 = continuation }
+        let clock = self.clock
+        var timer: Task<Void, Never>?
+        defer {
+            timer?.cancel()
+            loopInbox.withLock { $0 = nil }
+        }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            continuation.yield(.wake)
+            for await event in events {
+                if Task.isCancelled { break }
+                heartbeat()
+                let now = clock.now()
+                // A reload since the last event: adopt the new plan.
+                let latest = current.withLock { $0 }
+                if latest.generation != c.generation {
+                    c = latest
+                    try? await syncFeeds(c.plan)
+                    states = (try? await feedStates()) ?? states
+                    queue.concurrency = max(1, c.plan.config.daemon.concurrency)
+                    schedule(c.plan, now: now)
+                    logger.info("config reloaded", metadata: ["feeds": "\(targets.count)"])
+                }
+                if case .finished(let key, let outcome) = event {
+                    guard let target = targets[key] else {
+                        queue.remove(key)
+                        continue
+                    }
+                    var networkDown = false
+                    if case .failed(let failure) = outcome {
+                        monitor.record(
+                            host: target.host, result: FeedScheduling.fetchOutcome(outcome, now: now).result, at: now)
+                        networkDown = monitor.isDown && failure.isNetworkLevel
+                        await poller(c).record(failure, for: target, charged: !networkDown, at: now)
+                    } else {
+                        monitor.record(host: target.host, result: .ok, at: now)
+                    }
+                    let next = await storeNextDue(
+                        target, outcome: outcome, state: states[key], networkDown: networkDown)
+                    states[key] = next.state
+                    queue.finish(key, nextDue: next.due)
+                }
+                // Start whatever is due.
+                let poller = self.poller(c)
+                for key in queue.take(at: clock.now()) {
+                    guard let target = targets[key] else { continue }
+                    let state = states[key]
+                    group.addTask {
+                        let outcome = await poller.poll(target, state: state)
+                        if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
+                        continuation.yield(.finished(key: key, outcome: outcome))
+                    }
+                }
+                // Sleep until the next feed is due, a poll finishes, or at most `maxSleep`.
+                let wake = min(queue.nextWake() ?? .distantFuture, clock.now().addingTimeInterval(maxSleep))
+                timer?.cancel()
+                timer = Task {
+                    do {
+                        try await clock.sleep(until: wake)
+                        continuation.yield(.wake)
+                    } catch {}
+                }
+            }
+        }
+        continuation.finish()
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import NewswatchStore
+
+/// Translates between a poll's outcome, the stored feed state and the scheduler policy's vocabulary.
+enum FeedScheduling {
+    /// The policy's view of a poll outcome.
+    static func fetchOutcome(_ outcome: PollOutcome, now: Date) -> FetchOutcome {
+        switch outcome {
+        case .ingested(_, let hints):
+            return FetchOutcome(.ok, ttl: hints.ttlMinutes.map { Double($0) * 60 }, maxAge: hints.maxAge.map(Double.init))
+        case .unchanged(let reason, let hints):
+            return FetchOutcome(
+                reason == .notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { Double($0) * 60 },
+                maxAge: hints.maxAge.map(Double.init))
+        case .failed(let failure):
+            let retryAfter = failure.retryAfter.map { max(0, $0.timeIntervalSince(now)) }
+            let result: FetchOutcome.Result
+            switch failure.kind {
+            case "httpStatus", "http_status": result = .httpStatus(failure.httpStatus ?? 0)
+            case "dns": result = .network(.dns)
+            case "connect": result = .network(.connect)
+            case "tls": result = .network(.tls)
+            case "timeout": result = .network(.timeout)
+            case "network": result = .network(.other)
+            default: result = .unusable
+            }
+            return FetchOutcome(result, retryAfter: retryAfter)
+        }
+    }
+
+    /// The policy's view of a stored feed (failure counts survive restarts; 404 streaks are inferred from them).
+    static func scheduleState(_ state: FeedState?, fallbackDue: Date) -> FeedScheduleState {
+        guard let state else { return FeedScheduleState(nextDue: fallbackDue) }
+        let notFound = state.httpStatus == 404 ? state.consecutiveFailures : 0
+        let health: FeedScheduleState.Health
+        switch (state.consecutiveFailures, state.httpStatus) {
+        case (0, _): health = .ok
+        case (_, 410?): health = .gone
+        case (_, 404?) where notFound >= 3: health = .notFound
+        default: health = .failing
+        }
+        return FeedScheduleState(
+            nextDue: state.schedule.nextDue ?? fallbackDue, consecutiveFailures: state.consecutiveFailures,
+            consecutiveNotFound: notFound, health: health)
+    }
+
+    /// The stored schedule after an outcome.
+    static func storedSchedule(next: FeedScheduleState, outcome: FetchOutcome, previous: FeedSchedule?, now: Date)
+        -> FeedSchedule
+    {
+        var schedule = previous ?? FeedSchedule()
+        schedule.nextDue = next.nextDue
+        schedule.retryAfter = outcome.retryAfter.map { now.addingTimeInterval($0) }
+        if outcome.isSuccess {
+            schedule.ttlFloor = outcome.ttl
+            schedule.maxAgeFloor = outcome.maxAge
+        }
+        return schedule
+    }
+}
