@@ -5,7 +5,9 @@ let package = Package(
     name: "newswatch",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "newswatch", targets: ["newswatch"])
+        .executable(name: "newswatch", targets: ["newswatch"]),
+        // For the Benchmarks/ package, which can only depend on products.
+        .library(name: "NewswatchParse", targets: ["NewswatchParse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

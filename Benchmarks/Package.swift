@@ -12,6 +12,9 @@ let package = Package(
     targets: [
         // Timing, peak RSS, corpus loading and report printing shared by the harnesses.
         .target(name: "BenchSupport"),
+        .executableTarget(
+            name: "parse-bench",
+            dependencies: ["BenchSupport", .product(name: "NewswatchParse", package: "newswatch")]),
         // Each area adds its executable target here, e.g.:
         // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
     ],

@@ -12,7 +12,7 @@ public enum Measure {
     /// CPU seconds (user + system) used by this process so far.
     public static func cpuSeconds() -> Double {
         var ru = rusage()
-        getrusage(RUSAGE_SELF, &ru)
+        getrusage(RUSAGE_SELF.rawValue, &ru)
         return Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6 + Double(ru.ru_stime.tv_sec)
             + Double(ru.ru_stime.tv_usec) / 1e6
     }
@@ -20,7 +20,7 @@ public enum Measure {
     /// Peak resident set size of this process in MiB (from `getrusage`, which reports KiB on Linux).
     public static func peakRSSMiB() -> Double {
         var ru = rusage()
-        getrusage(RUSAGE_SELF, &ru)
+        getrusage(RUSAGE_SELF.rawValue, &ru)
         return Double(ru.ru_maxrss) / 1024
     }
 

@@ -52,15 +52,48 @@ final class HTMLTextExtractor {
     }
 
     /// The text content of an HTML fragment (UTF-8 in), white space not yet collapsed.
+    ///
+    /// Simple markup goes through `SimpleHTMLScanner`; anything it declines goes to libxml2's HTML parser,
+    /// inside a `<div>` so that text outside any element is not wrapped in an implied `<p>` (which
+    /// would put a space between `<b>bold</b>` and the text after it).
     func text(of html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         out.removeAll(keepingCapacity: true)
         skipDepth = 0
-        guard let ctxt, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max) else { return [] }
-        base.withMemoryRebound(to: CChar.self, capacity: html.count) {
-            _ = nw_html_parse_utf8(ctxt, $0, Int32(html.count), Self.options)
+        guard let ctxt, html.count > 0, html.count < Int(Int32.max) - 16 else { return [] }
+        if SimpleHTMLScanner.text(html, into: &out) { return out }
+        out.removeAll(keepingCapacity: true)
+        wrapped.removeAll(keepingCapacity: true)
+        wrapped.append(contentsOf: Self.open)
+        wrapped.append(contentsOf: html)
+        wrapped.append(contentsOf: Self.close)
+        wrapped.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                _ = nw_html_parse_utf8(ctxt, $0, Int32(b.count), Self.options)
+            }
         }
         return out
     }
+
+    /// The same text, always through libxml2 (for tests that hold the fast path to it).
+    func libxml2Text(of html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        out.removeAll(keepingCapacity: true)
+        skipDepth = 0
+        guard let ctxt, html.count > 0 else { return [] }
+        wrapped.removeAll(keepingCapacity: true)
+        wrapped.append(contentsOf: Self.open)
+        wrapped.append(contentsOf: html)
+        wrapped.append(contentsOf: Self.close)
+        wrapped.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                _ = nw_html_parse_utf8(ctxt, $0, Int32(b.count), Self.options)
+            }
+        }
+        return out
+    }
+
+    private static let open = Array("<div>".utf8)
+    private static let close = Array("</div>".utf8)
+    private var wrapped: [UInt8] = []
 
     /// Plain text (collapsed, trimmed) of an HTML fragment; runs a second pass over double-escaped HTML.
     func plainText(_ html: UnsafeBufferPointer<UInt8>, doubleEscaped: inout Bool) -> String {

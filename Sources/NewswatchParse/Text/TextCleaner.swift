@@ -1,12 +1,13 @@
 /// Whitespace collapsing and trimming over UTF-8 bytes, straight into a `String`.
 ///
 /// Every run of white space (ASCII, NBSP, the Unicode space separators, line and paragraph
-/// separators) becomes one space; control characters count as white space; zero-width spaces,
-/// byte-order marks and C1 controls are dropped; the ends are trimmed.
+/// separators) becomes one space; control characters count as white space; zero-width spaces and
+/// byte-order marks are dropped; C1 controls (U+0080–U+009F, which only ever arrive as mislabelled
+/// windows-1252, e.g. `&#146;`) are read as windows-1252; the ends are trimmed.
 enum TextCleaner {
     static func clean(_ b: UnsafeBufferPointer<UInt8>) -> String {
         guard !b.isEmpty else { return "" }
-        return String(unsafeUninitializedCapacity: b.count) { out in
+        return String(unsafeUninitializedCapacity: b.count + b.count / 2) { out in
             var n = 0
             var pending = false
             var i = 0
@@ -33,6 +34,7 @@ enum TextCleaner {
                 var len = 1
                 var space = false
                 var drop = false
+                var c1Byte: UInt8 = 0
                 if c >= 0xF0 {
                     len = 4
                 } else if c >= 0xE0 {
@@ -57,7 +59,11 @@ enum TextCleaner {
                     len = 2
                     if c == 0xC2, i + 1 < count {
                         let c1 = b[i + 1]
-                        if c1 == 0xA0 || c1 == 0x85 { space = true } else if c1 < 0xA0 { drop = true }
+                        if c1 == 0xA0 {
+                            space = true
+                        } else if c1 < 0xA0 {
+                            c1Byte = c1
+                        }
                     }
                 }
                 if i + len > count { break }
@@ -69,8 +75,17 @@ enum TextCleaner {
                         n += 1
                         pending = false
                     }
-                    for k in 0..<len { out[n + k] = b[i + k] }
-                    n += len
+                    if c1Byte != 0 {
+                        var scratch: [UInt8] = []
+                        UTF8Bytes.appendScalar(Windows1252.scalar(c1Byte), to: &scratch)
+                        for s in scratch {
+                            out[n] = s
+                            n += 1
+                        }
+                    } else {
+                        for k in 0..<len { out[n + k] = b[i + k] }
+                        n += len
+                    }
                 }
                 i += len
             }

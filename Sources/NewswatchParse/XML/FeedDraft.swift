@@ -34,6 +34,8 @@ struct ItemDraft {
     }
 
     static func splitAuthor(_ s: String) -> (String?, String?) {
+        // Most authors are a plain name: skip Foundation's string searching for them.
+        if !s.utf8.contains(where: { $0 == 0x40 || $0 == 0x28 || $0 == 0x3C }) { return (s, nil) }
         if let open = s.firstIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
             let inner = s[s.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
             let outer = s[..<open].trimmingCharacters(in: .whitespaces)
