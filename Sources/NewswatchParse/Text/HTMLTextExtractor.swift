@@ -5,14 +5,15 @@ import CLibXML2
 /// A SAX handler keeps text, drops the content of `script`, `style` and other non-text elements,
 /// and turns block elements into spaces; no tree is built. Reusing the context (and its name
 /// dictionary) makes a fragment cost little more than its own bytes.
-/// - Important: not thread-safe; one extractor per parse (per thread), used synchronously.
+/// - Important: not thread-safe; one extractor per parse (per thread), used synchronously. Its state is
+///   `@exclusivity(unchecked)` for the same reason as `XMLFeedParser`'s: callbacks never overlap.
 final class HTMLTextExtractor {
     private let ctxt: htmlParserCtxtPtr?
     /// The text of the fragment being parsed (white space not yet collapsed).
-    fileprivate var out: [UInt8] = []
-    fileprivate var skipDepth = 0
+    @exclusivity(unchecked) fileprivate var out: [UInt8] = []
+    @exclusivity(unchecked) fileprivate var skipDepth = 0
     /// Element class by interned name pointer (names come from the context's dictionary).
-    fileprivate var classes: [UnsafeRawPointer: HTMLElementClass] = [:]
+    @exclusivity(unchecked) fileprivate var classes: [UnsafeRawPointer: HTMLElementClass] = [:]
 
     private static let options = Int32(
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
@@ -93,7 +94,7 @@ final class HTMLTextExtractor {
 
     private static let open = Array("<div>".utf8)
     private static let close = Array("</div>".utf8)
-    private var wrapped: [UInt8] = []
+    @exclusivity(unchecked) private var wrapped: [UInt8] = []
 
     /// Plain text (collapsed, trimmed) of an HTML fragment; runs a second pass over double-escaped HTML.
     func plainText(_ html: UnsafeBufferPointer<UInt8>, doubleEscaped: inout Bool) -> String {

@@ -7,6 +7,8 @@ import NewswatchCore
 /// The callbacks classify each element once by its interned name pointers, keep only the text of
 /// the elements a `ParsedFeed` needs, and turn it into plain text when the element ends.
 /// - Important: used once, synchronously, on one thread; libxml2 state lives only inside `parse`.
+///   That is also why the mutable state is `@exclusivity(unchecked)`: the callbacks never overlap, and
+///   dynamic exclusivity checks on every SAX event cost more than a tenth of the parse.
 final class XMLFeedParser {
     /// Past this depth the document is hostile or broken beyond use; the parse stops there.
     static let maxDepth = 512
@@ -19,33 +21,33 @@ final class XMLFeedParser {
             | XML_PARSE_IGNORE_ENC.rawValue)
 
     private let baseURL: String?
-    var warnings: [String] = []
+    @exclusivity(unchecked) var warnings: [String] = []
     private let html: HTMLTextExtractor
-    private var ctxt: xmlParserCtxtPtr?
+    @exclusivity(unchecked) private var ctxt: xmlParserCtxtPtr?
 
-    private var format: FeedFormat?
-    private var coreNS: FeedNamespace = .none
-    private var rejection: ParseError?
+    @exclusivity(unchecked) private var format: FeedFormat?
+    @exclusivity(unchecked) private var coreNS: FeedNamespace = .none
+    @exclusivity(unchecked) private var rejection: ParseError?
 
     private struct Key: Hashable {
         let local: UnsafeRawPointer
         let uri: UnsafeRawPointer?
     }
-    private var tags: [Key: FeedTag] = [:]
+    @exclusivity(unchecked) private var tags: [Key: FeedTag] = [:]
 
     private enum Role: UInt8 { case plain, author }
     private struct Frame {
         var role: Role
         var pushedBase: Bool
     }
-    private var frames: [Frame] = []
-    private var bases: [String] = []
+    @exclusivity(unchecked) private var frames: [Frame] = []
+    @exclusivity(unchecked) private var bases: [String] = []
 
-    private var channelDepth = -1
-    private var itemDepth = -1
-    private var item = ItemDraft()
-    private var items: [ParsedItem] = []
-    private var feed = FeedDraft()
+    @exclusivity(unchecked) private var channelDepth = -1
+    @exclusivity(unchecked) private var itemDepth = -1
+    @exclusivity(unchecked) private var item = ItemDraft()
+    @exclusivity(unchecked) private var items: [ParsedItem] = []
+    @exclusivity(unchecked) private var feed = FeedDraft()
 
     private enum Target {
         case feedTitle, feedLink, feedDescription, feedLanguage, feedUpdated, feedTTL, feedUpdatePeriod
@@ -55,19 +57,19 @@ final class XMLFeedParser {
         case mediaTitle, mediaDescription
     }
     private enum Mode { case raw, text, html, xhtml, skip }
-    private var target: Target?
-    private var mode: Mode = .raw
-    private var captureDepth = 0
-    private var buffer: [UInt8] = []
-    private var nested = false
-    private var nestedSkip = 0
-    private var captureFull = false
-    private var truncatedFields = 0
+    @exclusivity(unchecked) private var target: Target?
+    @exclusivity(unchecked) private var mode: Mode = .raw
+    @exclusivity(unchecked) private var captureDepth = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var nested = false
+    @exclusivity(unchecked) private var nestedSkip = 0
+    @exclusivity(unchecked) private var captureFull = false
+    @exclusivity(unchecked) private var truncatedFields = 0
 
-    private var errorCount = 0
-    private var firstError: String?
-    private var tooDeep = false
-    private var doubleEscaped = false
+    @exclusivity(unchecked) private var errorCount = 0
+    @exclusivity(unchecked) private var firstError: String?
+    @exclusivity(unchecked) private var tooDeep = false
+    @exclusivity(unchecked) private var doubleEscaped = false
 
     init(baseURL: String?, html: HTMLTextExtractor) {
         self.baseURL = baseURL
