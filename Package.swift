@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "NewswatchFetch", targets: ["NewswatchFetch"]),
         // For the Benchmarks package (match-bench).
         .library(name: "NewswatchMatch", targets: ["NewswatchMatch"]),
+        // For the Benchmarks/ package, which can only depend on products.
+        .library(name: "NewswatchParse", targets: ["NewswatchParse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

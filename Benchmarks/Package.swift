@@ -21,6 +21,9 @@ let package = Package(
             name: "match-bench",
             dependencies: [.product(name: "NewswatchMatch", package: "newswatch")],
             exclude: ["extract_corpus_text.py"]),
+        .executableTarget(
+            name: "parse-bench",
+            dependencies: ["BenchSupport", .product(name: "NewswatchParse", package: "newswatch")]),
         // Each area adds its executable target here, e.g.:
         // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
     ],

@@ -1,1 +1,1 @@
-// Placeholder so the target exists on a fresh clone; removed once the module's tests land.
+// Placeholder so the target exists on a fresh clone; removed once the store's tests land.
