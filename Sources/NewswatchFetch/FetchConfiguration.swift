@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The defaults are the contract's: 10 s to connect, 30 s for the whole transfer, a 10 MiB cap on the decoded body,
 /// 16 transfers at once and at most 2 per host, private networks refused, at most 5 redirects.
-public struct FetchConfiguration: Sendable {
+public struct FetchConfiguration: Sendable, Equatable {
     /// Sent as `User-Agent` on every request.
     public var userAgent: String
     /// Seconds allowed to establish a connection (TCP and TLS).

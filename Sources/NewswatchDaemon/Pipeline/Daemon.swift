@@ -206,7 +206,7 @@ public final class Daemon: Sendable {
             loopInbox.withLock { $0 = nil }
         }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
             continuation.yield(.wake)
             for await event in events {
