@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NewswatchCore
+import NewswatchStore
+import ServiceLifecycle
+import UnixSignals
+
+/// `newswatch run` assembled: config → directories and lock → store → poll loop, alert delivery, digests,
+/// systemd notifications, SIGHUP reload (CONTRACT §1, §4, §5, §7).
+public final class DaemonRuntime: Sendable {
+    public let paths: StatePaths
+    public let store: SQLiteStore
+    public let daemon: Daemon
+    public let logger: Logger
+    private let lock: RunLock
+    private let clock: any NewswatchClock
+    private let notifier: SystemdNotifier
+    private let loaded: Locked<LoadedConfig>
+    private let deliveries: AlertDelivery
+
+    /// Creates the directories, takes the run lock (a second `run` on the same state fails, naming the holder) and
+    /// opens the store.
+    public init(
+        loaded: LoadedConfig, logger: Logger, clock: any NewswatchClock = SystemClock(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
+        let config = loaded.config
+        paths = StatePaths(config.daemon)
+        try paths.create()
+        lock = try RunLock(stateDirectory: paths.stateDirectory)
+        store = try SQLiteStore(path: paths.database.path)
+        self.logger = logger
+        self.clock = clock
+        self.loaded = Locked(loaded)
+        notifier = SystemdNotifier(environment: environment, logger: logger)
+        let deliveries = AlertDelivery(config: config, store: store, clock: clock, logger: logger)
+        self.deliveries = deliveries
+        daemon = try Daemon(
+            plan: try DaemonPlan(config: config), store: store, clock: clock, logger: logger,
+            sinkRoutes: { deliveries.routes }, alertsArrived: { deliveries.wake() })
+        if case .embedded = config.origin {
+            logger.notice("no config file found: using the embedded default config (\(config.feeds.count) feeds)")
+        }
+    }
+
+    // MARK: - run --once
+
+    /// One round of every feed, then every owed alert to the file sink and one attempt for the other sinks.
+    public func runOnce() async throws -> RoundSummary {
+        let summary = try await daemon.runOnce()
+        await daemon.shutdown()
+        await deliveries.deliverOnce(deadline: clock.now().addingTimeInterval(30))
+        return summary
+    }
+
+    // MARK: - The service
+
+    /// Runs until SIGTERM/SIGINT: then stops polling, finishes or abandons in-flight fetches, flushes the alert
+    /// outbox to the file sink and returns (the caller exits 0).
+    public func runService() async throws {
+        let petter = WatchdogPetter(notifier: notifier)
+        let maxSleep = petter.maxLoopSleep.map { Double($0.components.seconds) } ?? 30
+        let daemon = self.daemon
+        let notifier = self.notifier
+        let deliveries = self.deliveries
+        let clock = self.clock
+        let logger = self.logger
+
+        let poll = ClosureService {
+            try await cancelWhenGracefulShutdown {
+                notifier.ready(status: "starting")
+                try await daemon.run(heartbeat: { petter.heartbeat() }, maxSleep: max(1, min(30, maxSleep)))
+            }
+        }
+        let delivery = ClosureService {
+            await cancelWhenGracefulShutdown { await deliveries.run() }
+            // Graceful stop: whatever the last ingests owed goes to the file before we exit.
+            deliveries.flushFile()
+        }
+        let digests = ClosureService { [self] in
+            await cancelWhenGracefulShutdown { await self.publisher().run(clock: clock) }
+        }
+        let control = ClosureService { [self] in
+            try await withGracefulShutdownHandler {
+                await cancelWhenGracefulShutdown { await self.handleSignalsAndStatus() }
+            } onGracefulShutdown: {
+                notifier.stopping()
+                logger.info("stopping")
+            }
+        }
+        // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last.
+        let group = ServiceGroup(
+            services: [petter, delivery, digests, control, poll], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        try await group.run()
+        await daemon.shutdown()
+        deliveries.flushFile()
+        logger.info("stopped")
+    }
+
+    private func publisher() -> DigestPublisher {
+        DigestPublisher(config: loaded.withLock { $0.config }, store: store, logger: logger)
+    }
+
+    /// SIGHUP reloads; every minute the one-line STATUS= is refreshed.
+    private func handleSignalsAndStatus() async {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                for await _ in signals { reload() }
+            }
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    notifier.status(statusLine())
+                    try? await Task.sleep(nanoseconds: 60_000_000_000)
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    /// Re-reads the config from where it came from; a valid one replaces the old, an invalid one is refused with
+    /// one error line and the old stays in force (CONTRACT §6).
+    func reload() {
+        notifier.reloading()
+        defer { notifier.ready(status: statusLine()) }
+        let old = loaded.withLock { $0 }
+        do {
+            let fresh = try ConfigLoader.reload(old)
+            let plan = try DaemonPlan(config: fresh.config)
+            if fresh.config.daemon.stateDirectory != old.config.daemon.stateDirectory
+                || fresh.config.daemon.outputDirectory != old.config.daemon.outputDirectory
+            {
+                logger.warning("config reload: state_dir and output_dir changes take effect at the next restart")
+            }
+            try daemon.reload(plan)
+            deliveries.reload(fresh.config)
+            loaded.withLock { $0 = fresh }
+            logger.info(
+                "config reloaded", metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])
+        } catch {
+            logger.error("config reload refused, keeping the running config: \(error)")
+        }
+    }
+
+    private func statusLine() -> String {
+        let config = loaded.withLock { $0.config }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = config.digest.timeZone
+        let midnight = calendar.startOfDay(for: clock.now())
+        guard let totals = try? store.totals(alertsSince: midnight) else { return "running" }
+        return ServiceStatusLine(
+            feeds: totals.feeds, failing: totals.failing, alertsToday: totals.alertsSince,
+            pendingDeliveries: deliveries.pendingCount()
+        ).text
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NewswatchDaemon
+
+/// `newswatch run`: the daemon (CONTRACT §1, §7).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Poll feeds on schedule, write alerts as items arrive and the daily digest at its time.",
+        discussion: """
+            Runs until SIGTERM or SIGINT (finishing in-flight work); SIGHUP reloads the config. With --once, \
+            fetches every feed now, writes every alert owed, gives other sinks one attempt, and exits 0 when the \
+            round ran (each feed failure is logged).
+            """)
+
+    @OptionGroup var configOption: ConfigOption
+
+    @Flag(name: .long, help: "Run one round of every feed, deliver the alerts, and exit.")
+    var once = false
+
+    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, NewswatchLogging.level(named: logLevel) == nil {
+            throw ValidationError("unknown log level '\(logLevel)': use \(NewswatchLogging.levelNames.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        // The flag wins; otherwise the config's log_level once the config is read.
+        let flagLevel = logLevel.flatMap(NewswatchLogging.level(named:))
+        NewswatchLogging.bootstrap(level: flagLevel ?? .trace)
+        var logger = Logger(label: "newswatch")
+        logger.logLevel = flagLevel ?? .info
+        let loaded = try configOption.load(logger: logger)
+        if flagLevel == nil { logger.logLevel = loaded.config.daemon.logLevel }
+
+        let runtime: DaemonRuntime
+        do {
+            runtime = try DaemonRuntime(loaded: loaded, logger: logger)
+        } catch let error as RunLockError {
+            throw Console.fail(Exit.failure, "\(error)")
+        } catch {
+            throw Console.fail(Exit.failure, "cannot start: \(error)")
+        }
+        if once {
+            let summary = try await runtime.runOnce()
+            logger.info(
+                "round done",
+                metadata: [
+                    "feeds": "\(summary.feeds)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
+                    "alerts": "\(summary.alerts)",
+                ])
+        } else {
+            try await runtime.runService()
+        }
+    }
+}
