@@ -243,13 +243,11 @@ struct IngestTransaction {
     private func findKnown(_ e: Incoming) -> Int? {
         if let l = e.normLink, let i = byLink[l]?.first { return i }
         if let g = e.guid, !guidsUnreliable, let candidates = byGuid[g] {
-            // An id shared by a different link and a different headline is a reused id, not an update.
+            // An id shared by a different headline (and not the same link) is a reused id, not an update.
             if let i = candidates.first(where: { c in
                 let k = known[c]
-                if let a = k.normLink, let b = e.normLink, a != b {
-                    return IngestTransaction.sameHeadline(k.title, e.item.title)
-                }
-                return k.normLink == e.normLink || IngestTransaction.sameHeadline(k.title, e.item.title)
+                return (k.normLink != nil && k.normLink == e.normLink)
+                    || IngestTransaction.sameHeadline(k.title, e.item.title)
             }) {
                 return i
             }
