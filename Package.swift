@@ -5,7 +5,10 @@ let package = Package(
     name: "newswatch",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "newswatch", targets: ["newswatch"])
+        .executable(name: "newswatch", targets: ["newswatch"]),
+        // For the Benchmarks/ package (it depends on this one by path).
+        .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
+        .library(name: "NewswatchStore", targets: ["NewswatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -12,7 +12,7 @@ public enum Measure {
     /// CPU seconds (user + system) used by this process so far.
     public static func cpuSeconds() -> Double {
         var ru = rusage()
-        getrusage(RUSAGE_SELF, &ru)
+        getrusage(rusageSelf, &ru)
         return Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6 + Double(ru.ru_stime.tv_sec)
             + Double(ru.ru_stime.tv_usec) / 1e6
     }
@@ -20,7 +20,7 @@ public enum Measure {
     /// Peak resident set size of this process in MiB (from `getrusage`, which reports KiB on Linux).
     public static func peakRSSMiB() -> Double {
         var ru = rusage()
-        getrusage(RUSAGE_SELF, &ru)
+        getrusage(rusageSelf, &ru)
         return Double(ru.ru_maxrss) / 1024
     }
 
@@ -54,3 +54,10 @@ public enum Measure {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+// Glibc imports RUSAGE_SELF as an enum case while getrusage takes its raw Int32.
+#if os(Linux)
+    private let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
+#else
+    private let rusageSelf = RUSAGE_SELF
+#endif

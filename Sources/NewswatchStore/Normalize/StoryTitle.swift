@@ -105,40 +105,79 @@ public struct StoryTitle: Sendable, Equatable {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        func emit(_ bytes: some Sequence<UInt8>) {
-            if pendingSpace && !out.isEmpty { out.append(32) }
-            pendingSpace = false
-            out.append(contentsOf: bytes)
-        }
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for b in text.utf8 {
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                let b = UInt8(v)
                 switch b {
-                case 65...90: emit(CollectionOfOne(b + 32))
-                case 97...122, 48...57: emit(CollectionOfOne(b))
+                case 65...90: emit(b + 32, &out, &pendingSpace)
+                case 97...122, 48...57: emit(b, &out, &pendingSpace)
                 case 46, 39: continue  // '.' and '\'' join: U.S. → us
                 default: pendingSpace = true
                 }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            let props = scalar.properties
-            switch props.generalCategory {
-            case .nonspacingMark, .spacingMark, .enclosingMark:
-                continue
-            default:
-                break
-            }
-            if scalar == "." || scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" || scalar == "\u{02BC}" {
                 continue
             }
-            if props.isAlphabetic || props.numericType == .decimal {
-                emit(props.lowercaseMapping.utf8)
-            } else {
-                pendingSpace = true
+            switch folded(scalar) {
+            case .join: continue
+            case .separator: pendingSpace = true
+            case .text(let bytes):
+                for b in bytes { emit(b, &out, &pendingSpace) }
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func emit(_ b: UInt8, _ out: inout [UInt8], _ pendingSpace: inout Bool) {
+        if pendingSpace && !out.isEmpty { out.append(32) }
+        pendingSpace = false
+        out.append(b)
+    }
+
+    private enum Folded {
+        case join
+        case separator
+        case text([UInt8])
+    }
+
+    /// Latin letters with diacritics (U+00C0–U+024F) folded once, at first use, through canonical decomposition.
+    private static let latinFolds: [Folded] = (0xC0...0x24F).map { v in
+        foldSlow(Unicode.Scalar(UInt32(v))!)
+    }
+
+    private static func folded(_ scalar: Unicode.Scalar) -> Folded {
+        let v = Int(scalar.value)
+        if v >= 0xC0 && v <= 0x24F { return latinFolds[v - 0xC0] }
+        switch scalar {
+        case "\u{2019}", "\u{2018}", "\u{02BC}": return .join  // typographic apostrophes
+        default: break
+        }
+        if v < 0xC0 || (v >= 0x2000 && v <= 0x206F) { return .separator }  // Latin-1 symbols, dashes, quotes
+        // Other scripts: no decomposition (rare in the feeds' Latin headlines, and costly per scalar).
+        let props = scalar.properties
+        switch props.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return .join
+        default: break
+        }
+        if props.isAlphabetic || props.numericType == .decimal { return .text(Array(props.lowercaseMapping.utf8)) }
+        return .separator
+    }
+
+    private static func foldSlow(_ scalar: Unicode.Scalar) -> Folded {
+        var bytes: [UInt8] = []
+        for s in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars {
+            let props = s.properties
+            switch props.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: continue
+            default: break
+            }
+            if props.isAlphabetic || props.numericType == .decimal {
+                bytes.append(contentsOf: props.lowercaseMapping.utf8)
+            } else {
+                return bytes.isEmpty ? .separator : .text(bytes)
+            }
+        }
+        return bytes.isEmpty ? .separator : .text(bytes)
     }
 
     static func stem(_ w: String) -> String {

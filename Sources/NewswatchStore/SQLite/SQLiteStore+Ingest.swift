@@ -288,8 +288,8 @@ struct IngestTransaction {
         let item = e.item
         try db.cachedStatement(
             sql: """
-                UPDATE items SET guid = COALESCE(?, guid), link = ?, norm_link = ?, content_key = ?, revision = ?,
-                    title = ?, summary = ?, updated = ?
+                UPDATE items SET guid = COALESCE(?, guid), link = COALESCE(?, link), norm_link = COALESCE(?, norm_link),
+                    content_key = COALESCE(?, content_key), revision = ?, title = ?, summary = ?, updated = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
@@ -298,7 +298,7 @@ struct IngestTransaction {
         ])
         if !guidsUnreliable, let g = e.guid { k.guid = g }
         k.normLink = e.normLink ?? k.normLink
-        k.contentKey = e.contentKey
+        k.contentKey = e.contentKey ?? k.contentKey
         k.revision = e.revision
         k.title = item.title
         known[i] = k
@@ -478,7 +478,8 @@ struct IngestTransaction {
     /// What digests show: the summary (or the start of the content), capped so the database stays small.
     static func storedSummary(_ item: ParsedItem) -> String? {
         guard let s = item.summary ?? item.content, !s.isEmpty else { return nil }
-        return s.count > 1000 ? String(s.prefix(1000)) : s
+        // utf8.count is O(1); counting characters is not, and most summaries are short.
+        return s.utf8.count <= 1000 ? s : String(s.prefix(1000))
     }
 
     /// At most 300 characters of plain text, cut at a word boundary with an ellipsis (CONTRACT §4).
@@ -488,7 +489,7 @@ struct IngestTransaction {
     }
 
     static func truncate(_ s: String, to limit: Int) -> String {
-        guard s.count > limit else { return s }
+        guard s.utf8.count > limit, s.count > limit else { return s }
         var cut = s.prefix(limit - 1)
         if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) > limit / 2 {
             cut = cut[..<space]
