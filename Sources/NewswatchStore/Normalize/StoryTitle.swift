@@ -12,11 +12,11 @@ import Foundation
 /// ("Israeli strike kills 12 in Rafah" / "… 30 in Khan Younis" 0.38, "… 12 in Rafah" / "… 12 in Jenin" 0.67) stay
 /// apart. A missed alert costs an editor more than a second one, so the threshold errs towards keeping apart.
 public struct StoryTitle: Sendable, Equatable {
-    /// Distinct normalised, stemmed words (function words removed), sorted.
-    public let words: [String]
-    /// Hashes of `words`, sorted, for fast intersection.
+    /// The headline as given.
+    public let title: String
+    /// Hashes of the distinct normalised, stemmed content words, sorted, for fast intersection.
     let hashes: [UInt64]
-    /// Hashes of the words that are numbers (`12`, `2026`).
+    /// Hashes of the words that are numbers (`12`, `2026`), sorted.
     let numberHashes: [UInt64]
 
     /// Jaccard threshold as a fraction: similarity ≥ `thresholdNumerator / thresholdDenominator` joins.
@@ -26,23 +26,39 @@ public struct StoryTitle: Sendable, Equatable {
     public static let minimumTokens = 3
 
     public init(_ title: String) {
-        var set = Set<String>()
-        for word in StoryTitle.normalizedText(title).split(separator: " ") {
-            let w = String(word)
-            if StoryTitle.stopwords.contains(w) { continue }
-            set.insert(StoryTitle.stem(w))
-        }
-        words = set.sorted()
+        self.title = title
         var hs: [UInt64] = []
         var nums: [UInt64] = []
-        hs.reserveCapacity(words.count)
-        for w in words {
-            let h = StoryTitle.hash(w)
+        StoryTitle.forEachWord(of: title) { word, isNumber in
+            let h = StoryTitle.hash(word)
             hs.append(h)
-            if w.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { nums.append(h) }
+            if isNumber { nums.append(h) }
         }
-        hashes = hs.sorted()
-        numberHashes = nums.sorted()
+        hashes = Array(Set(hs)).sorted()
+        numberHashes = Array(Set(nums)).sorted()
+    }
+
+    /// The distinct normalised, stemmed content words, sorted (for explanations and tests).
+    public var words: [String] {
+        var set = Set<String>()
+        StoryTitle.forEachWord(of: title) { word, _ in set.insert(String(decoding: word, as: UTF8.self)) }
+        return set.sorted()
+    }
+
+    /// Calls `body` with each content word (stemmed, stopwords skipped) and whether it is a number.
+    private static func forEachWord(of title: String, _ body: (ArraySlice<UInt8>, Bool) -> Void) {
+        let bytes = normalizedBytes(title)
+        var start = 0
+        let n = bytes.count
+        while start < n {
+            var end = start
+            while end < n && bytes[end] != 32 { end += 1 }
+            let word = bytes[start..<end]
+            start = end + 1
+            if stopwordHashes.contains(hash(word)) { continue }
+            let stemmed = stem(word)
+            body(stemmed, stemmed.allSatisfy { $0 >= 48 && $0 <= 57 })
+        }
     }
 
     /// Jaccard similarity of the two word sets (0 when either is empty).
@@ -95,13 +111,16 @@ public struct StoryTitle: Sendable, Equatable {
         return n
     }
 
-    static func hash(_ word: String) -> UInt64 {
-        var s = word
-        return s.withUTF8 { ContentHash.murmur3x64(UnsafeRawBufferPointer($0), seed: 0x7469_746c).0 }
+    static func hash(_ word: ArraySlice<UInt8>) -> UInt64 {
+        word.withUnsafeBytes { ContentHash.murmur3x64($0, seed: 0x7469_746c).0 }
     }
 
     /// Lowercased, diacritics folded, `.`/apostrophes removed, every other non-alphanumeric run → one space, trimmed.
     public static func normalizedText(_ text: String) -> String {
+        String(decoding: normalizedBytes(text), as: UTF8.self)
+    }
+
+    static func normalizedBytes(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -124,7 +143,7 @@ public struct StoryTitle: Sendable, Equatable {
                 for b in bytes { emit(b, &out, &pendingSpace) }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     @inline(__always)
@@ -180,22 +199,31 @@ public struct StoryTitle: Sendable, Equatable {
         return bytes.isEmpty ? .separator : .text(bytes)
     }
 
-    static func stem(_ w: String) -> String {
-        let u = Array(w.utf8)
-        let n = u.count
-        func ends(_ s: String) -> Bool { let x = Array(s.utf8); return n >= x.count && Array(u[(n - x.count)...]) == x }
-        if n > 4 && ends("ing") { return String(decoding: u[..<(n - 3)], as: UTF8.self) }
-        if n > 3 && ends("ed") { return String(decoding: u[..<(n - 2)], as: UTF8.self) }
-        if n > 3 && ends("es"), [UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "z"), UInt8(ascii: "h")]
-            .contains(u[n - 3])
-        {
-            return String(decoding: u[..<(n - 2)], as: UTF8.self)
+    /// Strips one of `-ing`, `-ed`, `-es` (after s/x/z/h), `-s` (not `-ss`); short words stay.
+    static func stem(_ w: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let n = w.count
+        let e = w.endIndex
+        func ends(_ s: StaticString) -> Bool {
+            let k = s.utf8CodeUnitCount
+            guard n >= k else { return false }
+            for i in 0..<k where w[e - k + i] != s.utf8Start[i] { return false }
+            return true
         }
-        if n > 3 && ends("s") && !ends("ss") { return String(decoding: u[..<(n - 1)], as: UTF8.self) }
+        if n > 4 && ends("ing") { return w.dropLast(3) }
+        if n > 3 && ends("ed") { return w.dropLast(2) }
+        if n > 3 && ends("es") {
+            let c = w[e - 3]
+            if c == UInt8(ascii: "s") || c == UInt8(ascii: "x") || c == UInt8(ascii: "z") || c == UInt8(ascii: "h") {
+                return w.dropLast(2)
+            }
+        }
+        if n > 3 && ends("s") && !ends("ss") { return w.dropLast(1) }
         return w
     }
 
     /// Words that say nothing about which story a headline tells.
+    static let stopwordHashes: Set<UInt64> = Set(stopwords.map { hash(Array($0.utf8)[...]) })
+
     static let stopwords: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "for", "and", "or", "as", "by", "with", "from", "into", "onto",
         "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "after",

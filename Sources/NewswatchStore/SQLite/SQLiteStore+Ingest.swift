@@ -145,7 +145,7 @@ struct IngestTransaction {
     // MARK: Recognising items
 
     static func prepare(_ item: ParsedItem) -> Incoming {
-        let guid = item.id.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let guid = item.id.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let normLink = item.link.flatMap(LinkNormalizer.normalize)
         let title = StoryTitle.normalizedText(item.title ?? "")
         let body = StoryTitle.normalizedText(String((item.summary ?? item.content ?? "").prefix(400)))
@@ -155,6 +155,14 @@ struct IngestTransaction {
             item.categories.joined(separator: "\u{1F}"),
         ])
         return Incoming(item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision)
+    }
+
+    /// `s` without surrounding white space; ids almost never have any, so avoid Foundation's trim then.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        func plain(_ b: UInt8) -> Bool { b > 32 && b < 0x80 }
+        if plain(first) && plain(last) { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A feed that gives two different items of one document the same id cannot be trusted with ids.
