@@ -34,8 +34,12 @@ for name in files {
     feeds.append((FeedDescriptor(key: key, name: name, url: key), items))
 }
 let itemCount = feeds.reduce(0) { $0 + $1.1.count }
-print(String(format: "corpus: %d feeds, %d items, loaded in %.1f s (not timed below)", feeds.count, itemCount,
-    Measure.now() - t0))
+let undatedCount = feeds.reduce(0) { $0 + $1.1.filter { $0.published == nil }.count }
+let recentCount = feeds.reduce(0) { acc, f in
+    acc + f.1.filter { ($0.published ?? .distantFuture) > Timestamp.date(year: 2025, month: 10, day: 26) }.count
+}
+print(String(format: "corpus: %d feeds, %d items (%d undated, %d dated within 48 h of the end), loaded in %.1f s (not timed below)",
+    feeds.count, itemCount, undatedCount, recentCount, Measure.now() - t0))
 
 // The corpus spans 2025-01-01 + 300 days; "now" is its end, so backfill and the 48 h story window see real dates.
 let now = Timestamp.date(year: 2025, month: 10, day: 28)

@@ -334,7 +334,8 @@ struct IngestTransaction {
         let item = e.item
         let undated = item.published == nil
         let published = item.published?.storeSeconds ?? now
-        let title = StoryTitle(item.title ?? "")
+        // Only items dated near the index's window can join a story by title; skip the words for the rest.
+        let title = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
         let storyID = try story(for: e, title: title, time: published)
         try db.cachedStatement(
             sql: """
