@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "NewswatchMatch", targets: ["NewswatchMatch"]),
         // For the Benchmarks/ package, which can only depend on products.
         .library(name: "NewswatchParse", targets: ["NewswatchParse"]),
+        // For the Benchmarks/ package (it depends on this one by path).
+        .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
+        .library(name: "NewswatchStore", targets: ["NewswatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

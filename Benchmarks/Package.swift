@@ -24,6 +24,13 @@ let package = Package(
         .executableTarget(
             name: "parse-bench",
             dependencies: ["BenchSupport", .product(name: "NewswatchParse", package: "newswatch")]),
+        // Store: cold ingest of the 2,000-feed corpus, re-ingest, 5% changed, all-304 bookkeeping.
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [
+                "BenchSupport", .product(name: "NewswatchCore", package: "newswatch"),
+                .product(name: "NewswatchStore", package: "newswatch"),
+            ]),
         // Each area adds its executable target here, e.g.:
         // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
     ],

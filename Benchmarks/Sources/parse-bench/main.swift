@@ -4,7 +4,7 @@
 //
 // Every file is read into memory first (not timed). One thread parses every document to items
 // (text extracted, dates parsed), RUNS times; the median run is reported as MB/s and items/s, with
-// the process's peak RSS. In the same run, `xml_limit dom-text` and `xml_limit sax` (libxml2 alone,
+// the process's peak RSS. Interleaved with those runs, `xml_limit dom-text` and `xml_limit sax` (libxml2 alone,
 // gcc -O2) parse the same files, and the ratios are printed.
 import BenchSupport
 import Foundation
@@ -20,15 +20,32 @@ let files = try names.map { try Data(contentsOf: URL(fileURLWithPath: corpus).ap
 let bytes = files.reduce(0) { $0 + $1.count }
 print("corpus: \(corpus), \(files.count) files, \(bytes) bytes")
 
+// The floor, on the same files: xml_limit reads the same list and reports its own in-process time.
+let list = NSTemporaryDirectory() + "parse-bench-files.txt"
+try names.map { corpus + "/" + $0 }.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+let haveReference = FileManager.default.isExecutableFile(atPath: xmlLimit)
+func reference(_ mode: String) throws -> Double? {
+    guard haveReference else { return nil }
+    let out = try Measure.shell("\(xmlLimit) \(mode) \(list) 1")
+    guard let r = out.range(of: "secs=") else { return nil }
+    return Double(out[r.upperBound...].prefix { $0 != " " })
+}
+
 var items = 0
 var textBytes = 0
 var dated = 0
 var failures = 0
-let times = Measure.repeatRuns(runs) {
+var ours: [Double] = []
+var domText: [Double] = []
+var sax: [Double] = []
+// Runs are interleaved (newswatch, dom-text, sax, newswatch, …) so that load from other processes on a
+// shared machine falls on all three alike; the ratios of the medians are the figures to compare.
+for _ in 0..<runs {
     items = 0
     textBytes = 0
     dated = 0
     failures = 0
+    let t0 = Measure.now()
     for data in files {
         do {
             let feed = try FeedParser.parse(data)
@@ -42,34 +59,24 @@ let times = Measure.repeatRuns(runs) {
             failures += 1
         }
     }
+    ours.append(Measure.now() - t0)
+    if let t = try reference("dom-text") { domText.append(t) }
+    if let t = try reference("sax") { sax.append(t) }
 }
-let median = Measure.median(times)
+let median = Measure.median(ours)
 let mbps = Double(bytes) / median / 1e6
 print(
     String(
         format: "newswatch: median %.4f s over %d runs (min %.4f, max %.4f)  %.1f MB/s  %.0f items/s",
-        median, runs, times.first!, times.last!, mbps, Double(items) / median))
+        median, runs, ours.min()!, ours.max()!, mbps, Double(items) / median))
 print("  items \(items), dated \(dated), text bytes \(textBytes), failures \(failures)")
 print(String(format: "  peak RSS %.1f MiB", Measure.peakRSSMiB()))
-
-// The floor, on the same files, in the same run.
-let list = NSTemporaryDirectory() + "parse-bench-files.txt"
-try names.map { corpus + "/" + $0 }.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
-func reference(_ mode: String) throws -> Double? {
-    guard FileManager.default.isExecutableFile(atPath: xmlLimit) else { return nil }
-    let out = try Measure.shell("\(xmlLimit) \(mode) \(list) \(runs)")
-    let secs = out.split(separator: "\n").compactMap { line -> Double? in
-        guard let r = line.range(of: "secs=") else { return nil }
-        return Double(line[r.upperBound...].prefix { $0 != " " })
-    }
-    guard !secs.isEmpty else { return nil }
-    return Measure.median(secs.sorted())
-}
-for mode in ["dom-text", "sax"] {
-    guard let t = try reference(mode) else {
+for (mode, times) in [("dom-text", domText), ("sax", sax)] {
+    guard !times.isEmpty else {
         print("xml_limit \(mode): not run (build \(xmlLimit) from ../shared/bench/xml_limit.c)")
         continue
     }
+    let t = Measure.median(times)
     print(
         String(
             format: "xml_limit %@: median %.4f s  %.1f MB/s   newswatch time / %@ time = %.2f", mode, t,
