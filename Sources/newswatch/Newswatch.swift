@@ -7,7 +7,10 @@ struct Newswatch: AsyncParsableCommand {
         commandName: "newswatch",
         abstract: "Watch news feeds for the topics your desk covers; alert on new stories, write daily digests.",
         version: NewswatchVersion.string,
-        subcommands: [ParseCommand.self, MatchCommand.self, CheckConfigCommand.self]
+        subcommands: [
+                RunCommand.self, DemoCommand.self, ParseCommand.self, MatchCommand.self, DigestCommand.self,
+                CheckConfigCommand.self,
+            ]
     )
 }
 

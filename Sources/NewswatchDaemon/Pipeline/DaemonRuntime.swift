@@ -81,7 +81,7 @@ public final class DaemonRuntime: Sendable {
             await cancelWhenGracefulShutdown { await self.publisher().run(clock: clock) }
         }
         let control = ClosureService { [self] in
-            try await withGracefulShutdownHandler {
+            await withGracefulShutdownHandler {
                 await cancelWhenGracefulShutdown { await self.handleSignalsAndStatus() }
             } onGracefulShutdown: {
                 notifier.stopping()

@@ -332,8 +332,10 @@ struct IngestTransaction {
 
     private mutating func insertNew(_ e: Incoming) throws -> Int {
         let item = e.item
-        let undated = item.published == nil
-        let published = item.published?.storeSeconds ?? now
+        // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
+        let date = item.published ?? item.updated
+        let undated = date == nil
+        let published = date?.storeSeconds ?? now
         // Only items dated near the index's window can join a story by title; skip the words for the rest.
         let title = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
         let storyID = try story(for: e, title: title, time: published)
