@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewswatchCore
+import NewswatchFetch
 import NewswatchParse
 
 /// `newswatch parse SOURCE [--json] [--allow-private-networks]` (CONTRACT §1–2).
@@ -63,9 +64,19 @@ struct ParseCommand: AsyncParsableCommand {
     static func load(_ source: String, allowPrivateNetworks: Bool) async throws -> Loaded {
         let lower = source.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-            throw LoadFailure(
-                code: Exit.unavailable,
-                message: "\(source): fetching URLs is not built yet; save the feed to a file and parse that")
+            // The daemon's fetcher with its default policy (CONTRACT §1: parse reads no config).
+            var configuration = FetchConfiguration()
+            configuration.allowPrivateNetworks = allowPrivateNetworks
+            switch await HTTPClient.fetchOnce(FeedRequest(url: source), configuration: configuration) {
+            case .ok(let response):
+                return Loaded(data: response.body, baseURL: response.finalURL, httpCharset: response.charset)
+            case .notModified(let response):
+                return Loaded(data: response.body, baseURL: response.finalURL, httpCharset: response.charset)
+            case .failed(let error):
+                var message = error.description
+                if error.kind == .forbiddenAddress { message += " (use --allow-private-networks for such a feed)" }
+                throw LoadFailure(code: error.exitCode, message: message)
+            }
         }
         if source == "-" {
             return Loaded(data: FileHandle.standardInput.readDataToEndOfFile())

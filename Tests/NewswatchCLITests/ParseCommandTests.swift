@@ -67,10 +67,50 @@ import Testing
         #expect(result.stderr.contains("/nonexistent/feed.xml"))
     }
 
-    @Test func urlSourcesAreNotBuiltYet() throws {
-        let result = try NewswatchBinary.run(["parse", "http://127.0.0.1:9/feed.xml"])
-        #expect(result.status == 69)
-        #expect(result.stderr.split(separator: "\n").count == 1)
+    @Test func urlSourcesAreFetchedWithTheDaemonsPolicy() throws {
+        let feed = """
+            <?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Caf\u{E9}</title>
+            <item><title>Relative</title><link>/a/1</link></item></channel></rss>
+            """
+        let latin1 = feed.data(using: .isoLatin1)!
+        let server = try LoopbackHTTPServer.start(routes: [
+            "/feed.xml": .ok(data: latin1, headers: [("Content-Type", "application/rss+xml; charset=ISO-8859-1")]),
+            "/moved": .redirect(to: "/feed.xml", status: 301),
+            "/gone": .status(410),
+        ])
+        defer { server.stop() }
+
+        // Loopback is a private address: refused unless the flag is given, and no request reaches the server.
+        let refused = try NewswatchBinary.run(["parse", server.url("/feed.xml")])
+        #expect(refused.status == 69)
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(refused.stderr.contains("--allow-private-networks"))
+        #expect(server.requests.isEmpty)
+
+        // Fetched through a redirect: relative links resolve against the final URL, the charset is honoured.
+        let ok = try NewswatchBinary.run(["parse", server.url("/moved"), "--json", "--allow-private-networks"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: ok.stdoutData) as? [String: Any])
+        let feedObject = try #require(json["feed"] as? [String: Any])
+        #expect(feedObject["title"] as? String == "Caf\u{E9}")
+        let items = try #require(json["items"] as? [[String: Any]])
+        #expect(items.first?["link"] as? String == server.url("/a/1"))
+
+        // An HTTP error status exits 69 with one line.
+        let gone = try NewswatchBinary.run(["parse", server.url("/gone"), "--allow-private-networks"])
+        #expect(gone.status == 69)
+        #expect(gone.stderr.split(separator: "\n").count == 1)
+
+        // Nothing listening: 69.
+        let port = try LoopbackHTTPServer.unusedPort()
+        let down = try NewswatchBinary.run(["parse", "http://127.0.0.1:\(port)/f.xml", "--allow-private-networks"])
+        #expect(down.status == 69)
+    }
+
+    @Test func otherProtocolsAreRefused() throws {
+        let result = try NewswatchBinary.run(["parse", "file:///etc/passwd"])
+        #expect(result.status == 66)
+        #expect(!result.stdout.contains("root:"))
     }
 
     @Test func hostileInputEndsWithinSecondsWithoutASignal() throws {
