@@ -4,6 +4,9 @@ import NewswatchCore
 
 extension SQLiteStore {
     public func ingest(_ batch: IngestBatch) throws -> IngestOutcome {
+        // Keys and hashes need no database: compute them before taking the writer, so concurrent ingests of
+        // different feeds normalise in parallel while one of them writes.
+        let incoming = batch.items.map(IngestTransaction.prepare)
         ingestLock.lock()
         defer { ingestLock.unlock() }
         var added: [StoryIndex.Entry] = []
@@ -11,7 +14,7 @@ extension SQLiteStore {
         let outcome = try write { db in
             try storyIndex.catchUp(db, now: batch.fetchedAt.storeSeconds)
             var transaction = IngestTransaction(db: db, batch: batch, index: storyIndex)
-            let outcome = try transaction.run()
+            let outcome = try transaction.run(incoming)
             added = transaction.addedEntries
             maxItemID = transaction.maxItemID
             return outcome
@@ -72,9 +75,8 @@ struct IngestTransaction {
         for t in batch.topics where topics[t.id] == nil { topics[t.id] = t }
     }
 
-    mutating func run() throws -> IngestOutcome {
+    mutating func run(_ incoming: [Incoming]) throws -> IngestOutcome {
         try loadFeed()
-        let incoming = batch.items.map(IngestTransaction.prepare)
         detectGuidReuse(incoming)
         try loadKnown(incoming)
 

@@ -23,6 +23,8 @@ final class StoryIndex: @unchecked Sendable {
     private(set) var entries: [Entry] = []
     private var postings: [UInt64: [Int32]] = [:]
     private var lastExpiry: Int64 = 0
+    private var marks: [UInt32] = []
+    private var generation: UInt32 = 0
     /// The highest item row id this index has considered.
     private(set) var highWater: Int64 = 0
     private var newest: Int64 = 0
@@ -56,8 +58,16 @@ final class StoryIndex: @unchecked Sendable {
     func bestStory(for title: StoryTitle, time: Int64, extra: [Entry]) -> Int64? {
         guard title.hashes.count >= StoryTitle.minimumTokens else { return nil }
         var best: (score: Double, storyID: Int64, index: Int)? = nil
+        // Jaccard ≥ t needs t·|A| ≤ |B| ≤ |A|/t: a cheap test before intersecting.
+        let n = title.hashes.count
+        let minCount = (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
+            / StoryTitle.thresholdDenominator
+        let maxCount = n * StoryTitle.thresholdDenominator / StoryTitle.thresholdNumerator
         func consider(_ e: Entry, _ index: Int) {
-            guard abs(e.time - time) <= StoryIndex.window, title.isSameStory(as: e.title) else { return }
+            let m = e.title.hashes.count
+            guard m >= minCount, m <= maxCount, abs(e.time - time) <= StoryIndex.window,
+                title.isSameStory(as: e.title)
+            else { return }
             let score = title.similarity(to: e.title)
             if best == nil || score > best!.score || (score == best!.score && index < best!.index) {
                 best = (score, e.storyID, index)
@@ -69,9 +79,16 @@ final class StoryIndex: @unchecked Sendable {
             // A word no indexed title has counts as an empty (rarest) probe.
             let missing = title.hashes.count - lists.count
             let probes = lists.sorted { $0.count < $1.count }.prefix(max(0, title.probeCount - missing))
-            var seen = Set<Int32>()
+            // Generation marks instead of a Set: every probe of every item would otherwise hash each candidate.
+            generation &+= 1
+            if generation == 0 {
+                marks = []
+                generation = 1
+            }
+            if marks.count < entries.count { marks.append(contentsOf: repeatElement(0, count: entries.count - marks.count)) }
             for list in probes {
-                for i in list where seen.insert(i).inserted {
+                for i in list where marks[Int(i)] != generation {
+                    marks[Int(i)] = generation
                     consider(entries[Int(i)], Int(i))
                 }
             }
@@ -98,6 +115,7 @@ final class StoryIndex: @unchecked Sendable {
         let kept = entries.filter { $0.time >= cutoff }
         entries = []
         postings = [:]
+        marks = []
         for e in kept { add(e) }
     }
 }
