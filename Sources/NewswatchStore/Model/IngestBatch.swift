@@ -1,0 +1,90 @@
+import Foundation
+import NewswatchCore
+
+/// Everything one successful fetch of one feed brings to the store (see `Store.ingest`).
+public struct IngestBatch: Sendable {
+    /// The feed this fetch belongs to (key, display name, URL).
+    public var feed: FeedDescriptor
+    /// When the fetch completed; becomes `first_seen`/`detected` of what this batch makes new.
+    public var fetchedAt: Date
+    /// The HTTP status of the response (`nil` for `path:` feeds).
+    public var httpStatus: Int?
+    /// The response's `ETag` and `Last-Modified`, committed with the items.
+    public var validators: HTTPValidators
+    /// The hash of the response body (`ContentHash.hex(of:)`), so an unchanged body skips parsing next time.
+    public var bodyHash: String?
+    /// The parsed items in document order.
+    public var items: [ParsedItem]
+    /// The configured topics (for name, priority and the alert flag of what `matcher` returns).
+    public var topics: [TopicDefinition]
+    /// The sinks that get a delivery row for each new alert (the file sink must be among them).
+    public var sinks: [SinkRoute]
+    /// On a feed's first successful fetch only items published within this window before `fetchedAt` alert.
+    public var backfill: TimeInterval
+    /// Matches one item against the topics that apply to this feed. Called only for new and changed items.
+    public var matcher: @Sendable (ParsedItem) -> [TopicMatch]
+
+    public init(
+        feed: FeedDescriptor, fetchedAt: Date, httpStatus: Int?, validators: HTTPValidators = HTTPValidators(),
+        bodyHash: String?, items: [ParsedItem], topics: [TopicDefinition], sinks: [SinkRoute],
+        backfill: TimeInterval, matcher: @escaping @Sendable (ParsedItem) -> [TopicMatch]
+    ) {
+        self.feed = feed
+        self.fetchedAt = fetchedAt
+        self.httpStatus = httpStatus
+        self.validators = validators
+        self.bodyHash = bodyHash
+        self.items = items
+        self.topics = topics
+        self.sinks = sinks
+        self.backfill = backfill
+        self.matcher = matcher
+    }
+}
+
+/// A feed's identity as configured.
+public struct FeedDescriptor: Sendable, Hashable {
+    /// The feed's key: its URL, or `path:` followed by the absolute path of a local file.
+    public var key: String
+    /// The display name (configured name, else the feed's title, else the key).
+    public var name: String
+    /// The URL alerts carry as `feed_url` (`nil` for local files).
+    public var url: String?
+
+    public init(key: String, name: String, url: String?) {
+        self.key = key
+        self.name = name
+        self.url = url
+    }
+}
+
+/// Conditional-GET validators of a response.
+public struct HTTPValidators: Sendable, Hashable {
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(etag: String? = nil, lastModified: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// One sink that receives alerts, optionally only for some topics.
+public struct SinkRoute: Sendable, Hashable {
+    /// The id the sink reads its deliveries with (`file` for the file sink).
+    public var id: String
+    /// Topic ids this sink wants; `nil` means every topic.
+    public var topics: Set<String>?
+
+    public init(id: String, topics: Set<String>? = nil) {
+        self.id = id
+        self.topics = topics
+    }
+
+    /// The file sink's id; it receives every alert and never gives up.
+    public static let fileSinkID = "file"
+    /// The route of the file sink.
+    public static let file = SinkRoute(id: fileSinkID)
+
+    func wants(topic: String) -> Bool { topics?.contains(topic) ?? true }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import NewswatchCore
+
+/// What one `Store.ingest` did.
+public struct IngestOutcome: Sendable, Equatable {
+    /// Items never seen before in this feed (stored now).
+    public var newItems: Int
+    /// Known items whose title, summary, content, link or categories changed.
+    public var updatedItems: Int
+    /// Known items seen again unchanged (including duplicates within the document).
+    public var unchangedItems: Int
+    /// Whether this was the feed's first successful fetch (backfill rules applied).
+    public var firstFetch: Bool
+    /// The alerts this batch created, in outbox order (already committed with their delivery rows).
+    public var alerts: [Alert]
+
+    public init(newItems: Int, updatedItems: Int, unchangedItems: Int, firstFetch: Bool, alerts: [Alert]) {
+        self.newItems = newItems
+        self.updatedItems = updatedItems
+        self.unchangedItems = unchangedItems
+        self.firstFetch = firstFetch
+        self.alerts = alerts
+    }
+}

@@ -1,1 +1,0 @@
-// NewswatchStore: see ../shared/docs/DESIGN.md for what this module holds.

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A fast, stable 128-bit hash (MurmurHash3 x64-128) as 32 lowercase hex digits.
+///
+/// Used for response bodies, item content keys, story ids and alert ids. Not a cryptographic hash: nothing here
+/// defends against an adversary crafting collisions, which could at worst merge two of their own items.
+public enum ContentHash {
+    /// The hash of a response body (store it as the feed's `bodyHash`).
+    public static func hex(of data: Data) -> String {
+        data.withUnsafeBytes { hex(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of a string's UTF-8 bytes.
+    public static func hex(of string: String) -> String {
+        var s = string
+        return s.withUTF8 { hex(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of a sequence of fields, each length-prefixed so `("ab","c")` and `("a","bc")` differ.
+    public static func hex(fields: [String]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(0) { $0 + $1.utf8.count + 5 })
+        for field in fields {
+            let n = UInt32(truncatingIfNeeded: field.utf8.count)
+            withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: field.utf8)
+        }
+        return bytes.withUnsafeBytes { hex(of: $0) }
+    }
+
+    static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+        let (h1, h2) = murmur3x64(bytes, seed: 0x6E77_6174)
+        return hexString(h1) + hexString(h2)
+    }
+
+    private static func hexString(_ v: UInt64) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 16)
+        var x = v
+        for i in stride(from: 15, through: 0, by: -1) {
+            out[i] = digits[Int(x & 0xF)]
+            x >>= 4
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always) private static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+
+    @inline(__always) private static func fmix(_ k0: UInt64) -> UInt64 {
+        var k = k0
+        k ^= k >> 33
+        k &*= 0xff51_afd7_ed55_8ccd
+        k ^= k >> 33
+        k &*= 0xc4ce_b9fe_1a85_ec53
+        k ^= k >> 33
+        return k
+    }
+
+    /// MurmurHash3_x64_128 (public domain algorithm by Austin Appleby), little-endian reads.
+    static func murmur3x64(_ data: UnsafeRawBufferPointer, seed: UInt64) -> (UInt64, UInt64) {
+        let c1: UInt64 = 0x87c3_7b91_1142_53d5
+        let c2: UInt64 = 0x4cf5_ad43_2745_937f
+        let len = data.count
+        var h1 = seed
+        var h2 = seed
+        let blocks = len / 16
+        for i in 0..<blocks {
+            var k1 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self))
+            var k2 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self))
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
+            h1 = rotl(h1, 27)
+            h1 &+= h2
+            h1 = h1 &* 5 &+ 0x52dc_e729
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
+            h2 = rotl(h2, 31)
+            h2 &+= h1
+            h2 = h2 &* 5 &+ 0x3849_5ab5
+        }
+        let tail = blocks * 16
+        var k1: UInt64 = 0
+        var k2: UInt64 = 0
+        let rest = len & 15
+        if rest > 8 {
+            for j in stride(from: rest - 1, through: 8, by: -1) {
+                k2 ^= UInt64(data[tail + j]) << UInt64((j - 8) * 8)
+            }
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
+        }
+        if rest > 0 {
+            for j in stride(from: min(rest, 8) - 1, through: 0, by: -1) {
+                k1 ^= UInt64(data[tail + j]) << UInt64(j * 8)
+            }
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
+        }
+        h1 ^= UInt64(len)
+        h2 ^= UInt64(len)
+        h1 &+= h2
+        h2 &+= h1
+        h1 = fmix(h1)
+        h2 = fmix(h2)
+        h1 &+= h2
+        h2 &+= h1
+        return (h1, h2)
+    }
+}

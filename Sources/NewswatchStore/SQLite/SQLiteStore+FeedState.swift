@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws {
+        try write { db in
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO feeds(key, name, url) VALUES (?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET name = excluded.name, url = excluded.url, active = 1,
+                        inactive_since = NULL
+                    """)
+            for f in feeds { try upsert.execute(arguments: [f.key, f.name, f.url]) }
+            let keys = Set(feeds.map(\.key))
+            let active = try String.fetchAll(db, sql: "SELECT key FROM feeds WHERE active = 1")
+            let deactivate = try db.cachedStatement(
+                sql: "UPDATE feeds SET active = 0, inactive_since = ? WHERE key = ?")
+            for key in active where !keys.contains(key) {
+                try deactivate.execute(arguments: [time.storeSeconds, key])
+            }
+        }
+    }
+
+    public func feedState(key: String) throws -> FeedState? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.feedColumns) FROM feeds WHERE key = ?", arguments: [key])
+                .map(Self.feedState)
+        }
+    }
+
+    public func feedStates(includeInactive: Bool) throws -> [FeedState] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.feedColumns) FROM feeds \(includeInactive ? "" : "WHERE active = 1") ORDER BY key"
+            ).map(Self.feedState)
+        }
+    }
+
+    public func recordNoChange(_ record: NoChangeRecord) throws {
+        try write { db in
+            let t = record.at.storeSeconds
+            try Self.ensureFeed(db, key: record.key)
+            try db.execute(
+                sql: """
+                    UPDATE feeds SET last_fetch = ?, last_success = ?, http_status = ?, error_kind = NULL, error = NULL,
+                        consecutive_failures = 0,
+                        etag = CASE WHEN ? THEN ? ELSE etag END,
+                        last_modified = CASE WHEN ? THEN ? ELSE last_modified END
+                    WHERE key = ?
+                    """,
+                arguments: [
+                    t, t, record.httpStatus, record.validators != nil, record.validators?.etag,
+                    record.validators != nil, record.validators?.lastModified, record.key,
+                ])
+        }
+    }
+
+    @discardableResult
+    public func recordFailure(_ failure: FeedFailure) throws -> FeedState {
+        try write { db in
+            let t = failure.at.storeSeconds
+            let feedID = try Self.ensureFeed(db, key: failure.key)
+            try db.execute(
+                sql: """
+                    UPDATE feeds SET last_fetch = ?, http_status = ?, error_kind = ?, error = ?,
+                        consecutive_failures = consecutive_failures + ?,
+                        retry_after = COALESCE(?, retry_after)
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    t, failure.httpStatus, failure.kind, failure.message, failure.charged ? 1 : 0,
+                    failure.retryAfter?.storeSeconds, feedID,
+                ])
+            try db.execute(
+                sql: "INSERT INTO fetch_events(feed_id, at, kind, message, http_status) VALUES (?, ?, ?, ?, ?)",
+                arguments: [feedID, t, failure.kind, failure.message, failure.httpStatus])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.feedColumns) FROM feeds WHERE id = ?", arguments: [feedID])
+            else { throw StoreError(.database, "feed row vanished: \(failure.key)") }
+            return Self.feedState(row)
+        }
+    }
+
+    public func setSchedule(key: String, _ schedule: FeedSchedule) throws {
+        try write { db in
+            try Self.ensureFeed(db, key: key)
+            try db.execute(
+                sql: "UPDATE feeds SET next_due = ?, retry_after = ?, ttl_floor = ?, max_age_floor = ? WHERE key = ?",
+                arguments: [
+                    schedule.nextDue?.storeSeconds, schedule.retryAfter?.storeSeconds, schedule.ttlFloor,
+                    schedule.maxAgeFloor, key,
+                ])
+        }
+    }
+
+    /// The feed's row id, creating a row (named after its key) for a feed never synced or ingested.
+    @discardableResult
+    static func ensureFeed(_ db: Database, key: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM feeds WHERE key = ?"), arguments: [key])
+        {
+            return id
+        }
+        let url: String? = key.hasPrefix("path:") ? nil : key
+        try db.execute(sql: "INSERT INTO feeds(key, name, url) VALUES (?, ?, ?)", arguments: [key, key, url])
+        return db.lastInsertedRowID
+    }
+
+    static let feedColumns = """
+        key, name, url, active, etag, last_modified, body_hash, last_fetch, last_success, first_success,
+        last_new_item, http_status, error_kind, error, consecutive_failures, next_due, retry_after, ttl_floor,
+        max_age_floor
+        """
+
+    static func feedState(_ row: Row) -> FeedState {
+        func date(_ i: Int) -> Date? { (row[i] as Int64?).map(Date.init(storeSeconds:)) }
+        return FeedState(
+            key: row[0], name: row[1], url: row[2], active: row[3],
+            validators: HTTPValidators(etag: row[4], lastModified: row[5]), bodyHash: row[6], lastFetch: date(7),
+            lastSuccess: date(8), firstSuccess: date(9), lastNewItem: date(10), httpStatus: row[11],
+            errorKind: row[12], error: row[13], consecutiveFailures: row[14],
+            schedule: FeedSchedule(nextDue: date(15), retryAfter: date(16), ttlFloor: row[17], maxAgeFloor: row[18]))
+    }
+}

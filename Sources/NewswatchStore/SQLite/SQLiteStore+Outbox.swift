@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import NewswatchCore
+
+extension SQLiteStore {
+    public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery] {
+        try read { db in
+            let due = now.map { "AND (d.next_attempt IS NULL OR d.next_attempt <= \($0.storeSeconds))" } ?? ""
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.alertColumns), d.attempts, d.last_error
+                    FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+                    WHERE d.sink = ? AND d.state = ? \(due)
+                    ORDER BY d.alert_seq LIMIT ?
+                    """,
+                arguments: [sink, Self.deliveryPending, max(0, limit)])
+            return rows.map { row in
+                PendingDelivery(alert: Self.alert(row), sink: sink, attempts: row[14], lastError: row[15])
+            }
+        }
+    }
+
+    public func markDelivered(alertIDs: [String], sink: String, at time: Date) throws {
+        guard !alertIDs.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = ?, finished = ?, next_attempt = NULL
+                    WHERE sink = ? AND state = ? AND alert_seq = (SELECT seq FROM alerts WHERE alert_id = ?)
+                    """)
+            for id in alertIDs {
+                try statement.execute(
+                    arguments: [Self.deliveryDelivered, time.storeSeconds, sink, Self.deliveryPending, id])
+            }
+        }
+    }
+
+    @discardableResult
+    public func markFailed(
+        alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
+    ) throws -> DeliveryState {
+        try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT a.seq, a.detected, d.state FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq
+                        WHERE a.alert_id = ? AND d.sink = ?
+                        """,
+                    arguments: [alertID, sink])
+            else { throw StoreError(.invalidArgument, "no delivery of alert \(alertID) to sink \(sink)") }
+            let seq: Int64 = row[0]
+            let detected: Int64 = row[1]
+            switch row[2] as Int {
+            case Self.deliveryDelivered: return .delivered
+            case Self.deliveryGivenUp: return .givenUp
+            default: break
+            }
+            let t = time.storeSeconds
+            if let giveUpAfter, Double(t - detected) >= giveUpAfter {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?, finished = ?,
+                            next_attempt = NULL
+                        WHERE alert_seq = ? AND sink = ?
+                        """,
+                    arguments: [Self.deliveryGivenUp, error, t, seq, sink])
+                return .givenUp
+            }
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ?
+                    WHERE alert_seq = ? AND sink = ?
+                    """,
+                arguments: [error, nextAttempt.storeSeconds, seq, sink])
+            return .pending
+        }
+    }
+
+    public func sinkSummaries() throws -> [SinkSummary] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sink, SUM(state = ?), SUM(state = ?) FROM deliveries
+                    WHERE state IN (?, ?) GROUP BY sink ORDER BY sink
+                    """,
+                arguments: [Self.deliveryPending, Self.deliveryGivenUp, Self.deliveryPending, Self.deliveryGivenUp]
+            ).map { SinkSummary(sink: $0[0], pending: $0[1], givenUp: $0[2]) }
+        }
+    }
+
+    public func alerts(detectedFrom from: Date, to: Date) throws -> [Alert] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
+                arguments: [from.storeSeconds, to.storeSeconds]
+            ).map(Self.alert)
+        }
+    }
+
+    static let alertColumns = """
+        a.alert_id, a.topic, a.topic_name, a.priority, a.title, a.link, a.feed, a.feed_url, a.published, a.detected,
+        a.terms, a.summary, a.story_key, a.sources
+        """
+
+    static func alert(_ row: Row) -> Alert {
+        Alert(
+            id: row[0], topic: row[1], topicName: row[2], priority: Priority(rawValue: row[3]) ?? .normal,
+            title: row[4], link: row[5], feed: row[6], feedURL: row[7],
+            published: (row[8] as Int64?).map(Date.init(storeSeconds:)), detected: Date(storeSeconds: row[9]),
+            terms: decodeStrings(row[10]), summary: row[11], story: row[12], sources: row[13])
+    }
+
+    /// Decodes a JSON array of strings written by the store (`[]` for anything else).
+    static func decodeStrings(_ json: String?) -> [String] {
+        guard let json, let data = json.data(using: .utf8),
+            let value = try? JSONDecoder().decode([String].self, from: data)
+        else { return [] }
+        return value
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import NewswatchCore
+
+extension SQLiteStore {
+    public func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.topic, m.terms, m.fields, s.key, f.key, f.name, f.url, i.title, i.link, i.summary,
+                        i.published, i.undated, i.first_seen
+                    FROM items i
+                    JOIN matches m ON m.item_id = i.id AND m.at_first_seen = 1
+                    JOIN stories s ON s.id = i.story_id
+                    JOIN feeds f ON f.id = i.feed_id
+                    WHERE i.first_seen >= ? AND i.first_seen < ?
+                    ORDER BY i.first_seen, i.id, m.topic
+                    """,
+                arguments: [from.storeSeconds, to.storeSeconds]
+            ).map { row in
+                MatchedItemRecord(
+                    topic: row[0], terms: Self.decodeStrings(row[1]),
+                    fields: Self.decodeStrings(row[2]).compactMap(ItemField.init(rawValue:)), story: row[3],
+                    feedKey: row[4], feedName: row[5], feedURL: row[6], title: row[7], link: row[8], summary: row[9],
+                    published: Date(storeSeconds: row[10]), undated: row[11], firstSeen: Date(storeSeconds: row[12]))
+            }
+        }
+    }
+
+    public func storySources(storyIDs: [String]) throws -> [String: [StorySource]] {
+        try read { db in
+            var result: [String: [StorySource]] = [:]
+            for chunk in Array(Set(storyIDs)).chunked(500) {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT s.key, f.key, f.name, f.url, i.title, i.link, i.published, i.first_seen
+                        FROM stories s
+                        JOIN items i ON i.story_id = s.id
+                        JOIN feeds f ON f.id = i.feed_id
+                        WHERE s.key IN (\(placeholders(chunk.count)))
+                        ORDER BY i.first_seen, i.id
+                        """,
+                    arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    result[row[0], default: []].append(
+                        StorySource(
+                            feedKey: row[1], feedName: row[2], feedURL: row[3], title: row[4], link: row[5],
+                            published: Date(storeSeconds: row[6]), firstSeen: Date(storeSeconds: row[7])))
+                }
+            }
+            return result
+        }
+    }
+
+    public func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.key, f.name, f.url, e.at, e.kind, e.message, e.http_status
+                    FROM fetch_events e JOIN feeds f ON f.id = e.feed_id
+                    WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id
+                    """,
+                arguments: [from.storeSeconds, to.storeSeconds]
+            ).map { row in
+                FetchEventRecord(
+                    feedKey: row[0], feedName: row[1], feedURL: row[2], at: Date(storeSeconds: row[3]), kind: row[4],
+                    message: row[5], httpStatus: row[6])
+            }
+        }
+    }
+
+    public func itemCounts() throws -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT f.key, (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id) FROM feeds f
+                    """)
+            while let row = try rows.next() { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
+    public func totals(alertsSince: Date) throws -> StoreTotals {
+        try read { db in
+            let feeds = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feeds WHERE active = 1") ?? 0
+            let failing =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM feeds WHERE active = 1 AND error IS NOT NULL") ?? 0
+            let items = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items") ?? 0
+            let alerts =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM alerts WHERE detected >= ?", arguments: [alertsSince.storeSeconds])
+                ?? 0
+            return StoreTotals(feeds: feeds, failing: failing, items: items, alertsSince: alerts)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Versioned schema migrations. Never edit a shipped migration; add a new one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE feeds (
+                        id INTEGER PRIMARY KEY,
+                        key TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL,
+                        url TEXT,
+                        active INTEGER NOT NULL DEFAULT 1,
+                        inactive_since INTEGER,
+                        etag TEXT,
+                        last_modified TEXT,
+                        body_hash TEXT,
+                        last_fetch INTEGER,
+                        last_success INTEGER,
+                        first_success INTEGER,
+                        last_ingest INTEGER,
+                        last_new_item INTEGER,
+                        http_status INTEGER,
+                        error_kind TEXT,
+                        error TEXT,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        next_due INTEGER,
+                        retry_after INTEGER,
+                        ttl_floor REAL,
+                        max_age_floor REAL,
+                        guids_unreliable INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE stories (
+                        id INTEGER PRIMARY KEY,
+                        key TEXT NOT NULL UNIQUE,
+                        first_seen INTEGER NOT NULL
+                    );
+                    CREATE TABLE items (
+                        id INTEGER PRIMARY KEY,
+                        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+                        story_id INTEGER NOT NULL REFERENCES stories(id),
+                        guid TEXT,
+                        link TEXT,
+                        norm_link TEXT,
+                        content_key TEXT,
+                        revision TEXT NOT NULL,
+                        title TEXT,
+                        summary TEXT,
+                        published INTEGER NOT NULL,
+                        undated INTEGER NOT NULL,
+                        updated INTEGER,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL
+                    );
+                    CREATE INDEX items_feed_guid ON items(feed_id, guid) WHERE guid IS NOT NULL;
+                    CREATE INDEX items_norm_link ON items(norm_link) WHERE norm_link IS NOT NULL;
+                    CREATE INDEX items_feed_content ON items(feed_id, content_key) WHERE content_key IS NOT NULL;
+                    CREATE INDEX items_story ON items(story_id);
+                    CREATE INDEX items_first_seen ON items(first_seen);
+                    CREATE TABLE matches (
+                        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+                        topic TEXT NOT NULL,
+                        terms TEXT NOT NULL,
+                        fields TEXT NOT NULL,
+                        matched_at INTEGER NOT NULL,
+                        at_first_seen INTEGER NOT NULL,
+                        PRIMARY KEY (item_id, topic)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE story_topics (
+                        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+                        topic TEXT NOT NULL,
+                        state INTEGER NOT NULL,
+                        PRIMARY KEY (story_id, topic)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE alerts (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        alert_id TEXT NOT NULL UNIQUE,
+                        story_key TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        topic_name TEXT NOT NULL,
+                        priority TEXT NOT NULL,
+                        title TEXT,
+                        link TEXT,
+                        feed TEXT NOT NULL,
+                        feed_url TEXT,
+                        published INTEGER,
+                        detected INTEGER NOT NULL,
+                        terms TEXT NOT NULL,
+                        summary TEXT,
+                        sources INTEGER NOT NULL
+                    );
+                    CREATE INDEX alerts_detected ON alerts(detected);
+                    CREATE TABLE deliveries (
+                        alert_seq INTEGER NOT NULL REFERENCES alerts(seq) ON DELETE CASCADE,
+                        sink TEXT NOT NULL,
+                        state INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt INTEGER,
+                        last_error TEXT,
+                        finished INTEGER,
+                        PRIMARY KEY (alert_seq, sink)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX deliveries_sink_state ON deliveries(sink, state, alert_seq);
+                    CREATE TABLE fetch_events (
+                        id INTEGER PRIMARY KEY,
+                        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        http_status INTEGER
+                    );
+                    CREATE INDEX fetch_events_at ON fetch_events(at);
+                    CREATE INDEX fetch_events_feed ON fetch_events(feed_id);
+                    """)
+        }
+        return migrator
+    }()
+
+    /// `story_topics.state`: an alert exists for the (story, topic).
+    static let storyTopicAlerted = 1
+    /// `story_topics.state`: the story matched the topic only in items held back by the first-fetch backfill rule.
+    static let storyTopicSuppressed = 2
+
+    /// `deliveries.state` values.
+    static let deliveryPending = 0
+    static let deliveryDelivered = 1
+    static let deliveryGivenUp = 2
+}

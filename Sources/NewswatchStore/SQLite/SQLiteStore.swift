@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import NewswatchCore
+
+/// The SQLite implementation of `Store`: one database file in WAL mode, opened with a `DatabasePool` so readers
+/// (`status`, `digest`) never wait for the daemon's writes.
+///
+/// Times are stored as whole UTC seconds since 1970. Each `ingest` is one write transaction.
+public final class SQLiteStore: Store {
+    /// How to open the file.
+    public struct Options: Sendable {
+        /// Open without writing: no migration, no file creation (for `status` beside a running daemon).
+        public var readOnly: Bool
+        /// How long a statement waits for another process's lock before failing.
+        public var busyTimeout: TimeInterval
+
+        public init(readOnly: Bool = false, busyTimeout: TimeInterval = 10) {
+            self.readOnly = readOnly
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    /// The database file.
+    public let path: String
+    let writer: (any DatabaseWriter)?
+    let reader: any DatabaseReader
+    // Owner: `ingestLock` — only `ingest` touches the index, inside its write transaction.
+    let ingestLock = NSLock()
+    let storyIndex = StoryIndex()
+
+    /// Opens (creating and migrating if needed) the store at `path`.
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(options.busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "newswatch-store"
+        if options.readOnly {
+            config.readonly = true
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(.notInitialised, "no database file (has the daemon run yet?)", path: path)
+            }
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                try queue.read { db in
+                    if try Self.migrator.hasBeenSuperseded(db) {
+                        throw StoreError(.schemaTooNew, "written by a newer newswatch; upgrade first", path: path)
+                    }
+                    guard try Self.migrator.hasCompletedMigrations(db) else {
+                        throw StoreError(.notInitialised, "database is not migrated yet; run the daemon once", path: path)
+                    }
+                }
+                reader = queue
+                writer = nil
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(.open, "cannot open: \(error)", path: path)
+            }
+            return
+        }
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a commit is durable against process crashes (the daemon's threat), and only the last
+            // commits can be lost on power loss — never corrupting, never splitting one ingest transaction.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(.open, "cannot open: \(error)", path: path)
+        }
+        do {
+            if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
+                throw StoreError(.schemaTooNew, "written by a newer newswatch; upgrade first", path: path)
+            }
+            try Self.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.migration, "migration failed: \(error)", path: path)
+        }
+        writer = pool
+        reader = pool
+    }
+
+    /// The schema versions applied to the file, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in
+            let applied = try Self.migrator.appliedIdentifiers(db)
+            return Self.migrator.migrations.filter { applied.contains($0) }
+        }
+    }
+
+    // MARK: Helpers
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try reader.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(error)", path: path)
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let writer else { throw StoreError(.invalidArgument, "store was opened read-only", path: path) }
+        do {
+            return try writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(error)", path: path)
+        }
+    }
+}
+
+extension Date {
+    /// Whole seconds since 1970, the store's time unit.
+    var storeSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+
+    init(storeSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(storeSeconds)) }
+}

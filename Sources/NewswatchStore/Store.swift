@@ -1,0 +1,88 @@
+import Foundation
+import NewswatchCore
+
+/// The daemon's persistent state: feeds, items, stories, matches and the alert outbox.
+///
+/// One implementation exists (`SQLiteStore`); the protocol is the seam for a PostgreSQL backend. Every method is
+/// synchronous and thread-safe; writes are serialised by the implementation. All times are UTC instants passed in by
+/// the caller (never read from the wall clock here), stored with one-second resolution (fractions are dropped).
+public protocol Store: Sendable {
+    // MARK: Ingest
+
+    /// Records one successfully fetched and parsed feed in ONE write transaction: feed state, validators and body
+    /// hash, new items, updates, story assignment, matches, alerts and their delivery rows commit together, so a
+    /// crash at any instant neither loses nor doubles an alert.
+    func ingest(_ batch: IngestBatch) throws -> IngestOutcome
+
+    // MARK: Feed state (scheduler, daemon, status)
+
+    /// Makes the configured feed set known: inserts or renames each feed, marks every other feed inactive.
+    /// Inactive feeds keep their items (so re-adding one does not make its items new) until retention prunes them.
+    func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws
+
+    /// The state of one feed, `nil` if the store has never heard of it.
+    func feedState(key: String) throws -> FeedState?
+
+    /// The state of every feed (active ones only unless `includeInactive`), ordered by key.
+    func feedStates(includeInactive: Bool) throws -> [FeedState]
+
+    /// Records a fetch that brought nothing new to parse: `304 Not Modified`, or a body whose hash equals the
+    /// stored one. Counts as a success (clears the error and the failure count).
+    func recordNoChange(_ record: NoChangeRecord) throws
+
+    /// Records a failed fetch (network, HTTP status ≥ 400, unusable body) and appends a fetch event.
+    /// Returns the feed's state after the failure (with the new `consecutiveFailures`).
+    @discardableResult
+    func recordFailure(_ failure: FeedFailure) throws -> FeedState
+
+    /// Stores the scheduler's decisions for a feed (next due time, backoff, floors).
+    func setSchedule(key: String, _ schedule: FeedSchedule) throws
+
+    // MARK: Alert outbox (sinks)
+
+    /// Deliveries owed to `sink`, oldest alert first; only those whose next attempt is due at `now`
+    /// (pass `nil` to ignore attempt times, e.g. for `run --once`).
+    func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery]
+
+    /// Marks alerts delivered to `sink`. Unknown or already finished deliveries are ignored (idempotent).
+    func markDelivered(alertIDs: [String], sink: String, at time: Date) throws
+
+    /// Records a failed delivery attempt: schedules `nextAttempt`, or gives up when `time` is at least
+    /// `giveUpAfter` past the alert's detection (the file sink passes `nil`: it never gives up).
+    @discardableResult
+    func markFailed(
+        alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
+    ) throws -> DeliveryState
+
+    /// Pending and given-up delivery counts per sink (for `status`).
+    func sinkSummaries() throws -> [SinkSummary]
+
+    // MARK: Queries (digests, status)
+
+    /// Items first seen in `[from, to)` that matched a topic when first seen: one record per (item, topic),
+    /// ordered by first seen, then item, then topic.
+    func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord]
+
+    /// Every stored item of each given story (by story id as in alerts), ordered by first seen.
+    func storySources(storyIDs: [String]) throws -> [String: [StorySource]]
+
+    /// Failed fetches recorded in `[from, to)`, ordered by time.
+    func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord]
+
+    /// Number of stored items per feed key.
+    func itemCounts() throws -> [String: Int]
+
+    /// Totals for `status`: feeds, failing feeds, items, alerts detected since `alertsSince`.
+    func totals(alertsSince: Date) throws -> StoreTotals
+
+    /// Alerts detected in `[from, to)`, oldest first.
+    func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
+
+    // MARK: Retention
+
+    /// Deletes, in small transactions, items that left their feed more than `retention` ago (with their matches),
+    /// stories left without items, fetch events older than `retention`, and finished outbox rows older than
+    /// `retention`. Keys that recognise an item stay until then, so pruning never makes an old item new.
+    @discardableResult
+    func prune(now: Date, retention: TimeInterval, batchSize: Int) throws -> PruneOutcome
+}

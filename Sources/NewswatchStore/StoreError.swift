@@ -1,0 +1,33 @@
+/// An error of the store: opening, migrating, or a failed database operation.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The database file cannot be opened or created.
+        case open
+        /// A schema migration failed.
+        case migration
+        /// The file was written by a newer newswatch (unknown migrations); refusing to touch it.
+        case schemaTooNew
+        /// A read-only open found no database, or one that is not migrated yet.
+        case notInitialised
+        /// A statement failed (disk full, I/O error, corruption, busy beyond the timeout, …).
+        case database
+        /// The caller passed something the store cannot accept (e.g. an unknown alert id).
+        case invalidArgument
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// The database file, where known.
+    public var path: String?
+
+    public init(_ kind: Kind, _ message: String, path: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String {
+        if let path { return "store \(path): \(message)" }
+        return "store: \(message)"
+    }
+}
