@@ -75,11 +75,14 @@ struct SinkDispatcherTests {
         }
     }
 
-    static func webhook(_ url: String, format: WebhookAlertSink.Format = .json, secretFile: URL? = nil,
-        topics: [String]? = nil, maxPerHour: Int? = nil) -> SinkConfig
-    {
-        .webhook(.init(url: URL(string: url)!, format: format, secretFile: secretFile,
-            common: .init(topics: topics, maxPerHour: maxPerHour)))
+    static func webhook(
+        _ url: String, format: WebhookAlertSink.Format = .json, secretFile: URL? = nil,
+        topics: [String]? = nil, maxPerHour: Int? = nil
+    ) -> SinkConfig {
+        .webhook(
+            .init(
+                url: URL(string: url)!, format: format, secretFile: secretFile,
+                common: .init(topics: topics, maxPerHour: maxPerHour)))
     }
 
     /// HMAC-SHA256 by openssl, independent of our implementation.
@@ -255,7 +258,8 @@ struct SinkDispatcherTests {
         defer { server.stop() }
         let dispatcher = try f.dispatcher([Self.webhook(server.url("/hook"), maxPerHour: 2)])
         let id = dispatcher.sinks[0].id
-        try f.ingest(["Gaza one", "Gaza two", "Gaza three", "Gaza four", "Israel votes"], at: Self.t0,
+        try f.ingest(
+            ["Gaza one", "Gaza two", "Gaza three", "Gaza four", "Israel votes"], at: Self.t0,
             routes: dispatcher.routes)
 
         let result = try #require(await dispatcher.drainSinks(at: Self.t0)[id])
@@ -356,9 +360,10 @@ struct SinkDispatcherTests {
         run.cancel()
         await run.value
         #expect(try f.summary("webhook:dead").pending == 2)
-        #expect(try f.store.pendingDeliveries(sink: "webhook:dead", dueAt: nil, limit: 10).allSatisfy {
-            $0.attempts == 0
-        })
+        #expect(
+            try f.store.pendingDeliveries(sink: "webhook:dead", dueAt: nil, limit: 10).allSatisfy {
+                $0.attempts == 0
+            })
     }
 
     @Test func runStopsOnCancellationAndFlushesTheFileSink() async throws {
@@ -422,5 +427,10 @@ final class Counter: @unchecked Sendable {
     // Owner: `lock` guards `value`.
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
+    func next() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
 }

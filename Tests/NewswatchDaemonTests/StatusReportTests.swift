@@ -80,7 +80,8 @@ struct StatusReportTests {
             // Beta: an old Gaza alert (not today), then only unchanged fetches.
             _ = try store.ingest(batch(feeds[1], at: now.addingTimeInterval(-5 * 86400), ["Gaza old"]))
             try store.recordNoChange(
-                NoChangeRecord(key: feeds[1].key, at: now.addingTimeInterval(-600), reason: .notModified, httpStatus: 304))
+                NoChangeRecord(
+                    key: feeds[1].key, at: now.addingTimeInterval(-600), reason: .notModified, httpStatus: 304))
             for minutes in [4.0, 2.0] {
                 try store.recordFailure(
                     FeedFailure(
@@ -132,8 +133,10 @@ struct StatusReportTests {
         for feed in feeds {
             #expect(
                 feed.keys.sorted()
-                    == ["consecutive_failures", "error", "http_status", "items", "last_fetch", "name", "next_due",
-                        "silent", "url"])
+                    == [
+                        "consecutive_failures", "error", "http_status", "items", "last_fetch", "name", "next_due",
+                        "silent", "url",
+                    ])
         }
         #expect(feeds[0]["last_fetch"] as? String == "2026-11-24T11:00:00Z")
         #expect(feeds[0]["next_due"] as? String == "2026-11-24T12:10:00Z")
@@ -171,15 +174,23 @@ struct StatusReportTests {
                 error: failures == 0 ? nil : "x", consecutiveFailures: failures, schedule: FeedSchedule())
         }
         let day: TimeInterval = 86400
-        #expect(!StatusReport.isSilent(state(lastNew: now - 2 * day, firstSuccess: now - 9 * day), interval: 600, now: now))
-        #expect(StatusReport.isSilent(state(lastNew: now - 4 * day, firstSuccess: now - 9 * day), interval: 600, now: now))
+        #expect(
+            !StatusReport.isSilent(state(lastNew: now - 2 * day, firstSuccess: now - 9 * day), interval: 600, now: now))
+        #expect(
+            StatusReport.isSilent(state(lastNew: now - 4 * day, firstSuccess: now - 9 * day), interval: 600, now: now))
         // A daily feed may be quiet for 20 days.
-        #expect(!StatusReport.isSilent(state(lastNew: now - 10 * day, firstSuccess: now - 30 * day), interval: day, now: now))
-        #expect(StatusReport.isSilent(state(lastNew: now - 21 * day, firstSuccess: now - 30 * day), interval: day, now: now))
+        #expect(
+            !StatusReport.isSilent(
+                state(lastNew: now - 10 * day, firstSuccess: now - 30 * day), interval: day, now: now))
+        #expect(
+            StatusReport.isSilent(state(lastNew: now - 21 * day, firstSuccess: now - 30 * day), interval: day, now: now)
+        )
         // Never a new item since the first fetch: counted from that fetch.
         #expect(StatusReport.isSilent(state(lastNew: nil, firstSuccess: now - 4 * day), interval: 600, now: now))
         // Failing is failing, not silent; never fetched is not silent.
-        #expect(!StatusReport.isSilent(state(lastNew: now - 9 * day, firstSuccess: now - 9 * day, failures: 2), interval: 600, now: now))
+        #expect(
+            !StatusReport.isSilent(
+                state(lastNew: now - 9 * day, firstSuccess: now - 9 * day, failures: 2), interval: 600, now: now))
         #expect(!StatusReport.isSilent(state(lastNew: nil, firstSuccess: nil), interval: 600, now: now))
     }
 
@@ -191,7 +202,8 @@ struct StatusReportTests {
         #expect(lines[0].hasPrefix("FEED "))
         #expect(lines.contains { $0.hasPrefix("Alpha ") && $0.contains(" ok ") && $0.contains("2026-11-24T11:00:00Z") })
         #expect(lines.contains { $0.hasPrefix("Beta ") && $0.contains(" silent ") })
-        #expect(lines.contains { $0.hasPrefix("Gamma ") && $0.contains(" FAILING ") && $0.hasSuffix("HTTP status 503") })
+        #expect(
+            lines.contains { $0.hasPrefix("Gamma ") && $0.contains(" FAILING ") && $0.hasSuffix("HTTP status 503") })
         #expect(lines.contains { $0.hasPrefix("Delta ") && $0.contains(" never ") })
         #expect(lines.contains { $0.hasPrefix("webhook ") && $0.contains(ConfiguredSink.stableID(f.config.sinks[0])) })
         #expect(lines.last == "feeds 4, failing 1, items 3, alerts today 1 (as of 2026-11-24T12:00:00Z)")

@@ -8,7 +8,8 @@ import Testing
 @Suite(
     .timeLimit(.minutes(2)),
     .enabled(
-        if: LoopbackSMTPServer.isAvailable || LoopbackSMTPServer.isCI, Comment(rawValue: LoopbackSMTPServer.unavailableMessage))
+        if: LoopbackSMTPServer.isAvailable || LoopbackSMTPServer.isCI,
+        Comment(rawValue: LoopbackSMTPServer.unavailableMessage))
 )
 struct MailSenderTests {
     static func message(subject: String, body: String) -> Data {
@@ -104,7 +105,10 @@ struct MailSenderTests {
     @Test func refusesOtherSchemesAndAddressesThatCouldInjectCommands() async throws {
         let sender = MailSender()
         let cases: [(MailRequest, FetchError.Kind)] = [
-            (MailRequest(url: "http://example.org", from: "a@b.c", recipients: ["d@e.f"], message: Data()), .forbiddenProtocol),
+            (
+                MailRequest(url: "http://example.org", from: "a@b.c", recipients: ["d@e.f"], message: Data()),
+                .forbiddenProtocol
+            ),
             (MailRequest(url: "smtp://", from: "a@b.c", recipients: ["d@e.f"], message: Data()), .invalidRequest),
             (MailRequest(url: "smtp://example.org", from: "a@b.c", recipients: [], message: Data()), .invalidRequest),
             (

@@ -58,7 +58,8 @@ public struct ConfiguredSink: Sendable {
                     transport: transport)
             case .email(let e):
                 let password = try e.passwordFile.map { (file: URL) throws(ConfigError) -> String in
-                    String(decoding: WebhookAlertSink.secret(fromFileContents: try read(file, what: "password_file")),
+                    String(
+                        decoding: WebhookAlertSink.secret(fromFileContents: try read(file, what: "password_file")),
                         as: UTF8.self)
                 }
                 batch = e.batch.map { TimeInterval($0.seconds) }
@@ -77,7 +78,8 @@ public struct ConfiguredSink: Sendable {
             used.insert(id)
             sinks.append(
                 ConfiguredSink(
-                    id: id, sink: sink, topics: config.common.topics.map(Set.init), maxPerHour: config.common.maxPerHour,
+                    id: id, sink: sink, topics: config.common.topics.map(Set.init),
+                    maxPerHour: config.common.maxPerHour,
                     batchWindow: batch))
         }
         return sinks
@@ -96,7 +98,8 @@ public struct ConfiguredSink: Sendable {
     static func target(_ config: SinkConfig) -> String {
         switch config {
         case .webhook(let w): return w.url.absoluteString
-        case .email(let e): return e.url.absoluteString + "\n" + e.to.map { $0.lowercased() }.sorted().joined(separator: ",")
+        case .email(let e):
+            return e.url.absoluteString + "\n" + e.to.map { $0.lowercased() }.sorted().joined(separator: ",")
         case .exec(let x): return x.command.joined(separator: "\u{0}")
         }
     }

@@ -162,7 +162,9 @@ public struct StatusReport: Sendable, Equatable {
                 "sinks",
                 .array(
                     sinks.map { s in
-                        .object([("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp))])
+                        .object([
+                            ("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp)),
+                        ])
                     })
             ),
             (

@@ -53,7 +53,9 @@ final class MailTransfer: @unchecked Sendable {
             if code != CURLE_OK && failed == nil { failed = option }
         }
 
-        check(CURLOPT_ERRORBUFFER, nw_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)))
+        check(
+            CURLOPT_ERRORBUFFER, nw_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+        )
         string(CURLOPT_URL, url)
         if failed != nil { return FetchError(.invalidRequest, "not a usable URL", url: url) }
         string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
