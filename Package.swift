@@ -8,6 +8,13 @@ let package = Package(
         .executable(name: "newswatch", targets: ["newswatch"]),
         // For the Benchmarks/ package (fetch-bench).
         .library(name: "NewswatchFetch", targets: ["NewswatchFetch"]),
+        // For the Benchmarks package (match-bench).
+        .library(name: "NewswatchMatch", targets: ["NewswatchMatch"]),
+        // For the Benchmarks/ package, which can only depend on products.
+        .library(name: "NewswatchParse", targets: ["NewswatchParse"]),
+        // For the Benchmarks/ package (it depends on this one by path).
+        .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
+        .library(name: "NewswatchStore", targets: ["NewswatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +73,7 @@ let package = Package(
             dependencies: [
                 "NewswatchMatch", "NewswatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),

@@ -16,6 +16,21 @@ let package = Package(
         .executableTarget(
             name: "fetch-bench",
             dependencies: ["BenchSupport", .product(name: "NewswatchFetch", package: "newswatch")]),
+        // Topic matching (issue 4): MB/s and items/s over the corpus text, broad and selective topics, 10→300 curve.
+        .executableTarget(
+            name: "match-bench",
+            dependencies: [.product(name: "NewswatchMatch", package: "newswatch")],
+            exclude: ["extract_corpus_text.py"]),
+        .executableTarget(
+            name: "parse-bench",
+            dependencies: ["BenchSupport", .product(name: "NewswatchParse", package: "newswatch")]),
+        // Store: cold ingest of the 2,000-feed corpus, re-ingest, 5% changed, all-304 bookkeeping.
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [
+                "BenchSupport", .product(name: "NewswatchCore", package: "newswatch"),
+                .product(name: "NewswatchStore", package: "newswatch"),
+            ]),
         // Each area adds its executable target here, e.g.:
         // .executableTarget(name: "parse-bench", dependencies: ["BenchSupport", .product(name: "…", package: "newswatch")]),
     ],

@@ -1,5 +1,5 @@
 // No Foundation here: its ICU module clashes with the ICU headers libxml2's headers pull in.
-internal import CLibXML2
+import CLibXML2
 
 /// Parses an HTML document with libxml2's HTML parser and lists what it holds, so tests can check that
 /// generated HTML (digests) contains no element or attribute that came from untrusted text.

@@ -7,7 +7,7 @@ struct Newswatch: AsyncParsableCommand {
         commandName: "newswatch",
         abstract: "Watch news feeds for the topics your desk covers; alert on new stories, write daily digests.",
         version: NewswatchVersion.string,
-        subcommands: [CheckConfigCommand.self, StatusCommand.self]
+        subcommands: [ParseCommand.self, MatchCommand.self, CheckConfigCommand.self, StatusCommand.self]
     )
 }
 

@@ -39,6 +39,8 @@ import Testing
     ])
     func normalises(input: String, expected: String) {
         #expect(LinkNormalizer.normalize(input) == expected)
+        // Normalising is idempotent: a stored normal form looks itself up.
+        #expect(LinkNormalizer.normalize(expected) == expected)
     }
 
     @Test func variantsOfOneArticleAgree() {

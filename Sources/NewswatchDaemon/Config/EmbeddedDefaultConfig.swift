@@ -206,5 +206,147 @@ tags = ["middle-east"]
 # type = "exec"
 # command = ["/usr/local/bin/notify-desk", "--urgent"]
 # timeout = "10s"
+# Default topics of newswatch (CONTRACT §3). The embedded default config includes this file verbatim.
+#
+# Written as a foreign desk writes watch queries: catch the story in its many phrasings (places, actors,
+# the 7 October attack, the hostages, truce talks, aid and crossings; presidents, envoys, Congress, arms and
+# vetoes), and stay quiet when a word is only a passing mention (an Israeli football club, a "US" market story
+# that names Israel once, Gaza province in Mozambique). Acronyms in capitals (US, IDF, UN) never match the
+# lower-case words "us" or "un".
+
+[[topics]]
+id = "gaza"
+name = "Gaza"
+query = '''
+  title:(
+    Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
+    OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
+    OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR Shejaiya OR Shujaiya OR "Netzarim corridor"
+    OR "Philadelphi corridor" OR "Kerem Shalom" OR "Erez crossing" OR "Palestinian enclave" OR غزة OR עזה
+    OR Hamas OR "Islamic Jihad" OR "Qassam Brigades" OR Sinwar OR UNRWA OR حماس OR חמאס
+    OR "October 7 attack" OR "7 October attack" OR "Oct. 7 attack" OR "Nova festival" OR "Nova music festival"
+    OR "Kfar Aza" OR "Nir Oz" OR "Be'eri"
+  )
+  OR (
+    (Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
+     OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
+     OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave" OR "the Strip"
+     OR غزة OR עזה)
+    NEAR/40
+    (Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
+     OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
+     OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave" OR "the Strip"
+     OR غزة OR עזה)
+  )
+  OR (
+    (
+      Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
+      OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
+      OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave"
+      OR Hamas OR "Islamic Jihad" OR "October 7" OR "7 October"
+    )
+    AND title:(
+      ceasefire* OR cease-fire* OR truce OR hostage* OR captive* OR famine OR starv* OR humanitarian OR aid
+      OR airstrike* OR "air strike" OR "air strikes" OR bombard* OR shelling OR "death toll" OR evacuat*
+      OR displaced OR Palestinian* OR enclave OR Sderot OR rocket* OR tunnel*
+    )
+  )
+  OR (
+    (Gaza OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis" OR "Palestinian enclave")
+    NEAR/6
+    (ceasefire* OR cease-fire* OR truce OR hostage* OR captive* OR famine OR starv* OR humanitarian OR aid
+     OR airstrike* OR strikes OR bombard* OR offensive OR invasion OR "death toll" OR evacuat* OR displaced
+     OR blockade OR crossing OR reconstruction OR rebuilding OR conduct OR operations OR troops)
+  )
+'''
+# A word with another meaning: Gaza province in Mozambique, the "Gaza" of Jamaican dancehall. A raid or a
+# settlement story from the West Bank that only names Hamas or the Gaza war as background.
+exclude = '''
+  Mozambique OR Limpopo OR "Gaza province" OR "Vybz Kartel" OR dancehall
+  OR (
+    title:("West Bank" OR Jenin OR Nablus OR Tulkarm OR Tulkarem OR Hebron OR Ramallah OR Qalqilya OR Tubas
+           OR "Jordan Valley" OR settler* OR settlement*)
+    AND NOT title:(Gaza OR Rafah OR ceasefire* OR cease-fire* OR truce OR hostage*)
+  )
+'''
+priority = "high"
+alert = true
+
+[[topics]]
+id = "us-israel"
+name = "U.S.–Israel relations"
+query = '''
+  (
+    title:(
+      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff
+      OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
+    )
+    AND title:(
+      Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR "Ben-Gvir"
+      OR "Ben Gvir" OR "Israel Katz" OR IDF OR Knesset
+    )
+    AND (
+      aid OR weapon* OR arms OR bombs OR munitions OR veto* OR envoy* OR ambassador* OR embassy
+      OR pressure* OR press OR presses OR pressed OR pressing OR urge* OR warn* OR rebuke* OR rebuff*
+      OR criticis* OR criticiz* OR condemn* OR concern* OR support* OR backing OR ally OR allies OR alliance
+      OR ties OR relations OR relationship OR rift OR tension* OR strain* OR sanction* OR proposal OR plan
+      OR deal OR demand* OR call OR calls OR called OR speak* OR spoke OR talk* OR visit* OR meet* OR met
+      OR meeting OR drill* OR exercise* OR deploy* OR defen* OR "red line" OR agree* OR ceasefire* OR truce
+      OR hostage* OR settler* OR settlement* OR Palestinian* OR Congress OR vote*
+    )
+  )
+  OR (
+    title:(
+      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff
+      OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
+    )
+    AND title:(
+      weapon* OR arms OR bomb OR bombs OR munitions OR shells OR aid OR "Iron Dome" OR THAAD OR veto*
+      OR envoy* OR ambassador* OR embassy OR sanction* OR ceasefire* OR cease-fire* OR truce OR hostage*
+      OR settler* OR settlement* OR Rafah OR Gaza OR "Palestinian state" OR annex*
+    )
+    AND (Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR IDF)
+  )
+  OR (
+    title:(Israel OR Israeli* OR Netanyahu)
+    AND title:(weapon* OR arms OR bombs OR munitions OR "military aid" OR "aid package" OR veto* OR envoy*)
+    AND (
+      US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon OR Congress
+      OR Senate OR "House of Representatives" OR Biden OR Trump OR Blinken OR Rubio
+    )
+  )
+  OR (
+    (
+      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      OR Congress OR Senate OR senator* OR Biden OR Trump OR Harris OR Blinken OR Rubio OR "Lloyd Austin"
+      OR Hegseth OR Witkoff OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee
+    )
+    NEAR/5
+    (Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR IDF)
+  )
+  AND (
+    aid OR weapon* OR arms OR bombs OR munitions OR veto* OR envoy* OR ambassador* OR embassy
+    OR pressure* OR press OR presses OR pressed OR pressing OR urge* OR warn* OR rebuke* OR criticis* OR criticiz*
+    OR condemn* OR concern* OR support* OR backing OR ally OR allies OR alliance OR ties OR relations
+    OR relationship OR rift OR tension* OR sanction* OR proposal OR plan OR deal OR demand* OR spoke OR call
+    OR visit* OR meet* OR met OR drill* OR exercise* OR deploy* OR defen* OR "red line" OR agreed OR agree*
+  )
+  OR (
+    (US OR "United States" OR Washington)
+    NEAR/4 (veto OR vetoes OR vetoed OR vetoing OR abstain* OR "voted against")
+  )
+  AND (Israel OR Israeli* OR Gaza OR Palestinian* OR "Security Council")
+'''
+# Sport and markets: "U.S. Open", an Israeli start-up's U.S. investors.
+exclude = '''
+  title:("US Open" OR tennis OR EuroLeague OR basketball OR soccer OR FIFA OR UEFA OR Olympic*
+         OR stocks OR shares OR investor* OR start-up* OR startup* OR IPO)
+'''
+priority = "high"
+alert = true
 """##
 }

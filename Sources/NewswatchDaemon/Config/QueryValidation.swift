@@ -1,3 +1,5 @@
+import NewswatchMatch
+
 /// How the config loader checks topic queries, injected so the loader does not depend on the query engine.
 ///
 /// The daemon and the CLI use `QueryValidation.standard`; tests pass stand-ins.
@@ -33,7 +35,15 @@ public struct QueryValidation: Sendable {
     /// Accepts every query and prints it as written.
     public static let acceptAll = QueryValidation(check: { _ in nil }, canonical: { $0 })
 
-    /// The validation the daemon and the CLI use.
-    // Wired to NewswatchMatch's `QueryParser` when that module lands; until then every query is accepted.
-    public static var standard: QueryValidation { .acceptAll }
+    /// The validation the daemon and the CLI use: NewswatchMatch's query parser.
+    public static let standard = QueryValidation(
+        check: { text in
+            do throws(QueryError) {
+                _ = try QueryParser.parse(text)
+                return nil
+            } catch {
+                return Problem(line: error.line, column: error.column, message: error.message)
+            }
+        },
+        canonical: { (try? QueryParser.parse($0))?.canonical ?? $0 })
 }

@@ -1,4 +1,4 @@
-internal import CLibXML2
+import CLibXML2
 
 /// Reads the feed list of an OPML subscription file (the export format of feed readers).
 ///

@@ -30,18 +30,15 @@ public enum ContentHash {
 
     static func hex(of bytes: UnsafeRawBufferPointer) -> String {
         let (h1, h2) = murmur3x64(bytes, seed: 0x6E77_6174)
-        return hexString(h1) + hexString(h2)
-    }
-
-    private static func hexString(_ v: UInt64) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 16)
-        var x = v
-        for i in stride(from: 15, through: 0, by: -1) {
-            out[i] = digits[Int(x & 0xF)]
-            x >>= 4
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            let d = digits.utf8Start
+            for i in 0..<16 {
+                buffer[i] = d[Int((h1 >> UInt64(60 - 4 * i)) & 0xF)]
+                buffer[16 + i] = d[Int((h2 >> UInt64(60 - 4 * i)) & 0xF)]
+            }
+            return 32
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always) private static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }

@@ -14,14 +14,22 @@ import Foundation
 public enum LinkNormalizer {
     /// The normalised form of `link`, or `nil` for an empty link.
     public static func normalize(_ link: String) -> String? {
-        let trimmed = trim(link)
-        if trimmed.isEmpty { return nil }
-        guard var url = SplitURL(trimmed) else { return trimmed }
-        if url.host.hasSuffix(".cdn.ampproject.org"), let inner = ampCacheTarget(url) {
+        var bytes = Array(link.utf8)[...]
+        while let f = bytes.first, isSpace(f) { bytes = bytes.dropFirst() }
+        while let l = bytes.last, isSpace(l) { bytes = bytes.dropLast() }
+        if bytes.isEmpty {
+            // Other Unicode white space (rare): fall back to the character-level trim.
+            let t = link.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        }
+        guard var url = SplitURL(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        if url.host.ends(with: ".cdn.ampproject.org"), let inner = ampCacheTarget(url) {
             url = inner
         }
         return url.normalized()
     }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
 
     /// Query parameters that only track where a click came from.
     static let trackingParameters: Set<String> = [
@@ -59,112 +67,134 @@ public enum LinkNormalizer {
 
     private static func ampCacheTarget(_ url: SplitURL) -> SplitURL? {
         // /c/s/host/path (https) or /c/host/path (http); /v/… for viewer URLs; /i/ for images.
-        var parts = url.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard let first = parts.first, ["c", "v", "i"].contains(first) else { return nil }
+        var parts = url.path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        guard let first = parts.first, first.count == 1, [UInt8(ascii: "c"), UInt8(ascii: "v"), UInt8(ascii: "i")]
+            .contains(first[first.startIndex])
+        else { return nil }
         parts.removeFirst()
-        if parts.first == "s" { parts.removeFirst() }
-        guard let host = parts.first, host.contains(".") else { return nil }
+        if let s = parts.first, s.elementsEqual([UInt8(ascii: "s")]) { parts.removeFirst() }
+        guard let host = parts.first, host.contains(UInt8(ascii: ".")) else { return nil }
         parts.removeFirst()
         var inner = url
-        inner.host = String(host).lowercased()
+        inner.host = host.map(asciiLower)
         inner.port = nil
-        inner.path = "/" + parts.joined(separator: "/")
+        inner.path = [UInt8(ascii: "/")] + Array(parts.joined(separator: [UInt8(ascii: "/")]))
         return inner
-    }
-
-    private static func trim(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f.isWhitespace { sub = sub.dropFirst() }
-        while let l = sub.last, l.isWhitespace { sub = sub.dropLast() }
-        return String(sub)
     }
 }
 
-/// An absolute http(s) URL split into the parts the normaliser touches.
-struct SplitURL {
-    var host: String
-    var port: String?
-    var userinfo: String?
-    var path: String
-    var query: String?
+@inline(__always) func asciiLower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
 
-    init?(_ text: String) {
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        let scheme = text[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        var rest = text[text.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
+extension Array where Element == UInt8 {
+    func ends(with suffix: String) -> Bool {
+        let s = Array(suffix.utf8)
+        return count >= s.count && self[(count - s.count)...].elementsEqual(s)
+    }
+}
+
+/// An absolute http(s) URL split into the parts the normaliser touches (as UTF-8 bytes: this runs for every item).
+struct SplitURL {
+    var host: [UInt8]
+    var port: [UInt8]?
+    var userinfo: [UInt8]?
+    var path: [UInt8]
+    var query: [UInt8]?
+
+    init?(_ text: ArraySlice<UInt8>) {
+        guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let scheme = text[..<colon].map(asciiLower)
+        guard scheme == Array("http".utf8) || scheme == Array("https".utf8) else { return nil }
+        var rest = text[(colon + 1)...]
+        guard rest.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) else { return nil }
         rest = rest.dropFirst(2)
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        var queryPart: Substring? = nil
-        if let q = rest.firstIndex(of: "?") {
-            queryPart = rest[rest.index(after: q)...]
+        if let hash = rest.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        var queryPart: ArraySlice<UInt8>? = nil
+        if let q = rest.firstIndex(of: UInt8(ascii: "?")) {
+            queryPart = rest[(q + 1)...]
             rest = rest[..<q]
         }
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authorityEnd = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
-        path = String(rest[authorityEnd...])
-        if let at = authority.lastIndex(of: "@") {
-            userinfo = String(authority[..<at])
-            authority = authority[authority.index(after: at)...]
+        path = Array(rest[authorityEnd...])
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) {
+            userinfo = Array(authority[..<at])
+            authority = authority[(at + 1)...]
         }
         // An IPv6 literal keeps its colons inside brackets.
-        if let c = authority.lastIndex(of: ":"), !authority[c...].contains("]") {
-            let p = authority[authority.index(after: c)...]
-            port = p.isEmpty ? nil : String(p)
+        if let c = authority.lastIndex(of: UInt8(ascii: ":")), !authority[c...].contains(UInt8(ascii: "]")) {
+            let p = authority[(c + 1)...]
+            port = p.isEmpty ? nil : Array(p)
             authority = authority[..<c]
         }
-        var h = authority.lowercased()
-        while h.hasSuffix(".") { h.removeLast() }
+        var h = authority.map(asciiLower)
+        while h.last == UInt8(ascii: ".") { h.removeLast() }
         guard !h.isEmpty else { return nil }
         host = h
-        if port == "80" || port == "443" { port = nil }
-        query = queryPart.map(String.init)
+        if port == Array("80".utf8) || port == Array("443".utf8) { port = nil }
+        query = queryPart.map(Array.init)
     }
 
     func normalized() -> String {
-        var h = host
-        if h.hasPrefix("www.") { h.removeFirst(4) }
-        if h.hasPrefix("amp.") && h.split(separator: ".").count > 2 { h.removeFirst(4) }
+        var h = host[...]
+        if h.starts(with: "www.".utf8) { h = h.dropFirst(4) }
+        if h.starts(with: "amp.".utf8) && h.filter({ $0 == UInt8(ascii: ".") }).count >= 2 { h = h.dropFirst(4) }
+
+        var out = Array("https://".utf8)
+        out.reserveCapacity(host.count + path.count + (query?.count ?? 0) + 16)
+        if let userinfo, !userinfo.isEmpty { out += userinfo + [UInt8(ascii: "@")] }
+        out += h
+        if let port { out += [UInt8(ascii: ":")] + port }
 
         // Path: collapse empty segments, drop AMP segments and suffixes, drop the trailing slash.
-        var segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        segments.removeAll { $0.lowercased() == "amp" }
+        var segments = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        segments.removeAll { $0.count == 3 && $0.map(asciiLower).elementsEqual("amp".utf8) }
         if var last = segments.popLast() {
-            if last.lowercased().hasSuffix(".amp") {
-                last.removeLast(4)
-            } else if let r = last.range(of: ".amp.", options: [.caseInsensitive, .backwards]),
-                !last[r.upperBound...].contains(".")
+            let lower = last.map(asciiLower)
+            if lower.ends(with: ".amp") {
+                last = last.dropLast(4)
+            } else if let r = SplitURL.lastRange(of: Array(".amp.".utf8), in: lower),
+                !lower[(r + 5)...].contains(UInt8(ascii: "."))
             {
                 // story.amp.html → story.html
-                last.removeSubrange(r.lowerBound..<last.index(before: r.upperBound))
+                let base = last.startIndex
+                last = ArraySlice(last[base..<(base + r)] + last[(base + r + 4)...])
             }
             if !last.isEmpty { segments.append(last) }
         }
-        var out = "https://"
-        if let userinfo, !userinfo.isEmpty { out += userinfo + "@" }
-        out += h
-        if let port { out += ":" + port }
-        if !segments.isEmpty { out += "/" + segments.joined(separator: "/") }
+        for segment in segments {
+            out.append(UInt8(ascii: "/"))
+            out += segment
+        }
 
         if let query, !query.isEmpty {
             var kept: [(String, String)] = []
-            for pair in query.split(whereSeparator: { $0 == "&" || $0 == ";" }) where !pair.isEmpty {
-                let name: Substring
-                let value: Substring?
-                if let eq = pair.firstIndex(of: "=") {
-                    name = pair[..<eq]
-                    value = pair[pair.index(after: eq)...]
+            for pair in query.split(whereSeparator: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: ";") }) {
+                let name: String
+                let value: String?
+                if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    name = String(decoding: pair[..<eq], as: UTF8.self)
+                    value = String(decoding: pair[(eq + 1)...], as: UTF8.self)
                 } else {
-                    name = pair
+                    name = String(decoding: pair, as: UTF8.self)
                     value = nil
                 }
-                if LinkNormalizer.isTracking(name: String(name), value: value.map(String.init)) { continue }
-                kept.append((String(name), value.map { "=" + $0 } ?? ""))
+                if LinkNormalizer.isTracking(name: name, value: value) { continue }
+                kept.append((name, value.map { "=" + $0 } ?? ""))
             }
             kept.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            if !kept.isEmpty { out += "?" + kept.map { $0.0 + $0.1 }.joined(separator: "&") }
+            if !kept.isEmpty { out += Array(("?" + kept.map { $0.0 + $0.1 }.joined(separator: "&")).utf8) }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The offset (from the start of `hay`) of the last occurrence of `needle`.
+    static func lastRange(of needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        var i = hay.count - needle.count
+        while i >= 0 {
+            if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i -= 1
+        }
+        return nil
     }
 }

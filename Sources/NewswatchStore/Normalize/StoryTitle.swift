@@ -12,11 +12,11 @@ import Foundation
 /// ("Israeli strike kills 12 in Rafah" / "… 30 in Khan Younis" 0.38, "… 12 in Rafah" / "… 12 in Jenin" 0.67) stay
 /// apart. A missed alert costs an editor more than a second one, so the threshold errs towards keeping apart.
 public struct StoryTitle: Sendable, Equatable {
-    /// Distinct normalised, stemmed words (function words removed), sorted.
-    public let words: [String]
-    /// Hashes of `words`, sorted, for fast intersection.
+    /// The headline as given.
+    public let title: String
+    /// Hashes of the distinct normalised, stemmed content words, sorted, for fast intersection.
     let hashes: [UInt64]
-    /// Hashes of the words that are numbers (`12`, `2026`).
+    /// Hashes of the words that are numbers (`12`, `2026`), sorted.
     let numberHashes: [UInt64]
 
     /// Jaccard threshold as a fraction: similarity ≥ `thresholdNumerator / thresholdDenominator` joins.
@@ -26,23 +26,39 @@ public struct StoryTitle: Sendable, Equatable {
     public static let minimumTokens = 3
 
     public init(_ title: String) {
-        var set = Set<String>()
-        for word in StoryTitle.normalizedText(title).split(separator: " ") {
-            let w = String(word)
-            if StoryTitle.stopwords.contains(w) { continue }
-            set.insert(StoryTitle.stem(w))
-        }
-        words = set.sorted()
+        self.title = title
         var hs: [UInt64] = []
         var nums: [UInt64] = []
-        hs.reserveCapacity(words.count)
-        for w in words {
-            let h = StoryTitle.hash(w)
+        StoryTitle.forEachWord(of: title) { word, isNumber in
+            let h = StoryTitle.hash(word)
             hs.append(h)
-            if w.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { nums.append(h) }
+            if isNumber { nums.append(h) }
         }
-        hashes = hs.sorted()
-        numberHashes = nums.sorted()
+        hashes = Array(Set(hs)).sorted()
+        numberHashes = Array(Set(nums)).sorted()
+    }
+
+    /// The distinct normalised, stemmed content words, sorted (for explanations and tests).
+    public var words: [String] {
+        var set = Set<String>()
+        StoryTitle.forEachWord(of: title) { word, _ in set.insert(String(decoding: word, as: UTF8.self)) }
+        return set.sorted()
+    }
+
+    /// Calls `body` with each content word (stemmed, stopwords skipped) and whether it is a number.
+    private static func forEachWord(of title: String, _ body: (ArraySlice<UInt8>, Bool) -> Void) {
+        let bytes = normalizedBytes(title)
+        var start = 0
+        let n = bytes.count
+        while start < n {
+            var end = start
+            while end < n && bytes[end] != 32 { end += 1 }
+            let word = bytes[start..<end]
+            start = end + 1
+            if stopwordHashes.contains(hash(word)) { continue }
+            let stemmed = stem(word)
+            body(stemmed, stemmed.allSatisfy { $0 >= 48 && $0 <= 57 })
+        }
     }
 
     /// Jaccard similarity of the two word sets (0 when either is empty).
@@ -95,68 +111,119 @@ public struct StoryTitle: Sendable, Equatable {
         return n
     }
 
-    static func hash(_ word: String) -> UInt64 {
-        var s = word
-        return s.withUTF8 { ContentHash.murmur3x64(UnsafeRawBufferPointer($0), seed: 0x7469_746c).0 }
+    static func hash(_ word: ArraySlice<UInt8>) -> UInt64 {
+        word.withUnsafeBytes { ContentHash.murmur3x64($0, seed: 0x7469_746c).0 }
     }
 
     /// Lowercased, diacritics folded, `.`/apostrophes removed, every other non-alphanumeric run → one space, trimmed.
     public static func normalizedText(_ text: String) -> String {
+        String(decoding: normalizedBytes(text), as: UTF8.self)
+    }
+
+    static func normalizedBytes(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        func emit(_ bytes: some Sequence<UInt8>) {
-            if pendingSpace && !out.isEmpty { out.append(32) }
-            pendingSpace = false
-            out.append(contentsOf: bytes)
-        }
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for b in text.utf8 {
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                let b = UInt8(v)
                 switch b {
-                case 65...90: emit(CollectionOfOne(b + 32))
-                case 97...122, 48...57: emit(CollectionOfOne(b))
+                case 65...90: emit(b + 32, &out, &pendingSpace)
+                case 97...122, 48...57: emit(b, &out, &pendingSpace)
                 case 46, 39: continue  // '.' and '\'' join: U.S. → us
                 default: pendingSpace = true
                 }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            let props = scalar.properties
-            switch props.generalCategory {
-            case .nonspacingMark, .spacingMark, .enclosingMark:
-                continue
-            default:
-                break
-            }
-            if scalar == "." || scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" || scalar == "\u{02BC}" {
                 continue
             }
-            if props.isAlphabetic || props.numericType == .decimal {
-                emit(props.lowercaseMapping.utf8)
-            } else {
-                pendingSpace = true
+            switch folded(scalar) {
+            case .join: continue
+            case .separator: pendingSpace = true
+            case .text(let bytes):
+                for b in bytes { emit(b, &out, &pendingSpace) }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
-    static func stem(_ w: String) -> String {
-        let u = Array(w.utf8)
-        let n = u.count
-        func ends(_ s: String) -> Bool { let x = Array(s.utf8); return n >= x.count && Array(u[(n - x.count)...]) == x }
-        if n > 4 && ends("ing") { return String(decoding: u[..<(n - 3)], as: UTF8.self) }
-        if n > 3 && ends("ed") { return String(decoding: u[..<(n - 2)], as: UTF8.self) }
-        if n > 3 && ends("es"), [UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "z"), UInt8(ascii: "h")]
-            .contains(u[n - 3])
-        {
-            return String(decoding: u[..<(n - 2)], as: UTF8.self)
+    @inline(__always)
+    private static func emit(_ b: UInt8, _ out: inout [UInt8], _ pendingSpace: inout Bool) {
+        if pendingSpace && !out.isEmpty { out.append(32) }
+        pendingSpace = false
+        out.append(b)
+    }
+
+    private enum Folded {
+        case join
+        case separator
+        case text([UInt8])
+    }
+
+    /// Latin letters with diacritics (U+00C0–U+024F) folded once, at first use, through canonical decomposition.
+    private static let latinFolds: [Folded] = (0xC0...0x24F).map { v in
+        foldSlow(Unicode.Scalar(UInt32(v))!)
+    }
+
+    private static func folded(_ scalar: Unicode.Scalar) -> Folded {
+        let v = Int(scalar.value)
+        if v >= 0xC0 && v <= 0x24F { return latinFolds[v - 0xC0] }
+        switch scalar {
+        case "\u{2019}", "\u{2018}", "\u{02BC}": return .join  // typographic apostrophes
+        default: break
         }
-        if n > 3 && ends("s") && !ends("ss") { return String(decoding: u[..<(n - 1)], as: UTF8.self) }
+        if v < 0xC0 || (v >= 0x2000 && v <= 0x206F) { return .separator }  // Latin-1 symbols, dashes, quotes
+        // Other scripts: no decomposition (rare in the feeds' Latin headlines, and costly per scalar).
+        let props = scalar.properties
+        switch props.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return .join
+        default: break
+        }
+        if props.isAlphabetic || props.numericType == .decimal { return .text(Array(props.lowercaseMapping.utf8)) }
+        return .separator
+    }
+
+    private static func foldSlow(_ scalar: Unicode.Scalar) -> Folded {
+        var bytes: [UInt8] = []
+        for s in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars {
+            let props = s.properties
+            switch props.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: continue
+            default: break
+            }
+            if props.isAlphabetic || props.numericType == .decimal {
+                bytes.append(contentsOf: props.lowercaseMapping.utf8)
+            } else {
+                return bytes.isEmpty ? .separator : .text(bytes)
+            }
+        }
+        return bytes.isEmpty ? .separator : .text(bytes)
+    }
+
+    /// Strips one of `-ing`, `-ed`, `-es` (after s/x/z/h), `-s` (not `-ss`); short words stay.
+    static func stem(_ w: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let n = w.count
+        let e = w.endIndex
+        func ends(_ s: StaticString) -> Bool {
+            let k = s.utf8CodeUnitCount
+            guard n >= k else { return false }
+            for i in 0..<k where w[e - k + i] != s.utf8Start[i] { return false }
+            return true
+        }
+        if n > 4 && ends("ing") { return w.dropLast(3) }
+        if n > 3 && ends("ed") { return w.dropLast(2) }
+        if n > 3 && ends("es") {
+            let c = w[e - 3]
+            if c == UInt8(ascii: "s") || c == UInt8(ascii: "x") || c == UInt8(ascii: "z") || c == UInt8(ascii: "h") {
+                return w.dropLast(2)
+            }
+        }
+        if n > 3 && ends("s") && !ends("ss") { return w.dropLast(1) }
         return w
     }
 
     /// Words that say nothing about which story a headline tells.
+    static let stopwordHashes: Set<UInt64> = Set(stopwords.map { hash(Array($0.utf8)[...]) })
+
     static let stopwords: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "for", "and", "or", "as", "by", "with", "from", "into", "onto",
         "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "after",

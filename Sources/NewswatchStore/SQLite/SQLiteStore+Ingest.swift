@@ -145,7 +145,7 @@ struct IngestTransaction {
     // MARK: Recognising items
 
     static func prepare(_ item: ParsedItem) -> Incoming {
-        let guid = item.id.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let guid = item.id.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let normLink = item.link.flatMap(LinkNormalizer.normalize)
         let title = StoryTitle.normalizedText(item.title ?? "")
         let body = StoryTitle.normalizedText(String((item.summary ?? item.content ?? "").prefix(400)))
@@ -155,6 +155,14 @@ struct IngestTransaction {
             item.categories.joined(separator: "\u{1F}"),
         ])
         return Incoming(item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision)
+    }
+
+    /// `s` without surrounding white space; ids almost never have any, so avoid Foundation's trim then.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        func plain(_ b: UInt8) -> Bool { b > 32 && b < 0x80 }
+        if plain(first) && plain(last) { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A feed that gives two different items of one document the same id cannot be trusted with ids.
@@ -288,8 +296,8 @@ struct IngestTransaction {
         let item = e.item
         try db.cachedStatement(
             sql: """
-                UPDATE items SET guid = COALESCE(?, guid), link = ?, norm_link = ?, content_key = ?, revision = ?,
-                    title = ?, summary = ?, updated = ?
+                UPDATE items SET guid = COALESCE(?, guid), link = COALESCE(?, link), norm_link = COALESCE(?, norm_link),
+                    content_key = COALESCE(?, content_key), revision = ?, title = ?, summary = ?, updated = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
@@ -298,7 +306,7 @@ struct IngestTransaction {
         ])
         if !guidsUnreliable, let g = e.guid { k.guid = g }
         k.normLink = e.normLink ?? k.normLink
-        k.contentKey = e.contentKey
+        k.contentKey = e.contentKey ?? k.contentKey
         k.revision = e.revision
         k.title = item.title
         known[i] = k
@@ -326,7 +334,8 @@ struct IngestTransaction {
         let item = e.item
         let undated = item.published == nil
         let published = item.published?.storeSeconds ?? now
-        let title = StoryTitle(item.title ?? "")
+        // Only items dated near the index's window can join a story by title; skip the words for the rest.
+        let title = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
         let storyID = try story(for: e, title: title, time: published)
         try db.cachedStatement(
             sql: """
@@ -478,7 +487,8 @@ struct IngestTransaction {
     /// What digests show: the summary (or the start of the content), capped so the database stays small.
     static func storedSummary(_ item: ParsedItem) -> String? {
         guard let s = item.summary ?? item.content, !s.isEmpty else { return nil }
-        return s.count > 1000 ? String(s.prefix(1000)) : s
+        // utf8.count is O(1); counting characters is not, and most summaries are short.
+        return s.utf8.count <= 1000 ? s : String(s.prefix(1000))
     }
 
     /// At most 300 characters of plain text, cut at a word boundary with an ellipsis (CONTRACT §4).
@@ -488,7 +498,7 @@ struct IngestTransaction {
     }
 
     static func truncate(_ s: String, to limit: Int) -> String {
-        guard s.count > limit else { return s }
+        guard s.utf8.count > limit, s.count > limit else { return s }
         var cut = s.prefix(limit - 1)
         if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) > limit / 2 {
             cut = cut[..<space]

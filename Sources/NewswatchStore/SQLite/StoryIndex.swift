@@ -64,12 +64,16 @@ final class StoryIndex: @unchecked Sendable {
             }
         }
         // Probe only the rarest words: any title similar enough shares at least one of them.
-        let probes = title.hashes.sorted { (postings[$0]?.count ?? 0) < (postings[$1]?.count ?? 0) }
-            .prefix(title.probeCount)
-        var seen = Set<Int32>()
-        for h in probes {
-            for i in postings[h] ?? [] where seen.insert(i).inserted {
-                consider(entries[Int(i)], Int(i))
+        let lists = title.hashes.compactMap { postings[$0] }
+        if !lists.isEmpty {
+            // A word no indexed title has counts as an empty (rarest) probe.
+            let missing = title.hashes.count - lists.count
+            let probes = lists.sorted { $0.count < $1.count }.prefix(max(0, title.probeCount - missing))
+            var seen = Set<Int32>()
+            for list in probes {
+                for i in list where seen.insert(i).inserted {
+                    consider(entries[Int(i)], Int(i))
+                }
             }
         }
         for (k, e) in extra.enumerated() { consider(e, entries.count + k) }

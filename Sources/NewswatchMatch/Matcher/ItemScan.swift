@@ -1,0 +1,56 @@
+/// The per-item working state of one `TopicMatcher.match` call: which terms occurred where.
+struct ItemScan {
+    /// One occurrence of a term, chained to the term's previous occurrence.
+    struct Occurrence {
+        var term: Int32
+        var field: UInt8
+        /// Word positions, global across the item's fields (fields are separated by a gap, so a phrase or a
+        /// `NEAR` never spans two of them).
+        var start: Int32
+        var end: Int32
+        var next: Int32
+    }
+
+    /// Per term id: the index of its latest occurrence, or -1.
+    var head: [Int32]
+    var occurrences: [Occurrence] = []
+    /// Terms that occurred at least once, in first-occurrence order.
+    var occurred: [Int32] = []
+
+    // The field being scanned: word ids, acronym shapes and prefix hits by position within the field.
+    var keys: [Int32] = []
+    var acronymForm: [Bool] = []
+    var prefixHits: [(position: Int32, key: Int32)] = []
+
+    init(termCount: Int) {
+        head = Array(repeating: -1, count: termCount)
+        occurrences.reserveCapacity(64)
+        occurred.reserveCapacity(32)
+        keys.reserveCapacity(256)
+        acronymForm.reserveCapacity(256)
+    }
+
+    mutating func add(term: Int32, field: UInt8, start: Int32, end: Int32) {
+        let previous = head[Int(term)]
+        if previous < 0 { occurred.append(term) }
+        head[Int(term)] = Int32(occurrences.count)
+        occurrences.append(Occurrence(term: term, field: field, start: start, end: end, next: previous))
+    }
+
+    /// Whether `term` occurred in a field of `mask`.
+    @inline(__always)
+    func occurs(_ term: Int32, in mask: UInt8) -> Bool {
+        var o = head[Int(term)]
+        while o >= 0 {
+            let occurrence = occurrences[Int(o)]
+            if occurrence.field & mask != 0 { return true }
+            o = occurrence.next
+        }
+        return false
+    }
+
+    /// Whether the prefix-table id `key` matched the word at `position` of the field being scanned.
+    func hasPrefix(_ key: Int32, at position: Int32) -> Bool {
+        prefixHits.contains { $0.position == position && $0.key == key }
+    }
+}

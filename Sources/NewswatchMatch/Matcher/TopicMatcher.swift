@@ -1,0 +1,26 @@
+import NewswatchCore
+
+/// All topics compiled together: decides which topics an item matches, and why.
+///
+/// Every term and phrase word of every topic goes into one word table (prefixes into a second); an item's fields
+/// are normalised and scanned once, each word looked up once; only topics one of whose terms occurred (or whose
+/// query is true without any term, like `NOT x`) have their boolean tree evaluated. The cost per item grows with
+/// its text, not with the number of topics.
+public struct TopicMatcher: Sendable {
+    /// The topics as configured, in order (the order of `match` results).
+    public let topics: [TopicDefinition]
+    private let tables: TopicTables
+
+    /// Compiles `topics`; throws for the first topic whose `query` or `exclude` does not parse, or a repeated id.
+    public init(topics: [TopicDefinition]) throws(TopicCompileError) {
+        self.topics = topics
+        var compiler = TopicCompiler()
+        try compiler.add(topics)
+        tables = TopicTables(compiler)
+    }
+
+    /// The topics `item` matches, in configuration order, each with the terms that matched and where.
+    public func match(_ item: MatchableItem) -> [TopicMatch] {
+        tables.match(item)
+    }
+}

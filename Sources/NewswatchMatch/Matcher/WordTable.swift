@@ -1,0 +1,150 @@
+import Foundation
+
+/// An open-addressing hash table from normalised words (UTF-8 bytes) to dense ids, looked up without allocating.
+///
+/// Built once when topics are compiled; then only read, so it is a plain `Sendable` value.
+struct WordTable: Sendable {
+    private var slots: [Int32]  // entry id, or -1 for an empty slot
+    private var hashes: [UInt64] = []
+    private var offsets: [Int32] = []
+    private var lengths: [Int32] = []
+    private var arena: [UInt8] = []
+    private var mask: Int
+
+    /// Distinct lengths (in bytes) of the words held, ascending: a prefix table probes only these.
+    private(set) var wordLengths: [Int] = []
+
+    init() {
+        slots = Array(repeating: -1, count: 16)
+        mask = 15
+    }
+
+    var count: Int { offsets.count }
+
+    /// The raw arrays, for `FrozenWordTable`.
+    var parts: (slots: [Int32], hashes: [UInt64], offsets: [Int32], lengths: [Int32], arena: [UInt8]) {
+        (slots, hashes, offsets, lengths, arena)
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        return h ^ (h >> 29)
+    }
+
+    /// The id of `word`, inserting it if new.
+    mutating func insert(_ word: String) -> Int32 {
+        var word = word
+        return word.withUTF8 { bytes in
+            if let id = find(bytes, hash: Self.hash(bytes)) { return id }
+            let id = Int32(offsets.count)
+            hashes.append(Self.hash(bytes))
+            offsets.append(Int32(arena.count))
+            lengths.append(Int32(bytes.count))
+            arena.append(contentsOf: bytes)
+            if !wordLengths.contains(bytes.count) {
+                wordLengths.append(bytes.count)
+                wordLengths.sort()
+            }
+            if offsets.count * 2 > slots.count { grow() } else { place(id) }
+            return id
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        mask = slots.count - 1
+        for id in 0..<offsets.count { place(Int32(id)) }
+    }
+
+    private mutating func place(_ id: Int32) {
+        var i = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = id
+    }
+
+    /// The id of the word in `bytes`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        find(bytes, hash: Self.hash(bytes)) ?? -1
+    }
+
+    @inline(__always)
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { return nil }
+            if hashes[Int(id)] == hash, Int(lengths[Int(id)]) == bytes.count {
+                let start = Int(offsets[Int(id)])
+                var equal = true
+                for k in 0..<bytes.count where arena[start + k] != bytes[k] {
+                    equal = false
+                    break
+                }
+                if equal { return id }
+            }
+            i = (i + 1) & mask
+        }
+    }
+}
+
+/// A `WordTable` frozen for matching: the same lookups over raw memory, with no reference counting or bounds
+/// checks per probe.
+final class FrozenWordTable: @unchecked Sendable {
+    // Owner: this object. Written once in `init`, only read afterwards, freed in `deinit`.
+    private let slots: UnsafeMutableBufferPointer<Int32>
+    private let hashes: UnsafeMutableBufferPointer<UInt64>
+    private let offsets: UnsafeMutableBufferPointer<Int32>
+    private let lengths: UnsafeMutableBufferPointer<Int32>
+    private let arena: UnsafeMutableBufferPointer<UInt8>
+    private let mask: Int
+    /// Distinct word lengths, ascending.
+    let wordLengths: [Int]
+
+    init(_ table: WordTable) {
+        let parts = table.parts
+        slots = .allocate(capacity: parts.slots.count)
+        _ = slots.initialize(from: parts.slots)
+        hashes = .allocate(capacity: max(1, parts.hashes.count))
+        _ = hashes.initialize(from: parts.hashes)
+        offsets = .allocate(capacity: max(1, parts.offsets.count))
+        _ = offsets.initialize(from: parts.offsets)
+        lengths = .allocate(capacity: max(1, parts.lengths.count))
+        _ = lengths.initialize(from: parts.lengths)
+        arena = .allocate(capacity: max(1, parts.arena.count))
+        _ = arena.initialize(from: parts.arena)
+        mask = parts.slots.count - 1
+        wordLengths = table.wordLengths
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.deallocate()
+        offsets.deallocate()
+        lengths.deallocate()
+        arena.deallocate()
+    }
+
+    /// The id of the word in `bytes`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let hash = WordTable.hash(bytes)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        let count = bytes.count
+        while true {
+            let id = slots[i]
+            if id < 0 { return -1 }
+            let e = Int(id)
+            if hashes[e] == hash, Int(lengths[e]) == count,
+                memcmp(arena.baseAddress! + Int(offsets[e]), bytes.baseAddress!, count) == 0
+            {
+                return id
+            }
+            i = (i + 1) & mask
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// NewswatchMatch: see ../shared/docs/DESIGN.md for what this module holds.

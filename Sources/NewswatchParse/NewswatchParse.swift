@@ -1,1 +1,0 @@
-// NewswatchParse: see ../shared/docs/DESIGN.md for what this module holds.
