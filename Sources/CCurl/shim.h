@@ -22,6 +22,14 @@ static inline CURLcode nw_easy_setopt_opensocket_callback(CURL *h, curl_opensock
 static inline CURLcode nw_easy_setopt_prereq_callback(CURL *h, curl_prereq_callback cb) {
     return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, cb);
 }
+static inline CURLcode nw_easy_setopt_read_callback(CURL *h, curl_read_callback cb) {
+    return curl_easy_setopt(h, CURLOPT_READFUNCTION, cb);
+}
+static inline CURLcode nw_easy_setopt_xferinfo_callback(CURL *h, curl_xferinfo_callback cb) {
+    return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb);
+}
+static inline long nw_usessl_all(void) { return (long)CURLUSESSL_ALL; }
+static inline long nw_usessl_try(void) { return (long)CURLUSESSL_TRY; }
 static inline CURLcode nw_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode nw_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode nw_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }

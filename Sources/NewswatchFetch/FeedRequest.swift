@@ -19,11 +19,14 @@ public struct FeedRequest: Sendable {
     public var timeout: TimeInterval?
     /// Overrides `FetchConfiguration.maxBodyBytes` for this request.
     public var maxBodyBytes: Int?
+    /// Whether redirects are followed (within `FetchConfiguration.maxRedirects`). A webhook sets this to `false`:
+    /// a 3xx then comes back as a `.httpStatus` failure carrying the response, and the POST goes nowhere else.
+    public var followRedirects: Bool
 
     public init(
         url: String, method: String = "GET", etag: String? = nil, lastModified: String? = nil,
         headers: [(name: String, value: String)] = [], body: Data? = nil, timeout: TimeInterval? = nil,
-        maxBodyBytes: Int? = nil
+        maxBodyBytes: Int? = nil, followRedirects: Bool = true
     ) {
         self.url = url
         self.method = method
@@ -33,14 +36,16 @@ public struct FeedRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
+        self.followRedirects = followRedirects
     }
 
     /// A `POST` of `body` with `Content-Type: contentType` plus `headers`.
     public static func post(
         url: String, body: Data, contentType: String = "application/json",
-        headers: [(name: String, value: String)] = [], timeout: TimeInterval? = nil
+        headers: [(name: String, value: String)] = [], timeout: TimeInterval? = nil, followRedirects: Bool = true
     ) -> FeedRequest {
         FeedRequest(
-            url: url, method: "POST", headers: [("Content-Type", contentType)] + headers, body: body, timeout: timeout)
+            url: url, method: "POST", headers: [("Content-Type", contentType)] + headers, body: body, timeout: timeout,
+            followRedirects: followRedirects)
     }
 }

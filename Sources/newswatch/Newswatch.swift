@@ -8,9 +8,9 @@ struct Newswatch: AsyncParsableCommand {
         abstract: "Watch news feeds for the topics your desk covers; alert on new stories, write daily digests.",
         version: NewswatchVersion.string,
         subcommands: [
-                RunCommand.self, DemoCommand.self, ParseCommand.self, MatchCommand.self, DigestCommand.self,
-                CheckConfigCommand.self,
-            ]
+            RunCommand.self, DemoCommand.self, ParseCommand.self, MatchCommand.self, DigestCommand.self,
+            StatusCommand.self, CheckConfigCommand.self,
+        ]
     )
 }
 

@@ -46,14 +46,14 @@ import Testing
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        let whileAlive = await Task.detached { listener.receiveAll(for: 1.6) }.value
+        let whileAlive = await onOwnThread { listener.receiveAll(for: 1.6) }
         try await alive.value
         #expect(!whileAlive.isEmpty)
         #expect(whileAlive.allSatisfy { $0 == "WATCHDOG=1" })
 
         // The loop is stuck: after one ping interval (a ping may still be on its way) nothing more comes.
-        _ = await Task.detached { listener.receiveAll(for: 0.7) }.value
-        let whileStuck = await Task.detached { listener.receiveAll(for: 1.5) }.value
+        _ = await onOwnThread { listener.receiveAll(for: 0.7) }
+        let whileStuck = await onOwnThread { listener.receiveAll(for: 1.5) }
         #expect(whileStuck.isEmpty)
 
         // It recovers: heartbeats bring the pings back.
@@ -64,7 +64,15 @@ import Testing
             }
         }
         defer { again.cancel() }
-        let recovered = await Task.detached { listener.receive(timeout: 5) }.value
+        let recovered = await onOwnThread { listener.receive(timeout: 5) }
         #expect(recovered == "WATCHDOG=1")
+    }
+}
+
+/// Runs a blocking socket read on a thread of its own: on the two-thread cooperative pool a blocked reader (and
+/// other tests running in parallel) would starve the very pinger under test.
+private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
     }
 }

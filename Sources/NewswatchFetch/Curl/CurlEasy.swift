@@ -34,7 +34,7 @@ enum CurlEasy {
         string(CURLOPT_PROTOCOLS_STR, "http,https")
         string(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         long(CURLOPT_NOSIGNAL, 1)
-        long(CURLOPT_FOLLOWLOCATION, 1)
+        long(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
         long(CURLOPT_MAXREDIRS, configuration.maxRedirects)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
@@ -195,36 +195,39 @@ enum CurlEasy {
             return FetchError(
                 .tooLarge, "body larger than \(transfer.bodyCap) bytes (decoded)", url: url, curlCode: curlCode)
         }
-        let kind: FetchError.Kind
+        return FetchError(kind(for: code), detail, url: url, curlCode: curlCode)
+    }
+
+    /// The class of a libcurl failure code (shared by HTTP transfers and SMTP submissions).
+    static func kind(for code: CURLcode) -> FetchError.Kind {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            kind = .dns
+            return .dns
         case CURLE_COULDNT_CONNECT:
-            kind = .connect
+            return .connect
         case CURLE_OPERATION_TIMEDOUT:
-            kind = .timeout
+            return .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
             CURLE_SSL_ENGINE_INITFAILED,
             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_USE_SSL_FAILED:
-            kind = .tls
+            return .tls
         case CURLE_FILESIZE_EXCEEDED:
-            kind = .tooLarge
+            return .tooLarge
         case CURLE_TOO_MANY_REDIRECTS:
-            kind = .tooManyRedirects
+            return .tooManyRedirects
         case CURLE_UNSUPPORTED_PROTOCOL:
-            kind = .forbiddenProtocol
+            return .forbiddenProtocol
         case CURLE_URL_MALFORMAT:
-            kind = .invalidRequest
+            return .invalidRequest
         case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_NOT_BUILT_IN, CURLE_UNKNOWN_OPTION,
             CURLE_BAD_FUNCTION_ARGUMENT,
             CURLE_ABORTED_BY_CALLBACK:
-            kind = .internal
+            return .internal
         default:
-            kind = .network
+            return .network
         }
-        return FetchError(kind, detail, url: url, curlCode: curlCode)
     }
 
     private static func milliseconds(_ seconds: TimeInterval) -> Int {

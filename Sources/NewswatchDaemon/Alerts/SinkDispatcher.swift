@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import NewswatchCore
+import NewswatchStore
+
+/// Delivers the alert outbox to every sink: the file sink (the record) and each `[[alerts.sinks]]` entry, each
+/// drained by a task of its own so a dead webhook never delays email, exec or the file (CONTRACT §4).
+///
+/// The daemon gives ``routes`` to every ingest, calls ``wake()`` after an ingest that produced alerts, and runs
+/// ``run()`` as a service; `run --once` calls ``runOnce(deadline:)`` instead. On a wake the file sink is drained
+/// first, then every other sink is woken; each sink also wakes on its own for retries, batches and rate-limit
+/// summaries (and polls the outbox every ``pollInterval`` in case another process left work).
+public final class SinkDispatcher: Sendable {
+    /// What the ingest needs: the file sink first, then every configured sink with its topic filter.
+    public let routes: [SinkRoute]
+    /// The configured sinks (not the file sink), in config order.
+    public let sinks: [ConfiguredSink]
+    /// How often a sink looks at the outbox when nothing woke it.
+    public let pollInterval: TimeInterval
+    public let fileSink: FileAlertSink
+
+    private let workers: [SinkWorker]
+    private let fileSignal = SinkWakeSignal()
+    private let signals: [SinkWakeSignal]
+    private let clock: any NewswatchClock
+    private let logger: Logger
+
+    public init(
+        sinks: [ConfiguredSink], fileSink: FileAlertSink, store: any Store, clock: any NewswatchClock = SystemClock(),
+        retryPolicy: SinkRetryPolicy = SinkRetryPolicy(), pollInterval: TimeInterval = 60, logger: Logger
+    ) {
+        self.sinks = sinks
+        self.fileSink = fileSink
+        self.clock = clock
+        self.pollInterval = pollInterval
+        self.logger = logger
+        routes = [.file] + sinks.map(\.route)
+        workers = sinks.map { SinkWorker(endpoint: $0, store: store, policy: retryPolicy, logger: logger) }
+        signals = sinks.map { _ in SinkWakeSignal() }
+    }
+
+    /// The dispatcher for a loaded config: the file sink in `output_dir` (dated in the digest time zone) and every
+    /// `[[alerts.sinks]]` entry over `transport`.
+    /// - Throws: `ConfigError` when a `secret_file` or `password_file` cannot be read.
+    public convenience init(
+        config: NewswatchConfig, store: any Store, transport: any AlertTransport,
+        clock: any NewswatchClock = SystemClock(), logger: Logger
+    ) throws(ConfigError) {
+        let sinks = try ConfiguredSink.make(from: config.sinks, transport: transport, logger: logger)
+        self.init(
+            sinks: sinks,
+            fileSink: FileAlertSink(
+                outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store),
+            store: store, clock: clock, logger: logger)
+    }
+
+    /// Asks for a drain now: the file sink, then every other sink. Cheap; call it after every ingest with alerts.
+    public func wake() {
+        fileSignal.signal()
+    }
+
+    /// Drains until the calling task is cancelled; then writes whatever the file sink is still owed and returns.
+    ///
+    /// Deliveries in flight at cancellation are abandoned without being counted as failures (they stay pending).
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runFileSink() }
+            for (worker, signal) in zip(workers, signals) {
+                group.addTask { await self.run(worker, signal: signal) }
+            }
+            await group.waitForAll()
+        }
+        do {
+            try await drainFileSink()
+        } catch {
+            logger.error("cannot write the alerts file at shutdown: \(error)")
+        }
+    }
+
+    /// `run --once`: writes everything the file sink is owed, then gives every other sink one drain that ignores
+    /// backoff (each attempt abandoned at `deadline`), sending open batches and held-back summaries at once.
+    /// - Returns: what each sink's drain did, by sink id.
+    @discardableResult
+    public func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {
+        do {
+            try await drainFileSink()
+        } catch {
+            logger.error("cannot write the alerts file: \(error)")
+        }
+        let now = clock.now()
+        let results = await withTaskGroup(of: (String, SinkDrainResult).self) { group in
+            for worker in workers {
+                group.addTask { (worker.endpoint.id, await worker.drain(at: now, deadline: deadline)) }
+            }
+            var results: [String: SinkDrainResult] = [:]
+            for await (id, result) in group { results[id] = result }
+            return results
+        }
+        for sink in sinks {
+            guard let result = results[sink.id] else { continue }
+            logger.info(
+                "alert sink drained",
+                metadata: [
+                    "sink": "\(sink.id)", "delivered": "\(result.delivered)", "failed": "\(result.failed)",
+                    "held_back": "\(result.heldBack)", "given_up": "\(result.givenUp)",
+                ])
+        }
+        return results
+    }
+
+    /// `run --once` with the contract's budget: at most `timeLimit` (30 s) for the other sinks' attempts.
+    @discardableResult
+    public func runOnce(timeLimit: Duration = .seconds(30)) async -> [String: SinkDrainResult] {
+        await runOnce(deadline: ContinuousClock.now + timeLimit)
+    }
+
+    /// Writes every alert the file sink is owed (off the cooperative pool); returns those newly written.
+    @discardableResult
+    public func drainFileSink() async throws -> [Alert] {
+        let fileSink = fileSink
+        let now = clock.now()
+        return try await AlertOffload.run { try fileSink.drain(at: now) }
+    }
+
+    /// Drains every configured sink once at `now`, concurrently, honouring attempt times (what a wake does after the
+    /// file sink). For tests and tools; the daemon uses ``run()``.
+    @discardableResult
+    public func drainSinks(at now: Date) async -> [String: SinkDrainResult] {
+        await withTaskGroup(of: (String, SinkDrainResult).self) { group in
+            for worker in workers {
+                group.addTask { (worker.endpoint.id, await worker.drain(at: now)) }
+            }
+            var results: [String: SinkDrainResult] = [:]
+            for await (id, result) in group { results[id] = result }
+            return results
+        }
+    }
+
+    /// When the sink with `id` next has work of its own after `now` (a retry, a batch, a summary).
+    public func nextWake(sink id: String, after now: Date) async -> Date? {
+        guard let worker = workers.first(where: { $0.endpoint.id == id }) else { return nil }
+        return await worker.nextWake(after: now)
+    }
+
+    // MARK: - Loops
+
+    private func runFileSink() async {
+        var retryAt: Date?
+        while !Task.isCancelled {
+            do {
+                let written = try await drainFileSink()
+                retryAt = nil
+                if !written.isEmpty { logger.debug("alerts written", metadata: ["alerts": "\(written.count)"]) }
+            } catch {
+                // The record must not be lost: keep trying (a full disk may be freed), without spinning.
+                logger.error("cannot write the alerts file: \(error)")
+                retryAt = clock.now().addingTimeInterval(10)
+            }
+            // The other sinks go after the file, and never wait for it to succeed.
+            for signal in signals { signal.signal() }
+            await fileSignal.wait(until: retryAt, clock: clock)
+        }
+    }
+
+    private func run(_ worker: SinkWorker, signal: SinkWakeSignal) async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            _ = await worker.drain(at: now)
+            if Task.isCancelled { break }
+            let poll = now.addingTimeInterval(pollInterval)
+            let next = await worker.nextWake(after: now).map { min($0, poll) } ?? poll
+            await signal.wait(until: next, clock: clock)
+        }
+    }
+}
