@@ -14,8 +14,13 @@ struct ConfigOption: ParsableArguments {
 
     /// Loads and validates the config; on failure prints every problem as one stderr line and exits 66 or 78.
     func load(logger: Logger? = nil) throws -> LoadedConfig {
+        try Self.load(explicitPath: config, logger: logger)
+    }
+
+    /// Loads the config named by `explicitPath` (or found by the lookup order), exiting 66/78 on failure.
+    static func load(explicitPath: String?, logger: Logger? = nil) throws -> LoadedConfig {
         do {
-            let loaded = try ConfigLoader.load(explicitPath: config, logger: logger)
+            let loaded = try ConfigLoader.load(explicitPath: explicitPath, logger: logger)
             for warning in loaded.warnings { logger?.warning("config: \(warning)") }
             return loaded
         } catch {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NewswatchParse
+import NewswatchDaemon
 import NewswatchCore
 import NewswatchMatch
 
@@ -56,10 +58,51 @@ struct MatchCommand: AsyncParsableCommand {
             print(result.output, terminator: "")
             return
         }
-        // Wiring point for the lead engineer: the config loader (topics, feed names and tags) and the feed
-        // reader (file path, `-` or URL through the daemon's fetcher, then NewswatchParse) are built in
-        // parallel. `MatchReport.evaluate` + `reportOutput` do the per-item work once they hand over items.
-        throw Console.fail(Exit.failure, "match SOURCE is not wired to the feed parser and config loader yet")
+        let loaded = try ConfigOption.load(explicitPath: config)
+        let matcher: TopicMatcher
+        do {
+            matcher = try TopicMatcher(topics: loaded.config.topics)
+        } catch {
+            throw Console.fail(Exit.config, error.description)
+        }
+        if let topic, !loaded.config.topics.contains(where: { $0.id == topic }) {
+            let known = loaded.config.topics.map(\.id).joined(separator: ", ")
+            throw Console.fail(Exit.usage, "no topic '\(topic)' in \(loaded.config.origin); configured: \(known)")
+        }
+        var firstFailure: Int32?
+        for source in sources {
+            do {
+                let reports = try await reports(for: source, config: loaded.config, matcher: matcher)
+                print(Self.reportOutput(reports, json: json), terminator: "")
+            } catch let failure as ParseCommand.LoadFailure {
+                Console.error(failure.message)
+                firstFailure = firstFailure ?? failure.code
+            }
+        }
+        if let firstFailure { throw ExitCode(firstFailure) }
+    }
+
+    /// Reads and parses one source and evaluates every item. A configured feed (same URL or file) is reported
+    /// under its configured name and tags, so `feed:` and `feeds = [...]` behave as in the daemon.
+    private func reports(for source: String, config: NewswatchConfig, matcher: TopicMatcher) async throws
+        -> [MatchReport]
+    {
+        let data = try await ParseCommand.load(source, allowPrivateNetworks: config.daemon.allowPrivateNetworks)
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser.parse(data.data, baseURL: data.baseURL, httpCharset: data.httpCharset)
+        } catch {
+            throw ParseCommand.LoadFailure(code: Exit.dataError, message: "\(source): \(error)")
+        }
+        let configured = config.feeds.first { f in
+            switch f.source {
+            case .url(let u): return u.absoluteString == source
+            case .file(let file): return file.standardizedFileURL.path == URL(fileURLWithPath: source).standardizedFileURL.path
+            }
+        }
+        let name = configured?.name ?? feed.title ?? source
+        return MatchReport.evaluate(
+            feed.items, feed: name, feedTags: configured?.tags ?? [], matcher: matcher, topic: topic)
     }
 
     /// The outcome of `--query Q --text T`: what to print on stdout.

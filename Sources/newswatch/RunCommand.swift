@@ -42,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
             runtime = try DaemonRuntime(loaded: loaded, logger: logger)
         } catch let error as RunLockError {
             throw Console.fail(Exit.failure, "\(error)")
+        } catch let error as ConfigError {
+            for line in error.allDescriptions { Console.error(line) }
+            throw ExitCode(error.exitCode)
         } catch {
             throw Console.fail(Exit.failure, "cannot start: \(error)")
         }

@@ -3,63 +3,84 @@ import Logging
 import NewswatchCore
 import NewswatchStore
 
-/// Moves owed alerts from the store's outbox to the sinks. The file sink is the record: it is drained after every
-/// ingest that created alerts, and flushed once more at shutdown.
+/// The daemon's handle on alert delivery: the current `SinkDispatcher` (file sink + configured sinks), its drain
+/// task, and its replacement when a reload changes the sinks. Pending deliveries stay attached across reloads
+/// because sink ids are derived from the sinks' targets.
 final class AlertDelivery: Sendable {
+    private struct Current: Sendable {
+        var dispatcher: SinkDispatcher
+        var task: Task<Void, Never>?
+    }
+
     private let store: any Store
     private let clock: any NewswatchClock
     private let logger: Logger
-    private let file: Locked<FileAlertSink>
-    private let wakeups: AsyncStream<Void>.Continuation
-    private let events: AsyncStream<Void>
+    private let transport: CurlAlertTransport
+    private let current: Locked<Current>
 
-    init(config: NewswatchConfig, store: any Store, clock: any NewswatchClock, logger: Logger) {
+    init(config: NewswatchConfig, store: any Store, clock: any NewswatchClock, logger: Logger) throws {
         self.store = store
         self.clock = clock
         self.logger = logger
-        file = Locked(
-            FileAlertSink(
-                outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store))
-        (events, wakeups) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        transport = try CurlAlertTransport(userAgent: config.daemon.userAgent)
+        current = Locked(
+            Current(
+                dispatcher: try SinkDispatcher(
+                    config: config, store: store, transport: transport, clock: clock, logger: logger)))
     }
 
-    /// The sinks every ingest owes deliveries to.
-    var routes: [SinkRoute] { [.file] }
+    /// The sinks every ingest owes deliveries to (the file sink first).
+    var routes: [SinkRoute] { current.withLock { $0.dispatcher.routes } }
 
     /// New alerts are in the outbox.
-    func wake() { wakeups.yield() }
+    func wake() { current.withLock { $0.dispatcher }.wake() }
 
-    /// A new config: the file sink's time zone may have changed.
-    func reload(_ config: NewswatchConfig) {
-        file.withLock {
-            $0 = FileAlertSink(
-                outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
+    /// Starts draining in the background (the daemon); `stop()` ends it.
+    func start() {
+        current.withLock { c in
+            guard c.task == nil else { return }
+            let dispatcher = c.dispatcher
+            c.task = Task { await dispatcher.run() }
         }
     }
 
-    /// Drains on every wake until cancelled.
-    func run() async {
-        flushFile()
-        for await _ in events {
-            if Task.isCancelled { break }
-            flushFile()
+    /// A new config: a dispatcher for its sinks replaces the old one, which flushes the file sink as it stops.
+    /// - Throws: `ConfigError` when a sink's secret file cannot be read; the old dispatcher stays.
+    func reload(_ config: NewswatchConfig) throws {
+        let fresh = try SinkDispatcher(config: config, store: store, transport: transport, clock: clock, logger: logger)
+        let old: Task<Void, Never>? = current.withLock { c in
+            let running = c.task != nil
+            let oldTask = c.task
+            c.dispatcher = fresh
+            c.task = running ? Task { await fresh.run() } : nil
+            return oldTask
         }
+        old?.cancel()
+        fresh.wake()
     }
 
-    /// `run --once`: every owed alert to the file.
-    func deliverOnce(deadline: Date) async {
-        flushFile()
+    /// Stops draining; the file sink is flushed before this returns.
+    func stop() async {
+        let task: Task<Void, Never>? = current.withLock { c in
+            defer { c.task = nil }
+            return c.task
+        }
+        task?.cancel()
+        await task?.value
+        await flushFile()
+        await transport.shutdown()
     }
 
-    /// Writes every owed alert to the alert files now; a failure is logged and retried at the next wake.
-    func flushFile() {
+    /// `run --once`: every owed alert to the file, one attempt of at most 30 s for every other sink.
+    func deliverOnce() async {
+        await current.withLock { $0.dispatcher }.runOnce(timeLimit: .seconds(30))
+        await transport.shutdown()
+    }
+
+    /// Writes every owed alert to the alert files now; a failure is logged.
+    func flushFile() async {
         do {
-            let written = try file.withLock { try $0.drain(at: clock.now()) }
-            for alert in written {
-                logger.notice(
-                    "alert: \(alert.title ?? "(untitled)")",
-                    metadata: ["topic": "\(alert.topic)", "feed": "\(alert.feed)", "alert": "\(alert.id)"])
-            }
+            try await current.withLock { $0.dispatcher }.drainFileSink()
         } catch {
             logger.error("alert file sink: \(error)")
         }

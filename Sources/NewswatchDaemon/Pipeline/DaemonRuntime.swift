@@ -33,7 +33,7 @@ public final class DaemonRuntime: Sendable {
         self.clock = clock
         self.loaded = Locked(loaded)
         notifier = SystemdNotifier(environment: environment, logger: logger)
-        let deliveries = AlertDelivery(config: config, store: store, clock: clock, logger: logger)
+        let deliveries = try AlertDelivery(config: config, store: store, clock: clock, logger: logger)
         self.deliveries = deliveries
         daemon = try Daemon(
             plan: try DaemonPlan(config: config), store: store, clock: clock, logger: logger,
@@ -49,7 +49,7 @@ public final class DaemonRuntime: Sendable {
     public func runOnce() async throws -> RoundSummary {
         let summary = try await daemon.runOnce()
         await daemon.shutdown()
-        await deliveries.deliverOnce(deadline: clock.now().addingTimeInterval(30))
+        await deliveries.deliverOnce()
         return summary
     }
 
@@ -73,9 +73,12 @@ public final class DaemonRuntime: Sendable {
             }
         }
         let delivery = ClosureService {
-            await cancelWhenGracefulShutdown { await deliveries.run() }
+            deliveries.start()
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled { try? await Task.sleep(nanoseconds: 3_600_000_000_000) }
+            }
             // Graceful stop: whatever the last ingests owed goes to the file before we exit.
-            deliveries.flushFile()
+            await deliveries.stop()
         }
         let digests = ClosureService { [self] in
             await cancelWhenGracefulShutdown { await self.publisher().run(clock: clock) }
@@ -88,14 +91,38 @@ public final class DaemonRuntime: Sendable {
                 logger.info("stopping")
             }
         }
+        let maintenance = ClosureService { [self] in
+            await cancelWhenGracefulShutdown { await self.pruneHourly() }
+        }
         // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last.
         let group = ServiceGroup(
-            services: [petter, delivery, digests, control, poll], gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [petter, delivery, digests, maintenance, control, poll], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()
         await daemon.shutdown()
-        deliveries.flushFile()
+        await deliveries.flushFile()
         logger.info("stopped")
+    }
+
+    /// Retention (CONTRACT §6): prunes in small batches once an hour, the first time a minute after start.
+    private func pruneHourly() async {
+        var delay: UInt64 = 60
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: delay * 1_000_000_000)
+            if Task.isCancelled { return }
+            delay = 3600
+            let retention = loaded.withLock { $0.config.daemon.retention.timeInterval }
+            let store = self.store
+            let now = clock.now()
+            do {
+                let outcome = try await Offload.run(on: Offload.storeQueue) {
+                    try store.prune(now: now, retention: retention, batchSize: 500)
+                }
+                logger.debug("retention pass", metadata: ["outcome": "\(outcome)"])
+            } catch {
+                logger.error("retention pass failed: \(error)")
+            }
+        }
     }
 
     private func publisher() -> DigestPublisher {
@@ -133,8 +160,8 @@ public final class DaemonRuntime: Sendable {
             {
                 logger.warning("config reload: state_dir and output_dir changes take effect at the next restart")
             }
+            try deliveries.reload(fresh.config)
             try daemon.reload(plan)
-            deliveries.reload(fresh.config)
             loaded.withLock { $0 = fresh }
             logger.info(
                 "config reloaded", metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])

@@ -15,7 +15,7 @@ public struct StatePaths: Sendable {
     }
 
     /// The SQLite database.
-    public var database: URL { stateDirectory.appendingPathComponent("newswatch.sqlite") }
+    public var database: URL { StateDatabase.url(stateDirectory: stateDirectory) }
     public var alerts: URL { outputDirectory.appendingPathComponent("alerts", isDirectory: true) }
     public var digests: URL { outputDirectory.appendingPathComponent("digests", isDirectory: true) }
 
