@@ -227,7 +227,7 @@ public struct StoryTitle: Sendable, Equatable {
     static let stopwords: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "for", "and", "or", "as", "by", "with", "from", "into", "onto",
         "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "after",
-        "over", "amid", "between", "about", "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
+        "over", "amid", "between", "about", "via", "through", "across", "during", "against", "under", "near", "within", "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
         "out", "off", "than", "then", "but", "not", "no", "new", "how", "what", "why", "who", "when", "where",
         "report", "reports", "live", "update", "updates", "latest", "breaking", "news", "video", "watch", "photos",
     ]
