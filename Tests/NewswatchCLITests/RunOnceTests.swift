@@ -140,6 +140,39 @@ import Testing
         #expect(Set(ids).count == 2)
     }
 
+    @Test func digestCommandRewritesTheSameBytes() throws {
+        let world = FeedWorld()
+        world.set("/wire.xml", Self.rss("Wire", [("w1", "Israeli strikes hit Rafah overnight", "https://wire.example/r", 600)]))
+        world.set("/desk.xml", Self.rss("Desk", []))
+        let server = try LoopbackHTTPServer.start(handler: world.handle)
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let cfg = try config(dir, server)
+        let missing = try NewswatchBinary.run(["digest", "--config", cfg.path])
+        #expect(missing.status == 66, "no database yet: \(missing.stderr)")
+
+        #expect(try NewswatchBinary.run(["run", "--once", "--config", cfg.path]).status == 0)
+        // Today's period (UTC, 07:00) has not ended: the digest holds what is known so far.
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let hour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour!
+        let issue = formatter.string(from: Date().addingTimeInterval(hour >= 7 ? 86400 : 0))
+        let first = try NewswatchBinary.run(["digest", "--config", cfg.path, "--date", issue])
+        #expect(first.status == 0, "\(first.stderr)")
+        let paths = first.stdout.split(separator: "\n").map(String.init)
+        #expect(paths.count == 3)
+        let bytes = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(String(decoding: bytes[0], as: UTF8.self).contains("Rafah") || String(decoding: bytes[1], as: UTF8.self).contains("Rafah"))
+        let again = try NewswatchBinary.run(["digest", "--config", cfg.path, "--date", issue])
+        #expect(again.status == 0)
+        #expect(try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == bytes)
+
+        let bad = try NewswatchBinary.run(["digest", "--config", cfg.path, "--date", "2026-02-30"])
+        #expect(bad.status == 64)
+    }
+
     @Test func unreachableFeedsStillExitZeroAndSayWhy() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
