@@ -23,7 +23,7 @@ public enum ConfigSummary {
             out.append("  \(key.padding(toLength: 23, withPad: " ", startingAt: 0))\(value)")
         }
         out.append(
-            "digest: \(c.digest.time) \(c.digest.timeZone.identifier), formats "
+            "digest: \(c.digest.time) \(c.digest.timeZone.displayName), formats "
                 + c.digest.formats.map(\.rawValue).joined(separator: ", "))
         out.append("feeds (\(c.feeds.count)):")
         for f in c.feeds {

@@ -62,7 +62,7 @@ public enum DigestHTMLRenderer {
         }
         out += "<figure class=\"chart\">\n" + chart(topic.hourlyVolume, period: period, captionID: "chart-" + id)
         out +=
-            "<figcaption id=\"chart-" + id + "\">Items per hour, " + escape(zone.identifier)
+            "<figcaption id=\"chart-" + id + "\">Items per hour, " + escape(zone.displayName)
             + " time</figcaption>\n</figure>\n"
         out += "<ol class=\"stories\">\n"
         for story in stories { out += storyItem(story, zone: zone) }

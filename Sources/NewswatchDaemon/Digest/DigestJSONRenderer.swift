@@ -40,7 +40,7 @@ public enum DigestJSONRenderer {
         let period = data.period
         return .object([
             ("date", .string(period.date.description)),
-            ("timezone", .string(period.timeZone.identifier)),
+            ("timezone", .string(period.timeZone.displayName)),
             ("digest_time", .string(period.time.description)),
             (
                 "period",

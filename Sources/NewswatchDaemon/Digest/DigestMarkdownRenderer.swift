@@ -44,7 +44,7 @@ public enum DigestMarkdownRenderer {
                 out.append(contentsOf: storyLines(story, number: n + 1, zone: zone))
             }
             out.append("")
-            out.append("Items per hour, " + zone.identifier + " time:")
+            out.append("Items per hour, " + zone.displayName + " time:")
             out.append("")
             out.append("```text")
             out.append(contentsOf: volumeLines(topic.hourlyVolume, period: period))

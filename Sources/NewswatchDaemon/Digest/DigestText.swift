@@ -77,7 +77,7 @@ enum DigestText {
         let endOffset = utcOffset(zone.secondsFromGMT(for: period.end))
         let offsets = startOffset == endOffset ? startOffset : startOffset + " to " + endOffset
         return "Items first seen from " + fullDateTime(period.start, zone) + " to " + fullDateTime(period.end, zone)
-            + ", " + zone.identifier + " time (" + offsets + "), " + hours(period.duration) + "."
+            + ", " + zone.displayName + " time (" + offsets + "), " + hours(period.duration) + "."
     }
 
     /// `8.4` — one decimal, rounded half up, no locale.
@@ -162,4 +162,10 @@ enum DigestText {
         }
         return link
     }
+}
+
+extension TimeZone {
+    /// The zone's IANA name for people to read. Foundation on Linux reports `UTC` as `GMT`; the config (and the
+    /// contract's default) says UTC, so that is what digests and summaries show.
+    var displayName: String { identifier == "GMT" ? "UTC" : identifier }
 }
