@@ -263,7 +263,9 @@ import Testing
                 while let hDue = try loop.state(healthy).schedule.nextDue, hDue < due.addingTimeInterval(-1) {
                     let n = server.requests(for: "/healthy.xml").count
                     try await loop.advance(to: hDue.addingTimeInterval(1))
-                    try await loop.wait("the healthy feed is fetched") { server.requests(for: "/healthy.xml").count > n }
+                    try await loop.wait("the healthy feed is fetched") {
+                        server.requests(for: "/healthy.xml").count > n
+                    }
                     try await loop.settle([broken, healthy])
                     #expect(server.requests(for: "/broken.xml").count == failures, "retried before its backoff")
                 }
@@ -323,7 +325,8 @@ import Testing
             // Never earlier than asked (jitter only adds there), far beyond the 60 s interval.
             #expect(bDue.timeIntervalSince(bFetched) >= 900 - 1 && bDue.timeIntervalSince(bFetched) <= 990 + 1)
             #expect(lDue >= askedDate.addingTimeInterval(-1))
-            #expect(lDue.timeIntervalSince(try #require(l.lastFetch)) <= 1.1 * askedDate.timeIntervalSince(Self.t0) + 11)
+            #expect(
+                lDue.timeIntervalSince(try #require(l.lastFetch)) <= 1.1 * askedDate.timeIntervalSince(Self.t0) + 11)
             #expect(b.schedule.retryAfter != nil && l.schedule.retryAfter != nil)
 
             try await loop.advanceQuietly(to: bDue.addingTimeInterval(-1))
@@ -409,7 +412,9 @@ import Testing
         do {
             try await loop.advance(to: Self.t0.addingTimeInterval(10))
             for failures in 1...3 {
-                try await loop.wait("failure \(failures) is charged") { try loop.state(key).consecutiveFailures == failures }
+                try await loop.wait("failure \(failures) is charged") {
+                    try loop.state(key).consecutiveFailures == failures
+                }
                 try await loop.settle([key])
                 let s = try loop.state(key)
                 Self.expectGap(s.schedule.nextDue, after: s.lastFetch, is: 60 * pow(2, Double(failures - 1)))
