@@ -253,18 +253,22 @@ import Testing
         let ids = lines.map(\.id)
         var seen = Set<String>()
         let twice = ids.filter { !seen.insert($0).inserted }
-        #expect(twice.isEmpty, "\(twice.count) alerts written twice, e.g. \(twice.prefix(3))")
+        let noneTwice = twice.isEmpty
+        #expect(noneTwice, "\(twice.count) alerts written twice, e.g. \(twice.prefix(3))")
         // Exactly the uninterrupted run's alerts, field for field (but `detected`).
         let referenceIDs = Set(reference.map(\.id))
         let missing = referenceIDs.subtracting(ids)
         let extra = Set(ids).subtracting(referenceIDs)
         let missingLines = reference.filter { missing.contains($0.id) }.prefix(3).map(\.text)
         let extraLines = lines.filter { extra.contains($0.id) }.prefix(3).map(\.text)
-        #expect(missing.isEmpty, "\(missing.count) alerts missing, e.g. \(missingLines)")
-        #expect(extra.isEmpty, "\(extra.count) alerts not in the reference, e.g. \(extraLines)")
+        let noneMissing = missing.isEmpty
+        #expect(noneMissing, "\(missing.count) alerts missing, e.g. \(missingLines)")
+        let noneExtra = extra.isEmpty
+        #expect(noneExtra, "\(extra.count) alerts not in the reference, e.g. \(extraLines)")
         let differing = Set(lines.map(Self.comparable)).symmetricDifference(reference.map(Self.comparable))
+        let sameFields = differing.isEmpty
         #expect(
-            differing.isEmpty, "\(differing.count) alert lines differ from the reference, e.g. \(differing.prefix(2))")
+            sameFields, "\(differing.count) alert lines differ from the reference, e.g. \(Array(differing.prefix(2)))")
 
         // The reference itself is what the world means: each story alerted once per topic, the stale items not.
         #expect(reference.count > 300, "the world should produce hundreds of alerts, got \(reference.count)")
