@@ -152,8 +152,10 @@ public final class Daemon: Sendable {
         let key = target.descriptor.key
         let fresh = (try? await Offload.run(on: Offload.storeQueue) { try store.feedState(key: key) }) ?? state
         let fetchOutcome = FeedScheduling.fetchOutcome(outcome, now: now)
+        // The policy counts this outcome itself, so it gets the counts from before the poll: `fresh` already holds
+        // a charged failure, and counting it twice doubled every backoff (the first retry came after 2 intervals).
         let next = policy.next(
-            after: fetchOutcome, state: FeedScheduling.scheduleState(fresh, fallbackDue: now), feed: key,
+            after: fetchOutcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: key,
             interval: target.interval, now: now, networkDown: networkDown)
         let schedule = FeedScheduling.storedSchedule(
             next: next, outcome: fetchOutcome, previous: fresh?.schedule, now: now)
