@@ -129,10 +129,44 @@ public final class NewswatchProcess: @unchecked Sendable {
             guard Date() < deadline else { return nil }
             usleep(10_000)
         }
+        return reaped()
+    }
+
+    /// The termination of a child that has exited, once its output is read to the end.
+    private func reaped() -> Termination {
         process.waitUntilExit()
         _ = readers.wait(timeout: .now() + 5)
         return Termination(
             status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Waits (sleeping the task, at most `timeout` seconds) for the child to exit; `nil` if it is still running. The
+    /// form to use from async tests: it never blocks a thread of the cooperative pool.
+    public func wait(timeout: TimeInterval) async -> Termination? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else { return nil }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return reaped()
+    }
+
+    /// Waits (sleeping the task, at most `timeout` seconds) until stderr satisfies `predicate`; returns whether it
+    /// did.
+    @discardableResult
+    public func waitForStderr(timeout: TimeInterval, until predicate: (String) -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if predicate(stderr) { return true }
+            guard Date() < deadline, process.isRunning else { return predicate(stderr) }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+    }
+
+    /// Waits (sleeping the task, at most `timeout` seconds) until stderr contains `text` (`count` times).
+    @discardableResult
+    public func waitForStderr(containing text: String, count: Int = 1, timeout: TimeInterval) async -> Bool {
+        await waitForStderr(timeout: timeout) { $0.components(separatedBy: text).count - 1 >= count }
     }
 
     /// Waits at most `timeout` seconds until stderr satisfies `predicate`; returns whether it did.

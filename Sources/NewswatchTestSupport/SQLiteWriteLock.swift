@@ -6,7 +6,8 @@ import Foundation
 
 /// Holds SQLite's write lock on a database from another process, as a backup job or a stray `sqlite3` shell would:
 /// `python3` runs `BEGIN EXCLUSIVE` and keeps the transaction open until ``release()``.
-public final class SQLiteWriteLock {
+public final class SQLiteWriteLock: @unchecked Sendable {
+    // Owner: the test that created it; `release()` is idempotent and the helper process is reaped once.
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
