@@ -21,14 +21,16 @@ import Testing
                 let f = Service.fields(message)
                 return value.map { f[key] == $0 } ?? (f[key] != nil)
             }, timeout: timeout)
-        #expect(got != nil, "no \(key)\(value.map { "=" + $0 } ?? "") within \(timeout) s", sourceLocation: sourceLocation)
+        #expect(
+            got != nil, "no \(key)\(value.map { "=" + $0 } ?? "") within \(timeout) s", sourceLocation: sourceLocation)
         return got
     }
 
     @Test func readyStatusWatchdogReloadingAndStopping() async throws {
         let world = try ServiceWorld()
         world.serve("/wire.xml", Self.rafah)
-        try world.writeConfig(feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
+        try world.writeConfig(
+            feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
         let listener = try NotifySocketListener(directory: world.dir.url)
         let daemon = try world.startDaemon(environment: [
             "NOTIFY_SOCKET": listener.address, "WATCHDOG_USEC": "2000000",
@@ -39,7 +41,8 @@ import Testing
         let startup = try #require(await expectMessage(listener, "READY", "1", timeout: 30), "\(daemon.stderr)")
         var statuses = startup.compactMap { Service.fields($0)["STATUS"] }
         if statuses.isEmpty {
-            statuses = await expectMessage(listener, "STATUS", timeout: 5)?.compactMap { Service.fields($0)["STATUS"] } ?? []
+            statuses =
+                await expectMessage(listener, "STATUS", timeout: 5)?.compactMap { Service.fields($0)["STATUS"] } ?? []
         }
         // The one-line summary `systemctl status` shows: feeds ok/failing, alerts today.
         #expect(statuses.last?.contains("1 feed: ") == true && statuses.last?.contains(" today") == true, "\(statuses)")
@@ -72,7 +75,8 @@ import Testing
     @Test func watchdogStopsWhileTheStoreIsStuckAndResumesAfter() async throws {
         let world = try ServiceWorld()
         world.serve("/wire.xml", Self.rafah)
-        try world.writeConfig(feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
+        try world.writeConfig(
+            feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
         // An abstract socket this time (`@name`), as a container manager may use.
         let listener = try NotifySocketListener()
         let daemon = try world.startDaemon(environment: [
@@ -86,8 +90,13 @@ import Testing
         // Another process takes the database's write lock: the daemon's next write (it polls every second) blocks.
         let database = world.databasePath
         let lock = try await Service.blocking { try SQLiteWriteLock(database: database) }
-        // A ping already decided may still arrive: one poll interval, plus one ping interval, plus slack.
-        _ = await listener.all(for: 3.5)
+        // Within a poll interval a write blocks; a ping interval later the daemon stops pinging and says why.
+        #expect(
+            await daemon.waitForStderr(timeout: 15) { s in
+                Service.lines(s).contains { $0.contains("watchdog: not telling systemd") && $0.contains("store") }
+            }, "\(daemon.stderr)")
+        // A ping sent just before may still be queued; after that, silence.
+        _ = await listener.all(for: 0.3)
         let whileStuck = await listener.all(for: 3).filter { Service.fields($0)["WATCHDOG"] == "1" }
         #expect(whileStuck.isEmpty, "WATCHDOG=1 went on while the store was stuck: \(whileStuck.count) pings")
         #expect(daemon.isRunning)
@@ -95,6 +104,7 @@ import Testing
         // The lock goes: the blocked write completes and the pings come back.
         await Service.blocking { lock.release() }
         _ = await expectMessage(listener, "WATCHDOG", "1", timeout: 10)
+        #expect(await daemon.waitForStderr(containing: "watchdog: healthy again", timeout: 5), "\(daemon.stderr)")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait(timeout: 10)?.status == 0, "\(daemon.stderr)")
     }
@@ -102,7 +112,8 @@ import Testing
     @Test func withoutNotifySocketNothingIsSentAndTheDaemonRuns() async throws {
         let world = try ServiceWorld()
         world.serve("/wire.xml", Self.rafah)
-        try world.writeConfig(feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
+        try world.writeConfig(
+            feeds: [.init(name: "Wire", path: "/wire.xml")], topics: [.init(id: "gaza", query: "Rafah")])
         // Debug level: a failed notification would be logged there ("sd_notify failed").
         let daemon = try world.startDaemon(environment: ["WATCHDOG_USEC": "2000000"], logLevel: "debug")
         defer { daemon.kill() }

@@ -59,9 +59,11 @@ import Testing
         // A topic whose query does not parse, on a known line of the new file.
         let bad = try world.writeConfig(feeds: [wire], topics: [gaza, .init(id: "broken", query: "(Kyiv OR")])
         let text = try String(contentsOf: bad, encoding: .utf8)
-        let badLine = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
-            $0.contains("(Kyiv OR")
-        }) + 1
+        let badLine =
+            try #require(
+                text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+                    $0.contains("(Kyiv OR")
+                }) + 1
         let errorsBefore = Service.lines(daemon.stderr).filter { $0.contains(" error ") }.count
         daemon.signal(SIGHUP)
         // systemd sees the reload end (READY=1) whether the file was taken or not.
@@ -82,7 +84,9 @@ import Testing
             ServiceWorld.rss(
                 "Wire", [("w1", "Israeli strikes hit Rafah overnight"), ("w2", "Aid convoy reaches northern Gaza")]))
         #expect(
-            await world.waitForAlerts(timeout: 15) { $0.map { $0["title"] as? String }.contains("Aid convoy reaches northern Gaza") },
+            await world.waitForAlerts(timeout: 15) {
+                $0.map { $0["title"] as? String }.contains("Aid convoy reaches northern Gaza")
+            },
             "\(daemon.stderr)")
         #expect(daemon.isRunning)
         daemon.signal(SIGTERM)

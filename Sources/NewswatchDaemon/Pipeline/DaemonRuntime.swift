@@ -65,7 +65,9 @@ public final class DaemonRuntime: Sendable {
         let petter = WatchdogPetter(notifier: notifier, store: storeProgress, logger: logger)
         // The loop must wake within a quarter of the watchdog period (WatchdogPetter's timing); sub-second periods
         // are kept, so a short `WatchdogSec=` is honoured, not rounded up to a second.
-        let maxSleep = petter.maxLoopSleep.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        let maxSleep = petter.maxLoopSleep.map {
+            Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+        }
         let daemon = self.daemon
         let notifier = self.notifier
         let deliveries = self.deliveries
@@ -157,7 +159,8 @@ public final class DaemonRuntime: Sendable {
             deliveries.reload(fresh.config)
             loaded.withLock { $0 = fresh }
             logger.info(
-                "config reloaded", metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])
+                "config reloaded",
+                metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])
         } catch {
             logger.error("config reload refused, keeping the running config: \(error)")
         }
