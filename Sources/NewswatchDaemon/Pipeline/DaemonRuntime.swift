@@ -17,6 +17,8 @@ public final class DaemonRuntime: Sendable {
     private let notifier: SystemdNotifier
     private let loaded: Locked<LoadedConfig>
     private let deliveries: AlertDelivery
+    /// Every store call of the pipeline, for the watchdog.
+    private let storeProgress = StoreProgress()
 
     /// Creates the directories, takes the run lock (a second `run` on the same state fails, naming the holder) and
     /// opens the store.
@@ -33,10 +35,12 @@ public final class DaemonRuntime: Sendable {
         self.clock = clock
         self.loaded = Locked(loaded)
         notifier = SystemdNotifier(environment: environment, logger: logger)
-        let deliveries = try AlertDelivery(config: config, store: store, clock: clock, logger: logger)
+        // The pipeline writes through a watched store, so a stuck store stops WATCHDOG=1 (CONTRACT §7).
+        let watched = WatchedStore(store, progress: storeProgress)
+        let deliveries = try AlertDelivery(config: config, store: watched, clock: clock, logger: logger)
         self.deliveries = deliveries
         daemon = try Daemon(
-            plan: try DaemonPlan(config: config), store: store, clock: clock, logger: logger,
+            plan: try DaemonPlan(config: config), store: watched, clock: clock, logger: logger,
             sinkRoutes: { deliveries.routes }, alertsArrived: { deliveries.wake() })
         if case .embedded = config.origin {
             logger.notice("no config file found: using the embedded default config (\(config.feeds.count) feeds)")
@@ -58,18 +62,42 @@ public final class DaemonRuntime: Sendable {
     /// Runs until SIGTERM/SIGINT: then stops polling, finishes or abandons in-flight fetches, flushes the alert
     /// outbox to the file sink and returns (the caller exits 0).
     public func runService() async throws {
-        let petter = WatchdogPetter(notifier: notifier)
-        let maxSleep = petter.maxLoopSleep.map { Double($0.components.seconds) } ?? 30
+        let petter = WatchdogPetter(notifier: notifier, store: storeProgress, logger: logger)
+        // The loop must wake within a quarter of the watchdog period (WatchdogPetter's timing); sub-second periods
+        // are kept, so a short `WatchdogSec=` is honoured, not rounded up to a second.
+        let maxSleep = petter.maxLoopSleep.map {
+            Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+        }
         let daemon = self.daemon
         let notifier = self.notifier
         let deliveries = self.deliveries
         let clock = self.clock
         let logger = self.logger
+        // SIGHUP is trapped before READY=1 is sent: systemd may send a reload at once, and an untrapped SIGHUP
+        // would end the process. (The group traps SIGTERM/SIGINT before it starts any service.)
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
 
-        let poll = ClosureService {
-            try await cancelWhenGracefulShutdown {
-                notifier.ready(status: "starting")
-                try await daemon.run(heartbeat: { petter.heartbeat() }, maxSleep: max(1, min(30, maxSleep)))
+        // READY=1 at the loop's first wake-up: the feeds are in the store and scheduled, so the STATUS= sent with
+        // it counts them.
+        let started = Locked(false)
+        let poll = ClosureService { [self] in
+            try await withGracefulShutdownHandler {
+                try await cancelWhenGracefulShutdown {
+                    try await daemon.run(
+                        heartbeat: {
+                            petter.heartbeat()
+                            let first = started.withLock { was in
+                                defer { was = true }
+                                return !was
+                            }
+                            if first { notifier.ready(status: self.statusLine()) }
+                        }, maxSleep: max(0.05, min(30, maxSleep ?? 30)))
+                }
+            } onGracefulShutdown: {
+                // The group shuts services down one after another, polling first: STOPPING=1 goes out as the
+                // shutdown begins, not once the in-flight fetches have been abandoned.
+                notifier.stopping()
+                logger.info("stopping")
             }
         }
         let delivery = ClosureService {
@@ -84,20 +112,15 @@ public final class DaemonRuntime: Sendable {
             await cancelWhenGracefulShutdown { await self.publisher().run(clock: clock) }
         }
         let control = ClosureService { [self] in
-            await withGracefulShutdownHandler {
-                await cancelWhenGracefulShutdown { await self.handleSignalsAndStatus() }
-            } onGracefulShutdown: {
-                notifier.stopping()
-                logger.info("stopping")
-            }
+            await cancelWhenGracefulShutdown { await self.handleSignalsAndStatus(hangups) }
         }
         let maintenance = ClosureService { [self] in
             await cancelWhenGracefulShutdown { await self.pruneHourly() }
         }
         // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last.
         let group = ServiceGroup(
-            services: [petter, delivery, digests, maintenance, control, poll], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+            services: [petter, delivery, digests, maintenance, control, poll],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         await daemon.shutdown()
         await deliveries.flushFile()
@@ -130,11 +153,10 @@ public final class DaemonRuntime: Sendable {
     }
 
     /// SIGHUP reloads; every minute the one-line STATUS= is refreshed.
-    private func handleSignalsAndStatus() async {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
+    private func handleSignalsAndStatus(_ hangups: UnixSignalsSequence) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
-                for await _ in signals { reload() }
+                for await _ in hangups { reload() }
             }
             group.addTask { [self] in
                 while !Task.isCancelled {
@@ -164,7 +186,8 @@ public final class DaemonRuntime: Sendable {
             try daemon.reload(plan)
             loaded.withLock { $0 = fresh }
             logger.info(
-                "config reloaded", metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])
+                "config reloaded",
+                metadata: ["feeds": "\(fresh.config.feeds.count)", "topics": "\(fresh.config.topics.count)"])
         } catch {
             logger.error("config reload refused, keeping the running config: \(error)")
         }

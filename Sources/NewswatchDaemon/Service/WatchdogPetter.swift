@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// Sends systemd's `WATCHDOG=1` only while the daemon's scheduler loop is making progress (CONTRACT §7).
@@ -9,6 +10,10 @@ import ServiceLifecycle
 /// last such interval. When the loop or the store is stuck, heartbeats stop, the pings stop, and systemd
 /// restarts the service after `WatchdogSec=`.
 ///
+/// The store is watched on its own (``StoreProgress``): polls write from their own tasks, so a blocked store does
+/// not stop the loop from waking. A store operation running longer than the ping interval, or every write failing
+/// for that long, also stops the pings.
+///
 /// Timing: with watchdog period `W`, pings are `W/2` apart, a ping needs a heartbeat younger than `W/2`, and
 /// the loop wakes at least every `W/4` — leaving `W/4` for a wake-up that is slow to reach its heartbeat.
 public final class WatchdogPetter: Service, @unchecked Sendable {
@@ -16,6 +21,8 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var lastHeartbeat: ContinuousClock.Instant
     private let notifier: SystemdNotifier
+    private let store: StoreProgress?
+    private let logger: Logger?
 
     /// How often `WATCHDOG=1` is sent, and how recent a heartbeat must be; `nil` when systemd set no watchdog.
     public let pingInterval: Duration?
@@ -25,8 +32,13 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     public var maxLoopSleep: Duration? { pingInterval.map { $0 / 2 } }
 
     /// A petter for `notifier`'s watchdog; creation counts as the first heartbeat.
-    public init(notifier: SystemdNotifier) {
+    /// - Parameters:
+    ///   - store: the store's progress; `nil` watches the loop only.
+    ///   - logger: where the service going unhealthy (and recovering) is logged, once each time.
+    public init(notifier: SystemdNotifier, store: StoreProgress? = nil, logger: Logger? = nil) {
         self.notifier = notifier
+        self.store = store
+        self.logger = logger
         pingInterval = notifier.watchdogInterval
         lastHeartbeat = .now
     }
@@ -43,12 +55,29 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
         }
     }
 
-    /// Whether a heartbeat came within the last ``pingInterval`` before `instant` (always `true` without a
-    /// watchdog).
+    /// Whether a heartbeat came within the last ``pingInterval`` before `instant` and the store is not stuck
+    /// (always `true` without a watchdog).
     public func isHealthy(at instant: ContinuousClock.Instant) -> Bool {
-        guard let pingInterval else { return true }
+        problem(at: instant) == nil
+    }
+
+    /// Why the service is unhealthy at `instant`, `nil` when it is healthy.
+    func problem(at instant: ContinuousClock.Instant) -> String? {
+        guard let pingInterval else { return nil }
         let last = lock.withLock { lastHeartbeat }
-        return instant - last <= pingInterval
+        if instant - last > pingInterval {
+            return "the scheduler loop has not woken for \(Self.seconds(instant - last))"
+        }
+        switch store?.stall(at: instant, tolerance: pingInterval) {
+        case .operationRunning(let d): return "a store operation has been running for \(Self.seconds(d))"
+        case .writesFailing(let d): return "every store write has failed for \(Self.seconds(d))"
+        case nil: return nil
+        }
+    }
+
+    private static func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return String(format: "%.1f s", s)
     }
 
     /// Pings systemd every ``pingInterval`` while healthy, until the task is cancelled or graceful shutdown
@@ -62,8 +91,16 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
             return
         }
+        var wasHealthy = true
         while !Task.isCancelled {
-            if isHealthy(at: .now) { notifier.watchdog() }
+            let problem = problem(at: .now)
+            if let problem {
+                if wasHealthy { logger?.error("watchdog: not telling systemd we are alive: \(problem)") }
+            } else {
+                if !wasHealthy { logger?.notice("watchdog: healthy again") }
+                notifier.watchdog()
+            }
+            wasHealthy = problem == nil
             do {
                 try await Task.sleep(for: pingInterval)
             } catch {

@@ -1,0 +1,111 @@
+import Foundation
+import NewswatchCore
+import NewswatchStore
+
+/// A `Store` that reports every call to a ``StoreProgress``, so the watchdog sees a stuck store (CONTRACT §7).
+///
+/// It forwards each method unchanged; the cost is one lock round trip per store call, next to a SQLite transaction.
+public struct WatchedStore: Store {
+    /// The store that does the work.
+    public let base: any Store
+    /// Where calls are reported.
+    public let progress: StoreProgress
+
+    public init(_ base: any Store, progress: StoreProgress) {
+        self.base = base
+        self.progress = progress
+    }
+
+    private func watch<T>(write: Bool, _ body: () throws -> T) rethrows -> T {
+        let token = progress.start()
+        do {
+            let result = try body()
+            progress.finish(token, write: write, succeeded: true)
+            return result
+        } catch {
+            progress.finish(token, write: write, succeeded: false)
+            throw error
+        }
+    }
+
+    public func ingest(_ batch: IngestBatch) throws -> IngestOutcome {
+        try watch(write: true) { try base.ingest(batch) }
+    }
+
+    public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws {
+        try watch(write: true) { try base.syncFeeds(feeds, at: time) }
+    }
+
+    public func feedState(key: String) throws -> FeedState? {
+        try watch(write: false) { try base.feedState(key: key) }
+    }
+
+    public func feedStates(includeInactive: Bool) throws -> [FeedState] {
+        try watch(write: false) { try base.feedStates(includeInactive: includeInactive) }
+    }
+
+    public func recordNoChange(_ record: NoChangeRecord) throws {
+        try watch(write: true) { try base.recordNoChange(record) }
+    }
+
+    @discardableResult
+    public func recordFailure(_ failure: FeedFailure) throws -> FeedState {
+        try watch(write: true) { try base.recordFailure(failure) }
+    }
+
+    public func setSchedule(key: String, _ schedule: FeedSchedule) throws {
+        try watch(write: true) { try base.setSchedule(key: key, schedule) }
+    }
+
+    public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery] {
+        try watch(write: false) { try base.pendingDeliveries(sink: sink, dueAt: now, limit: limit) }
+    }
+
+    public func markDelivered(alertIDs: [String], sink: String, at time: Date) throws {
+        try watch(write: true) { try base.markDelivered(alertIDs: alertIDs, sink: sink, at: time) }
+    }
+
+    @discardableResult
+    public func markFailed(
+        alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
+    ) throws -> DeliveryState {
+        try watch(write: true) {
+            try base.markFailed(
+                alertID: alertID, sink: sink, at: time, error: error, nextAttempt: nextAttempt,
+                giveUpAfter: giveUpAfter)
+        }
+    }
+
+    public func sinkSummaries() throws -> [SinkSummary] {
+        try watch(write: false) { try base.sinkSummaries() }
+    }
+
+    public func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord] {
+        try watch(write: false) { try base.matchedItems(firstSeenFrom: from, to: to) }
+    }
+
+    public func storySources(storyIDs: [String]) throws -> [String: [StorySource]] {
+        try watch(write: false) { try base.storySources(storyIDs: storyIDs) }
+    }
+
+    public func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord] {
+        try watch(write: false) { try base.fetchFailures(from: from, to: to) }
+    }
+
+    public func itemCounts() throws -> [String: Int] {
+        try watch(write: false) { try base.itemCounts() }
+    }
+
+    public func totals(alertsSince: Date) throws -> StoreTotals {
+        try watch(write: false) { try base.totals(alertsSince: alertsSince) }
+    }
+
+    public func alerts(detectedFrom from: Date, to: Date) throws -> [Alert] {
+        try watch(write: false) { try base.alerts(detectedFrom: from, to: to) }
+    }
+
+    @discardableResult
+    public func prune(now: Date, retention: TimeInterval, batchSize: Int) throws -> PruneOutcome {
+        try watch(write: true) { try base.prune(now: now, retention: retention, batchSize: batchSize) }
+    }
+}
