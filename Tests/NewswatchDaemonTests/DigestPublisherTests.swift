@@ -88,6 +88,7 @@ import Testing
         defer { runner.cancel() }
         for _ in 0..<500 where clock.sleeperCount == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
         let written = try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("digests").path)
+            .filter { !$0.hasPrefix(".") }
         #expect(written.sorted() == ["2026-11-20.md", "2026-11-21.md", "2026-11-22.md", "2026-11-23.md"])
 
         // At the next digest time the daemon writes that day's digest.
@@ -95,6 +96,7 @@ import Testing
         var next: [String] = []
         for _ in 0..<500 {
             next = try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("digests").path)
+                .filter { !$0.hasPrefix(".") }
             if next.count == 5 { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }

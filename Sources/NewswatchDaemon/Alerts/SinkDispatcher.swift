@@ -73,7 +73,7 @@ public final class SinkDispatcher: Sendable {
         do {
             try await drainFileSink()
         } catch {
-            logger.error("cannot write the alerts file at shutdown: \(error)")
+            logger.error("alert file sink: cannot write the alerts file at shutdown: \(error)")
         }
     }
 
@@ -85,7 +85,7 @@ public final class SinkDispatcher: Sendable {
         do {
             try await drainFileSink()
         } catch {
-            logger.error("cannot write the alerts file: \(error)")
+            logger.error("alert file sink: cannot write the alerts file: \(error)")
         }
         let now = clock.now()
         let results = await withTaskGroup(of: (String, SinkDrainResult).self) { group in
@@ -119,7 +119,14 @@ public final class SinkDispatcher: Sendable {
     public func drainFileSink() async throws -> [Alert] {
         let fileSink = fileSink
         let now = clock.now()
-        return try await AlertOffload.run { try fileSink.drain(at: now) }
+        let written = try await AlertOffload.run { try fileSink.drain(at: now) }
+        // One journal line per alert: operators see alerts in `journalctl -u newswatch` as they land.
+        for alert in written {
+            logger.notice(
+                "alert: \(alert.title ?? "(untitled)")",
+                metadata: ["topic": "\(alert.topic)", "feed": "\(alert.feed)", "alert": "\(alert.id)"])
+        }
+        return written
     }
 
     /// Drains every configured sink once at `now`, concurrently, honouring attempt times (what a wake does after the
@@ -153,7 +160,7 @@ public final class SinkDispatcher: Sendable {
                 if !written.isEmpty { logger.debug("alerts written", metadata: ["alerts": "\(written.count)"]) }
             } catch {
                 // The record must not be lost: keep trying (a full disk may be freed), without spinning.
-                logger.error("cannot write the alerts file: \(error)")
+                logger.error("alert file sink: cannot write the alerts file: \(error)")
                 retryAt = clock.now().addingTimeInterval(10)
             }
             // The other sinks go after the file, and never wait for it to succeed.
