@@ -1,4 +1,4 @@
-/// The per-item working state of one `TopicMatcher.match` call: which terms occurred where.
+/// The per-item working state of matching: which terms occurred where. Reused from item to item (`reset()`).
 struct ItemScan {
     /// One occurrence of a term, chained to the term's previous occurrence.
     struct Occurrence {
@@ -28,6 +28,13 @@ struct ItemScan {
         occurred.reserveCapacity(32)
         keys.reserveCapacity(256)
         acronymForm.reserveCapacity(256)
+    }
+
+    /// Forgets the item, touching only the terms that occurred (the `head` table stays allocated).
+    mutating func reset() {
+        for term in occurred { head[Int(term)] = -1 }
+        occurred.removeAll(keepingCapacity: true)
+        occurrences.removeAll(keepingCapacity: true)
     }
 
     mutating func add(term: Int32, field: UInt8, start: Int32, end: Int32) {

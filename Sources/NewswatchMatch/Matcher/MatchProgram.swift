@@ -41,6 +41,16 @@ indirect enum MatchProgram: Sendable {
         }
     }
 
+    /// Every leaf of the program, `NEAR` sides included.
+    var leaves: [Leaf] {
+        switch self {
+        case .leaf(let leaf): return [leaf]
+        case .and(let children), .or(let children): return children.flatMap(\.leaves)
+        case .not(let child): return child.leaves
+        case .near(let left, let right, _): return left + right
+        }
+    }
+
     /// Every term id the program mentions.
     var terms: [Int32] {
         switch self {
