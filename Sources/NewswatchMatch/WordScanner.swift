@@ -272,14 +272,17 @@ struct WordScanner {
         let n = s.count
         var j = i
         var end = length
-        var sawUpper = false
-        var sawLower = false
+        // Lower-case letters have bit 0x20 set, capitals do not: OR and AND over the letters tell both cases
+        // apart without a branch per letter.
+        var lettersOr: UInt8 = 0
+        var lettersAnd: UInt8 = 0xFF
         var sawDigit = false
         while j < n {
             let c = source[j]
             let folded = c | 0x20
             if folded &- 97 < 26 {
-                if c == folded { sawLower = true } else { sawUpper = true }
+                lettersOr |= c
+                lettersAnd &= c
                 out[end] = folded
             } else if c &- 48 < 10 {
                 sawDigit = true
@@ -292,8 +295,8 @@ struct WordScanner {
         }
         segmentLetters += j - i
         if sawDigit { segmentIsLetters = false }
-        if sawUpper { hasUpper = true }
-        if sawLower { hasLower = true }
+        if lettersAnd & 0x20 == 0 { hasUpper = true }
+        if lettersOr & 0x20 != 0 { hasLower = true }
         length = end
         i = j
     }
