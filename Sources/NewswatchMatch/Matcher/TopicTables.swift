@@ -6,6 +6,9 @@ final class TopicTables: Sendable {
     private let words: FrozenWordTable
     private let prefixes: FrozenWordTable
     private let prefixLengths: [Int]
+    /// Bit `b0 << 8 | b1` is set when some prefix term starts with the bytes `b0 b1` (all prefixes have at least
+    /// two bytes; else empty and unused): most words start with no prefix and skip the probes.
+    private let prefixStarts: [UInt64]
     private let terms: FrozenTerms
     private let termCount: Int
     private let displays: [String]
@@ -26,6 +29,11 @@ final class TopicTables: Sendable {
     private let disjunctionRanges: [Range<Int>]
     private let disjunctionLeaves: [MatchProgram.Leaf]
     private let singleTerms: [[MatchedTerm]]
+    /// Per topic (not OR-of-terms ones), the requirements of its query other than the one whose terms make it a
+    /// candidate: each a run of term ids in `requiredTerms`, checked before the tree is evaluated.
+    private let requirementRanges: [Range<Int>]
+    private let requirementEnds: [Int32]
+    private let requiredTerms: [Int32]
     private let pool: MatchSessionPool
 
     init(_ c: TopicCompiler) {
@@ -46,12 +54,37 @@ final class TopicTables: Sendable {
         words = FrozenWordTable(c.words)
         prefixes = FrozenWordTable(c.prefixes)
         prefixLengths = c.prefixes.wordLengths
+        prefixStarts = Self.prefixStarts(c.prefixes)
         terms = FrozenTerms(c.terms)
         termCount = c.terms.count
         displays = c.displays
         termStarts = Self.termStarts(c)
         termsByPrefix = c.termsByPrefix
-        topicsByTerm = Self.topicsByTerm(c, disjunctionRanges: ranges, disjunctionLeaves: leaves)
+        // A topic becomes a candidate through the terms of its smallest requirement (every term of its query
+        // when it has none), and its tree is evaluated only when all its other requirements are met.
+        var triggers: [[Int32]?] = []
+        var requirementRanges: [Range<Int>] = []
+        var requirementEnds: [Int32] = []
+        var requiredTerms: [Int32] = []
+        for topic in c.compiled {
+            let start = requirementEnds.count
+            defer { requirementRanges.append(start..<requirementEnds.count) }
+            var requirements = topic.anyOf == nil ? topic.query.requirements : []
+            guard let smallest = requirements.indices.min(by: { requirements[$0].count < requirements[$1].count })
+            else {
+                triggers.append(nil)
+                continue
+            }
+            triggers.append(requirements.remove(at: smallest))
+            for requirement in requirements {
+                requiredTerms += requirement
+                requirementEnds.append(Int32(requiredTerms.count))
+            }
+        }
+        self.requirementRanges = requirementRanges
+        self.requirementEnds = requirementEnds
+        self.requiredTerms = requiredTerms
+        topicsByTerm = Self.topicsByTerm(c, triggers: triggers, disjunctionRanges: ranges, disjunctionLeaves: leaves)
         alwaysCandidates = c.alwaysCandidates
         usesFeedField = c.usesFeedField
         usesCategoryField = c.usesCategoryField
@@ -93,7 +126,8 @@ final class TopicTables: Sendable {
     }
 
     private static func topicsByTerm(
-        _ c: TopicCompiler, disjunctionRanges: [Range<Int>], disjunctionLeaves: [MatchProgram.Leaf]
+        _ c: TopicCompiler, triggers: [[Int32]?], disjunctionRanges: [Range<Int>],
+        disjunctionLeaves: [MatchProgram.Leaf]
     ) -> Postings<TermTopic> {
         var lists = Array(repeating: [TermTopic](), count: c.terms.count)
         for (index, topic) in c.compiled.enumerated() {
@@ -107,7 +141,7 @@ final class TopicTables: Sendable {
                     lists[Int(leaf.term)].append(TermTopic(topic: Int32(index), leaf: Int32(k)))
                 }
             } else {
-                for term in Set(topic.query.terms) {
+                for term in triggers[index] ?? Array(Set(topic.query.terms)) {
                     lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1))
                 }
             }
@@ -115,10 +149,21 @@ final class TopicTables: Sendable {
         return Postings(lists.map { $0.sorted { $0.topic != $1.topic ? $0.topic < $1.topic : $0.leaf < $1.leaf } })
     }
 
+    private static func prefixStarts(_ prefixes: WordTable) -> [UInt64] {
+        guard let shortest = prefixes.wordLengths.first, shortest >= 2 else { return [] }
+        var bits = [UInt64](repeating: 0, count: 65536 / 64)
+        let arena = prefixes.parts.arena
+        for offset in prefixes.parts.offsets {
+            let pair = Int(arena[Int(offset)]) << 8 | Int(arena[Int(offset) + 1])
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return bits
+    }
+
     func match(_ item: MatchableItem) -> [TopicMatch] {
         var session = pool.take()
         let results = match(item, &session)
-        pool.give(session)
+        pool.give(consume session)
         return results
     }
 
@@ -188,7 +233,8 @@ final class TopicTables: Sendable {
                     }
                     if session.evidence.isEmpty { continue }
                 } else {
-                    guard evaluate(compiled[index].query, session.scan) else { continue }
+                    guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
+                    else { continue }
                 }
                 if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
                     continue
@@ -301,13 +347,7 @@ final class TopicTables: Sendable {
             let position = Int32(scan.keys.count)
             scan.keys.append(words.lookup(bytes))
             scan.acronymForm.append(scanner.allCaps || scanner.dotted)
-            if hasPrefixes {
-                for length in prefixLengths {
-                    if length > bytes.count { break }
-                    let key = prefixes.lookup(UnsafeBufferPointer(rebasing: bytes[0..<length]))
-                    if key >= 0 { scan.prefixHits.append((position, key)) }
-                }
-            }
+            if hasPrefixes { findPrefixes(bytes, position, &scan) }
         }
         let bit = field.bit
         let count = scan.keys.count
@@ -353,6 +393,45 @@ final class TopicTables: Sendable {
             }
         }
         base += Int32(count) + 1
+    }
+
+    /// Records the prefix terms `word` (at `position` of the field) starts with. The hashes of its prefixes are
+    /// built in one pass over it, one probe per distinct prefix length.
+    @inline(__always)
+    private func findPrefixes(_ word: UnsafeBufferPointer<UInt8>, _ position: Int32, _ scan: inout ItemScan) {
+        if !prefixStarts.isEmpty {
+            guard word.count >= 2 else { return }
+            let pair = Int(word[0]) << 8 | Int(word[1])
+            guard prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { return }
+        }
+        var h = WordTable.hashSeed
+        var hashed = 0
+        for length in prefixLengths {
+            if length > word.count { break }
+            while hashed < length {
+                h = WordTable.hashStep(h, word[hashed])
+                hashed += 1
+            }
+            let key = prefixes.lookup(UnsafeBufferPointer(rebasing: word[0..<length]), hash: WordTable.hashFinish(h))
+            if key >= 0 { scan.prefixHits.append((position, key)) }
+        }
+    }
+
+    /// Whether a term of each of the topic's other requirements occurred.
+    private func meetsRequirements(_ index: Int, _ scan: ItemScan) -> Bool {
+        var start =
+            requirementRanges[index].lowerBound == 0 ? 0 : Int(requirementEnds[requirementRanges[index].lowerBound - 1])
+        for r in requirementRanges[index] {
+            let end = Int(requirementEnds[r])
+            var met = false
+            for k in start..<end where scan.head[Int(requiredTerms[k])] >= 0 {
+                met = true
+                break
+            }
+            guard met else { return false }
+            start = end
+        }
+        return true
     }
 
     private func evaluate(_ program: MatchProgram, _ scan: ItemScan) -> Bool {

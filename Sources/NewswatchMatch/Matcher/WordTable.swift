@@ -28,12 +28,15 @@ struct WordTable: Sendable {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h ^ (h >> 29)
+        var h = hashSeed
+        for b in bytes { h = hashStep(h, b) }
+        return hashFinish(h)
     }
+
+    // The hash in steps, so the hashes of a word's prefixes come one after another from one pass over it.
+    @inline(__always) static var hashSeed: UInt64 { 0xcbf2_9ce4_8422_2325 }
+    @inline(__always) static func hashStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always) static func hashFinish(_ h: UInt64) -> UInt64 { h ^ (h >> 29) }
 
     /// The id of `word`, inserting it if new.
     mutating func insert(_ word: String) -> Int32 {
