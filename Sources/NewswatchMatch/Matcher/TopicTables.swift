@@ -226,6 +226,20 @@ final class TopicTables: Sendable {
                 session.evidence.removeAll(keepingCapacity: true)
                 let isDisjunction = disjunctions[index]
                 if isDisjunction {
+                    if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
+                        // One leaf occurred (most matches): when all its occurrences are in one field, the
+                        // shared one-term list is the answer, with no evidence to gather or sort.
+                        let leaf = disjunctionLeaves[Int(session.hits[Int(hit)].leaf)]
+                        let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
+                        if field == 0 { continue }
+                        if field != ItemScan.severalFields {
+                            let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
+                            if !cached.isEmpty {
+                                results.append(TopicMatch(topicID: topicIDs[index], terms: cached))
+                                continue
+                            }
+                        }
+                    }
                     while hit >= 0 {
                         let h = session.hits[Int(hit)]
                         collectLeaf(disjunctionLeaves[Int(h.leaf)], session.scan, &session.evidence)
@@ -337,7 +351,6 @@ final class TopicTables: Sendable {
         _ base: inout Int32, _ scan: inout ItemScan
     ) {
         scan.keys.removeAll(keepingCapacity: true)
-        scan.acronymForm.removeAll(keepingCapacity: true)
         scan.prefixHits.removeAll(keepingCapacity: true)
         var scanner = WordScanner(source, buffer: buffer)
         defer { scanner.release() }
@@ -345,19 +358,18 @@ final class TopicTables: Sendable {
         while scanner.next() {
             let bytes = scanner.word
             let position = Int32(scan.keys.count)
-            scan.keys.append(words.lookup(bytes))
-            scan.acronymForm.append(scanner.allCaps || scanner.dotted)
+            scan.keys.append(ItemScan.pack(words.lookup(bytes), acronymForm: scanner.allCaps || scanner.dotted))
             if hasPrefixes { findPrefixes(bytes, position, &scan) }
         }
         let bit = field.bit
         let count = scan.keys.count
         for position in 0..<count {
-            let key = scan.keys[position]
+            let key = scan.key(at: position)
             guard key >= 0 else { continue }
             for p in termStarts.range(key) {
                 let start = termStarts[p]
                 let id = start.term
-                if start.firstNeedsAcronym && !scan.acronymForm[position] { continue }
+                if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { continue }
                 let length = Int(start.length)
                 if length == 1 {
                     let at = base + Int32(position)
@@ -365,17 +377,17 @@ final class TopicTables: Sendable {
                     continue
                 }
                 guard position + length <= count else { continue }
-                if start.second != TermStart.noQuickCheck && scan.keys[position + 1] != start.second { continue }
+                if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { continue }
                 var ok = true
                 var j = 1
                 while ok && j < length {
                     let q = position + j
-                    if terms.needsAcronym(id, j) && !scan.acronymForm[q] {
+                    if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
                         ok = false
                     } else if j == length - 1 && terms.isPrefixLast(id) {
                         ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
                     } else {
-                        ok = scan.keys[q] == terms.key(id, j)
+                        ok = scan.key(at: q) == terms.key(id, j)
                     }
                     j += 1
                 }
@@ -388,7 +400,7 @@ final class TopicTables: Sendable {
         for hit in scan.prefixHits {
             for p in termsByPrefix.range(hit.key) {
                 let id = termsByPrefix[p]
-                if terms.needsAcronym(id, 0) && !scan.acronymForm[Int(hit.position)] { continue }
+                if terms.needsAcronym(id, 0) && !scan.isAcronymForm(at: Int(hit.position)) { continue }
                 scan.add(term: id, field: bit, start: base + hit.position, end: base + hit.position)
             }
         }
