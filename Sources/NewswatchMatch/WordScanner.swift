@@ -111,7 +111,12 @@ struct WordScanner {
             let c = asciiKind(b)
             return c == lower || c == upper || c == digit
         }
-        return classify(decode(s, i).0) == .word
+        return isNonASCIIWordChar(s, i)
+    }
+
+    @inline(never)
+    private static func isNonASCIIWordChar(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        classify(decode(s, i).0) == .word
     }
 
     @inline(__always)
@@ -190,26 +195,17 @@ struct WordScanner {
 
     /// Advances to the next word; false at the end of the text.
     mutating func next() -> Bool {
-        if popPending() { return true }
+        if pendingIndex < pending.count { return popPending() }
         let n = s.count
         while i < n {
             let b = s[i]
             if b < 0x80 {
-                let c = Self.asciiKind(b)
-                if c == Self.lower || c == Self.upper || c == Self.digit {
+                if (b | 0x20) &- 97 < 26 || b &- 48 < 10 {
                     if wordStart < 0 { begin() }
-                    if c == Self.upper {
-                        hasUpper = true
-                        append(b | 0x20)
-                    } else {
-                        if c == Self.lower { hasLower = true }
-                        append(b)
-                        if c == Self.digit { segmentIsLetters = false }
-                    }
-                    segmentLetters += 1
-                    i += 1
+                    asciiRun()
                     continue
                 }
+                let c = Self.asciiKind(b)
                 if c == Self.dot, wordStart >= 0, segmentLetters == 1, segmentIsLetters,
                     Self.isASCIILetter(s, i + 1), !Self.isWordChar(s, i + 2)
                 {
@@ -224,37 +220,85 @@ struct WordScanner {
                 if finish(end) { return true }
                 continue
             }
-            let (u, len) = Self.decode(s, i)
-            switch Self.classify(u) {
-            case .word:
-                if wordStart < 0 { begin() }
-                let v = u.value
-                if v >= Self.latinFoldBase, v < 0x250, let fold = Self.latinFold[Int(v - Self.latinFoldBase)] {
-                    for b in fold.bytes { append(b) }
-                    if fold.isUpper { hasUpper = true }
-                    if fold.isLower { hasLower = true }
-                } else {
-                    slow = true
-                    let p = u.properties
-                    if p.isUppercase { hasUpper = true }
-                    if p.isLowercase { hasLower = true }
-                }
-                segmentLetters += 1
-                segmentIsLetters = false  // dotted acronyms are ASCII
-                i += len
-            case .apostrophe:
-                let end = i
-                i = wordStart >= 0 ? afterApostrophe(i, length: len) : i + len
-                if finish(end) { return true }
-            case .ignorable:
-                i += len
-            case .separator:
-                let end = i
-                i += len
-                if finish(end) { return true }
-            }
+            if nonASCII() { return true }
         }
         return finish(n)
+    }
+
+    /// Reads the non-ASCII character at `i`; true when it ended a word that is ready in `word`.
+    ///
+    /// Kept out of `next()` so the ASCII path does not pay for the Unicode property types it needs.
+    @inline(never)
+    private mutating func nonASCII() -> Bool {
+        let (u, len) = Self.decode(s, i)
+        switch Self.classify(u) {
+        case .word:
+            if wordStart < 0 { begin() }
+            let v = u.value
+            if v >= Self.latinFoldBase, v < 0x250, let fold = Self.latinFold[Int(v - Self.latinFoldBase)] {
+                for b in fold.bytes { append(b) }
+                if fold.isUpper { hasUpper = true }
+                if fold.isLower { hasLower = true }
+            } else {
+                slow = true
+                let p = u.properties
+                if p.isUppercase { hasUpper = true }
+                if p.isLowercase { hasLower = true }
+            }
+            segmentLetters += 1
+            segmentIsLetters = false  // dotted acronyms are ASCII
+            i += len
+            return false
+        case .apostrophe:
+            let end = i
+            i = wordStart >= 0 ? afterApostrophe(i, length: len) : i + len
+            return finish(end)
+        case .ignorable:
+            i += len
+            return false
+        case .separator:
+            let end = i
+            i += len
+            return finish(end)
+        }
+    }
+
+    /// Reads the run of ASCII letters and digits at `i` (most of most text) in one tight loop: lower-cased into
+    /// the word buffer, its case and digits noted once at the end.
+    @inline(__always)
+    private mutating func asciiRun() {
+        let source = s.baseAddress!
+        let out = buffer.baseAddress!
+        let n = s.count
+        var j = i
+        var end = length
+        // Lower-case letters have bit 0x20 set, capitals do not: OR and AND over the letters tell both cases
+        // apart without a branch per letter.
+        var lettersOr: UInt8 = 0
+        var lettersAnd: UInt8 = 0xFF
+        var sawDigit = false
+        while j < n {
+            let c = source[j]
+            let folded = c | 0x20
+            if folded &- 97 < 26 {
+                lettersOr |= c
+                lettersAnd &= c
+                out[end] = folded
+            } else if c &- 48 < 10 {
+                sawDigit = true
+                out[end] = c
+            } else {
+                break
+            }
+            end += 1
+            j += 1
+        }
+        segmentLetters += j - i
+        if sawDigit { segmentIsLetters = false }
+        if lettersAnd & 0x20 == 0 { hasUpper = true }
+        if lettersOr & 0x20 != 0 { hasLower = true }
+        length = end
+        i = j
     }
 
     private mutating func begin() {
@@ -302,6 +346,12 @@ struct WordScanner {
             word = UnsafeBufferPointer(rebasing: buffer[0..<length])
             return length > 0
         }
+        return finishSlow(end)
+    }
+
+    /// Ends a word holding letters the inline fold does not cover: the Foundation path.
+    @inline(never)
+    private mutating func finishSlow(_ end: Int) -> Bool {
         var raw = String(decoding: UnsafeBufferPointer(rebasing: s[wordStart..<end]), as: UTF8.self)
         if isDotted { raw.removeAll { $0 == "." } }
         var folded = Self.foldSlow(raw)

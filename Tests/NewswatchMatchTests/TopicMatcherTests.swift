@@ -188,4 +188,68 @@ import Testing
         let result = matcher.match(MatchableItem(title: "word7 next, w250xyz and word9"))
         #expect(result.map(\.topicID) == ["t7", "t250"])
     }
+
+    @Test func oneMatcherGivesEachItemTheSameAnswerAsAFreshOne() throws {
+        // The matcher reuses its working memory from item to item: nothing of one item may reach the next.
+        let topics = [
+            TopicDefinition(id: "or", name: "Or", query: "Gaza OR \"White House\" OR ceasefire*"),
+            TopicDefinition(id: "and", name: "And", query: "(US OR Washington) AND (Israel OR Netanyahu) -football"),
+            TopicDefinition(id: "near", name: "Near", query: "US NEAR/3 Israel"),
+            TopicDefinition(id: "not", name: "Not", query: "NOT Gaza"),
+        ]
+        let items = [
+            MatchableItem(title: "US envoy meets Israel", summary: "Gaza ceasefires"),
+            MatchableItem(title: "football", summary: "Washington and Netanyahu"),
+            MatchableItem(title: "Tokyo"),
+            MatchableItem(title: "White House: Gaza", summary: "White House again", content: "Gaza"),
+            MatchableItem(title: "US envoy meets Israel", summary: "Gaza ceasefires"),
+        ]
+        let shared = try TopicMatcher(topics: topics)
+        for _ in 0..<2 {
+            for item in items {
+                #expect(shared.match(item) == (try TopicMatcher(topics: topics)).match(item))
+            }
+        }
+        #expect(
+            shared.match(items[3]).first?.terms == [
+                MatchedTerm(term: "White House", field: .title), MatchedTerm(term: "Gaza", field: .title),
+                MatchedTerm(term: "White House", field: .summary), MatchedTerm(term: "Gaza", field: .content),
+            ])
+        var session = shared.makeSession()
+        for item in items { #expect(shared.match(item, in: &session) == shared.match(item)) }
+    }
+
+    @Test func concurrentCallersShareOneMatcher() async throws {
+        let matcher = try TopicMatcher(topics: [
+            TopicDefinition(id: "a", name: "A", query: "Gaza OR Rafah"),
+            TopicDefinition(id: "b", name: "B", query: "Gaza AND ceasefire"),
+        ])
+        let expected = matcher.match(MatchableItem(title: "Gaza ceasefire", summary: "Rafah"))
+        #expect(expected.map(\.topicID) == ["a", "b"])
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { n in
+                        let other = matcher.match(MatchableItem(title: "Rafah \(n)"))
+                        return matcher.match(MatchableItem(title: "Gaza ceasefire", summary: "Rafah")) == expected
+                            && other.map(\.topicID) == ["a"]
+                    }
+                }
+            }
+            var all: [Bool] = []
+            for await ok in group { all.append(ok) }
+            return all
+        }
+        #expect(results == Array(repeating: true, count: 8))
+    }
+
+    @Test func requiredTermsNeverHideAMatch() throws {
+        // Only the smallest required set makes a topic a candidate; the others are checked before evaluation.
+        let query = "(Gaza OR Rafah OR \"Khan Younis\") AND (aid OR convoy) OR (Hamas NEAR/3 (talks OR truce))"
+        #expect(try hit(query, "Aid convoy reaches Khan Younis"))
+        #expect(try hit(query, "Hamas rejects truce"))
+        #expect(try !hit(query, "Aid convoy reaches Kyiv"))
+        #expect(try !hit(query, "Hamas statement on the weather and talks"))
+        #expect(try matches(query, title: "Rafah", summary: "aid") != nil)
+    }
 }

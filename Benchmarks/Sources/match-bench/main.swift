@@ -163,6 +163,30 @@ print(
     "corpus: \(corpus.items.count) items, \(String(format: "%.1f", Double(corpus.bytes) / 1e6)) MB of title + summary")
 let broad = try loadTopics(args[2])
 
+// DUMP=PREFIX writes every item's matches (topic, terms, fields) for each topic set to PREFIX.<set>.txt and exits:
+// diffing two builds' dumps shows whether a change to the matcher changed any result.
+if let dump = ProcessInfo.processInfo.environment["DUMP"] {
+    var sets: [(String, [TopicDefinition])] = [("broad", broad)]
+    if args.count > 3 { sets.append(("selective", try loadTopics(args[3]))) }
+    if args.count > 4 { sets.append(("default", try loadTopics(args[4]))) }
+    for (label, topics) in sets {
+        let matcher = try TopicMatcher(topics: topics)
+        var out = ""
+        for (n, item) in corpus.items.enumerated() {
+            let result = matcher.match(MatchableItem(title: item.title, summary: item.summary))
+            guard !result.isEmpty else { continue }
+            out += "\(n)"
+            for m in result {
+                out += "\t\(m.topicID):" + m.terms.map { "\($0.term)/\($0.field.rawValue)" }.joined(separator: ",")
+            }
+            out += "\n"
+        }
+        try out.write(toFile: "\(dump).\(label).txt", atomically: true, encoding: .utf8)
+        print("\(label): \(out.utf8.count) bytes of matches written")
+    }
+    exit(0)
+}
+
 // ONLY=300 runs just that broad prefix (for profiling).
 let only = Int(ProcessInfo.processInfo.environment["ONLY"] ?? "")
 if let only {

@@ -1,4 +1,4 @@
-/// The per-item working state of one `TopicMatcher.match` call: which terms occurred where.
+/// The per-item working state of matching: which terms occurred where. Reused from item to item (`reset()`).
 struct ItemScan {
     /// One occurrence of a term, chained to the term's previous occurrence.
     struct Occurrence {
@@ -17,9 +17,10 @@ struct ItemScan {
     /// Terms that occurred at least once, in first-occurrence order.
     var occurred: [Int32] = []
 
-    // The field being scanned: word ids, acronym shapes and prefix hits by position within the field.
+    // The field being scanned, by position within the field: word ids with their acronym shapes, and prefix hits.
+    /// Word id << 1 | 1 when the word was written as an acronym can be (all capitals or dotted): one array, one
+    /// append per word. Negative for a word in no term.
     var keys: [Int32] = []
-    var acronymForm: [Bool] = []
     var prefixHits: [(position: Int32, key: Int32)] = []
 
     init(termCount: Int) {
@@ -27,8 +28,25 @@ struct ItemScan {
         occurrences.reserveCapacity(64)
         occurred.reserveCapacity(32)
         keys.reserveCapacity(256)
-        acronymForm.reserveCapacity(256)
     }
+
+    /// Forgets the item, touching only the terms that occurred (the `head` table stays allocated).
+    mutating func reset() {
+        for term in occurred { head[Int(term)] = -1 }
+        occurred.removeAll(keepingCapacity: true)
+        occurrences.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    static func pack(_ key: Int32, acronymForm: Bool) -> Int32 { key << 1 | (acronymForm ? 1 : 0) }
+
+    /// The word id at `position` of the field being scanned (-1: in no term).
+    @inline(__always)
+    func key(at position: Int) -> Int32 { keys[position] >> 1 }
+
+    /// Whether the word at `position` of the field being scanned was written as an acronym can be.
+    @inline(__always)
+    func isAcronymForm(at position: Int) -> Bool { keys[position] & 1 != 0 }
 
     mutating func add(term: Int32, field: UInt8, start: Int32, end: Int32) {
         let previous = head[Int(term)]
@@ -47,6 +65,28 @@ struct ItemScan {
             o = occurrence.next
         }
         return false
+    }
+
+    static var severalFields: UInt8 { 0xFF }
+
+    /// The field bit of `mask` in which all of `term`'s occurrences there are; 0 when it has none there,
+    /// `severalFields` when they are in more than one.
+    @inline(__always)
+    func onlyField(of term: Int32, in mask: UInt8) -> UInt8 {
+        var field: UInt8 = 0
+        var o = head[Int(term)]
+        while o >= 0 {
+            let occurrence = occurrences[Int(o)]
+            if occurrence.field & mask != 0 {
+                if field == 0 {
+                    field = occurrence.field
+                } else if occurrence.field != field {
+                    return Self.severalFields
+                }
+            }
+            o = occurrence.next
+        }
+        return field
     }
 
     /// Whether the prefix-table id `key` matched the word at `position` of the field being scanned.

@@ -41,6 +41,48 @@ indirect enum MatchProgram: Sendable {
         }
     }
 
+    /// Every leaf of the program, `NEAR` sides included.
+    var leaves: [Leaf] {
+        switch self {
+        case .leaf(let leaf): return [leaf]
+        case .and(let children), .or(let children): return children.flatMap(\.leaves)
+        case .not(let child): return child.leaves
+        case .near(let left, let right, _): return left + right
+        }
+    }
+
+    /// Sets of term ids of which at least one must occur (in any field) wherever the program is true: a
+    /// necessary condition checked before the tree is evaluated. Empty when nothing is required (`NOT x`).
+    ///
+    /// An AND requires what each part requires; a NEAR a term of each side; an OR, for each way of picking one
+    /// requirement from every alternative, the union of the picks (a few such picks, not every combination).
+    var requirements: [[Int32]] {
+        switch self {
+        case .leaf(let leaf): return [[leaf.term]]
+        case .and(let children): return Self.distinct(children.flatMap(\.requirements))
+        case .not: return []
+        case .near(let left, let right, _): return [left.map(\.term), right.map(\.term)].map(Self.distinctTerms)
+        case .or(let children):
+            let alternatives = children.map(\.requirements)
+            guard let widest = alternatives.map(\.count).max(), !alternatives.contains(where: \.isEmpty) else {
+                return []
+            }
+            return Self.distinct(
+                (0..<min(widest, 4)).map { pick in
+                    Self.distinctTerms(alternatives.flatMap { $0[min(pick, $0.count - 1)] })
+                })
+        }
+    }
+
+    private static func distinctTerms(_ terms: [Int32]) -> [Int32] {
+        Array(Set(terms)).sorted()
+    }
+
+    private static func distinct(_ clauses: [[Int32]]) -> [[Int32]] {
+        var seen = Set<[Int32]>()
+        return clauses.map(distinctTerms).filter { seen.insert($0).inserted }
+    }
+
     /// Every term id the program mentions.
     var terms: [Int32] {
         switch self {

@@ -1,9 +1,9 @@
-/// A read-only map from dense ids to lists of ids, stored flat (compressed sparse rows).
-struct Postings: Sendable {
+/// A read-only map from dense ids to lists (of ids, or small records), stored flat (compressed sparse rows).
+struct Postings<Element: Sendable>: Sendable {
     private var starts: [Int32]
-    private var items: [Int32]
+    private var items: [Element]
 
-    init(_ lists: [[Int32]]) {
+    init(_ lists: [[Element]]) {
         starts = [0]
         starts.reserveCapacity(lists.count + 1)
         items = []
@@ -22,5 +22,5 @@ struct Postings: Sendable {
     }
 
     @inline(__always)
-    subscript(position: Int) -> Int32 { items[position] }
+    subscript(position: Int) -> Element { items[position] }
 }

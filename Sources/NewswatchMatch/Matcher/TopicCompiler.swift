@@ -17,11 +17,8 @@ struct TopicCompiler {
     var prefixes = WordTable()
     var terms: [CompiledTerm] = []
     var displays: [String] = []
-    /// Word id → terms starting with that word; prefix id → one-word prefix terms.
-    var termsByFirstWord = Postings([])
-    var termsByPrefix = Postings([])
-    /// Term id → topics whose `query` mentions it (exclusions never make a topic a candidate).
-    var topicsByTerm = Postings([])
+    /// Prefix id → one-word prefix terms. (`TopicTables` indexes terms by first word and topics by term.)
+    var termsByPrefix = Postings<Int32>([])
     var alwaysCandidates: [Int] = []
     var usesFeedField = false
     var usesCategoryField = false
@@ -62,23 +59,14 @@ struct TopicCompiler {
                     feedNames: names, feedTags: tags, anyOf: program.disjunctionLeaves))
         }
 
-        var byFirstWord = Array(repeating: [Int32](), count: words.count)
         var byPrefix = Array(repeating: [Int32](), count: prefixes.count)
-        for (id, term) in terms.enumerated() {
-            if term.prefixLast && term.keys.count == 1 {
-                byPrefix[Int(term.keys[0])].append(Int32(id))
-            } else {
-                byFirstWord[Int(term.keys[0])].append(Int32(id))
-            }
+        for (id, term) in terms.enumerated() where term.prefixLast && term.keys.count == 1 {
+            byPrefix[Int(term.keys[0])].append(Int32(id))
         }
-        termsByFirstWord = Postings(byFirstWord)
         termsByPrefix = Postings(byPrefix)
-        var byTerm = Array(repeating: [Int32](), count: terms.count)
-        for (index, topic) in compiled.enumerated() {
-            for term in Set(topic.query.terms) { byTerm[Int(term)].append(Int32(index)) }
-            if topic.query.matchesWithoutTerms { alwaysCandidates.append(index) }
+        for (index, topic) in compiled.enumerated() where topic.query.matchesWithoutTerms {
+            alwaysCandidates.append(index)
         }
-        topicsByTerm = Postings(byTerm.map { $0.sorted() })
     }
 
     private mutating func compile(

@@ -23,4 +23,15 @@ public struct TopicMatcher: Sendable {
     public func match(_ item: MatchableItem) -> [TopicMatch] {
         tables.match(item)
     }
+
+    /// Working memory for `match(_:in:)`, for a caller that matches many items on one thread.
+    func makeSession() -> MatchSession {
+        tables.makeSession()
+    }
+
+    /// `match(_:)` with the caller's session (made by this matcher's `makeSession()`), which it leaves ready for
+    /// the next item.
+    func match(_ item: MatchableItem, in session: inout MatchSession) -> [TopicMatch] {
+        tables.match(item, &session)
+    }
 }

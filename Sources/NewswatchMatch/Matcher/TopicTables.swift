@@ -6,12 +6,17 @@ final class TopicTables: Sendable {
     private let words: FrozenWordTable
     private let prefixes: FrozenWordTable
     private let prefixLengths: [Int]
+    /// Bit `b0 << 8 | b1` is set when some prefix term starts with the bytes `b0 b1` (all prefixes have at least
+    /// two bytes; else empty and unused): most words start with no prefix and skip the probes.
+    private let prefixStarts: [UInt64]
     private let terms: FrozenTerms
     private let termCount: Int
     private let displays: [String]
-    private let termsByFirstWord: Postings
-    private let termsByPrefix: Postings
-    private let topicsByTerm: Postings
+    /// Word id → the terms starting with that word (prefix terms of one word are in `termsByPrefix`).
+    private let termStarts: Postings<TermStart>
+    private let termsByPrefix: Postings<Int32>
+    /// Term id → the topics whose query mentions it (exclusions never make a topic a candidate).
+    private let topicsByTerm: Postings<TermTopic>
     private let alwaysCandidates: [Int]
     private let usesFeedField: Bool
     private let usesCategoryField: Bool
@@ -23,6 +28,13 @@ final class TopicTables: Sendable {
     private let disjunctions: [Bool]
     private let disjunctionRanges: [Range<Int>]
     private let disjunctionLeaves: [MatchProgram.Leaf]
+    private let singleTerms: [[MatchedTerm]]
+    /// Per topic (not OR-of-terms ones), the requirements of its query other than the one whose terms make it a
+    /// candidate: each a run of term ids in `requiredTerms`, checked before the tree is evaluated.
+    private let requirementRanges: [Range<Int>]
+    private let requirementEnds: [Int32]
+    private let requiredTerms: [Int32]
+    private let pool: MatchSessionPool
 
     init(_ c: TopicCompiler) {
         compiled = c.compiled
@@ -42,46 +54,168 @@ final class TopicTables: Sendable {
         words = FrozenWordTable(c.words)
         prefixes = FrozenWordTable(c.prefixes)
         prefixLengths = c.prefixes.wordLengths
+        prefixStarts = Self.prefixStarts(c.prefixes)
         terms = FrozenTerms(c.terms)
         termCount = c.terms.count
         displays = c.displays
-        termsByFirstWord = c.termsByFirstWord
+        termStarts = Self.termStarts(c)
         termsByPrefix = c.termsByPrefix
-        topicsByTerm = c.topicsByTerm
+        // A topic becomes a candidate through the terms of its smallest requirement (every term of its query
+        // when it has none), and its tree is evaluated only when all its other requirements are met.
+        var triggers: [[Int32]?] = []
+        var requirementRanges: [Range<Int>] = []
+        var requirementEnds: [Int32] = []
+        var requiredTerms: [Int32] = []
+        for topic in c.compiled {
+            let start = requirementEnds.count
+            defer { requirementRanges.append(start..<requirementEnds.count) }
+            var requirements = topic.anyOf == nil ? topic.query.requirements : []
+            guard let smallest = requirements.indices.min(by: { requirements[$0].count < requirements[$1].count })
+            else {
+                triggers.append(nil)
+                continue
+            }
+            triggers.append(requirements.remove(at: smallest))
+            for requirement in requirements {
+                requiredTerms += requirement
+                requirementEnds.append(Int32(requiredTerms.count))
+            }
+        }
+        self.requirementRanges = requirementRanges
+        self.requirementEnds = requirementEnds
+        self.requiredTerms = requiredTerms
+        topicsByTerm = Self.topicsByTerm(c, triggers: triggers, disjunctionRanges: ranges, disjunctionLeaves: leaves)
         alwaysCandidates = c.alwaysCandidates
         usesFeedField = c.usesFeedField
         usesCategoryField = c.usesCategoryField
+        singleTerms = Self.singleTermLists(c)
+        pool = MatchSessionPool(termCount: c.terms.count, topicCount: c.compiled.count)
+    }
+
+    /// A term that can start at a word, with what the per-word check needs first, so most candidates are
+    /// rejected without leaving this array.
+    struct TermStart {
+        var term: Int32
+        var length: Int32
+        /// The word id the term's second word must have; `noQuickCheck` when its second word is a prefix.
+        var second: Int32
+        var firstNeedsAcronym: Bool
+
+        static var noQuickCheck: Int32 { .min }
+    }
+
+    /// A topic a term makes a candidate. For an OR-of-terms topic, also the leaf (an index into
+    /// `disjunctionLeaves`) holding the term, so the topic's evidence is gathered from the leaves whose terms
+    /// occurred without visiting the others; -1 for other topics.
+    struct TermTopic {
+        var topic: Int32
+        var leaf: Int32
+    }
+
+    private static func termStarts(_ c: TopicCompiler) -> Postings<TermStart> {
+        var lists = Array(repeating: [TermStart](), count: c.words.count)
+        for (id, term) in c.terms.enumerated() where !(term.prefixLast && term.keys.count == 1) {
+            let second: Int32 =
+                term.keys.count < 2 || (term.keys.count == 2 && term.prefixLast) ? TermStart.noQuickCheck : term.keys[1]
+            lists[Int(term.keys[0])].append(
+                TermStart(
+                    term: Int32(id), length: Int32(term.keys.count), second: second,
+                    firstNeedsAcronym: term.acronym[0]))
+        }
+        return Postings(lists)
+    }
+
+    private static func topicsByTerm(
+        _ c: TopicCompiler, triggers: [[Int32]?], disjunctionRanges: [Range<Int>],
+        disjunctionLeaves: [MatchProgram.Leaf]
+    ) -> Postings<TermTopic> {
+        var lists = Array(repeating: [TermTopic](), count: c.terms.count)
+        for (index, topic) in c.compiled.enumerated() {
+            if topic.anyOf != nil {
+                // A leaf repeated in the query (same term, fields and display) adds no evidence: index it once.
+                var seen: [(Int32, UInt8, Int32)] = []
+                for k in disjunctionRanges[index] {
+                    let leaf = disjunctionLeaves[k]
+                    if seen.contains(where: { $0 == (leaf.term, leaf.mask, leaf.display) }) { continue }
+                    seen.append((leaf.term, leaf.mask, leaf.display))
+                    lists[Int(leaf.term)].append(TermTopic(topic: Int32(index), leaf: Int32(k)))
+                }
+            } else {
+                for term in triggers[index] ?? Array(Set(topic.query.terms)) {
+                    lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1))
+                }
+            }
+        }
+        return Postings(lists.map { $0.sorted { $0.topic != $1.topic ? $0.topic < $1.topic : $0.leaf < $1.leaf } })
+    }
+
+    private static func prefixStarts(_ prefixes: WordTable) -> [UInt64] {
+        guard let shortest = prefixes.wordLengths.first, shortest >= 2 else { return [] }
+        var bits = [UInt64](repeating: 0, count: 65536 / 64)
+        let arena = prefixes.parts.arena
+        for offset in prefixes.parts.offsets {
+            let pair = Int(arena[Int(offset)]) << 8 | Int(arena[Int(offset) + 1])
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return bits
     }
 
     func match(_ item: MatchableItem) -> [TopicMatch] {
-        var scan = ItemScan(termCount: termCount)
-        var base: Int32 = 0
-        if let title = item.title { scanField(title, .title, &base, &scan) }
-        if let summary = item.summary { scanField(summary, .summary, &base, &scan) }
-        if let content = item.content { scanField(content, .content, &base, &scan) }
-        if usesFeedField { scanField(item.feedName, .feed, &base, &scan) }
-        if usesCategoryField {
-            for category in item.categories { scanField(category, .category, &base, &scan) }
-        }
-        guard !scan.occurred.isEmpty || !alwaysCandidates.isEmpty else { return [] }
+        var session = pool.take()
+        let results = match(item, &session)
+        pool.give(consume session)
+        return results
+    }
 
-        // Candidate topics as a bitset, so they come out in configuration order without sorting.
-        var candidates = [UInt64](repeating: 0, count: (compiled.count + 63) / 64)
-        for index in alwaysCandidates { candidates[index >> 6] |= 1 << UInt64(index & 63) }
-        for term in scan.occurred {
+    /// A fresh session for a caller that keeps one per thread.
+    func makeSession() -> MatchSession {
+        MatchSession(termCount: termCount, topicCount: compiled.count)
+    }
+
+    func match(_ item: MatchableItem, _ session: inout MatchSession) -> [TopicMatch] {
+        precondition(
+            session.scan.head.count == termCount && session.candidates.count == (compiled.count + 63) / 64,
+            "a MatchSession serves the matcher that made it")
+        session.scan.reset()
+        var base: Int32 = 0
+        if let title = item.title { scanField(title, .title, &base, &session.scan) }
+        if let summary = item.summary { scanField(summary, .summary, &base, &session.scan) }
+        if let content = item.content { scanField(content, .content, &base, &session.scan) }
+        if usesFeedField { scanField(item.feedName, .feed, &base, &session.scan) }
+        if usesCategoryField {
+            for category in item.categories { scanField(category, .category, &base, &session.scan) }
+        }
+        guard !session.scan.occurred.isEmpty || !alwaysCandidates.isEmpty else { return [] }
+
+        // Candidate topics as a bitset, so they come out in configuration order without sorting; for OR-of-terms
+        // topics, a chain of the leaves whose terms occurred.
+        session.hits.removeAll(keepingCapacity: true)
+        for index in alwaysCandidates { session.candidates[index >> 6] |= 1 << UInt64(index & 63) }
+        for term in session.scan.occurred {
             for p in topicsByTerm.range(term) {
-                let index = Int(topicsByTerm[p])
-                candidates[index >> 6] |= 1 << UInt64(index & 63)
+                let entry = topicsByTerm[p]
+                let index = Int(entry.topic)
+                session.candidates[index >> 6] |= 1 << UInt64(index & 63)
+                if entry.leaf >= 0 {
+                    session.hits.append(MatchSession.Hit(leaf: entry.leaf, next: session.topicHits[index]))
+                    session.topicHits[index] = Int32(session.hits.count - 1)
+                }
             }
         }
+        var candidateCount = 0
+        for word in session.candidates { candidateCount &+= word.nonzeroBitCount }
 
         var results: [TopicMatch] = []
-        var evidence: [Evidence] = []
-        evidence.reserveCapacity(32)
-        for (wordIndex, var bits) in candidates.enumerated() {
+        results.reserveCapacity(candidateCount)
+        for wordIndex in session.candidates.indices {
+            var bits = session.candidates[wordIndex]
+            guard bits != 0 else { continue }
+            session.candidates[wordIndex] = 0
             while bits != 0 {
                 let index = wordIndex << 6 + bits.trailingZeroBitCount
                 bits &= bits - 1
+                var hit = session.topicHits[index]
+                session.topicHits[index] = -1
                 if restricted[index] {
                     let topic = compiled[index]
                     guard
@@ -89,18 +223,38 @@ final class TopicTables: Sendable {
                             || item.feedTags.contains(where: topic.feedTags.contains)
                     else { continue }
                 }
-                evidence.removeAll(keepingCapacity: true)
+                session.evidence.removeAll(keepingCapacity: true)
                 let isDisjunction = disjunctions[index]
                 if isDisjunction {
-                    let leaves = disjunctionLeaves
-                    for k in disjunctionRanges[index] { collectLeaf(leaves[k], scan, &evidence) }
-                    if evidence.isEmpty { continue }
+                    if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
+                        // One leaf occurred (most matches): when all its occurrences are in one field, the
+                        // shared one-term list is the answer, with no evidence to gather or sort.
+                        let leaf = disjunctionLeaves[Int(session.hits[Int(hit)].leaf)]
+                        let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
+                        if field == 0 { continue }
+                        if field != ItemScan.severalFields {
+                            let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
+                            if !cached.isEmpty {
+                                results.append(TopicMatch(topicID: topicIDs[index], terms: cached))
+                                continue
+                            }
+                        }
+                    }
+                    while hit >= 0 {
+                        let h = session.hits[Int(hit)]
+                        collectLeaf(disjunctionLeaves[Int(h.leaf)], session.scan, &session.evidence)
+                        hit = h.next
+                    }
+                    if session.evidence.isEmpty { continue }
                 } else {
-                    guard evaluate(compiled[index].query, scan) else { continue }
+                    guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
+                    else { continue }
                 }
-                if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, scan) { continue }
-                if !isDisjunction { _ = collect(compiled[index].query, scan, &evidence) }
-                results.append(TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&evidence)))
+                if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
+                    continue
+                }
+                if !isDisjunction { _ = collect(compiled[index].query, session.scan, &session.evidence) }
+                results.append(TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&session)))
             }
         }
         return results
@@ -113,17 +267,61 @@ final class TopicTables: Sendable {
         var field: UInt8
     }
 
-    /// Distinct (term, field) pairs in order of first occurrence.
-    private func matchedTerms(_ evidence: inout [Evidence]) -> [MatchedTerm] {
-        evidence.sort { $0.position != $1.position ? $0.position < $1.position : $0.display < $1.display }
+    /// The distinct (term, field) pairs of the session's evidence, in order of first occurrence (ties: the order
+    /// of the terms' display ids).
+    private func matchedTerms(_ session: inout MatchSession) -> [MatchedTerm] {
+        let evidence = session.evidence
+        guard let first = evidence.first else { return [] }  // `NOT x`: true with nothing to name
+        var oneTerm = true
+        for e in evidence where e.display != first.display || e.field != first.field {
+            oneTerm = false
+            break
+        }
+        if oneTerm {
+            // The common case: shared, prebuilt, nothing to sort or allocate.
+            let cached = singleTerms[Self.singleTermSlot(first.display, first.field)]
+            if !cached.isEmpty { return cached }
+        }
+        // Position, then display id, then field: the order the terms are named in.
+        session.sortKeys.removeAll(keepingCapacity: true)
+        for e in evidence {
+            session.sortKeys.append(
+                UInt64(UInt32(bitPattern: e.position)) << 32 | UInt64(UInt32(bitPattern: e.display)) << 3
+                    | UInt64(e.field.trailingZeroBitCount))
+        }
+        session.sortKeys.sort()
+        session.taken.removeAll(keepingCapacity: true)
         var out: [MatchedTerm] = []
-        out.reserveCapacity(evidence.count)
-        var taken: [(Int32, UInt8)] = []
-        for e in evidence where !taken.contains(where: { $0.0 == e.display && $0.1 == e.field }) {
-            taken.append((e.display, e.field))
-            out.append(MatchedTerm(term: displays[Int(e.display)], field: ItemField(bit: e.field)))
+        for key in session.sortKeys {
+            let pair = key & 0xFFFF_FFFF
+            if session.taken.contains(pair) { continue }
+            session.taken.append(pair)
+            if out.isEmpty { out.reserveCapacity(evidence.count) }
+            out.append(MatchedTerm(term: displays[Int(pair >> 3)], field: ItemField(bit: 1 << UInt8(pair & 7))))
         }
         return out
+    }
+
+    /// Where `singleTerms` keeps the one-element term list for a display id in a field.
+    @inline(__always)
+    private static func singleTermSlot(_ display: Int32, _ field: UInt8) -> Int {
+        Int(display) &* 5 &+ field.trailingZeroBitCount
+    }
+
+    /// One-element term lists for every (display id, field) a query leaf can report, built once and shared by
+    /// every match that names just that term.
+    private static func singleTermLists(_ c: TopicCompiler) -> [[MatchedTerm]] {
+        var lists = Array(repeating: [MatchedTerm](), count: c.displays.count * 5)
+        func add(_ leaf: MatchProgram.Leaf) {
+            for shift in 0..<5 where leaf.mask & (1 << shift) != 0 {
+                let slot = singleTermSlot(leaf.display, 1 << UInt8(shift))
+                if lists[slot].isEmpty {
+                    lists[slot] = [MatchedTerm(term: c.displays[Int(leaf.display)], field: ItemField(bit: 1 << shift))]
+                }
+            }
+        }
+        for topic in c.compiled { topic.query.leaves.forEach(add) }
+        return lists
     }
 
     @inline(__always)
@@ -153,7 +351,6 @@ final class TopicTables: Sendable {
         _ base: inout Int32, _ scan: inout ItemScan
     ) {
         scan.keys.removeAll(keepingCapacity: true)
-        scan.acronymForm.removeAll(keepingCapacity: true)
         scan.prefixHits.removeAll(keepingCapacity: true)
         var scanner = WordScanner(source, buffer: buffer)
         defer { scanner.release() }
@@ -161,36 +358,36 @@ final class TopicTables: Sendable {
         while scanner.next() {
             let bytes = scanner.word
             let position = Int32(scan.keys.count)
-            scan.keys.append(words.lookup(bytes))
-            scan.acronymForm.append(scanner.allCaps || scanner.dotted)
-            if hasPrefixes {
-                for length in prefixLengths {
-                    if length > bytes.count { break }
-                    let key = prefixes.lookup(UnsafeBufferPointer(rebasing: bytes[0..<length]))
-                    if key >= 0 { scan.prefixHits.append((position, key)) }
-                }
-            }
+            scan.keys.append(ItemScan.pack(words.lookup(bytes), acronymForm: scanner.allCaps || scanner.dotted))
+            if hasPrefixes { findPrefixes(bytes, position, &scan) }
         }
         let bit = field.bit
         let count = scan.keys.count
         for position in 0..<count {
-            let key = scan.keys[position]
+            let key = scan.key(at: position)
             guard key >= 0 else { continue }
-            for p in termsByFirstWord.range(key) {
-                let id = termsByFirstWord[p]
-                if terms.needsAcronym(id, 0) && !scan.acronymForm[position] { continue }
-                let length = terms.length(id)
+            for p in termStarts.range(key) {
+                let start = termStarts[p]
+                let id = start.term
+                if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { continue }
+                let length = Int(start.length)
+                if length == 1 {
+                    let at = base + Int32(position)
+                    scan.add(term: id, field: bit, start: at, end: at)
+                    continue
+                }
                 guard position + length <= count else { continue }
+                if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { continue }
                 var ok = true
                 var j = 1
                 while ok && j < length {
                     let q = position + j
-                    if terms.needsAcronym(id, j) && !scan.acronymForm[q] {
+                    if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
                         ok = false
                     } else if j == length - 1 && terms.isPrefixLast(id) {
                         ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
                     } else {
-                        ok = scan.keys[q] == terms.key(id, j)
+                        ok = scan.key(at: q) == terms.key(id, j)
                     }
                     j += 1
                 }
@@ -203,11 +400,50 @@ final class TopicTables: Sendable {
         for hit in scan.prefixHits {
             for p in termsByPrefix.range(hit.key) {
                 let id = termsByPrefix[p]
-                if terms.needsAcronym(id, 0) && !scan.acronymForm[Int(hit.position)] { continue }
+                if terms.needsAcronym(id, 0) && !scan.isAcronymForm(at: Int(hit.position)) { continue }
                 scan.add(term: id, field: bit, start: base + hit.position, end: base + hit.position)
             }
         }
         base += Int32(count) + 1
+    }
+
+    /// Records the prefix terms `word` (at `position` of the field) starts with. The hashes of its prefixes are
+    /// built in one pass over it, one probe per distinct prefix length.
+    @inline(__always)
+    private func findPrefixes(_ word: UnsafeBufferPointer<UInt8>, _ position: Int32, _ scan: inout ItemScan) {
+        if !prefixStarts.isEmpty {
+            guard word.count >= 2 else { return }
+            let pair = Int(word[0]) << 8 | Int(word[1])
+            guard prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { return }
+        }
+        var h = WordTable.hashSeed
+        var hashed = 0
+        for length in prefixLengths {
+            if length > word.count { break }
+            while hashed < length {
+                h = WordTable.hashStep(h, word[hashed])
+                hashed += 1
+            }
+            let key = prefixes.lookup(UnsafeBufferPointer(rebasing: word[0..<length]), hash: WordTable.hashFinish(h))
+            if key >= 0 { scan.prefixHits.append((position, key)) }
+        }
+    }
+
+    /// Whether a term of each of the topic's other requirements occurred.
+    private func meetsRequirements(_ index: Int, _ scan: ItemScan) -> Bool {
+        var start =
+            requirementRanges[index].lowerBound == 0 ? 0 : Int(requirementEnds[requirementRanges[index].lowerBound - 1])
+        for r in requirementRanges[index] {
+            let end = Int(requirementEnds[r])
+            var met = false
+            for k in start..<end where scan.head[Int(requiredTerms[k])] >= 0 {
+                met = true
+                break
+            }
+            guard met else { return false }
+            start = end
+        }
+        return true
     }
 
     private func evaluate(_ program: MatchProgram, _ scan: ItemScan) -> Bool {

@@ -28,12 +28,15 @@ struct WordTable: Sendable {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h ^ (h >> 29)
+        var h = hashSeed
+        for b in bytes { h = hashStep(h, b) }
+        return hashFinish(h)
     }
+
+    // The hash in steps, so the hashes of a word's prefixes come one after another from one pass over it.
+    @inline(__always) static var hashSeed: UInt64 { 0xcbf2_9ce4_8422_2325 }
+    @inline(__always) static func hashStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always) static func hashFinish(_ h: UInt64) -> UInt64 { h ^ (h >> 29) }
 
     /// The id of `word`, inserting it if new.
     mutating func insert(_ word: String) -> Int32 {
@@ -94,10 +97,13 @@ struct WordTable: Sendable {
 
 /// A `WordTable` frozen for matching: the same lookups over raw memory, with no reference counting or bounds
 /// checks per probe.
+///
+/// Each slot holds the entry's id and the high half of its hash, so a probe for a word that is not in the table
+/// (most words of most text) reads only the slot array.
 final class FrozenWordTable: @unchecked Sendable {
     // Owner: this object. Written once in `init`, only read afterwards, freed in `deinit`.
-    private let slots: UnsafeMutableBufferPointer<Int32>
-    private let hashes: UnsafeMutableBufferPointer<UInt64>
+    /// High 32 bits: the hash's high half; low 32 bits: entry id + 1 (0: empty).
+    private let slots: UnsafeMutableBufferPointer<UInt64>
     private let offsets: UnsafeMutableBufferPointer<Int32>
     private let lengths: UnsafeMutableBufferPointer<Int32>
     private let arena: UnsafeMutableBufferPointer<UInt8>
@@ -107,23 +113,27 @@ final class FrozenWordTable: @unchecked Sendable {
 
     init(_ table: WordTable) {
         let parts = table.parts
-        slots = .allocate(capacity: parts.slots.count)
-        _ = slots.initialize(from: parts.slots)
-        hashes = .allocate(capacity: max(1, parts.hashes.count))
-        _ = hashes.initialize(from: parts.hashes)
+        var size = 16
+        while size < parts.offsets.count * 2 { size *= 2 }
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: 0)
+        mask = size - 1
+        for (id, hash) in parts.hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+        }
         offsets = .allocate(capacity: max(1, parts.offsets.count))
         _ = offsets.initialize(from: parts.offsets)
         lengths = .allocate(capacity: max(1, parts.lengths.count))
         _ = lengths.initialize(from: parts.lengths)
         arena = .allocate(capacity: max(1, parts.arena.count))
         _ = arena.initialize(from: parts.arena)
-        mask = parts.slots.count - 1
         wordLengths = table.wordLengths
     }
 
     deinit {
         slots.deallocate()
-        hashes.deallocate()
         offsets.deallocate()
         lengths.deallocate()
         arena.deallocate()
@@ -132,17 +142,25 @@ final class FrozenWordTable: @unchecked Sendable {
     /// The id of the word in `bytes`, or -1.
     @inline(__always)
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let hash = WordTable.hash(bytes)
+        lookup(bytes, hash: WordTable.hash(bytes))
+    }
+
+    /// The id of the word in `bytes` whose `WordTable.hash` is `hash`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: hash) & mask
         let count = bytes.count
         while true {
-            let id = slots[i]
-            if id < 0 { return -1 }
-            let e = Int(id)
-            if hashes[e] == hash, Int(lengths[e]) == count,
-                memcmp(arena.baseAddress! + Int(offsets[e]), bytes.baseAddress!, count) == 0
-            {
-                return id
+            let slot = slots[i]
+            if slot == 0 { return -1 }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                if Int(lengths[e]) == count,
+                    memcmp(arena.baseAddress! + Int(offsets[e]), bytes.baseAddress!, count) == 0
+                {
+                    return Int32(e)
+                }
             }
             i = (i + 1) & mask
         }
