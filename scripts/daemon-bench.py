@@ -284,6 +284,7 @@ def main():
         raise SystemExit(f"{a.newswatch} missing: swift build -c release --product newswatch")
     feeds = ensure_data(a)
     work = tempfile.mkdtemp(prefix="nw-daemon-bench-")
+    os.chmod(work, 0o755)  # nginx's worker drops to an unprivileged user when started as root
     www = os.path.join(work, "www")
     os.makedirs(www)
     for name, _, _ in feeds:
