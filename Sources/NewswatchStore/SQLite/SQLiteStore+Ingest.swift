@@ -35,6 +35,12 @@ struct IngestTransaction {
         var title: String?
     }
 
+    /// A `story_topics` key.
+    struct StoryTopic: Hashable {
+        var storyID: Int64
+        var topic: String
+    }
+
     /// A parsed item with its identifying keys.
     struct Incoming {
         var item: ParsedItem
@@ -61,6 +67,10 @@ struct IngestTransaction {
     private var byContent: [String: [Int]] = [:]
     private var otherFeedStoryByLink: [String: Int64] = [:]
     private var storyKeys: [Int64: String] = [:]
+    /// Stories created by this transaction: none of their `story_topics` rows can predate it.
+    private var newStories: Set<Int64> = []
+    /// `story_topics` states this transaction read or wrote, so each (story, topic) is looked up at most once.
+    private var storyTopicStates: [StoryTopic: Int] = [:]
     private var topics: [String: TopicDefinition] = [:]
     private var alerts: [Alert] = []
 
@@ -388,6 +398,7 @@ struct IngestTransaction {
         }
         let id = db.lastInsertedRowID
         storyKeys[id] = key
+        newStories.insert(id)
         return id
     }
 
@@ -420,9 +431,20 @@ struct IngestTransaction {
     ) throws {
         guard let topic = topics[match.topicID], topic.alert else { return }
         let eligible = !firstFetch || (!undated && Double(published) >= Double(now) - batch.backfill)
-        let state = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT state FROM story_topics WHERE story_id = ? AND topic = ?"),
-            arguments: [storyID, topic.id])
+        let stateKey = StoryTopic(storyID: storyID, topic: topic.id)
+        // A cold round makes a new story for almost every item and matches it against every topic: skipping the
+        // lookups that cannot find anything saves one SELECT per match.
+        let state: Int?
+        if let known = storyTopicStates[stateKey] {
+            state = known
+        } else if newStories.contains(storyID) {
+            state = nil
+        } else {
+            state = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT state FROM story_topics WHERE story_id = ? AND topic = ?"),
+                arguments: [storyID, topic.id])
+            storyTopicStates[stateKey] = state
+        }
         switch state {
         case SQLiteStore.storyTopicAlerted?:
             return
@@ -432,6 +454,7 @@ struct IngestTransaction {
             guard eligible else {
                 try db.cachedStatement(sql: "INSERT INTO story_topics(story_id, topic, state) VALUES (?, ?, ?)")
                     .execute(arguments: [storyID, topic.id, SQLiteStore.storyTopicSuppressed])
+                storyTopicStates[stateKey] = SQLiteStore.storyTopicSuppressed
                 return
             }
         default:
@@ -439,6 +462,7 @@ struct IngestTransaction {
         }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO story_topics(story_id, topic, state) VALUES (?, ?, ?)")
             .execute(arguments: [storyID, topic.id, SQLiteStore.storyTopicAlerted])
+        storyTopicStates[stateKey] = SQLiteStore.storyTopicAlerted
 
         let storyKey = try key(ofStory: storyID)
         let sources =
