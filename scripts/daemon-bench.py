@@ -14,8 +14,10 @@ ru_maxrss of that child):
   cold     `run --once` on a fresh state dir: every item new
   304      `run --once` again: every feed answers 304 Not Modified
   changed  `run --once` after 5% of the feeds (every 20th) got new items at the top (5 by default, dated now)
-  daemon   `run` on a fresh state dir with a short interval for a bounded time while 5% of the feeds change every
-           interval; RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM
+  daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
+           the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
+           afresh over its first interval); --daemon-fresh starts from an empty state instead (then the cold ingest
+           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM
 
 nginx's access log (status only) checks that every round saw the statuses it should. Served files are symlinks to
 the corpus; a changed feed is a new file written in the serving dir beside them (the corpus stays untouched).
@@ -29,6 +31,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -55,6 +58,7 @@ def parse_args():
     ap.add_argument("--new-items", type=int, default=5, help="new items per changed feed")
     ap.add_argument("--daemon-seconds", type=float, default=120, help="0 skips the daemon run")
     ap.add_argument("--daemon-interval", type=int, default=30, help="seconds; also how often feeds change")
+    ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
     ap.add_argument("--log-level", default="info")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
     return ap.parse_args()
@@ -324,6 +328,14 @@ def main():
 
         if a.daemon_seconds > 0:
             state = os.path.join(work, "state-daemon")
+            if not a.daemon_fresh:
+                shutil.copytree(os.path.join(work, f"state-{a.runs - 1}"), state)
+                for old in glob.glob(os.path.join(state, "alerts", "*.jsonl")):
+                    os.remove(old)  # count only the daemon's own alerts below
+                db = sqlite3.connect(os.path.join(state, "newswatch.sqlite"))
+                db.execute("UPDATE feeds SET next_due = NULL")
+                db.commit()
+                db.close()
             config = os.path.join(work, "newswatch-daemon.toml")
             log = os.path.join(work, "daemon.log")
             write_config(config, a, state, feeds, nginx.port, a.daemon_interval)
