@@ -329,8 +329,9 @@ struct IngestTransaction {
             db.cachedStatement(sql: "SELECT published, undated FROM items WHERE id = ?"), arguments: [k.id])
         let published: Int64 = row?[0] ?? now
         let undated: Bool = row?[1] ?? true
-        for match in distinct(batch.matcher(item)) where !matched.contains(match.topicID) {
-            try insertMatch(itemID: k.id, match, atFirstSeen: false)
+        let newMatches = distinct(batch.matcher(item)).filter { !matched.contains($0.topicID) }
+        try insertMatches(itemID: k.id, newMatches, atFirstSeen: false)
+        for match in newMatches {
             try considerAlert(
                 storyID: k.storyID, match: match, item: item, published: published, undated: undated,
                 firstSeen: false)
@@ -369,8 +370,9 @@ struct IngestTransaction {
         if published >= now - StoryIndex.window, title.hashes.count >= StoryTitle.minimumTokens {
             addedEntries.append(StoryIndex.Entry(storyID: storyID, time: published, title: title))
         }
-        for match in distinct(batch.matcher(item)) {
-            try insertMatch(itemID: id, match, atFirstSeen: true)
+        let matches = distinct(batch.matcher(item))
+        try insertMatches(itemID: id, matches, atFirstSeen: true)
+        for match in matches {
             try considerAlert(
                 storyID: storyID, match: match, item: item, published: published, undated: undated, firstSeen: true)
         }
@@ -409,18 +411,33 @@ struct IngestTransaction {
         return matches.filter { seen.insert($0.topicID).inserted }
     }
 
-    private func insertMatch(itemID: Int64, _ match: TopicMatch, atFirstSeen: Bool) throws {
-        var fields: [String] = []
-        for t in match.terms where !fields.contains(t.field.rawValue) { fields.append(t.field.rawValue) }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO matches(item_id, topic, terms, fields, matched_at, at_first_seen)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            itemID, match.topicID, JSONValue.array(match.termTexts.map { .string($0) }).compact,
-            JSONValue.array(fields.map { .string($0) }).compact, now, atFirstSeen,
-        ])
+    /// Inserts an item's matches in one statement per `matchRowsPerStatement`: broad topic sets give an item ~20
+    /// matches, and one statement each was most of a cold round's time.
+    private func insertMatches(itemID: Int64, _ matches: [TopicMatch], atFirstSeen: Bool) throws {
+        var start = 0
+        while start < matches.count {
+            let chunk = matches[start..<min(start + IngestTransaction.matchRowsPerStatement, matches.count)]
+            var arguments = StatementArguments()
+            for match in chunk {
+                var fields: [String] = []
+                for t in match.terms where !fields.contains(t.field.rawValue) { fields.append(t.field.rawValue) }
+                arguments += [
+                    itemID, match.topicID, JSONValue.array(match.termTexts.map { .string($0) }).compact,
+                    JSONValue.array(fields.map { .string($0) }).compact, now, atFirstSeen,
+                ]
+            }
+            let sql = IngestTransaction.insertMatchesSQL[chunk.count - 1]
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+            start += chunk.count
+        }
+    }
+
+    static let matchRowsPerStatement = 64
+
+    /// `insertMatchesSQL[n - 1]` inserts `n` match rows.
+    static let insertMatchesSQL: [String] = (1...matchRowsPerStatement).map { n in
+        "INSERT OR IGNORE INTO matches(item_id, topic, terms, fields, matched_at, at_first_seen) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
     }
 
     /// Creates the (story, topic) alert unless one exists. On a feed's first fetch an item alerts only if dated
