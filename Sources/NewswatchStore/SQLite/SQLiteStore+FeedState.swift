@@ -23,8 +23,9 @@ extension SQLiteStore {
 
     public func feedState(key: String) throws -> FeedState? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.feedColumns) FROM feeds WHERE key = ?", arguments: [key])
-                .map(Self.feedState)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.feedColumns) FROM feeds WHERE key = ?"), arguments: [key]
+            ).map(Self.feedState)
         }
     }
 
@@ -41,14 +42,15 @@ extension SQLiteStore {
         try write { db in
             let t = record.at.storeSeconds
             try Self.ensureFeed(db, key: record.key)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE feeds SET last_fetch = ?, last_success = ?, http_status = ?, error_kind = NULL, error = NULL,
                         consecutive_failures = 0,
                         etag = CASE WHEN ? THEN ? ELSE etag END,
                         last_modified = CASE WHEN ? THEN ? ELSE last_modified END
                     WHERE key = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     t, t, record.httpStatus, record.validators != nil, record.validators?.etag,
                     record.validators != nil, record.validators?.lastModified, record.key,
@@ -86,8 +88,9 @@ extension SQLiteStore {
     public func setSchedule(key: String, _ schedule: FeedSchedule) throws {
         try write { db in
             try Self.ensureFeed(db, key: key)
-            try db.execute(
-                sql: "UPDATE feeds SET next_due = ?, retry_after = ?, ttl_floor = ?, max_age_floor = ? WHERE key = ?",
+            try db.cachedStatement(
+                sql: "UPDATE feeds SET next_due = ?, retry_after = ?, ttl_floor = ?, max_age_floor = ? WHERE key = ?"
+            ).execute(
                 arguments: [
                     schedule.nextDue?.storeSeconds, schedule.retryAfter?.storeSeconds, schedule.ttlFloor,
                     schedule.maxAgeFloor, key,

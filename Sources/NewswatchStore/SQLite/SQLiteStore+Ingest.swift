@@ -38,6 +38,12 @@ struct IngestTransaction {
         var title: String?
     }
 
+    /// A `story_topics` key.
+    struct StoryTopic: Hashable {
+        var storyID: Int64
+        var topic: String
+    }
+
     /// A parsed item with its identifying keys.
     struct Incoming {
         var item: ParsedItem
@@ -64,6 +70,10 @@ struct IngestTransaction {
     private var byContent: [String: [Int]] = [:]
     private var otherFeedStoryByLink: [String: Int64] = [:]
     private var storyKeys: [Int64: String] = [:]
+    /// Stories created by this transaction: none of their `story_topics` rows can predate it.
+    private var newStories: Set<Int64> = []
+    /// `story_topics` states this transaction read or wrote, so each (story, topic) is looked up at most once.
+    private var storyTopicStates: [StoryTopic: Int] = [:]
     private var topics: [String: TopicDefinition] = [:]
     private var alerts: [Alert] = []
 
@@ -321,8 +331,9 @@ struct IngestTransaction {
             db.cachedStatement(sql: "SELECT published, undated FROM items WHERE id = ?"), arguments: [k.id])
         let published: Int64 = row?[0] ?? now
         let undated: Bool = row?[1] ?? true
-        for match in distinct(batch.matcher(item)) where !matched.contains(match.topicID) {
-            try insertMatch(itemID: k.id, match, atFirstSeen: false)
+        let newMatches = distinct(batch.matcher(item)).filter { !matched.contains($0.topicID) }
+        try insertMatches(itemID: k.id, newMatches, atFirstSeen: false)
+        for match in newMatches {
             try considerAlert(
                 storyID: k.storyID, match: match, item: item, published: published, undated: undated,
                 firstSeen: false)
@@ -361,8 +372,9 @@ struct IngestTransaction {
         if published >= now - StoryIndex.window, title.hashes.count >= StoryTitle.minimumTokens {
             addedEntries.append(StoryIndex.Entry(storyID: storyID, time: published, title: title))
         }
-        for match in distinct(batch.matcher(item)) {
-            try insertMatch(itemID: id, match, atFirstSeen: true)
+        let matches = distinct(batch.matcher(item))
+        try insertMatches(itemID: id, matches, atFirstSeen: true)
+        for match in matches {
             try considerAlert(
                 storyID: storyID, match: match, item: item, published: published, undated: undated, firstSeen: true)
         }
@@ -390,6 +402,7 @@ struct IngestTransaction {
         }
         let id = db.lastInsertedRowID
         storyKeys[id] = key
+        newStories.insert(id)
         return id
     }
 
@@ -400,18 +413,33 @@ struct IngestTransaction {
         return matches.filter { seen.insert($0.topicID).inserted }
     }
 
-    private func insertMatch(itemID: Int64, _ match: TopicMatch, atFirstSeen: Bool) throws {
-        var fields: [String] = []
-        for t in match.terms where !fields.contains(t.field.rawValue) { fields.append(t.field.rawValue) }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO matches(item_id, topic, terms, fields, matched_at, at_first_seen)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            itemID, match.topicID, JSONValue.array(match.termTexts.map { .string($0) }).compact,
-            JSONValue.array(fields.map { .string($0) }).compact, now, atFirstSeen,
-        ])
+    /// Inserts an item's matches in one statement per `matchRowsPerStatement`: broad topic sets give an item ~20
+    /// matches, and one statement each was most of a cold round's time.
+    private func insertMatches(itemID: Int64, _ matches: [TopicMatch], atFirstSeen: Bool) throws {
+        var start = 0
+        while start < matches.count {
+            let chunk = matches[start..<min(start + IngestTransaction.matchRowsPerStatement, matches.count)]
+            var arguments = StatementArguments()
+            for match in chunk {
+                var fields: [String] = []
+                for t in match.terms where !fields.contains(t.field.rawValue) { fields.append(t.field.rawValue) }
+                arguments += [
+                    itemID, match.topicID, JSONValue.array(match.termTexts.map { .string($0) }).compact,
+                    JSONValue.array(fields.map { .string($0) }).compact, now, atFirstSeen,
+                ]
+            }
+            let sql = IngestTransaction.insertMatchesSQL[chunk.count - 1]
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+            start += chunk.count
+        }
+    }
+
+    static let matchRowsPerStatement = 64
+
+    /// `insertMatchesSQL[n - 1]` inserts `n` match rows.
+    static let insertMatchesSQL: [String] = (1...matchRowsPerStatement).map { n in
+        "INSERT OR IGNORE INTO matches(item_id, topic, terms, fields, matched_at, at_first_seen) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
     }
 
     /// Creates the (story, topic) alert unless one exists. On a feed's first fetch an item alerts only if dated
@@ -422,9 +450,20 @@ struct IngestTransaction {
     ) throws {
         guard let topic = topics[match.topicID], topic.alert else { return }
         let eligible = !firstFetch || (!undated && Double(published) >= Double(now) - batch.backfill)
-        let state = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT state FROM story_topics WHERE story_id = ? AND topic = ?"),
-            arguments: [storyID, topic.id])
+        let stateKey = StoryTopic(storyID: storyID, topic: topic.id)
+        // A cold round makes a new story for almost every item and matches it against every topic: skipping the
+        // lookups that cannot find anything saves one SELECT per match.
+        let state: Int?
+        if let known = storyTopicStates[stateKey] {
+            state = known
+        } else if newStories.contains(storyID) {
+            state = nil
+        } else {
+            state = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT state FROM story_topics WHERE story_id = ? AND topic = ?"),
+                arguments: [storyID, topic.id])
+            storyTopicStates[stateKey] = state
+        }
         switch state {
         case SQLiteStore.storyTopicAlerted?:
             return
@@ -434,6 +473,7 @@ struct IngestTransaction {
             guard eligible else {
                 try db.cachedStatement(sql: "INSERT INTO story_topics(story_id, topic, state) VALUES (?, ?, ?)")
                     .execute(arguments: [storyID, topic.id, SQLiteStore.storyTopicSuppressed])
+                storyTopicStates[stateKey] = SQLiteStore.storyTopicSuppressed
                 return
             }
         default:
@@ -441,6 +481,7 @@ struct IngestTransaction {
         }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO story_topics(story_id, topic, state) VALUES (?, ?, ?)")
             .execute(arguments: [storyID, topic.id, SQLiteStore.storyTopicAlerted])
+        storyTopicStates[stateKey] = SQLiteStore.storyTopicAlerted
 
         let storyKey = try key(ofStory: storyID)
         let sources =

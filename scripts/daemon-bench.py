@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""daemon-bench: the whole daemon round (issue 5 "Speed and memory") with the release `newswatch` binary.
+
+    swift build -c release --product newswatch
+    python3 scripts/daemon-bench.py [--runs 3] [--hosts 100] [--concurrency 16] [--daemon-seconds 120]
+
+Serves the 2,000-feed corpus of ../shared/bench (made if missing: gen_corpus.py --feeds 2000 --seed 1 --out
+/tmp/corpus; never modified) from nginx on loopback, under --hosts addresses 127.0.0.1 … 127.0.0.H (feed i on
+address i mod H), so the daemon's 2-per-host limit applies as it would to feeds spread over many publishers.
+Writes a config with the 2,000 feeds and the 300 broad topics (gen_topics.py --topics 300 --seed 1) and measures,
+each as a child of this script with its rusage from wait4 (wall monotonic; CPU = user + system; peak RSS =
+ru_maxrss of that child):
+
+  cold     `run --once` on a fresh state dir: every item new
+  304      `run --once` again: every feed answers 304 Not Modified
+  changed  `run --once` after 5% of the feeds (every 20th) got new items at the top (5 by default, dated now)
+  daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
+           the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
+           afresh over its first interval); --daemon-fresh starts from an empty state instead (then the cold ingest
+           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM
+
+nginx's access log (status only) checks that every round saw the statuses it should. Served files are symlinks to
+the corpus; a changed feed is a new file written in the serving dir beside them (the corpus stays untouched).
+Stdlib only; Linux only (wait4, /proc).
+"""
+import argparse
+import datetime as dt
+import glob
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+BENCH = "/work/shared/bench"
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--newswatch", default=os.path.join(REPO, ".build/release/newswatch"))
+    ap.add_argument("--bench-dir", default=BENCH, help="where gen_corpus.py and gen_topics.py live")
+    ap.add_argument("--corpus", default="/tmp/corpus")
+    ap.add_argument("--topics", default="/tmp/topics")
+    ap.add_argument("--hosts", type=int, default=100, help="loopback addresses to spread the feeds over")
+    ap.add_argument("--concurrency", type=int, default=16, help="daemon.concurrency (the contract's default)")
+    ap.add_argument("--backfill", default="6h", help="daemon.backfill (the contract's default)")
+    ap.add_argument("--runs", type=int, default=1, help="repeat cold → 304 → changed on fresh state this often")
+    ap.add_argument("--extra-304", type=int, default=2, help="further all-304 rounds after each 304 round")
+    ap.add_argument("--changed", type=float, default=0.05, help="share of feeds changed per change round")
+    ap.add_argument("--new-items", type=int, default=5, help="new items per changed feed")
+    ap.add_argument("--daemon-seconds", type=float, default=120, help="0 skips the daemon run")
+    ap.add_argument("--daemon-interval", type=int, default=30, help="seconds; also how often feeds change")
+    ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
+    ap.add_argument("--log-level", default="info")
+    ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
+    return ap.parse_args()
+
+
+# MARK: - data
+
+
+def ensure_data(a):
+    if not os.path.exists(os.path.join(a.corpus, "manifest.tsv")):
+        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", "2000", "--seed", "1",
+                        "--out", a.corpus], check=True)
+    if not os.path.exists(os.path.join(a.topics, "topics.toml")):
+        subprocess.run([sys.executable, f"{a.bench_dir}/gen_topics.py", "--topics", "300", "--seed", "1",
+                        "--out", a.topics], check=True)
+    feeds = []
+    with open(os.path.join(a.corpus, "manifest.tsv")) as f:
+        next(f)
+        for line in f:
+            name, fmt, enc = line.split("\t")[:3]
+            feeds.append((name, fmt, enc))
+    return feeds
+
+
+class FeedChanger:
+    """Puts new items (made with gen_corpus.py's own generators, dated now) at the top of served feeds."""
+
+    def __init__(self, a, www, feeds):
+        sys.path.insert(0, a.bench_dir)
+        import gen_corpus  # noqa: E402
+
+        self.g = gen_corpus
+        self.a = a
+        self.www = www
+        self.feeds = feeds
+        self.generation = 0
+
+    def change(self, indices):
+        self.generation += 1
+        g = self.g
+        for i in indices:
+            name, fmt, enc = self.feeds[i]
+            path = os.path.join(self.www, name)
+            with open(path, "rb") as f:
+                data = f.read()
+            rng = random.Random(f"daemon-bench:{self.generation}:{i}")
+            site = f"changed{i}.example.com"
+            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            items = g.make_items(rng, self.a.new_items, now, 0.035, site, "World")
+            meta = {"title": "t", "desc": "d", "site": site, "lang": "en", "t": now}
+            gen = {"rss2": g.gen_rss2, "atom": g.gen_atom, "rdf": g.gen_rdf}[fmt]
+            text = gen(rng, meta, items, False, enc)
+            start, end, anchor = {
+                "rss2": ("<item>\n", "</channel>", b"<item>\n"),
+                "atom": ("<entry>\n", "</feed>", b"<entry>\n"),
+                "rdf": ("<item rdf:about", "</rdf:RDF>", b"<item rdf:about"),
+            }[fmt]
+            segment = text[text.index(start):text.rindex(end)]
+            encoded = segment.encode({"UTF-8": "utf-8", "ISO-8859-1": "iso-8859-1", "windows-1252": "cp1252"}[enc],
+                                     errors="xmlcharrefreplace")
+            at = data.index(anchor)
+            tmp = path + ".tmp"
+            with open(tmp, "wb") as f:
+                f.write(data[:at] + encoded + data[at:])
+            os.replace(tmp, path)  # replaces the symlink, never the corpus file
+
+
+# MARK: - nginx
+
+
+def free_port(hosts):
+    for _ in range(50):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        ok = True
+        for h in range(1, hosts + 1):
+            t = socket.socket()
+            try:
+                t.bind((f"127.0.0.{h}", port))
+            except OSError:
+                ok = False
+            finally:
+                t.close()
+            if not ok:
+                break
+        if ok:
+            return port
+    raise SystemExit("no free port on every loopback address")
+
+
+class Nginx:
+    def __init__(self, root, work, hosts):
+        self.port = free_port(hosts)
+        self.dir = os.path.join(work, "nginx")
+        os.makedirs(self.dir)
+        self.access = os.path.join(self.dir, "access.log")
+        listens = "\n".join(f"        listen 127.0.0.{h}:{self.port};" for h in range(1, hosts + 1))
+        conf = f"""
+worker_processes 1;
+daemon off;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    log_format st '$status';
+    access_log {self.access} st buffer=64k flush=100ms;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 120;
+    client_body_temp_path {self.dir}/body;
+    proxy_temp_path {self.dir}/proxy;
+    fastcgi_temp_path {self.dir}/fastcgi;
+    uwsgi_temp_path {self.dir}/uwsgi;
+    scgi_temp_path {self.dir}/scgi;
+    types {{ application/rss+xml xml; }}
+    server {{
+{listens}
+        root {root};
+    }}
+}}
+"""
+        with open(os.path.join(self.dir, "nginx.conf"), "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-p", self.dir, "-e", f"{self.dir}/error.log",
+                                      "-c", f"{self.dir}/nginx.conf"])
+        for _ in range(500):
+            try:
+                socket.create_connection((f"127.0.0.{hosts}", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.01)
+        else:
+            raise SystemExit("nginx did not start; see " + self.dir)
+        self.seen = 0
+
+    def statuses_since_last(self):
+        """Status counts logged since the previous call (waits out nginx's 100 ms log flush)."""
+        time.sleep(0.3)
+        with open(self.access) as f:
+            lines = f.read().split()
+        new = lines[self.seen:]
+        self.seen = len(lines)
+        counts = {}
+        for s in new:
+            counts[s] = counts.get(s, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+# MARK: - running newswatch
+
+
+def write_config(path, a, state, feeds, port, interval):
+    lines = ["[daemon]", f'state_dir = "{state}"', f'interval = "{interval}s"', f"concurrency = {a.concurrency}",
+             f'backfill = "{a.backfill}"', "allow_private_networks = true", ""]
+    for i, (name, _, _) in enumerate(feeds):
+        lines += ["[[feeds]]", f'url = "http://127.0.0.{1 + i % a.hosts}:{port}/{name}"', f'name = "{name}"', ""]
+    with open(os.path.join(a.topics, "topics.toml")) as f:
+        lines.append(f.read())
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def spawn(argv, log):
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        return os.posix_spawn(argv[0], argv, os.environ,
+                              file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, fd, 2)])
+    finally:
+        os.close(fd)
+
+
+def reap(pid, t0):
+    _, status, ru = os.wait4(pid, 0)
+    return {"wall": time.monotonic() - t0, "user": ru.ru_utime, "sys": ru.ru_stime,
+            "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024,
+            "exit": os.waitstatus_to_exitcode(status)}
+
+
+def run_once(a, config, log):
+    with open(log, "a") as f:
+        f.write("---- run --once\n")
+    t0 = time.monotonic()
+    pid = spawn([a.newswatch, "run", "--once", "--config", config, "--log-level", a.log_level], log)
+    r = reap(pid, t0)
+    with open(log) as f:
+        done = [line for line in f if "round done" in line]
+    r["summary"] = done[-1].strip() if done else "(no 'round done' line)"
+    return r
+
+
+def vm_rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def alert_lines(state):
+    n = 0
+    for p in glob.glob(os.path.join(state, "alerts", "*.jsonl")):
+        with open(p, "rb") as f:
+            n += sum(1 for _ in f)
+    return n
+
+
+def show(label, r, statuses, extra=""):
+    print(f"{label:<9} wall {r['wall']:7.3f} s  CPU {r['cpu']:7.3f} s (user {r['user']:.3f} sys {r['sys']:.3f})  "
+          f"peak RSS {r['rss_mib']:6.1f} MiB  exit {r['exit']}  nginx {statuses}{extra}")
+    print(f"          {r['summary']}")
+    sys.stdout.flush()
+
+
+def main():
+    a = parse_args()
+    if not os.access(a.newswatch, os.X_OK):
+        raise SystemExit(f"{a.newswatch} missing: swift build -c release --product newswatch")
+    feeds = ensure_data(a)
+    work = tempfile.mkdtemp(prefix="nw-daemon-bench-")
+    os.chmod(work, 0o755)  # nginx's worker drops to an unprivileged user when started as root
+    www = os.path.join(work, "www")
+    os.makedirs(www)
+    for name, _, _ in feeds:
+        os.symlink(os.path.join(os.path.abspath(a.corpus), name), os.path.join(www, name))
+    nginx = Nginx(www, work, a.hosts)
+    results = {"cold": [], "304": [], "changed": [], "daemon": []}
+    try:
+        print(f"daemon-bench: {len(feeds)} feeds on 127.0.0.1-{a.hosts}:{nginx.port}, concurrency {a.concurrency}, "
+              f"backfill {a.backfill}, {a.runs} run(s); binary {a.newswatch}; work dir {work}")
+        print(f"load average before: {os.getloadavg()}")
+        # Warm the page cache and nginx once, unmeasured.
+        for name, _, _ in feeds:
+            with open(os.path.join(www, name), "rb") as f:
+                f.read()
+        changer = FeedChanger(a, www, feeds)
+        step = max(1, round(1 / a.changed)) if a.changed > 0 else 0
+        for run in range(a.runs):
+            state = os.path.join(work, f"state-{run}")
+            config = os.path.join(work, f"newswatch-{run}.toml")
+            log = os.path.join(work, f"run-{run}.log")
+            write_config(config, a, state, feeds, nginx.port, 600)
+            nginx.statuses_since_last()
+            r = run_once(a, config, log)
+            show("cold", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
+            results["cold"].append(r)
+            for _ in range(1 + a.extra_304):
+                r = run_once(a, config, log)
+                show("304", r, nginx.statuses_since_last())
+                results["304"].append(r)
+            if step:
+                before = alert_lines(state)
+                changer.change(range(run % step, len(feeds), step))
+                r = run_once(a, config, log)
+                show("changed", r, nginx.statuses_since_last(), f"  new alerts {alert_lines(state) - before}")
+                results["changed"].append(r)
+            print(f"          state dir {subprocess.run(['du', '-sh', state], capture_output=True, text=True).stdout.split()[0]}")
+
+        if a.daemon_seconds > 0:
+            state = os.path.join(work, "state-daemon")
+            if not a.daemon_fresh:
+                shutil.copytree(os.path.join(work, f"state-{a.runs - 1}"), state)
+                for old in glob.glob(os.path.join(state, "alerts", "*.jsonl")):
+                    os.remove(old)  # count only the daemon's own alerts below
+                db = sqlite3.connect(os.path.join(state, "newswatch.sqlite"))
+                db.execute("UPDATE feeds SET next_due = NULL")
+                db.commit()
+                db.close()
+            config = os.path.join(work, "newswatch-daemon.toml")
+            log = os.path.join(work, "daemon.log")
+            write_config(config, a, state, feeds, nginx.port, a.daemon_interval)
+            nginx.statuses_since_last()
+            t0 = time.monotonic()
+            pid = spawn([a.newswatch, "run", "--config", config, "--log-level", a.log_level], log)
+            samples = []
+            next_change = t0 + a.daemon_interval
+            changes = 0
+            while time.monotonic() - t0 < a.daemon_seconds:
+                rss = vm_rss_mib(pid)
+                if rss is not None:
+                    samples.append((time.monotonic() - t0, rss))
+                if step and time.monotonic() >= next_change:
+                    changes += 1
+                    changer.change(range(changes % step, len(feeds), step))
+                    next_change += a.daemon_interval
+                time.sleep(0.25)
+            os.kill(pid, signal.SIGTERM)
+            r = reap(pid, t0)
+            r["summary"] = f"{changes} change rounds of {len(range(0, len(feeds), step)) if step else 0} feeds"
+            show("daemon", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
+            results["daemon"].append(r)
+            peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
+            print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
+                  f"at {samples[-1][0]:.1f} s")
+            timeline = []
+            mark = 0.0
+            for t, rss in samples:
+                if t >= mark:
+                    timeline.append(f"{t:.0f}s:{rss:.0f}")
+                    mark += 10
+            print("          VmRSS MiB every ~10 s: " + " ".join(timeline))
+            results["daemon_rss_samples"] = samples
+        print(f"load average after: {os.getloadavg()}")
+        with open(os.path.join(work, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    finally:
+        nginx.stop()
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
