@@ -208,7 +208,9 @@ public final class Daemon: Sendable {
             loopInbox.withLock { $0 = nil }
         }
 
-        await withTaskGroup(of: Void.self) { group in
+        // A discarding group: the loop never awaits its polls' results (they come back as events), so finished
+        // tasks must not accumulate in the group for the life of the daemon.
+        await withDiscardingTaskGroup { group in
             defer { group.cancelAll() }
             continuation.yield(.wake)
             for await event in events {
