@@ -119,7 +119,7 @@ public final class SinkDispatcher: Sendable {
     public func drainFileSink() async throws -> [Alert] {
         let fileSink = fileSink
         let now = clock.now()
-        let written = try await AlertOffload.run { try fileSink.drain(at: now) }
+        let written = try await Offload.run(on: Offload.alertQueue) { try fileSink.drain(at: now) }
         // One journal line per alert: operators see alerts in `journalctl -u newswatch` as they land.
         for alert in written {
             logger.notice(

@@ -88,7 +88,7 @@ actor SinkWorker {
             let size = pageSize
             let page: [PendingDelivery]
             do {
-                page = try await AlertOffload.run { try store.pendingDeliveries(sink: id, dueAt: due, limit: size) }
+                page = try await Offload.run(on: Offload.alertQueue) { try store.pendingDeliveries(sink: id, dueAt: due, limit: size) }
             } catch {
                 logger.error("cannot read the outbox: \(error)")
                 break
@@ -260,7 +260,7 @@ actor SinkWorker {
         let store = store
         let sinkID = endpoint.id
         do {
-            try await AlertOffload.run { try store.markDelivered(alertIDs: ids, sink: sinkID, at: now) }
+            try await Offload.run(on: Offload.alertQueue) { try store.markDelivered(alertIDs: ids, sink: sinkID, at: now) }
         } catch {
             logger.error("cannot mark alerts delivered: \(error)", metadata: ["alerts": "\(ids.count)"])
         }
@@ -283,7 +283,7 @@ actor SinkWorker {
         let giveUpAfter = policy.giveUpAfter
         let state: DeliveryState
         do {
-            state = try await AlertOffload.run {
+            state = try await Offload.run(on: Offload.alertQueue) {
                 try store.markFailed(
                     alertID: alertID, sink: sinkID, at: now, error: error, nextAttempt: next, giveUpAfter: giveUpAfter)
             }

@@ -7,6 +7,9 @@ enum Offload {
     static let storeQueue = DispatchQueue(label: "newswatch.store", qos: .userInitiated)
     /// Concurrent queue for CPU work (parse + match).
     static let workQueue = DispatchQueue(label: "newswatch.work", qos: .userInitiated, attributes: .concurrent)
+    /// Concurrent queue for the alert path (outbox reads and marks, the file sink's writes and fsyncs): the store
+    /// serialises its own writes, and one sink's slow call must not queue another's.
+    static let alertQueue = DispatchQueue(label: "newswatch.alerts", qos: .userInitiated, attributes: .concurrent)
 
     /// Runs `body` on `queue` and returns its result to the awaiting task.
     static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
