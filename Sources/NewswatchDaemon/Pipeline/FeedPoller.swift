@@ -122,10 +122,23 @@ public struct FeedPoller: Sendable {
                 target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
                 hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge))
         }
+        let matcher = self.matcher
+        let feedName = target.descriptor.name
+        let tags = target.tags
+        let sinks = self.sinks
+        let backfill = self.backfill
         let parsed: ParsedFeed
+        let batch: IngestBatch
         do {
-            parsed = try await Offload.run(on: Offload.workQueue) {
-                try Self.parse(body, baseURL: baseURL, charset: charset)
+            // Parse, match and key every item on the work queue (both cores); the store's serial queue only writes.
+            (parsed, batch) = try await Offload.run(on: Offload.workQueue) {
+                let parsed = try Self.parse(body, baseURL: baseURL, charset: charset)
+                var batch = IngestBatch(
+                    feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators,
+                    bodyHash: hash, items: parsed.items, topics: matcher.topics, sinks: sinks, backfill: backfill,
+                    matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
+                batch.prepare()
+                return (parsed, batch)
             }
         } catch {
             return .failed(PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false))
@@ -133,13 +146,6 @@ public struct FeedPoller: Sendable {
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
-        let matcher = self.matcher
-        let feedName = target.descriptor.name
-        let tags = target.tags
-        let batch = IngestBatch(
-            feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators, bodyHash: hash,
-            items: parsed.items, topics: matcher.topics, sinks: sinks, backfill: backfill,
-            matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
         do {
             let store = self.store
             let result = try await Offload.run(on: Offload.storeQueue) { try store.ingest(batch) }

@@ -23,6 +23,8 @@ public struct IngestBatch: Sendable {
     public var backfill: TimeInterval
     /// Matches one item against the topics that apply to this feed. Called only for new and changed items.
     public var matcher: @Sendable (ParsedItem) -> [TopicMatch]
+    /// Keys, hashes, matches and title words of `items`, made by `prepare()`; `nil` until then.
+    var prepared: [IngestTransaction.Incoming]?
 
     public init(
         feed: FeedDescriptor, fetchedAt: Date, httpStatus: Int?, validators: HTTPValidators = HTTPValidators(),
@@ -39,6 +41,15 @@ public struct IngestBatch: Sendable {
         self.sinks = sinks
         self.backfill = backfill
         self.matcher = matcher
+    }
+
+    /// Computes everything about the items that needs no database — identifying keys, content hashes, every
+    /// item's matches, title words — so that `Store.ingest` only writes. Call it on a worker thread: the store
+    /// serialises its writes, and this is most of an ingest's CPU time. `ingest` does it itself if it was not done.
+    /// Matching runs for every item here (the store matches only new and changed items otherwise): the matcher
+    /// is pure, so the result is the same, and matching is cheap next to parsing.
+    public mutating func prepare() {
+        if prepared == nil { prepared = IngestTransaction.prepare(self) }
     }
 }
 

@@ -4,9 +4,10 @@ import NewswatchCore
 
 extension SQLiteStore {
     public func ingest(_ batch: IngestBatch) throws -> IngestOutcome {
-        // Keys and hashes need no database: compute them before taking the writer, so concurrent ingests of
-        // different feeds normalise in parallel while one of them writes.
-        let incoming = batch.items.map(IngestTransaction.prepare)
+        // Keys, hashes and matches need no database. Callers that can compute them on another thread first
+        // (`IngestBatch.prepare()`) keep the writer's serial section short; otherwise they are computed here,
+        // before taking the writer.
+        let incoming = batch.prepared ?? IngestTransaction.prepare(batch)
         ingestLock.lock()
         defer { ingestLock.unlock() }
         var added: [StoryIndex.Entry] = []
@@ -44,13 +45,22 @@ struct IngestTransaction {
         var topic: String
     }
 
-    /// A parsed item with its identifying keys.
-    struct Incoming {
+    /// A parsed item with its identifying keys, its matches and its title's words.
+    struct Incoming: Sendable {
         var item: ParsedItem
         var guid: String?
         var normLink: String?
         var contentKey: String?
         var revision: String
+        /// What the matcher found, one entry per topic.
+        var matches: [StoredMatch]
+        /// `matches` as the `items.matches` column stores them.
+        var matchesText: String?
+        /// The item's date in store seconds (first seen, i.e. the fetch time, when undated).
+        var published: Int64
+        var undated: Bool
+        /// The headline's words, for items dated recently enough to join a story by title (else empty).
+        var title: StoryTitle
     }
 
     let db: Database
@@ -72,8 +82,10 @@ struct IngestTransaction {
     private var storyKeys: [Int64: String] = [:]
     /// Stories created by this transaction: none of their `story_topics` rows can predate it.
     private var newStories: Set<Int64> = []
-    /// `story_topics` states this transaction read or wrote, so each (story, topic) is looked up at most once.
+    /// `story_topics` states this transaction read, derived or wrote, so each story is looked up at most once.
     private var storyTopicStates: [StoryTopic: Int] = [:]
+    /// Stories whose stored states are in `storyTopicStates`.
+    private var loadedStories: Set<Int64> = []
     private var topics: [String: TopicDefinition] = [:]
     private var alerts: [Alert] = []
 
@@ -156,7 +168,12 @@ struct IngestTransaction {
 
     // MARK: Recognising items
 
-    static func prepare(_ item: ParsedItem) -> Incoming {
+    static func prepare(_ batch: IngestBatch) -> [Incoming] {
+        let now = batch.fetchedAt.storeSeconds
+        return batch.items.map { prepare($0, now: now, matcher: batch.matcher) }
+    }
+
+    static func prepare(_ item: ParsedItem, now: Int64, matcher: (ParsedItem) -> [TopicMatch]) -> Incoming {
         let guid = item.id.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let normLink = item.link.flatMap(LinkNormalizer.normalize)
         let title = StoryTitle.normalizedText(item.title ?? "")
@@ -166,7 +183,16 @@ struct IngestTransaction {
             item.title ?? "", item.summary ?? "", item.content ?? "", item.link ?? "",
             item.categories.joined(separator: "\u{1F}"),
         ])
-        return Incoming(item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision)
+        var topicsSeen = Set<String>()
+        let matches = matcher(item).filter { topicsSeen.insert($0.topicID).inserted }.map(StoredMatch.init)
+        // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
+        let date = item.published ?? item.updated
+        let published = date?.storeSeconds ?? now
+        // Only items dated near the index's window can join a story by title; skip the words for the rest.
+        let words = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
+        return Incoming(
+            item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
+            matchesText: StoredMatch.encode(matches), published: published, undated: date == nil, title: words)
     }
 
     /// `s` without surrounding white space; ids almost never have any, so avoid Foundation's trim then.
@@ -324,19 +350,25 @@ struct IngestTransaction {
         known[i] = k
         index(i)
 
-        let matched = Set(
-            try String.fetchAll(
-                db.cachedStatement(sql: "SELECT topic FROM matches WHERE item_id = ?"), arguments: [k.id]))
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT published, undated FROM items WHERE id = ?"), arguments: [k.id])
+            db.cachedStatement(sql: "SELECT published, undated, matches FROM items WHERE id = ?"), arguments: [k.id])
         let published: Int64 = row?[0] ?? now
         let undated: Bool = row?[1] ?? true
-        let newMatches = distinct(batch.matcher(item)).filter { !matched.contains($0.topicID) }
-        try insertMatches(itemID: k.id, newMatches, atFirstSeen: false)
+        var matched = Set(StoredMatch.decode(row?[2]).map(\.topic))
+        for text in try String.fetchAll(
+            db.cachedStatement(sql: "SELECT matches FROM item_rematches WHERE item_id = ?"), arguments: [k.id])
+        {
+            for m in StoredMatch.decode(text) { matched.insert(m.topic) }
+        }
+        let newMatches = e.matches.filter { !matched.contains($0.topic) }
+        if let text = StoredMatch.encode(newMatches) {
+            try db.cachedStatement(sql: "INSERT INTO item_rematches(item_id, matched_at, matches) VALUES (?, ?, ?)")
+                .execute(arguments: [k.id, now, text])
+        }
+        let eligible = isEligible(published: published, undated: undated)
         for match in newMatches {
             try considerAlert(
-                storyID: k.storyID, match: match, item: item, published: published, undated: undated,
-                firstSeen: false)
+                storyID: k.storyID, match: match, item: item, published: published, eligible: eligible)
         }
         return true
     }
@@ -345,23 +377,20 @@ struct IngestTransaction {
 
     private mutating func insertNew(_ e: Incoming) throws -> Int {
         let item = e.item
-        // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
-        let date = item.published ?? item.updated
-        let undated = date == nil
-        let published = date?.storeSeconds ?? now
-        // Only items dated near the index's window can join a story by title; skip the words for the rest.
-        let title = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
+        let published = e.published
+        let title = e.title
         let storyID = try story(for: e, title: title, time: published)
+        let eligible = isEligible(published: published, undated: e.undated)
         try db.cachedStatement(
             sql: """
                 INSERT INTO items(feed_id, story_id, guid, link, norm_link, content_key, revision, title, summary,
-                    published, undated, updated, first_seen, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    published, undated, updated, first_seen, last_seen, matches, held_back)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             feedID, storyID, guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision,
-            item.title, IngestTransaction.storedSummary(item), published, undated, item.updated?.storeSeconds, now,
-            now,
+            item.title, IngestTransaction.storedSummary(item), published, e.undated, item.updated?.storeSeconds, now,
+            now, e.matchesText, !eligible,
         ])
         let id = db.lastInsertedRowID
         maxItemID = max(maxItemID, id)
@@ -372,11 +401,8 @@ struct IngestTransaction {
         if published >= now - StoryIndex.window, title.hashes.count >= StoryTitle.minimumTokens {
             addedEntries.append(StoryIndex.Entry(storyID: storyID, time: published, title: title))
         }
-        let matches = distinct(batch.matcher(item))
-        try insertMatches(itemID: id, matches, atFirstSeen: true)
-        for match in matches {
-            try considerAlert(
-                storyID: storyID, match: match, item: item, published: published, undated: undated, firstSeen: true)
+        for match in e.matches {
+            try considerAlert(storyID: storyID, match: match, item: item, published: published, eligible: eligible)
         }
         return i
     }
@@ -408,71 +434,28 @@ struct IngestTransaction {
 
     // MARK: Matches and alerts
 
-    private func distinct(_ matches: [TopicMatch]) -> [TopicMatch] {
-        var seen = Set<String>()
-        return matches.filter { seen.insert($0.topicID).inserted }
+    /// Whether an item may alert: on a feed's first fetch only items dated within `backfill` may; the others are
+    /// stored as held back (`items.held_back`).
+    private func isEligible(published: Int64, undated: Bool) -> Bool {
+        !firstFetch || (!undated && Double(published) >= Double(now) - batch.backfill)
     }
 
-    /// Inserts an item's matches in one statement per `matchRowsPerStatement`: broad topic sets give an item ~20
-    /// matches, and one statement each was most of a cold round's time.
-    private func insertMatches(itemID: Int64, _ matches: [TopicMatch], atFirstSeen: Bool) throws {
-        var start = 0
-        while start < matches.count {
-            let chunk = matches[start..<min(start + IngestTransaction.matchRowsPerStatement, matches.count)]
-            var arguments = StatementArguments()
-            for match in chunk {
-                var fields: [String] = []
-                for t in match.terms where !fields.contains(t.field.rawValue) { fields.append(t.field.rawValue) }
-                arguments += [
-                    itemID, match.topicID, JSONValue.array(match.termTexts.map { .string($0) }).compact,
-                    JSONValue.array(fields.map { .string($0) }).compact, now, atFirstSeen,
-                ]
-            }
-            let sql = IngestTransaction.insertMatchesSQL[chunk.count - 1]
-            try db.cachedStatement(sql: sql).execute(arguments: arguments)
-            start += chunk.count
-        }
-    }
-
-    static let matchRowsPerStatement = 64
-
-    /// `insertMatchesSQL[n - 1]` inserts `n` match rows.
-    static let insertMatchesSQL: [String] = (1...matchRowsPerStatement).map { n in
-        "INSERT OR IGNORE INTO matches(item_id, topic, terms, fields, matched_at, at_first_seen) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
-    }
-
-    /// Creates the (story, topic) alert unless one exists. On a feed's first fetch an item alerts only if dated
-    /// within `backfill`; one that does not is recorded as suppressed, and later (non-first-fetch) items of that
-    /// story do not alert either: they republish old news.
+    /// Creates the (story, topic) alert unless one exists. An item held back by the first-fetch backfill rule does
+    /// not alert and suppresses the topic for its story: later (non-first-fetch) items of that story do not alert
+    /// either, they republish old news.
     private mutating func considerAlert(
-        storyID: Int64, match: TopicMatch, item: ParsedItem, published: Int64, undated: Bool, firstSeen: Bool
+        storyID: Int64, match: StoredMatch, item: ParsedItem, published: Int64, eligible: Bool
     ) throws {
-        guard let topic = topics[match.topicID], topic.alert else { return }
-        let eligible = !firstFetch || (!undated && Double(published) >= Double(now) - batch.backfill)
+        guard let topic = topics[match.topic], topic.alert else { return }
         let stateKey = StoryTopic(storyID: storyID, topic: topic.id)
-        // A cold round makes a new story for almost every item and matches it against every topic: skipping the
-        // lookups that cannot find anything saves one SELECT per match.
-        let state: Int?
-        if let known = storyTopicStates[stateKey] {
-            state = known
-        } else if newStories.contains(storyID) {
-            state = nil
-        } else {
-            state = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT state FROM story_topics WHERE story_id = ? AND topic = ?"),
-                arguments: [storyID, topic.id])
-            storyTopicStates[stateKey] = state
-        }
-        switch state {
+        switch try storyTopicState(stateKey) {
         case SQLiteStore.storyTopicAlerted?:
             return
         case SQLiteStore.storyTopicSuppressed?:
             guard firstFetch && eligible else { return }
         case nil:
             guard eligible else {
-                try db.cachedStatement(sql: "INSERT INTO story_topics(story_id, topic, state) VALUES (?, ?, ?)")
-                    .execute(arguments: [storyID, topic.id, SQLiteStore.storyTopicSuppressed])
+                // Nothing to write: the item's `held_back` flag and its stored matches say it.
                 storyTopicStates[stateKey] = SQLiteStore.storyTopicSuppressed
                 return
             }
@@ -492,7 +475,7 @@ struct IngestTransaction {
             id: ContentHash.hex(fields: ["alert", storyKey, topic.id]), topic: topic.id, topicName: topic.name,
             priority: topic.priority, title: item.title, link: item.link, feed: batch.feed.name,
             feedURL: batch.feed.url, published: Date(storeSeconds: published), detected: Date(storeSeconds: now),
-            terms: match.termTexts, summary: IngestTransaction.alertSummary(item), story: storyKey,
+            terms: match.terms, summary: IngestTransaction.alertSummary(item), story: storyKey,
             sources: max(1, sources))
         try db.cachedStatement(
             sql: """
@@ -515,6 +498,33 @@ struct IngestTransaction {
             try delivery.execute(arguments: [seq, sink.id, SQLiteStore.deliveryPending, now])
         }
         alerts.append(alert)
+    }
+
+    /// The (story, topic) state: alerted, suppressed (matched by a held-back item), or `nil`. A story's stored
+    /// states are read once per transaction; stories this transaction created have none but what it recorded.
+    private mutating func storyTopicState(_ key: StoryTopic) throws -> Int? {
+        if let state = storyTopicStates[key] { return state }
+        let story = key.storyID
+        guard !newStories.contains(story), loadedStories.insert(story).inserted else { return nil }
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT topic, state FROM story_topics WHERE story_id = ?"), arguments: [story])
+        while let row = try rows.next() {
+            let k = StoryTopic(storyID: story, topic: row[0])
+            let state: Int = row[1]
+            // This transaction's own decisions are newer than stored ones, but an alert always stands.
+            if storyTopicStates[k] == nil || state == SQLiteStore.storyTopicAlerted { storyTopicStates[k] = state }
+        }
+        let held = try String.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT matches FROM items WHERE story_id = ? AND held_back = 1 AND matches IS NOT NULL"),
+            arguments: [story])
+        for text in held {
+            for m in StoredMatch.decode(text) {
+                let k = StoryTopic(storyID: story, topic: m.topic)
+                if storyTopicStates[k] == nil { storyTopicStates[k] = SQLiteStore.storyTopicSuppressed }
+            }
+        }
+        return storyTopicStates[key]
     }
 
     private mutating func key(ofStory id: Int64) throws -> String {

@@ -5,26 +5,30 @@ import NewswatchCore
 extension SQLiteStore {
     public func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord] {
         try read { db in
-            try Row.fetchAll(
+            var records: [MatchedItemRecord] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT m.topic, m.terms, m.fields, s.key, f.key, f.name, f.url, i.title, i.link, i.summary,
-                        i.published, i.undated, i.first_seen
+                    SELECT i.matches, s.key, f.key, f.name, f.url, i.title, i.link, i.summary, i.published, i.undated,
+                        i.first_seen
                     FROM items i
-                    JOIN matches m ON m.item_id = i.id AND m.at_first_seen = 1
                     JOIN stories s ON s.id = i.story_id
                     JOIN feeds f ON f.id = i.feed_id
-                    WHERE i.first_seen >= ? AND i.first_seen < ?
-                    ORDER BY i.first_seen, i.id, m.topic
+                    WHERE i.first_seen >= ? AND i.first_seen < ? AND i.matches IS NOT NULL
+                    ORDER BY i.first_seen, i.id
                     """,
-                arguments: [from.storeSeconds, to.storeSeconds]
-            ).map { row in
-                MatchedItemRecord(
-                    topic: row[0], terms: Self.decodeStrings(row[1]),
-                    fields: Self.decodeStrings(row[2]).compactMap(ItemField.init(rawValue:)), story: row[3],
-                    feedKey: row[4], feedName: row[5], feedURL: row[6], title: row[7], link: row[8], summary: row[9],
-                    published: Date(storeSeconds: row[10]), undated: row[11], firstSeen: Date(storeSeconds: row[12]))
+                arguments: [from.storeSeconds, to.storeSeconds])
+            while let row = try rows.next() {
+                for match in StoredMatch.decode(row[0]) {
+                    records.append(
+                        MatchedItemRecord(
+                            topic: match.topic, terms: match.terms, fields: match.fields, story: row[1],
+                            feedKey: row[2], feedName: row[3], feedURL: row[4], title: row[5], link: row[6],
+                            summary: row[7], published: Date(storeSeconds: row[8]), undated: row[9],
+                            firstSeen: Date(storeSeconds: row[10])))
+                }
             }
+            return records
         }
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import NewswatchCore
 
 extension SQLiteStore {
     /// Versioned schema migrations. Never edit a shipped migration; add a new one.
@@ -115,12 +116,65 @@ extension SQLiteStore {
                     CREATE INDEX fetch_events_feed ON fetch_events(feed_id);
                     """)
         }
+        migrator.registerMigration("v2-item-matches") { db in
+            // One column value per item instead of one `matches` row per (item, topic), and no `story_topics` row
+            // per held-back match: with broad topic sets a cold start wrote ~22 rows of each per item. Matches from
+            // later passes (an edited item matched again) go to `item_rematches`. A story's "suppressed" topics are
+            // now derived from its held-back items' first-seen matches; `story_topics` keeps the alerted rows (and
+            // the suppressed rows of files written before this migration, which stay honoured).
+            try db.execute(
+                sql: """
+                    ALTER TABLE items ADD COLUMN matches TEXT;
+                    ALTER TABLE items ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE item_rematches (
+                        id INTEGER PRIMARY KEY,
+                        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+                        matched_at INTEGER NOT NULL,
+                        matches TEXT NOT NULL
+                    );
+                    CREATE INDEX item_rematches_item ON item_rematches(item_id);
+                    CREATE INDEX items_story_held_back ON items(story_id) WHERE held_back = 1;
+                    """)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT item_id, at_first_seen, matched_at, topic, terms, fields FROM matches
+                    ORDER BY item_id, at_first_seen DESC, matched_at, topic
+                    """)
+            var group: (item: Int64, firstSeen: Bool, at: Int64)?
+            var pending: [StoredMatch] = []
+            func flush() throws {
+                guard let g = group, let text = StoredMatch.encode(pending) else { return }
+                if g.firstSeen {
+                    try db.execute(sql: "UPDATE items SET matches = ? WHERE id = ?", arguments: [text, g.item])
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO item_rematches(item_id, matched_at, matches) VALUES (?, ?, ?)",
+                        arguments: [g.item, g.at, text])
+                }
+            }
+            while let row = try rows.next() {
+                let key: (item: Int64, firstSeen: Bool, at: Int64) = (row[0], row[1], row[2])
+                if let g = group, g.item != key.item || g.firstSeen != key.firstSeen || (!g.firstSeen && g.at != key.at) {
+                    try flush()
+                    pending = []
+                }
+                group = key
+                pending.append(
+                    StoredMatch(
+                        topic: row[3], terms: decodeStrings(row[4]),
+                        fields: decodeStrings(row[5]).compactMap(ItemField.init(rawValue:))))
+            }
+            try flush()
+            try db.execute(sql: "DROP TABLE matches")
+        }
         return migrator
     }()
 
     /// `story_topics.state`: an alert exists for the (story, topic).
     static let storyTopicAlerted = 1
     /// `story_topics.state`: the story matched the topic only in items held back by the first-fetch backfill rule.
+    /// Written only by schema v1; since v2 this state is derived from `items.held_back` and `items.matches`.
     static let storyTopicSuppressed = 2
 
     /// `deliveries.state` values.
