@@ -55,6 +55,7 @@ struct RunCommand: AsyncParsableCommand {
                 metadata: [
                     "feeds": "\(summary.feeds)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
                     "alerts": "\(summary.alerts)",
+                    "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
                 ])
         } else {
             try await runtime.runService()

@@ -27,11 +27,27 @@ import Testing
     }
 
     @Test func noMatchesIsNullAndUnreadableTextIsEmpty() {
-        #expect(StoredMatch.encode([]) == nil)
+        #expect(StoredMatch.encode([StoredMatch]()) == nil)
+        #expect(StoredMatch.encode([TopicMatch]()) == nil)
         #expect(StoredMatch.decode(nil).isEmpty)
         for bad in ["", "[", "[[\"a\",[],[]]", "{\"a\":1}", "[[\"a\",[\"b\"]]]", "[[\"a\",[],[]]] x", "[\"\\uD800\"]"] {
             #expect(StoredMatch.decode(bad).isEmpty, "\(bad)")
         }
+    }
+
+    @Test func matcherResultsEncodeWithDistinctTermsAndFieldsInFirstOccurrenceOrder() throws {
+        let match = TopicMatch(topicID: "us-israel", terms: [
+            MatchedTerm(term: "Netanyahu", field: .summary), MatchedTerm(term: "White House", field: .title),
+            MatchedTerm(term: "Netanyahu", field: .title), MatchedTerm(term: "say \"hi\"", field: .summary),
+        ])
+        let text = try #require(StoredMatch.encode([match]))
+        #expect(text == #"[["us-israel",["Netanyahu","White House","say \"hi\""],["summary","title"]]]"#)
+        #expect(
+            text
+                == StoredMatch.encode([
+                    StoredMatch(
+                        topic: "us-israel", terms: ["Netanyahu", "White House", "say \"hi\""], fields: [.summary, .title])
+                ]))
     }
 
     @Test func unknownFieldNamesAreDropped() {

@@ -99,6 +99,7 @@ public final class Daemon: Sendable {
     /// and recorded, never thrown. Each feed's next due time is stored as the daemon would schedule it.
     public func runOnce() async throws -> RoundSummary {
         let c = current.withLock { $0 }
+        let storeCPUBefore = Offload.storeQueueCPUMicroseconds
         try await syncFeeds(c.plan)
         let states = try await feedStates()
         let poller = self.poller(c)
@@ -135,6 +136,7 @@ public final class Daemon: Sendable {
             }
             await storeNextDue(target, outcome: outcome, state: states[target.descriptor.key], networkDown: networkDown)
         }
+        summary.storeCPUSeconds = Double(Offload.storeQueueCPUMicroseconds - storeCPUBefore) / 1e6
         if networkDown {
             logger.warning("every feed failed to resolve or connect: the network looks down; failures not charged")
         }

@@ -148,7 +148,16 @@ public struct FeedPoller: Sendable {
         }
         do {
             let store = self.store
-            let result = try await Offload.run(on: Offload.storeQueue) { try store.ingest(batch) }
+            let box = BatchBox(batch)
+            defer {
+                // Free the batch (every item, key and match: many small allocations) on the work queue, not on
+                // the store's serial queue, which is the cold round's bottleneck.
+                Offload.workQueue.async { box.batch = nil }
+            }
+            let result = try await Offload.run(on: Offload.storeQueue) {
+                guard let batch = box.batch else { throw CancellationError() }
+                return try store.ingest(batch)
+            }
             return .ingested(result, hints: .init(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge))
         } catch {
             // A store failure is ours, not the feed's; it is still recorded so status shows it.
@@ -199,4 +208,12 @@ public struct FeedPoller: Sendable {
         if let slash = hostStart.firstIndex(of: "/"), slash < at { return url }
         return String(url[..<scheme.upperBound]) + "…@" + String(url[url.index(after: at)...])
     }
+}
+
+/// Holds an ingest batch so that the thread that lets it go is chosen, not whichever releases the last reference.
+private final class BatchBox: @unchecked Sendable {
+    // Written once after the store is done with it (ordered after the read by the await in between).
+    var batch: IngestBatch?
+
+    init(_ batch: IngestBatch) { self.batch = batch }
 }

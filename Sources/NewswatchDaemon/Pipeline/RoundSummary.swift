@@ -7,6 +7,9 @@ public struct RoundSummary: Sendable, Equatable {
     public var alerts = 0
     /// True when every network fetch failed to resolve or connect: our own network is down.
     public var networkDown = false
+    /// CPU seconds the store's serial queue spent on this round (ingest, bookkeeping): the pipeline's one serial
+    /// stage, so the floor under the round's wall time.
+    public var storeCPUSeconds = 0.0
 
     public init() {}
 

@@ -20,45 +20,104 @@ public struct StoredMatch: Sendable, Equatable {
         self.fields = fields
     }
 
-    init(_ match: TopicMatch) {
-        var fields: [ItemField] = []
-        for t in match.terms where !fields.contains(t.field) { fields.append(t.field) }
-        self.init(topic: match.topicID, terms: match.termTexts, fields: fields)
-    }
-
     /// The JSON text of `matches` (`nil` when there are none: the column stays NULL).
     static func encode(_ matches: [StoredMatch]) -> String? {
         guard !matches.isEmpty else { return nil }
-        var out = "["
-        for (i, m) in matches.enumerated() {
-            if i > 0 { out += "," }
-            out += "["
-            appendString(m.topic, to: &out)
-            out += ",["
-            for (j, t) in m.terms.enumerated() {
-                if j > 0 { out += "," }
-                appendString(t, to: &out)
-            }
-            out += "],["
-            for (j, f) in m.fields.enumerated() {
-                if j > 0 { out += "," }
-                appendString(f.rawValue, to: &out)
-            }
-            out += "]]"
+        var out = Writer()
+        for m in matches {
+            out.open(topic: m.topic)
+            for (i, t) in m.terms.enumerated() { out.element(t, first: i == 0) }
+            out.between()
+            for (i, f) in m.fields.enumerated() { out.element(f.rawValue, first: i == 0) }
+            out.close()
         }
-        out += "]"
-        return out
+        return out.finish()
     }
 
-    /// Topic ids and query terms almost never need escaping: copy those as they are.
-    private static func appendString(_ s: String, to out: inout String) {
-        let plain = s.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0xE2 }
-        if plain {
-            out += "\""
-            out += s
-            out += "\""
-        } else {
-            JSONValue.writeEscaped(s, to: &out)
+    /// The JSON text of what the matcher returned, as `encode(_: [StoredMatch])` writes it, without making the
+    /// `StoredMatch` values: a cold start encodes millions of matches, most of them naming one term in one field.
+    static func encode(_ matches: [TopicMatch]) -> String? {
+        guard !matches.isEmpty else { return nil }
+        var out = Writer()
+        for m in matches {
+            out.open(topic: m.topicID)
+            let terms = m.terms
+            if terms.count == 1 {
+                out.element(terms[0].term, first: true)
+                out.between()
+                out.element(terms[0].field.rawValue, first: true)
+            } else {
+                // Terms per match are few: a linear scan beats hashing them.
+                var seenFields: [ItemField] = []
+                for (i, t) in terms.enumerated()
+                where !terms[..<i].contains(where: { $0.term == t.term }) {
+                    out.element(t.term, first: i == 0)
+                }
+                out.between()
+                for t in terms where !seenFields.contains(t.field) {
+                    out.element(t.field.rawValue, first: seenFields.isEmpty)
+                    seenFields.append(t.field)
+                }
+            }
+            out.close()
+        }
+        return out.finish()
+    }
+
+    /// Writes the JSON into a byte buffer.
+    private struct Writer {
+        var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(1024) }
+
+        /// `[` or `,`, then `["topic",[`.
+        mutating func open(topic: String) {
+            bytes.append(bytes.isEmpty ? UInt8(ascii: "[") : UInt8(ascii: ","))
+            bytes.append(UInt8(ascii: "["))
+            string(topic)
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(UInt8(ascii: "["))
+        }
+
+        mutating func element(_ s: String, first: Bool) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            string(s)
+        }
+
+        /// `],[` between the terms and the fields.
+        mutating func between() {
+            bytes.append(UInt8(ascii: "]"))
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(UInt8(ascii: "["))
+        }
+
+        mutating func close() {
+            bytes.append(UInt8(ascii: "]"))
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        /// Topic ids and query terms almost never need escaping: copy those as they are, in one pass.
+        private mutating func string(_ s: String) {
+            let mark = bytes.count
+            bytes.append(UInt8(ascii: "\""))
+            var plain = true
+            for b in s.utf8 {
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b >= 0xE2 { plain = false }
+                bytes.append(b)
+            }
+            if plain {
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                bytes.removeSubrange(mark...)
+                var escaped = ""
+                JSONValue.writeEscaped(s, to: &escaped)
+                bytes.append(contentsOf: escaped.utf8)
+            }
+        }
+
+        mutating func finish() -> String {
+            bytes.append(UInt8(ascii: "]"))
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 

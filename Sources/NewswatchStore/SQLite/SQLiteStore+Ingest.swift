@@ -53,7 +53,7 @@ struct IngestTransaction {
         var contentKey: String?
         var revision: String
         /// What the matcher found, one entry per topic.
-        var matches: [StoredMatch]
+        var matches: [TopicMatch]
         /// `matches` as the `items.matches` column stores them.
         var matchesText: String?
         /// The item's date in store seconds (first seen, i.e. the fetch time, when undated).
@@ -61,6 +61,10 @@ struct IngestTransaction {
         var undated: Bool
         /// The headline's words, for items dated recently enough to join a story by title (else empty).
         var title: StoryTitle
+        /// The key of the story this item starts if it joins none. It derives from the item, so re-ingesting the
+        /// same item into a fresh database yields the same story and alert ids (the file sink then recognises
+        /// alerts it already wrote).
+        var storyKey: String
     }
 
     let db: Database
@@ -86,7 +90,9 @@ struct IngestTransaction {
     private var storyTopicStates: [StoryTopic: Int] = [:]
     /// Stories whose stored states are in `storyTopicStates`.
     private var loadedStories: Set<Int64> = []
-    private var topics: [String: TopicDefinition] = [:]
+    /// The batch's topics by id, built on the first alert check: most ingests (every held-back first fetch,
+    /// feeds with nothing new that matches) never need it.
+    private var topicsByID: [String: TopicDefinition]?
     private var alerts: [Alert] = []
 
     init(db: Database, batch: IngestBatch, index: StoryIndex) {
@@ -94,7 +100,6 @@ struct IngestTransaction {
         self.batch = batch
         self.index = index
         self.now = batch.fetchedAt.storeSeconds
-        for t in batch.topics where topics[t.id] == nil { topics[t.id] = t }
     }
 
     mutating func run(_ incoming: [Incoming]) throws -> IngestOutcome {
@@ -106,6 +111,7 @@ struct IngestTransaction {
         var updatedCount = 0
         var unchangedCount = 0
         var seen = Set<Int>()
+        var insertedHere = Set<Int>()
         for entry in incoming {
             if let k = findKnown(entry) {
                 if !seen.insert(k).inserted {
@@ -116,10 +122,12 @@ struct IngestTransaction {
             } else {
                 let k = try insertNew(entry)
                 seen.insert(k)
+                insertedHere.insert(k)
                 newCount += 1
             }
         }
-        let seenIDs = seen.map { known[$0].id }
+        // Items inserted by this transaction already carry `last_seen = now`.
+        let seenIDs = seen.filter { !insertedHere.contains($0) }.map { known[$0].id }
         for chunk in seenIDs.chunked(500) {
             try db.execute(
                 sql: "UPDATE items SET last_seen = ? WHERE id IN (\(placeholders(chunk.count)))",
@@ -170,10 +178,12 @@ struct IngestTransaction {
 
     static func prepare(_ batch: IngestBatch) -> [Incoming] {
         let now = batch.fetchedAt.storeSeconds
-        return batch.items.map { prepare($0, now: now, matcher: batch.matcher) }
+        return batch.items.map { prepare($0, feedKey: batch.feed.key, now: now, matcher: batch.matcher) }
     }
 
-    static func prepare(_ item: ParsedItem, now: Int64, matcher: (ParsedItem) -> [TopicMatch]) -> Incoming {
+    static func prepare(_ item: ParsedItem, feedKey: String, now: Int64, matcher: (ParsedItem) -> [TopicMatch])
+        -> Incoming
+    {
         let guid = item.id.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let normLink = item.link.flatMap(LinkNormalizer.normalize)
         let title = StoryTitle.normalizedText(item.title ?? "")
@@ -183,8 +193,8 @@ struct IngestTransaction {
             item.title ?? "", item.summary ?? "", item.content ?? "", item.link ?? "",
             item.categories.joined(separator: "\u{1F}"),
         ])
-        var topicsSeen = Set<String>()
-        let matches = matcher(item).filter { topicsSeen.insert($0.topicID).inserted }.map(StoredMatch.init)
+        var matches: [TopicMatch] = []
+        for m in matcher(item) where !matches.contains(where: { $0.topicID == m.topicID }) { matches.append(m) }
         // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
         let date = item.published ?? item.updated
         let published = date?.storeSeconds ?? now
@@ -192,7 +202,8 @@ struct IngestTransaction {
         let words = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
         return Incoming(
             item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
-            matchesText: StoredMatch.encode(matches), published: published, undated: date == nil, title: words)
+            matchesText: StoredMatch.encode(matches), published: published, undated: date == nil, title: words,
+            storyKey: ContentHash.hex(fields: ["story", feedKey, guid ?? "", normLink ?? "", contentKey ?? "", revision]))
     }
 
     /// `s` without surrounding white space; ids almost never have any, so avoid Foundation's trim then.
@@ -234,6 +245,8 @@ struct IngestTransaction {
                 }
             }
         }
+        // A feed's first successful fetch: none of its items can be stored yet (only other feeds' links matter).
+        if firstFetch { return }
         if !guidsUnreliable {
             let guids = Array(Set(incoming.compactMap(\.guid)))
             for chunk in guids.chunked(500) {
@@ -360,7 +373,7 @@ struct IngestTransaction {
         {
             for m in StoredMatch.decode(text) { matched.insert(m.topic) }
         }
-        let newMatches = e.matches.filter { !matched.contains($0.topic) }
+        let newMatches = e.matches.filter { !matched.contains($0.topicID) }
         if let text = StoredMatch.encode(newMatches) {
             try db.cachedStatement(sql: "INSERT INTO item_rematches(item_id, matched_at, matches) VALUES (?, ?, ?)")
                 .execute(arguments: [k.id, now, text])
@@ -401,8 +414,12 @@ struct IngestTransaction {
         if published >= now - StoryIndex.window, title.hashes.count >= StoryTitle.minimumTokens {
             addedEntries.append(StoryIndex.Entry(storyID: storyID, time: published, title: title))
         }
-        for match in e.matches {
-            try considerAlert(storyID: storyID, match: match, item: item, published: published, eligible: eligible)
+        // A held-back item never alerts, and within this transaction (a first fetch) a story's suppressed topics
+        // alert exactly as untouched ones would; later transactions derive them from `held_back`.
+        if eligible {
+            for match in e.matches {
+                try considerAlert(storyID: storyID, match: match, item: item, published: published, eligible: true)
+            }
         }
         return i
     }
@@ -412,11 +429,7 @@ struct IngestTransaction {
     private mutating func story(for e: Incoming, title: StoryTitle, time: Int64) throws -> Int64 {
         if let l = e.normLink, let s = otherFeedStoryByLink[l] { return s }
         if let s = index.bestStory(for: title, time: time, extra: addedEntries) { return s }
-        // The id derives from the item, so re-ingesting the same item into a fresh database yields the same story
-        // and alert ids (the file sink then recognises alerts it already wrote).
-        var key = ContentHash.hex(fields: [
-            "story", batch.feed.key, e.guid ?? "", e.normLink ?? "", e.contentKey ?? "", e.revision,
-        ])
+        var key = e.storyKey  // derived from the item: stable across fresh databases
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stories(key, first_seen) VALUES (?, ?)")
         try insert.execute(arguments: [key, now])
         var salt = 0
@@ -444,9 +457,14 @@ struct IngestTransaction {
     /// not alert and suppresses the topic for its story: later (non-first-fetch) items of that story do not alert
     /// either, they republish old news.
     private mutating func considerAlert(
-        storyID: Int64, match: StoredMatch, item: ParsedItem, published: Int64, eligible: Bool
+        storyID: Int64, match: TopicMatch, item: ParsedItem, published: Int64, eligible: Bool
     ) throws {
-        guard let topic = topics[match.topic], topic.alert else { return }
+        if topicsByID == nil {
+            var byID: [String: TopicDefinition] = [:]
+            for t in batch.topics where byID[t.id] == nil { byID[t.id] = t }
+            topicsByID = byID
+        }
+        guard let topic = topicsByID?[match.topicID], topic.alert else { return }
         let stateKey = StoryTopic(storyID: storyID, topic: topic.id)
         switch try storyTopicState(stateKey) {
         case SQLiteStore.storyTopicAlerted?:
@@ -454,11 +472,8 @@ struct IngestTransaction {
         case SQLiteStore.storyTopicSuppressed?:
             guard firstFetch && eligible else { return }
         case nil:
-            guard eligible else {
-                // Nothing to write: the item's `held_back` flag and its stored matches say it.
-                storyTopicStates[stateKey] = SQLiteStore.storyTopicSuppressed
-                return
-            }
+            // Nothing to write for a held-back item: its `held_back` flag and its stored matches say it.
+            guard eligible else { return }
         default:
             return
         }
@@ -475,7 +490,7 @@ struct IngestTransaction {
             id: ContentHash.hex(fields: ["alert", storyKey, topic.id]), topic: topic.id, topicName: topic.name,
             priority: topic.priority, title: item.title, link: item.link, feed: batch.feed.name,
             feedURL: batch.feed.url, published: Date(storeSeconds: published), detected: Date(storeSeconds: now),
-            terms: match.terms, summary: IngestTransaction.alertSummary(item), story: storyKey,
+            terms: match.termTexts, summary: IngestTransaction.alertSummary(item), story: storyKey,
             sources: max(1, sources))
         try db.cachedStatement(
             sql: """

@@ -133,7 +133,6 @@ extension SQLiteStore {
                         matches TEXT NOT NULL
                     );
                     CREATE INDEX item_rematches_item ON item_rematches(item_id);
-                    CREATE INDEX items_story_held_back ON items(story_id) WHERE held_back = 1;
                     """)
             let rows = try Row.fetchCursor(
                 db,

@@ -27,6 +27,8 @@ public final class SQLiteStore: Store {
     // Owner: `ingestLock` — only `ingest` touches the index, inside its write transaction.
     let ingestLock = NSLock()
     let storyIndex = StoryIndex()
+    /// `nil` when read-only.
+    let checkpointer: WALCheckpointer?
 
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, options: Options = Options()) throws {
@@ -52,6 +54,7 @@ public final class SQLiteStore: Store {
                 }
                 reader = queue
                 writer = nil
+                checkpointer = nil
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -63,9 +66,9 @@ public final class SQLiteStore: Store {
             // WAL + NORMAL: a commit is durable against process crashes (the daemon's threat), and only the last
             // commits can be lost on power loss — never corrupting, never splitting one ingest transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Checkpoint every ~16 MiB of WAL rather than 4 MiB: a cold start writes ~100 MiB, and each
-            // checkpoint rewrites hot index pages and fsyncs.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+            // Checkpoints run on their own connection (`WALCheckpointer`); the writer's own automatic one is only
+            // the backstop that bounds the log.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         let pool: DatabasePool
         do {
@@ -87,6 +90,7 @@ public final class SQLiteStore: Store {
         }
         writer = pool
         reader = pool
+        checkpointer = WALCheckpointer(path: path)
     }
 
     /// The schema versions applied to the file, oldest first.
@@ -112,7 +116,9 @@ public final class SQLiteStore: Store {
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard let writer else { throw StoreError(.invalidArgument, "store was opened read-only", path: path) }
         do {
-            return try writer.write(body)
+            let result = try writer.write(body)
+            checkpointer?.committed()
+            return result
         } catch let error as StoreError {
             throw error
         } catch {
