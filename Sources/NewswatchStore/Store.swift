@@ -27,8 +27,10 @@ public protocol Store: Sendable {
     func feedStates(includeInactive: Bool) throws -> [FeedState]
 
     /// Records a fetch that brought nothing new to parse: `304 Not Modified`, or a body whose hash equals the
-    /// stored one. Counts as a success (clears the error and the failure count).
-    func recordNoChange(_ record: NoChangeRecord) throws
+    /// stored one, with the next schedule if the record carries one. Counts as a success (clears the error and the
+    /// failure count). Returns the feed's state after the write.
+    @discardableResult
+    func recordNoChange(_ record: NoChangeRecord) throws -> FeedState
 
     /// Records a failed fetch (network, HTTP status ≥ 400, unusable body) and appends a fetch event.
     /// Returns the feed's state after the failure (with the new `consecutiveFailures`).

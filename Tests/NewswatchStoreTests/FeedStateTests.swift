@@ -65,6 +65,34 @@ private typealias Kit = StoreTestKit
         #expect(try store.totals(alertsSince: Kit.at(hours: 0)).failing == 0)
     }
 
+    @Test func aSuccessStoresItsScheduleInTheSameWriteAndReturnsTheState() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let key = Kit.feed(1).key
+        let first = FeedSchedule(nextDue: Kit.at(hours: 0.5), retryAfter: nil, ttlFloor: 3600, maxAgeFloor: nil)
+        var batch = Kit.batch(at: Kit.at(hours: 0), items: [Kit.item("1", "x")], etag: "e1", bodyHash: "b1")
+        batch.schedule = first
+        let ingested = try store.ingest(batch)
+        #expect(ingested.feedState?.schedule == first && ingested.feedState?.validators.etag == "e1")
+        #expect(try store.feedState(key: key)?.schedule == first)
+
+        let second = FeedSchedule(nextDue: Kit.at(hours: 1.5), retryAfter: nil, ttlFloor: nil, maxAgeFloor: 600)
+        let after = try store.recordNoChange(
+            NoChangeRecord(key: key, at: Kit.at(hours: 1), reason: .notModified, httpStatus: 304, schedule: second))
+        #expect(after.schedule == second && after.httpStatus == 304 && after.lastSuccess == Kit.at(hours: 1))
+        #expect(try store.feedState(key: key) == after)
+        // Without a schedule the stored one stays.
+        let third = try store.recordNoChange(
+            NoChangeRecord(key: key, at: Kit.at(hours: 2), reason: .notModified, httpStatus: 304))
+        #expect(third.schedule == second && third.lastFetch == Kit.at(hours: 2))
+        // A feed the store has never heard of gets a row.
+        let unknown = try store.recordNoChange(
+            NoChangeRecord(key: "https://new.example/rss", at: Kit.at(hours: 2), reason: .notModified, httpStatus: 304,
+                schedule: second))
+        #expect(unknown.key == "https://new.example/rss" && unknown.schedule == second)
+    }
+
     @Test func scheduleRoundTrips() throws {
         let kit = try Kit()
         defer { kit.dir.remove() }

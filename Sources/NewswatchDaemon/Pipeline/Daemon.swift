@@ -110,7 +110,9 @@ public final class Daemon: Sendable {
             func startNext() {
                 guard let target = pending.popFirst() else { return }
                 group.addTask {
-                    let outcome = await poller.poll(target, state: states[target.descriptor.key])
+                    let state = states[target.descriptor.key]
+                    let outcome = await poller.poll(
+                        target, state: state, schedule: self.successSchedule(target, state: state))
                     if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
                     return (target, outcome)
                 }
@@ -143,12 +145,30 @@ public final class Daemon: Sendable {
         return summary
     }
 
+    /// How a successful poll of `target` schedules the feed (the poller stores it with the poll's outcome).
+    /// `state` is the feed's state before the poll: the policy counts the outcome itself.
+    private func successSchedule(_ target: PollTarget, state: FeedState?) -> FeedPoller.SuccessSchedule {
+        let policy = self.policy
+        let key = target.descriptor.key
+        let interval = target.interval
+        return { outcome, now in
+            let next = policy.next(
+                after: outcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: key,
+                interval: interval, now: now, networkDown: false)
+            return FeedScheduling.storedSchedule(next: next, outcome: outcome, previous: state?.schedule, now: now)
+        }
+    }
+
     /// Stores when `target` is due next after `outcome`; returns that time and the feed's state as now stored.
+    /// A successful poll has stored both already (`successSchedule`): then nothing is read or written here.
     @discardableResult
     private func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
         -> (due: Date, state: FeedState?)
     {
         let now = clock.now()
+        if outcome.isSuccess, let after = outcome.stateAfter, let due = after.schedule.nextDue {
+            return (due, after)
+        }
         // Read the state again: ingest and failure recording have just changed it.
         let store = self.store
         let key = target.descriptor.key
@@ -253,8 +273,9 @@ public final class Daemon: Sendable {
                 for key in queue.take(at: clock.now()) {
                     guard let target = targets[key] else { continue }
                     let state = states[key]
+                    let schedule = successSchedule(target, state: state)
                     group.addTask {
-                        let outcome = await poller.poll(target, state: state)
+                        let outcome = await poller.poll(target, state: state, schedule: schedule)
                         if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
                         continuation.yield(.finished(key: key, outcome: outcome))
                     }

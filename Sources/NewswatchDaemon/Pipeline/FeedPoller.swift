@@ -33,9 +33,16 @@ public struct FeedPoller: Sendable {
         self.logger = logger
     }
 
+    /// How the caller schedules a feed after a successful poll: given with a poll, the schedule is stored in the
+    /// same write as the poll's outcome (one transaction per feed, where the all-304 round needed three).
+    public typealias SuccessSchedule = @Sendable (FetchOutcome, Date) -> FeedSchedule
+
     /// Polls `target` once. `state` is the feed's stored state (validators, last body hash); `conditional: false`
-    /// sends no validators (a forced refetch).
-    public func poll(_ target: PollTarget, state: FeedState?, conditional: Bool = true) async -> PollOutcome {
+    /// sends no validators (a forced refetch). With `schedule`, a successful poll stores the feed's next schedule
+    /// too, and the outcome carries the feed's state after it.
+    public func poll(
+        _ target: PollTarget, state: FeedState?, conditional: Bool = true, schedule: SuccessSchedule? = nil
+    ) async -> PollOutcome {
         var log = logger
         log[metadataKey: "feed"] = "\(target.descriptor.name)"
         let started = clock.now()
@@ -43,10 +50,11 @@ public struct FeedPoller: Sendable {
         switch target.source {
         case .url(let url):
             log[metadataKey: "url"] = "\(Self.redacted(url))"
-            outcome = await pollURL(url, target: target, state: conditional ? state : nil, logger: log)
+            outcome = await pollURL(
+                url, target: target, state: conditional ? state : nil, schedule: schedule, logger: log)
         case .file(let path):
             log[metadataKey: "path"] = "\(path)"
-            outcome = await pollFile(path, target: target, state: state, logger: log)
+            outcome = await pollFile(path, target: target, state: state, schedule: schedule, logger: log)
         }
         let ms = Int(clock.now().timeIntervalSince(started) * 1000)
         switch outcome {
@@ -57,7 +65,7 @@ public struct FeedPoller: Sendable {
                     "new": "\(result.newItems)", "updated": "\(result.updatedItems)",
                     "alerts": "\(result.alerts.count)", "duration_ms": "\(ms)",
                 ])
-        case .unchanged(let reason, _):
+        case .unchanged(let reason, _, _):
             log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
         case .failed(let failure) where failure.isCancellation:
             log.debug("poll cancelled")
@@ -71,7 +79,9 @@ public struct FeedPoller: Sendable {
 
     // MARK: - Sources
 
-    private func pollURL(_ url: String, target: PollTarget, state: FeedState?, logger: Logger) async -> PollOutcome {
+    private func pollURL(
+        _ url: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule?, logger: Logger
+    ) async -> PollOutcome {
         let request = FeedRequest(url: url, etag: state?.validators.etag, lastModified: state?.validators.lastModified)
         let result = await client.fetch(request)
         let now = clock.now()
@@ -82,12 +92,13 @@ public struct FeedPoller: Sendable {
                 lastModified: response.lastModified ?? state?.validators.lastModified)
             return await recordNoChange(
                 target, reason: .notModified, status: response.status, validators: validators, at: now,
-                hints: .init(maxAge: response.cacheMaxAge))
+                hints: .init(maxAge: response.cacheMaxAge), schedule: schedule)
         case .ok(let response):
             let validators = HTTPValidators(etag: response.etag, lastModified: response.lastModified)
             return await ingestBody(
                 response.body, target: target, state: state, baseURL: response.finalURL, charset: response.charset,
-                status: response.status, validators: validators, maxAge: response.cacheMaxAge, at: now)
+                status: response.status, validators: validators, maxAge: response.cacheMaxAge, at: now,
+                schedule: schedule)
         case .failed(let error):
             let failure = PollFailure(
                 kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
@@ -97,7 +108,9 @@ public struct FeedPoller: Sendable {
         }
     }
 
-    private func pollFile(_ path: String, target: PollTarget, state: FeedState?, logger: Logger) async -> PollOutcome {
+    private func pollFile(
+        _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule?, logger: Logger
+    ) async -> PollOutcome {
         let data: Data
         do {
             data = try await Offload.run(on: Offload.workQueue) { try Data(contentsOf: URL(fileURLWithPath: path)) }
@@ -107,20 +120,21 @@ public struct FeedPoller: Sendable {
         }
         return await ingestBody(
             data, target: target, state: state, baseURL: nil, charset: nil, status: nil, validators: HTTPValidators(),
-            maxAge: nil, at: clock.now())
+            maxAge: nil, at: clock.now(), schedule: schedule)
     }
 
     // MARK: - Steps
 
     private func ingestBody(
         _ body: Data, target: PollTarget, state: FeedState?, baseURL: String?, charset: String?, status: Int?,
-        validators: HTTPValidators, maxAge: Int?, at now: Date
+        validators: HTTPValidators, maxAge: Int?, at now: Date, schedule: SuccessSchedule?
     ) async -> PollOutcome {
         let hash = ContentHash.hex(of: body)
         if let state, state.bodyHash == hash, state.firstSuccess != nil {
             return await recordNoChange(
                 target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
-                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge))
+                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge),
+                schedule: schedule)
         }
         let matcher = self.matcher
         let feedName = target.descriptor.name
@@ -128,7 +142,7 @@ public struct FeedPoller: Sendable {
         let sinks = self.sinks
         let backfill = self.backfill
         let parsed: ParsedFeed
-        let batch: IngestBatch
+        var batch: IngestBatch
         do {
             // Parse, match and key every item on the work queue (both cores); the store's serial queue only writes.
             (parsed, batch) = try await Offload.run(on: Offload.workQueue) {
@@ -143,6 +157,8 @@ public struct FeedPoller: Sendable {
         } catch {
             return .failed(PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false))
         }
+        let hints = PollOutcome.CacheHints(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge)
+        batch.schedule = schedule?(FeedScheduling.successOutcome(notModified: false, hints: hints), now)
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
@@ -158,7 +174,7 @@ public struct FeedPoller: Sendable {
                 guard let batch = box.batch else { throw CancellationError() }
                 return try store.ingest(batch)
             }
-            return .ingested(result, hints: .init(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge))
+            return .ingested(result, hints: hints)
         } catch {
             // A store failure is ours, not the feed's; it is still recorded so status shows it.
             return .failed(PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false))
@@ -171,17 +187,19 @@ public struct FeedPoller: Sendable {
 
     private func recordNoChange(
         _ target: PollTarget, reason: NoChangeRecord.Reason, status: Int?, validators: HTTPValidators, at now: Date,
-        hints: PollOutcome.CacheHints
+        hints: PollOutcome.CacheHints, schedule: SuccessSchedule?
     ) async -> PollOutcome {
         let record = NoChangeRecord(
-            key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators)
+            key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators,
+            schedule: schedule?(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now))
         let store = self.store
         do {
-            try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+            let after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+            return .unchanged(reason, hints: hints, state: after)
         } catch {
             logger.error("store: cannot record fetch: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
+            return .unchanged(reason, hints: hints, state: nil)
         }
-        return .unchanged(reason, hints: hints)
     }
 
     /// Records a failed poll. `charged: false` when our own network is down: the feed is not to blame.

@@ -7,11 +7,9 @@ enum FeedScheduling {
     static func fetchOutcome(_ outcome: PollOutcome, now: Date) -> FetchOutcome {
         switch outcome {
         case .ingested(_, let hints):
-            return FetchOutcome(.ok, ttl: hints.ttlMinutes.map { Double($0) * 60 }, maxAge: hints.maxAge.map(Double.init))
-        case .unchanged(let reason, let hints):
-            return FetchOutcome(
-                reason == .notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { Double($0) * 60 },
-                maxAge: hints.maxAge.map(Double.init))
+            return successOutcome(notModified: false, hints: hints)
+        case .unchanged(let reason, let hints, _):
+            return successOutcome(notModified: reason == .notModified, hints: hints)
         case .failed(let failure):
             let retryAfter = failure.retryAfter.map { max(0, $0.timeIntervalSince(now)) }
             let result: FetchOutcome.Result
@@ -26,6 +24,13 @@ enum FeedScheduling {
             }
             return FetchOutcome(result, retryAfter: retryAfter)
         }
+    }
+
+    /// The policy's view of a successful poll (new body, unchanged body, or `304`).
+    static func successOutcome(notModified: Bool, hints: PollOutcome.CacheHints) -> FetchOutcome {
+        FetchOutcome(
+            notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { Double($0) * 60 },
+            maxAge: hints.maxAge.map(Double.init))
     }
 
     /// The policy's view of a stored feed (failure counts survive restarts; 404 streaks are inferred from them).

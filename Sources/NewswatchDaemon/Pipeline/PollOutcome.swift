@@ -5,8 +5,9 @@ import NewswatchStore
 public enum PollOutcome: Sendable {
     /// A new body was parsed and ingested.
     case ingested(IngestOutcome, hints: CacheHints)
-    /// `304 Not Modified`, or a body identical to the last one (parsing skipped).
-    case unchanged(NoChangeRecord.Reason, hints: CacheHints)
+    /// `304 Not Modified`, or a body identical to the last one (parsing skipped); `state` is the feed's stored
+    /// state after recording it (`nil` if the store failed).
+    case unchanged(NoChangeRecord.Reason, hints: CacheHints, state: FeedState?)
     /// The fetch or the parse failed; recorded in the store.
     case failed(PollFailure)
 
@@ -17,6 +18,15 @@ public enum PollOutcome: Sendable {
         public init(ttlMinutes: Int? = nil, maxAge: Int? = nil) {
             self.ttlMinutes = ttlMinutes
             self.maxAge = maxAge
+        }
+    }
+
+    /// The feed's state as the store holds it after this poll, when the poll recorded it (successes only).
+    public var stateAfter: FeedState? {
+        switch self {
+        case .ingested(let result, _): return result.feedState
+        case .unchanged(_, _, let state): return state
+        case .failed: return nil
         }
     }
 

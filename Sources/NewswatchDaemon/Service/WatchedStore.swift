@@ -44,7 +44,8 @@ public struct WatchedStore: Store {
         try watch(write: false) { try base.feedStates(includeInactive: includeInactive) }
     }
 
-    public func recordNoChange(_ record: NoChangeRecord) throws {
+    @discardableResult
+    public func recordNoChange(_ record: NoChangeRecord) throws -> FeedState {
         try watch(write: true) { try base.recordNoChange(record) }
     }
 

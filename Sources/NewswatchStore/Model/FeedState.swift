@@ -87,13 +87,19 @@ public struct NoChangeRecord: Sendable, Equatable {
     public var httpStatus: Int?
     /// New validators if the response carried any; `nil` keeps the stored ones.
     public var validators: HTTPValidators?
+    /// The scheduler's decision for the feed's next poll, stored in the same write (`nil` keeps the stored one).
+    public var schedule: FeedSchedule?
 
-    public init(key: String, at: Date, reason: Reason, httpStatus: Int?, validators: HTTPValidators? = nil) {
+    public init(
+        key: String, at: Date, reason: Reason, httpStatus: Int?, validators: HTTPValidators? = nil,
+        schedule: FeedSchedule? = nil
+    ) {
         self.key = key
         self.at = at
         self.reason = reason
         self.httpStatus = httpStatus
         self.validators = validators
+        self.schedule = schedule
     }
 }
 

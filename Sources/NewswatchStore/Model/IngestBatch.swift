@@ -23,6 +23,9 @@ public struct IngestBatch: Sendable {
     public var backfill: TimeInterval
     /// Matches one item against the topics that apply to this feed. Called only for new and changed items.
     public var matcher: @Sendable (ParsedItem) -> [TopicMatch]
+    /// The scheduler's decision for the feed's next poll, stored in the same transaction (`nil` keeps the stored
+    /// schedule).
+    public var schedule: FeedSchedule?
     /// Keys, hashes, matches and title words of `items`, made by `prepare()`; `nil` until then.
     var prepared: [IngestTransaction.Incoming]?
 

@@ -13,12 +13,18 @@ public struct IngestOutcome: Sendable, Equatable {
     public var firstFetch: Bool
     /// The alerts this batch created, in outbox order (already committed with their delivery rows).
     public var alerts: [Alert]
+    /// The feed's state as the transaction left it (validators, body hash, schedule).
+    public var feedState: FeedState?
 
-    public init(newItems: Int, updatedItems: Int, unchangedItems: Int, firstFetch: Bool, alerts: [Alert]) {
+    public init(
+        newItems: Int, updatedItems: Int, unchangedItems: Int, firstFetch: Bool, alerts: [Alert],
+        feedState: FeedState? = nil
+    ) {
         self.newItems = newItems
         self.updatedItems = updatedItems
         self.unchangedItems = unchangedItems
         self.firstFetch = firstFetch
         self.alerts = alerts
+        self.feedState = feedState
     }
 }

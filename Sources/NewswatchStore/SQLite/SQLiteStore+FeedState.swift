@@ -38,24 +38,46 @@ extension SQLiteStore {
         }
     }
 
-    public func recordNoChange(_ record: NoChangeRecord) throws {
+    @discardableResult
+    public func recordNoChange(_ record: NoChangeRecord) throws -> FeedState {
+        // The all-304 round is one of these per feed: one transaction, one UPDATE (the schedule included) and one
+        // read of the result, all with cached statements.
         try write { db in
             let t = record.at.storeSeconds
-            try Self.ensureFeed(db, key: record.key)
-            try db.cachedStatement(
+            let update = try db.cachedStatement(
                 sql: """
                     UPDATE feeds SET last_fetch = ?, last_success = ?, http_status = ?, error_kind = NULL, error = NULL,
                         consecutive_failures = 0,
                         etag = CASE WHEN ? THEN ? ELSE etag END,
-                        last_modified = CASE WHEN ? THEN ? ELSE last_modified END
+                        last_modified = CASE WHEN ? THEN ? ELSE last_modified END,
+                        next_due = CASE WHEN ? THEN ? ELSE next_due END,
+                        retry_after = CASE WHEN ? THEN ? ELSE retry_after END,
+                        ttl_floor = CASE WHEN ? THEN ? ELSE ttl_floor END,
+                        max_age_floor = CASE WHEN ? THEN ? ELSE max_age_floor END
                     WHERE key = ?
-                    """
-            ).execute(
-                arguments: [
-                    t, t, record.httpStatus, record.validators != nil, record.validators?.etag,
-                    record.validators != nil, record.validators?.lastModified, record.key,
-                ])
+                    """)
+            let s = record.schedule
+            let arguments: StatementArguments = [
+                t, t, record.httpStatus, record.validators != nil, record.validators?.etag,
+                record.validators != nil, record.validators?.lastModified, s != nil, s?.nextDue?.storeSeconds,
+                s != nil, s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, record.key,
+            ]
+            try update.execute(arguments: arguments)
+            if db.changesCount == 0 {
+                try Self.ensureFeed(db, key: record.key)
+                try update.execute(arguments: arguments)
+            }
+            return try Self.feedState(db, key: record.key)
         }
+    }
+
+    /// The feed's state as the current transaction sees it.
+    static func feedState(_ db: Database, key: String) throws -> FeedState {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(feedColumns) FROM feeds WHERE key = ?"), arguments: [key])
+        else { throw StoreError(.database, "feed row vanished: \(key)") }
+        return feedState(row)
     }
 
     @discardableResult

@@ -136,7 +136,7 @@ struct IngestTransaction {
         try updateFeed(newItems: newCount)
         return IngestOutcome(
             newItems: newCount, updatedItems: updatedCount, unchangedItems: unchangedCount, firstFetch: firstFetch,
-            alerts: alerts)
+            alerts: alerts, feedState: try SQLiteStore.feedState(db, key: batch.feed.key))
     }
 
     // MARK: Feed
@@ -160,17 +160,23 @@ struct IngestTransaction {
     }
 
     private func updateFeed(newItems: Int) throws {
+        let s = batch.schedule
         try db.cachedStatement(
             sql: """
                 UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_fetch = ?, last_success = ?,
                     first_success = COALESCE(first_success, ?), last_ingest = ?,
                     last_new_item = CASE WHEN ? THEN ? ELSE last_new_item END,
-                    http_status = ?, error_kind = NULL, error = NULL, consecutive_failures = 0, guids_unreliable = ?
+                    http_status = ?, error_kind = NULL, error = NULL, consecutive_failures = 0, guids_unreliable = ?,
+                    next_due = CASE WHEN ? THEN ? ELSE next_due END,
+                    retry_after = CASE WHEN ? THEN ? ELSE retry_after END,
+                    ttl_floor = CASE WHEN ? THEN ? ELSE ttl_floor END,
+                    max_age_floor = CASE WHEN ? THEN ? ELSE max_age_floor END
                 WHERE id = ?
                 """
         ).execute(arguments: [
             batch.validators.etag, batch.validators.lastModified, batch.bodyHash, now, now, now, now, newItems > 0, now,
-            batch.httpStatus, guidsUnreliable, feedID,
+            batch.httpStatus, guidsUnreliable, s != nil, s?.nextDue?.storeSeconds, s != nil,
+            s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, feedID,
         ])
     }
 
