@@ -86,7 +86,7 @@ private typealias Kit = StoreTestKit
         #expect(matched.map { "\($0.story)/\($0.topic)" } == ["s-old/gaza", "s-new/gaza", "s-new/israel"])
         #expect(matched[1].terms == ["gaza", "Gaza Strip"] && matched[1].fields == [.title, .summary])
         let rematch = try store.read { db in try String.fetchAll(db, sql: "SELECT matches FROM item_rematches") }
-        #expect(rematch == [#"[["quiet",["ceasefire"],["summary"]]]"#])
+        #expect(rematch == ["quiet\u{1F}s\u{1F}ceasefire"])
         #expect(try store.read { db in try db.tableExists("matches") } == false)
         // The old suppressed row still holds: a later copy of that story in an established feed does not alert,
         // while a new story in the same fetch does.

@@ -3,8 +3,11 @@ import NewswatchCore
 /// The topics one matching pass found for one item, as stored: one column value per item and pass instead of one
 /// row per (item, topic).
 ///
-/// Broad topic sets match an item against ~20 topics; one row each made a cold start write millions of rows. The
-/// text is compact JSON, `[["topic",["term",…],["field",…]],…]`, so it stays readable with the `sqlite3` shell.
+/// Broad topic sets match an item against ~20 topics; one row each made a cold start write millions of rows, and
+/// even as JSON in one column the matches were half the database. The text is therefore compact: per match the
+/// topic id, the fields as letters (`t`itle, `s`ummary, `c`ontent, `f`eed, cate`g`ory, in first-occurrence order)
+/// and the terms, separated by U+001F; matches separated by U+001E. Those two bytes, and the escape byte U+001D, are
+/// written inside a string as U+001D followed by the byte + 0x40 (`]`, `^`, `_`), so any topic id or term survives.
 /// Topics are kept in the order the matcher gave them; `decode` returns them sorted by id (byte order, as SQLite
 /// sorts text), which is the order digests list them in.
 public struct StoredMatch: Sendable, Equatable {
@@ -20,21 +23,23 @@ public struct StoredMatch: Sendable, Equatable {
         self.fields = fields
     }
 
-    /// The JSON text of `matches` (`nil` when there are none: the column stays NULL).
+    static let matchSeparator: UInt8 = 0x1E
+    static let partSeparator: UInt8 = 0x1F
+    static let escape: UInt8 = 0x1D
+
+    /// The stored text of `matches` (`nil` when there are none: the column stays NULL).
     static func encode(_ matches: [StoredMatch]) -> String? {
         guard !matches.isEmpty else { return nil }
         var out = Writer()
         for m in matches {
             out.open(topic: m.topic)
-            for (i, t) in m.terms.enumerated() { out.element(t, first: i == 0) }
-            out.between()
-            for (i, f) in m.fields.enumerated() { out.element(f.rawValue, first: i == 0) }
-            out.close()
+            for f in m.fields { out.field(f) }
+            for t in m.terms { out.term(t) }
         }
         return out.finish()
     }
 
-    /// The JSON text of what the matcher returned, as `encode(_: [StoredMatch])` writes it, without making the
+    /// The stored text of what the matcher returned, as `encode(_: [StoredMatch])` writes it, without making the
     /// `StoredMatch` values: a cold start encodes millions of matches, most of them naming one term in one field.
     static func encode(_ matches: [TopicMatch]) -> String? {
         guard !matches.isEmpty else { return nil }
@@ -43,228 +48,121 @@ public struct StoredMatch: Sendable, Equatable {
             out.open(topic: m.topicID)
             let terms = m.terms
             if terms.count == 1 {
-                out.element(terms[0].term, first: true)
-                out.between()
-                out.element(terms[0].field.rawValue, first: true)
-            } else {
-                // Terms per match are few: a linear scan beats hashing them.
-                var seenFields: [ItemField] = []
-                for (i, t) in terms.enumerated()
-                where !terms[..<i].contains(where: { $0.term == t.term }) {
-                    out.element(t.term, first: i == 0)
-                }
-                out.between()
-                for t in terms where !seenFields.contains(t.field) {
-                    out.element(t.field.rawValue, first: seenFields.isEmpty)
-                    seenFields.append(t.field)
-                }
+                out.field(terms[0].field)
+                out.term(terms[0].term)
+                continue
             }
-            out.close()
+            // Terms per match are few: linear scans beat hashing them.
+            for (i, t) in terms.enumerated() where !terms[..<i].contains(where: { $0.field == t.field }) {
+                out.field(t.field)
+            }
+            for (i, t) in terms.enumerated() where !terms[..<i].contains(where: { $0.term == t.term }) {
+                out.term(t.term)
+            }
         }
         return out.finish()
     }
 
-    /// Writes the JSON into a byte buffer.
+    static func letter(_ field: ItemField) -> UInt8 {
+        switch field {
+        case .title: UInt8(ascii: "t")
+        case .summary: UInt8(ascii: "s")
+        case .content: UInt8(ascii: "c")
+        case .feed: UInt8(ascii: "f")
+        case .category: UInt8(ascii: "g")
+        }
+    }
+
+    static func field(_ letter: UInt8) -> ItemField? {
+        switch letter {
+        case UInt8(ascii: "t"): .title
+        case UInt8(ascii: "s"): .summary
+        case UInt8(ascii: "c"): .content
+        case UInt8(ascii: "f"): .feed
+        case UInt8(ascii: "g"): .category
+        default: nil
+        }
+    }
+
     private struct Writer {
         var bytes: [UInt8] = []
 
-        init() { bytes.reserveCapacity(1024) }
+        init() { bytes.reserveCapacity(512) }
 
-        /// `[` or `,`, then `["topic",[`.
+        /// Starts a match: separator (after the first), topic id, separator before the field letters.
         mutating func open(topic: String) {
-            bytes.append(bytes.isEmpty ? UInt8(ascii: "[") : UInt8(ascii: ","))
-            bytes.append(UInt8(ascii: "["))
+            if !bytes.isEmpty { bytes.append(StoredMatch.matchSeparator) }
             string(topic)
-            bytes.append(UInt8(ascii: ","))
-            bytes.append(UInt8(ascii: "["))
+            bytes.append(StoredMatch.partSeparator)
         }
 
-        mutating func element(_ s: String, first: Bool) {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            string(s)
+        mutating func field(_ f: ItemField) { bytes.append(StoredMatch.letter(f)) }
+
+        mutating func term(_ t: String) {
+            bytes.append(StoredMatch.partSeparator)
+            string(t)
         }
 
-        /// `],[` between the terms and the fields.
-        mutating func between() {
-            bytes.append(UInt8(ascii: "]"))
-            bytes.append(UInt8(ascii: ","))
-            bytes.append(UInt8(ascii: "["))
-        }
-
-        mutating func close() {
-            bytes.append(UInt8(ascii: "]"))
-            bytes.append(UInt8(ascii: "]"))
-        }
-
-        /// Topic ids and query terms almost never need escaping: copy those as they are, in one pass.
         private mutating func string(_ s: String) {
-            let mark = bytes.count
-            bytes.append(UInt8(ascii: "\""))
-            var plain = true
             for b in s.utf8 {
-                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b >= 0xE2 { plain = false }
-                bytes.append(b)
-            }
-            if plain {
-                bytes.append(UInt8(ascii: "\""))
-            } else {
-                bytes.removeSubrange(mark...)
-                var escaped = ""
-                JSONValue.writeEscaped(s, to: &escaped)
-                bytes.append(contentsOf: escaped.utf8)
+                if b >= StoredMatch.escape && b <= StoredMatch.partSeparator {
+                    bytes.append(StoredMatch.escape)
+                    bytes.append(b + 0x40)
+                } else {
+                    bytes.append(b)
+                }
             }
         }
 
-        mutating func finish() -> String {
-            bytes.append(UInt8(ascii: "]"))
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        func finish() -> String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// The matches in `text` (as written by `encode`), sorted by topic id; `[]` for NULL or anything unreadable.
     static func decode(_ text: String?) -> [StoredMatch] {
-        guard let text else { return [] }
-        var reader = Reader(bytes: Array(text.utf8))
-        guard let value = reader.readValue(depth: 0), reader.atEnd, case .array(let entries) = value else { return [] }
+        guard var text, !text.isEmpty else { return [] }
         var result: [StoredMatch] = []
-        result.reserveCapacity(entries.count)
-        for entry in entries {
-            guard case .array(let parts) = entry, parts.count == 3, case .string(let topic) = parts[0],
-                case .array(let terms) = parts[1], case .array(let fields) = parts[2]
-            else { return [] }
-            result.append(
-                StoredMatch(
-                    topic: topic, terms: terms.compactMap(\.string),
-                    fields: fields.compactMap { $0.string.flatMap(ItemField.init(rawValue:)) }))
+        let ok = text.withUTF8 { bytes -> Bool in
+            for entry in bytes.split(separator: matchSeparator, omittingEmptySubsequences: false) {
+                let parts = entry.split(separator: partSeparator, omittingEmptySubsequences: false)
+                guard parts.count >= 2, let topic = unescaped(parts[0]), !topic.isEmpty else { return false }
+                var fields: [ItemField] = []
+                for letter in parts[1] {
+                    guard let f = field(letter) else { return false }
+                    fields.append(f)
+                }
+                var terms: [String] = []
+                for part in parts.dropFirst(2) {
+                    guard let term = unescaped(part) else { return false }
+                    terms.append(term)
+                }
+                result.append(StoredMatch(topic: topic, terms: terms, fields: fields))
+            }
+            return true
         }
+        guard ok else { return [] }
         result.sort { $0.topic.utf8.lexicographicallyPrecedes($1.topic.utf8) }
         return result
     }
 
-    /// The JSON subset `encode` writes: arrays and strings.
-    private enum Value {
-        case array([Value])
-        case string(String)
-
-        var string: String? {
-            if case .string(let s) = self { return s }
-            return nil
-        }
-    }
-
-    private struct Reader {
-        let bytes: [UInt8]
-        var i = 0
-
-        var atEnd: Bool {
-            mutating get {
-                skipSpace()
-                return i == bytes.count
+    private static func unescaped(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
+        guard bytes.contains(escape) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == escape {
+                let next = bytes.index(after: i)
+                guard next < bytes.endIndex, (escape + 0x40...partSeparator + 0x40).contains(bytes[next]) else {
+                    return nil
+                }
+                out.append(bytes[next] - 0x40)
+                i = bytes.index(after: next)
+            } else {
+                out.append(b)
+                i = bytes.index(after: i)
             }
         }
-
-        mutating func skipSpace() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
-                i += 1
-            }
-        }
-
-        mutating func readValue(depth: Int) -> Value? {
-            skipSpace()
-            guard i < bytes.count, depth < 8 else { return nil }
-            switch bytes[i] {
-            case UInt8(ascii: "["):
-                i += 1
-                var elements: [Value] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
-                    i += 1
-                    return .array(elements)
-                }
-                while true {
-                    guard let v = readValue(depth: depth + 1) else { return nil }
-                    elements.append(v)
-                    skipSpace()
-                    guard i < bytes.count else { return nil }
-                    if bytes[i] == UInt8(ascii: ",") {
-                        i += 1
-                    } else if bytes[i] == UInt8(ascii: "]") {
-                        i += 1
-                        return .array(elements)
-                    } else {
-                        return nil
-                    }
-                }
-            case UInt8(ascii: "\""):
-                return readString().map(Value.string)
-            default:
-                return nil
-            }
-        }
-
-        mutating func readString() -> String? {
-            i += 1
-            let start = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
-            guard i < bytes.count else { return nil }
-            if bytes[i] == UInt8(ascii: "\"") {
-                defer { i += 1 }
-                return String(decoding: bytes[start..<i], as: UTF8.self)
-            }
-            var out = Array(bytes[start..<i])
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == UInt8(ascii: "\"") {
-                    i += 1
-                    return String(decoding: out, as: UTF8.self)
-                }
-                guard b == UInt8(ascii: "\\") else {
-                    out.append(b)
-                    i += 1
-                    continue
-                }
-                guard i + 1 < bytes.count else { return nil }
-                let e = bytes[i + 1]
-                i += 2
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard var scalar = readHex4() else { return nil }
-                    if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
-                        bytes[i + 1] == UInt8(ascii: "u")
-                    {
-                        i += 2
-                        guard let low = readHex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    out.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
-                default: return nil
-                }
-            }
-            return nil
-        }
-
-        mutating func readHex4() -> UInt32? {
-            guard i + 4 <= bytes.count else { return nil }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let b = bytes[i]
-                let d: UInt32
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
-                default: return nil
-                }
-                v = v << 4 | d
-                i += 1
-            }
-            return v
-        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
