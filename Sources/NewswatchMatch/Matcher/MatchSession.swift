@@ -7,9 +7,12 @@ struct MatchSession {
     var scan: ItemScan
     /// One bit per topic; all zero between items (the matcher clears each word as it reads it).
     var candidates: [UInt64]
-    /// One leaf of an OR-of-terms topic whose term occurred, chained to the topic's previous one.
+    /// One leaf of an OR-of-terms topic whose term occurred (its term, display id and fields), chained to the
+    /// topic's previous one.
     struct Hit {
-        var leaf: Int32
+        var term: Int32
+        var display: Int32
+        var mask: UInt8
         var next: Int32
     }
 

@@ -26,8 +26,6 @@ final class TopicTables: Sendable {
     private let restricted: [Bool]
     private let hasExclude: [Bool]
     private let disjunctions: [Bool]
-    private let disjunctionRanges: [Range<Int>]
-    private let disjunctionLeaves: [MatchProgram.Leaf]
     private let singleTerms: [[MatchedTerm]]
     /// Per topic (not OR-of-terms ones), the requirements of its query other than the one whose terms make it a
     /// candidate: each a run of term ids in `requiredTerms`, checked before the tree is evaluated.
@@ -49,8 +47,6 @@ final class TopicTables: Sendable {
             leaves += topic.anyOf ?? []
             ranges.append(start..<leaves.count)
         }
-        disjunctionRanges = ranges
-        disjunctionLeaves = leaves
         words = FrozenWordTable(c.words)
         prefixes = FrozenWordTable(c.prefixes)
         prefixLengths = c.prefixes.wordLengths
@@ -99,28 +95,40 @@ final class TopicTables: Sendable {
         var length: Int32
         /// The word id the term's second word must have; `noQuickCheck` when its second word is a prefix.
         var second: Int32
+        /// Where the term's word ids start in `FrozenTerms`' flat key array.
+        var keys: Int32
         var firstNeedsAcronym: Bool
+        /// No word after the first needs an acronym shape and the last is not a prefix: the phrase check is
+        /// comparing word ids.
+        var plain: Bool
 
         static var noQuickCheck: Int32 { .min }
     }
 
-    /// A topic a term makes a candidate. For an OR-of-terms topic, also the leaf (an index into
-    /// `disjunctionLeaves`) holding the term, so the topic's evidence is gathered from the leaves whose terms
-    /// occurred without visiting the others; -1 for other topics.
+    /// A topic a term makes a candidate. For an OR-of-terms topic, also the leaf holding the term (its index
+    /// into `disjunctionLeaves`, -1 for other topics) with the leaf's display id and fields copied here, so the
+    /// topic's evidence is gathered from the leaves whose terms occurred without visiting the others, and without
+    /// a load from the leaf table per hit.
     struct TermTopic {
         var topic: Int32
         var leaf: Int32
+        var display: Int32
+        var mask: UInt8
     }
 
     private static func termStarts(_ c: TopicCompiler) -> Postings<TermStart> {
         var lists = Array(repeating: [TermStart](), count: c.words.count)
-        for (id, term) in c.terms.enumerated() where !(term.prefixLast && term.keys.count == 1) {
+        var offset: Int32 = 0  // as `FrozenTerms` lays the keys out
+        for (id, term) in c.terms.enumerated() {
+            defer { offset += Int32(term.keys.count) }
+            if term.prefixLast && term.keys.count == 1 { continue }
             let second: Int32 =
                 term.keys.count < 2 || (term.keys.count == 2 && term.prefixLast) ? TermStart.noQuickCheck : term.keys[1]
             lists[Int(term.keys[0])].append(
                 TermStart(
-                    term: Int32(id), length: Int32(term.keys.count), second: second,
-                    firstNeedsAcronym: term.acronym[0]))
+                    term: Int32(id), length: Int32(term.keys.count), second: second, keys: offset,
+                    firstNeedsAcronym: term.acronym[0],
+                    plain: !term.prefixLast && !term.acronym.dropFirst().contains(true)))
         }
         return Postings(lists)
     }
@@ -138,11 +146,12 @@ final class TopicTables: Sendable {
                     let leaf = disjunctionLeaves[k]
                     if seen.contains(where: { $0 == (leaf.term, leaf.mask, leaf.display) }) { continue }
                     seen.append((leaf.term, leaf.mask, leaf.display))
-                    lists[Int(leaf.term)].append(TermTopic(topic: Int32(index), leaf: Int32(k)))
+                    lists[Int(leaf.term)].append(
+                        TermTopic(topic: Int32(index), leaf: Int32(k), display: leaf.display, mask: leaf.mask))
                 }
             } else {
                 for term in triggers[index] ?? Array(Set(topic.query.terms)) {
-                    lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1))
+                    lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1, display: -1, mask: 0))
                 }
             }
         }
@@ -197,7 +206,9 @@ final class TopicTables: Sendable {
                 let index = Int(entry.topic)
                 session.candidates[index >> 6] |= 1 << UInt64(index & 63)
                 if entry.leaf >= 0 {
-                    session.hits.append(MatchSession.Hit(leaf: entry.leaf, next: session.topicHits[index]))
+                    session.hits.append(
+                        MatchSession.Hit(
+                            term: term, display: entry.display, mask: entry.mask, next: session.topicHits[index]))
                     session.topicHits[index] = Int32(session.hits.count - 1)
                 }
             }
@@ -229,7 +240,7 @@ final class TopicTables: Sendable {
                     if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
                         // One leaf occurred (most matches): when all its occurrences are in one field, the
                         // shared one-term list is the answer, with no evidence to gather or sort.
-                        let leaf = disjunctionLeaves[Int(session.hits[Int(hit)].leaf)]
+                        let leaf = session.hits[Int(hit)]
                         let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
                         if field == 0 { continue }
                         if field != ItemScan.severalFields {
@@ -242,7 +253,7 @@ final class TopicTables: Sendable {
                     }
                     while hit >= 0 {
                         let h = session.hits[Int(hit)]
-                        collectLeaf(disjunctionLeaves[Int(h.leaf)], session.scan, &session.evidence)
+                        collectLeaf(h.term, h.display, h.mask, session.scan, &session.evidence)
                         hit = h.next
                     }
                     if session.evidence.isEmpty { continue }
@@ -312,25 +323,29 @@ final class TopicTables: Sendable {
     /// every match that names just that term.
     private static func singleTermLists(_ c: TopicCompiler) -> [[MatchedTerm]] {
         var lists = Array(repeating: [MatchedTerm](), count: c.displays.count * 5)
-        func add(_ leaf: MatchProgram.Leaf) {
-            for shift in 0..<5 where leaf.mask & (1 << shift) != 0 {
+        let leaves = c.compiled.flatMap(\.query.leaves)
+        // Field by field, so the lists of the fields most items have (title, summary) are allocated next to
+        // each other rather than between lists of fields most items lack: fewer cache lines touched per match.
+        for shift in 0..<5 {
+            for leaf in leaves where leaf.mask & (1 << shift) != 0 {
                 let slot = singleTermSlot(leaf.display, 1 << UInt8(shift))
                 if lists[slot].isEmpty {
                     lists[slot] = [MatchedTerm(term: c.displays[Int(leaf.display)], field: ItemField(bit: 1 << shift))]
                 }
             }
         }
-        for topic in c.compiled { topic.query.leaves.forEach(add) }
         return lists
     }
 
     @inline(__always)
-    private func collectLeaf(_ leaf: MatchProgram.Leaf, _ scan: ItemScan, _ evidence: inout [Evidence]) {
-        var o = scan.head[Int(leaf.term)]
+    private func collectLeaf(
+        _ term: Int32, _ display: Int32, _ mask: UInt8, _ scan: ItemScan, _ evidence: inout [Evidence]
+    ) {
+        var o = scan.head[Int(term)]
         while o >= 0 {
             let occurrence = scan.occurrences[Int(o)]
-            if occurrence.field & leaf.mask != 0 {
-                evidence.append(Evidence(position: occurrence.start, display: leaf.display, field: occurrence.field))
+            if occurrence.field & mask != 0 {
+                evidence.append(Evidence(position: occurrence.start, display: display, field: occurrence.field))
             }
             o = occurrence.next
         }
@@ -378,6 +393,18 @@ final class TopicTables: Sendable {
                 }
                 guard position + length <= count else { continue }
                 if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { continue }
+                if start.plain {
+                    // The second word matched above; compare the rest by id.
+                    let keys = Int(start.keys)
+                    var j = 2
+                    while j < length && scan.key(at: position + j) == terms.flatKey(keys + j) { j += 1 }
+                    if j == length {
+                        scan.add(
+                            term: id, field: bit, start: base + Int32(position),
+                            end: base + Int32(position + length - 1))
+                    }
+                    continue
+                }
                 var ok = true
                 var j = 1
                 while ok && j < length {
