@@ -170,9 +170,9 @@ final class TopicTables: Sendable {
     }
 
     func match(_ item: MatchableItem) -> [TopicMatch] {
-        var session = pool.take()
-        let results = match(item, &session)
-        pool.give(consume session)
+        let session = pool.take()
+        let results = match(item, &session.state.pointee)
+        pool.give(session)
         return results
     }
 
@@ -182,6 +182,10 @@ final class TopicTables: Sendable {
     }
 
     func match(_ item: MatchableItem, _ session: inout MatchSession) -> [TopicMatch] {
+        match(item, &session.state.pointee)
+    }
+
+    private func match(_ item: MatchableItem, _ session: inout SessionState) -> [TopicMatch] {
         precondition(
             session.scan.head.count == termCount && session.candidates.count == (compiled.count + 63) / 64,
             "a MatchSession serves the matcher that made it")
@@ -198,77 +202,87 @@ final class TopicTables: Sendable {
 
         // Candidate topics as a bitset, so they come out in configuration order without sorting; for OR-of-terms
         // topics, a chain of the leaves whose terms occurred.
-        session.hits.removeAll(keepingCapacity: true)
+        session.hits.removeAll()
         for index in alwaysCandidates { session.candidates[index >> 6] |= 1 << UInt64(index & 63) }
-        for term in session.scan.occurred {
+        for k in 0..<session.scan.occurred.count {
+            let term = session.scan.occurred[k]
             for p in topicsByTerm.range(term) {
                 let entry = topicsByTerm[p]
                 let index = Int(entry.topic)
                 session.candidates[index >> 6] |= 1 << UInt64(index & 63)
                 if entry.leaf >= 0 {
                     session.hits.append(
-                        MatchSession.Hit(
+                        SessionState.Hit(
                             term: term, display: entry.display, mask: entry.mask, next: session.topicHits[index]))
                     session.topicHits[index] = Int32(session.hits.count - 1)
                 }
             }
         }
         var candidateCount = 0
-        for word in session.candidates { candidateCount &+= word.nonzeroBitCount }
+        for k in 0..<session.candidates.count { candidateCount &+= session.candidates[k].nonzeroBitCount }
 
-        var results: [TopicMatch] = []
-        results.reserveCapacity(candidateCount)
-        for wordIndex in session.candidates.indices {
-            var bits = session.candidates[wordIndex]
-            guard bits != 0 else { continue }
-            session.candidates[wordIndex] = 0
-            while bits != 0 {
-                let index = wordIndex << 6 + bits.trailingZeroBitCount
-                bits &= bits - 1
-                var hit = session.topicHits[index]
-                session.topicHits[index] = -1
-                if restricted[index] {
-                    let topic = compiled[index]
-                    guard
-                        topic.feedNames.contains(item.feedName)
-                            || item.feedTags.contains(where: topic.feedTags.contains)
-                    else { continue }
-                }
-                session.evidence.removeAll(keepingCapacity: true)
-                let isDisjunction = disjunctions[index]
-                if isDisjunction {
-                    if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
-                        // One leaf occurred (most matches): when all its occurrences are in one field, the
-                        // shared one-term list is the answer, with no evidence to gather or sort.
-                        let leaf = session.hits[Int(hit)]
-                        let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
-                        if field == 0 { continue }
-                        if field != ItemScan.severalFields {
-                            let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
-                            if !cached.isEmpty {
-                                results.append(TopicMatch(topicID: topicIDs[index], terms: cached))
-                                continue
-                            }
-                        }
+        // At most one result per candidate: written in place, with no capacity or uniqueness check per result.
+        return [TopicMatch](unsafeUninitializedCapacity: candidateCount) { out, initialized in
+            var n = 0
+            for wordIndex in 0..<session.candidates.count {
+                var bits = session.candidates[wordIndex]
+                guard bits != 0 else { continue }
+                session.candidates[wordIndex] = 0
+                while bits != 0 {
+                    let index = wordIndex << 6 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if let match = evaluateCandidate(index, item, &session) {
+                        (out.baseAddress! + n).initialize(to: match)
+                        n += 1
                     }
-                    while hit >= 0 {
-                        let h = session.hits[Int(hit)]
-                        collectLeaf(h.term, h.display, h.mask, session.scan, &session.evidence)
-                        hit = h.next
-                    }
-                    if session.evidence.isEmpty { continue }
-                } else {
-                    guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
-                    else { continue }
                 }
-                if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
-                    continue
-                }
-                if !isDisjunction { _ = collect(compiled[index].query, session.scan, &session.evidence) }
-                results.append(TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&session)))
             }
+            initialized = n
         }
-        return results
+    }
+
+    /// The match of candidate topic `index`, if it matches (its hit chain is consumed).
+    @inline(__always)
+    private func evaluateCandidate(_ index: Int, _ item: MatchableItem, _ session: inout SessionState) -> TopicMatch?
+    {
+        var hit = session.topicHits[index]
+        session.topicHits[index] = -1
+        if restricted[index] {
+            let topic = compiled[index]
+            guard
+                topic.feedNames.contains(item.feedName)
+                    || item.feedTags.contains(where: topic.feedTags.contains)
+            else { return nil }
+        }
+        session.evidence.removeAll()
+        let isDisjunction = disjunctions[index]
+        if isDisjunction {
+            if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
+                // One leaf occurred (most matches): when all its occurrences are in one field, the shared
+                // one-term list is the answer, with no evidence to gather or sort.
+                let leaf = session.hits[Int(hit)]
+                let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
+                if field == 0 { return nil }
+                if field != ItemScan.severalFields {
+                    let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
+                    if !cached.isEmpty { return TopicMatch(topicID: topicIDs[index], terms: cached) }
+                }
+            }
+            while hit >= 0 {
+                let h = session.hits[Int(hit)]
+                collectLeaf(h.term, h.display, h.mask, session.scan, &session.evidence)
+                hit = h.next
+            }
+            if session.evidence.isEmpty { return nil }
+        } else {
+            guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
+            else { return nil }
+        }
+        if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
+            return nil
+        }
+        if !isDisjunction { _ = collect(compiled[index].query, session.scan, &session.evidence) }
+        return TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&session))
     }
 
     /// One piece of evidence: a term (by display id) seen in a field at a position.
@@ -280,11 +294,12 @@ final class TopicTables: Sendable {
 
     /// The distinct (term, field) pairs of the session's evidence, in order of first occurrence (ties: the order
     /// of the terms' display ids).
-    private func matchedTerms(_ session: inout MatchSession) -> [MatchedTerm] {
+    private func matchedTerms(_ session: inout SessionState) -> [MatchedTerm] {
         let evidence = session.evidence
-        guard let first = evidence.first else { return [] }  // `NOT x`: true with nothing to name
+        guard !evidence.isEmpty else { return [] }  // `NOT x`: true with nothing to name
+        let first = evidence[0]
         var oneTerm = true
-        for e in evidence where e.display != first.display || e.field != first.field {
+        for k in 1..<evidence.count where evidence[k].display != first.display || evidence[k].field != first.field {
             oneTerm = false
             break
         }
@@ -294,18 +309,20 @@ final class TopicTables: Sendable {
             if !cached.isEmpty { return cached }
         }
         // Position, then display id, then field: the order the terms are named in.
-        session.sortKeys.removeAll(keepingCapacity: true)
-        for e in evidence {
+        session.sortKeys.removeAll()
+        for k in 0..<evidence.count {
+            let e = evidence[k]
             session.sortKeys.append(
                 UInt64(UInt32(bitPattern: e.position)) << 32 | UInt64(UInt32(bitPattern: e.display)) << 3
                     | UInt64(e.field.trailingZeroBitCount))
         }
-        session.sortKeys.sort()
-        session.taken.removeAll(keepingCapacity: true)
+        var sorted = session.sortKeys.buffer
+        sorted.sort()
+        session.taken.removeAll()
         var out: [MatchedTerm] = []
-        for key in session.sortKeys {
+        for key in sorted {
             let pair = key & 0xFFFF_FFFF
-            if session.taken.contains(pair) { continue }
+            if session.taken.buffer.contains(pair) { continue }
             session.taken.append(pair)
             if out.isEmpty { out.reserveCapacity(evidence.count) }
             out.append(MatchedTerm(term: displays[Int(pair >> 3)], field: ItemField(bit: 1 << UInt8(pair & 7))))
@@ -339,7 +356,7 @@ final class TopicTables: Sendable {
 
     @inline(__always)
     private func collectLeaf(
-        _ term: Int32, _ display: Int32, _ mask: UInt8, _ scan: ItemScan, _ evidence: inout [Evidence]
+        _ term: Int32, _ display: Int32, _ mask: UInt8, _ scan: ItemScan, _ evidence: inout Scratch<Evidence>
     ) {
         var o = scan.head[Int(term)]
         while o >= 0 {
@@ -365,8 +382,8 @@ final class TopicTables: Sendable {
         _ source: UnsafeBufferPointer<UInt8>, _ buffer: UnsafeMutableBufferPointer<UInt8>, _ field: ItemField,
         _ base: inout Int32, _ scan: inout ItemScan
     ) {
-        scan.keys.removeAll(keepingCapacity: true)
-        scan.prefixHits.removeAll(keepingCapacity: true)
+        scan.keys.removeAll()
+        scan.prefixHits.removeAll()
         var scanner = WordScanner(source, buffer: buffer)
         defer { scanner.release() }
         let hasPrefixes = !prefixLengths.isEmpty
@@ -424,7 +441,8 @@ final class TopicTables: Sendable {
                 }
             }
         }
-        for hit in scan.prefixHits {
+        for k in 0..<scan.prefixHits.count {
+            let hit = scan.prefixHits[k]
             for p in termsByPrefix.range(hit.key) {
                 let id = termsByPrefix[p]
                 if terms.needsAcronym(id, 0) && !scan.isAcronymForm(at: Int(hit.position)) { continue }
@@ -452,7 +470,7 @@ final class TopicTables: Sendable {
                 hashed += 1
             }
             let key = prefixes.lookup(UnsafeBufferPointer(rebasing: word[0..<length]), hash: WordTable.hashFinish(h))
-            if key >= 0 { scan.prefixHits.append((position, key)) }
+            if key >= 0 { scan.prefixHits.append(ItemScan.PrefixHit(position: position, key: key)) }
         }
     }
 
@@ -497,7 +515,7 @@ final class TopicTables: Sendable {
 
     /// Evaluates like `evaluate`, appending the occurrences that make the true parts true.
     private func collect(
-        _ program: MatchProgram, _ scan: ItemScan, _ evidence: inout [Evidence]
+        _ program: MatchProgram, _ scan: ItemScan, _ evidence: inout Scratch<Evidence>
     ) -> Bool {
         switch program {
         case .leaf(let leaf):
