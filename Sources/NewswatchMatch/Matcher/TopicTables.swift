@@ -47,8 +47,8 @@ final class TopicTables: Sendable {
             leaves += topic.anyOf ?? []
             ranges.append(start..<leaves.count)
         }
-        words = FrozenWordTable(c.words)
-        prefixes = FrozenWordTable(c.prefixes)
+        words = FrozenWordTable(c.words, quickHash: true)
+        prefixes = FrozenWordTable(c.prefixes, quickHash: false)
         prefixLengths = c.prefixes.wordLengths
         prefixStarts = Self.prefixStarts(c.prefixes)
         terms = FrozenTerms(c.terms)
