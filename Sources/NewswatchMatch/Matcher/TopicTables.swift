@@ -12,8 +12,12 @@ final class TopicTables: Sendable {
     private let terms: FrozenTerms
     private let termCount: Int
     private let displays: [String]
-    /// Word id → the terms starting with that word (prefix terms of one word are in `termsByPrefix`).
+    /// Word id → the terms starting with that word whose second word is not a plain word (one-word terms, and
+    /// two-word terms ending in a prefix; one-word prefix terms are in `termsByPrefix`).
     private let termStarts: Postings<TermStart>
+    /// The other phrases, by their first two words: pair id (from `pairs`) → the terms starting with that pair.
+    private let pairStarts: Postings<TermStart>
+    private let pairs: PairTable
     private let termsByPrefix: Postings<Int32>
     /// Term id → the topics whose query mentions it (exclusions never make a topic a candidate).
     private let topicsByTerm: Postings<TermTopic>
@@ -54,7 +58,7 @@ final class TopicTables: Sendable {
         terms = FrozenTerms(c.terms)
         termCount = c.terms.count
         displays = c.displays
-        termStarts = Self.termStarts(c)
+        (termStarts, pairs, pairStarts) = Self.termStarts(c)
         termsByPrefix = c.termsByPrefix
         // A topic becomes a candidate through the terms of its smallest requirement (every term of its query
         // when it has none), and its tree is evaluated only when all its other requirements are met.
@@ -116,21 +120,37 @@ final class TopicTables: Sendable {
         var mask: UInt8
     }
 
-    private static func termStarts(_ c: TopicCompiler) -> Postings<TermStart> {
+    private static func termStarts(_ c: TopicCompiler) -> (Postings<TermStart>, PairTable, Postings<TermStart>) {
         var lists = Array(repeating: [TermStart](), count: c.words.count)
+        var pairIDs: [UInt64: Int] = [:]
+        var pairs: [(Int32, Int32)] = []
+        var pairLists: [[TermStart]] = []
         var offset: Int32 = 0  // as `FrozenTerms` lays the keys out
         for (id, term) in c.terms.enumerated() {
             defer { offset += Int32(term.keys.count) }
             if term.prefixLast && term.keys.count == 1 { continue }
             let second: Int32 =
                 term.keys.count < 2 || (term.keys.count == 2 && term.prefixLast) ? TermStart.noQuickCheck : term.keys[1]
-            lists[Int(term.keys[0])].append(
-                TermStart(
-                    term: Int32(id), length: Int32(term.keys.count), second: second, keys: offset,
-                    firstNeedsAcronym: term.acronym[0],
-                    plain: !term.prefixLast && !term.acronym.dropFirst().contains(true)))
+            let start = TermStart(
+                term: Int32(id), length: Int32(term.keys.count), second: second, keys: offset,
+                firstNeedsAcronym: term.acronym[0],
+                plain: !term.prefixLast && !term.acronym.dropFirst().contains(true))
+            if second == TermStart.noQuickCheck {
+                lists[Int(term.keys[0])].append(start)
+            } else {
+                let key = UInt64(UInt32(bitPattern: term.keys[0])) << 32 | UInt64(UInt32(bitPattern: second))
+                let pair =
+                    pairIDs[key]
+                    ?? {
+                        pairIDs[key] = pairs.count
+                        pairs.append((term.keys[0], second))
+                        pairLists.append([])
+                        return pairs.count - 1
+                    }()
+                pairLists[pair].append(start)
+            }
         }
-        return Postings(lists)
+        return (Postings(lists), PairTable(pairs), Postings(pairLists))
     }
 
     private static func topicsByTerm(
@@ -399,45 +419,15 @@ final class TopicTables: Sendable {
             let key = scan.key(at: position)
             guard key >= 0 else { continue }
             for p in termStarts.range(key) {
-                let start = termStarts[p]
-                let id = start.term
-                if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { continue }
-                let length = Int(start.length)
-                if length == 1 {
-                    let at = base + Int32(position)
-                    scan.add(term: id, field: bit, start: at, end: at)
-                    continue
-                }
-                guard position + length <= count else { continue }
-                if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { continue }
-                if start.plain {
-                    // The second word matched above; compare the rest by id.
-                    let keys = Int(start.keys)
-                    var j = 2
-                    while j < length && scan.key(at: position + j) == terms.flatKey(keys + j) { j += 1 }
-                    if j == length {
-                        scan.add(
-                            term: id, field: bit, start: base + Int32(position),
-                            end: base + Int32(position + length - 1))
+                check(termStarts[p], at: position, count, base, bit, &scan)
+            }
+            if position + 1 < count {
+                let next = scan.key(at: position + 1)
+                if next >= 0 {
+                    let pair = pairs.lookup(key, next)
+                    if pair >= 0 {
+                        for p in pairStarts.range(pair) { check(pairStarts[p], at: position, count, base, bit, &scan) }
                     }
-                    continue
-                }
-                var ok = true
-                var j = 1
-                while ok && j < length {
-                    let q = position + j
-                    if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
-                        ok = false
-                    } else if j == length - 1 && terms.isPrefixLast(id) {
-                        ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
-                    } else {
-                        ok = scan.key(at: q) == terms.key(id, j)
-                    }
-                    j += 1
-                }
-                if ok {
-                    scan.add(
-                        term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
                 }
             }
         }
@@ -450,6 +440,49 @@ final class TopicTables: Sendable {
             }
         }
         base += Int32(count) + 1
+    }
+
+    /// Records the term of `start` if it occurs at `position` of the field being scanned (`count` words).
+    @inline(__always)
+    private func check(
+        _ start: TermStart, at position: Int, _ count: Int, _ base: Int32, _ bit: UInt8, _ scan: inout ItemScan
+    ) {
+        let id = start.term
+        if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { return }
+        let length = Int(start.length)
+        if length == 1 {
+            let at = base + Int32(position)
+            scan.add(term: id, field: bit, start: at, end: at)
+            return
+        }
+        guard position + length <= count else { return }
+        if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { return }
+        if start.plain {
+            // The second word matched above; compare the rest by id.
+            let keys = Int(start.keys)
+            var j = 2
+            while j < length && scan.key(at: position + j) == terms.flatKey(keys + j) { j += 1 }
+            if j == length {
+                scan.add(term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
+            }
+            return
+        }
+        var ok = true
+        var j = 1
+        while ok && j < length {
+            let q = position + j
+            if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
+                ok = false
+            } else if j == length - 1 && terms.isPrefixLast(id) {
+                ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
+            } else {
+                ok = scan.key(at: q) == terms.key(id, j)
+            }
+            j += 1
+        }
+        if ok {
+            scan.add(term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
+        }
     }
 
     /// Records the prefix terms `word` (at `position` of the field) starts with. The hashes of its prefixes are
