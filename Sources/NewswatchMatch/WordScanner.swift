@@ -43,7 +43,26 @@ struct WordScanner {
         }
     }
 
-    /// Precomposed Latin letters (U+00C0–U+024F) whose fold is plain ASCII: folded bytes, and case.
+    /// `classify` from a table for Latin-1 and Latin Extended (U+0080–U+024F) and General Punctuation
+    /// (U+2000–U+206F: dashes, quotes, the right apostrophe), the non-ASCII characters of most Western text;
+    /// others look up their general category.
+    @inline(__always)
+    static func classifyCached(_ scalar: Unicode.Scalar) -> ScalarClass {
+        let v = scalar.value
+        if v &- 0x80 < 0x250 - 0x80 { return latinClasses[Int(v &- 0x80)] }
+        if v &- 0x2000 < 0x70 { return punctuationClasses[Int(v &- 0x2000)] }
+        return classify(scalar)
+    }
+
+    private static let latinClasses: [ScalarClass] = (UInt32(0x80)..<0x250).map { classify(Unicode.Scalar($0)!) }
+    private static let punctuationClasses: [ScalarClass] = (UInt32(0x2000)..<0x2070).map {
+        classify(Unicode.Scalar($0)!)
+    }
+
+    /// Precomposed Latin letters (U+00C0–U+024F) whose fold is plain ASCII, or one other letter that folds to
+    /// itself (`ø`, `ł`, `æ`): folded bytes, and case. A word of such letters folds letter by letter to what the
+    /// Foundation path gives for the whole word: they decompose to a base letter and marks only, and the marks
+    /// are dropped, so nothing composes across letters.
     private struct LatinFold {
         var bytes: [UInt8]
         var isUpper: Bool
@@ -55,7 +74,11 @@ struct WordScanner {
         guard let scalar = Unicode.Scalar(v), classify(scalar) == .word else { return nil }
         let folded = foldSlow(String(Character(scalar)))
         let bytes = Array(folded.utf8)
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && asciiKind($0) == lower }) else { return nil }
+        let asciiLetters = !bytes.isEmpty && bytes.allSatisfy { $0 < 0x80 && asciiKind($0) == lower }
+        let stableLetter =
+            folded.unicodeScalars.count == 1 && bytes.count <= 3 && bytes[0] >= 0x80
+            && classify(folded.unicodeScalars.first!) == .word && foldSlow(folded) == folded
+        guard asciiLetters || stableLetter else { return nil }
         return LatinFold(bytes: bytes, isUpper: scalar.properties.isUppercase, isLower: scalar.properties.isLowercase)
     }
 
@@ -116,7 +139,7 @@ struct WordScanner {
 
     @inline(never)
     private static func isNonASCIIWordChar(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
-        classify(decode(s, i).0) == .word
+        classifyCached(decode(s, i).0) == .word
     }
 
     @inline(__always)
@@ -231,7 +254,7 @@ struct WordScanner {
     @inline(never)
     private mutating func nonASCII() -> Bool {
         let (u, len) = Self.decode(s, i)
-        switch Self.classify(u) {
+        switch Self.classifyCached(u) {
         case .word:
             if wordStart < 0 { begin() }
             let v = u.value

@@ -135,5 +135,14 @@ import Testing
         #expect(norm("Ġaza") == "gaza")
         #expect(norm("Ǵaza") == "gaza")
         #expect(norm("½") == "1 2")
+        // Letters that fold to another non-ASCII letter (`Ø` → `ø`, `Ł` → `ł`) are folded inline, letter by letter:
+        // the same as the Foundation fold of the whole text.
+        for text in ["BJØRN Łódź", "Søren Kierkegaard", "ÆØÅ æøå", "Đorđe Ħal", "þórður"] {
+            #expect(norm(text) == WordScanner.foldSlow(text), "\(text)")
+        }
+        #expect(TextNormalizer.words("BJØRN")[0].isAllCaps)
+        #expect(!TextNormalizer.words("Bjørn")[0].isAllCaps)
+        // Dashes, quotes and guillemets separate words.
+        #expect(norm("Gaza\u{2014}Rafah «truce» “talks”…done") == "gaza rafah truce talks done")
     }
 }
