@@ -188,6 +188,8 @@ struct WordScanner {
     // Words the Foundation path produced from one source word, still to hand out.
     private var pending: [(bytes: [UInt8], allCaps: Bool, dotted: Bool)] = []
     private var pendingIndex = 0
+    /// `pendingIndex < pending.count`, kept as one flag for the check at the top of every `next()`.
+    private var hasPending = false
 
     init(_ source: UnsafeBufferPointer<UInt8>, buffer: UnsafeMutableBufferPointer<UInt8>) {
         s = source
@@ -206,6 +208,13 @@ struct WordScanner {
         length += 1
     }
 
+    /// For an ASCII byte: a letter or a digit? (One bit of a 128-bit set.)
+    @inline(__always)
+    private static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        let bits: UInt64 = b < 64 ? 0x03FF_0000_0000_0000 : 0x07FF_FFFE_07FF_FFFE
+        return (bits >> UInt64(b & 63)) & 1 != 0
+    }
+
     @inline(__always)
     private static func asciiKind(_ b: UInt8) -> UInt8 {
         if b &- 97 < 26 { return lower }
@@ -218,8 +227,27 @@ struct WordScanner {
 
     /// Advances to the next word; false at the end of the text.
     mutating func next() -> Bool {
-        if pendingIndex < pending.count { return popPending() }
+        if hasPending { return popPending() }
         let n = s.count
+        if wordStart < 0, let p = s.baseAddress {
+            // The common shape first: ASCII separators (between words each is skipped, dots and apostrophes
+            // too), a run of ASCII letters and digits, then the end or an ASCII separator other than a dot or an
+            // apostrophe. Anything else continues in the loop below from the state reached.
+            var k = i
+            while k < n, p[k] < 0x80, !Self.isASCIIAlphanumeric(p[k]) { k &+= 1 }
+            i = k
+            if k < n, p[k] < 0x80 {
+                begin()
+                asciiRun()
+                let end = i
+                if end == n { return finish(n) }
+                let b = p[end]
+                if b < 0x80, b != 0x2E, b != 0x27 {
+                    i = end &+ 1
+                    return finish(end)
+                }
+            }
+        }
         while i < n {
             let b = s[i]
             if b < 0x80 {
@@ -389,6 +417,7 @@ struct WordScanner {
         guard pendingIndex < pending.count else { return false }
         let next = pending[pendingIndex]
         pendingIndex += 1
+        hasPending = pendingIndex < pending.count
         if (spill?.count ?? 0) < next.bytes.count {
             spill?.deallocate()
             spill = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(64, next.bytes.count))
@@ -407,7 +436,7 @@ struct WordScanner {
         allCaps = hasUpper && !hasLower
         dotted = isDotted
         if !slow {
-            word = UnsafeBufferPointer(rebasing: buffer[0..<length])
+            word = UnsafeBufferPointer(start: buffer.baseAddress, count: length)
             return length > 0
         }
         return finishSlow(end)
