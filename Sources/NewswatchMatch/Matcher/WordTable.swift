@@ -113,7 +113,8 @@ final class FrozenWordTable: @unchecked Sendable {
     private let arena: UnsafeMutableBufferPointer<UInt8>
     private let mask: Int
     /// One bit per `filterBits` value of a hash, set for the words held: most words of most text are in no term,
-    /// and this 4 KiB stays in the L1 cache where the slot array (8 bytes a slot) does not.
+    /// and this 4 KiB stays in the L1 cache where the slot array (8 bytes a slot, two slots a word) of a large
+    /// topic set does not.
     private let filter: UnsafeMutableBufferPointer<UInt64>
     /// Distinct word lengths, ascending.
     let wordLengths: [Int]
