@@ -263,8 +263,7 @@ final class TopicTables: Sendable {
 
     /// The match of candidate topic `index`, if it matches (its hit chain is consumed).
     @inline(__always)
-    private func evaluateCandidate(_ index: Int, _ item: MatchableItem, _ session: inout SessionState) -> TopicMatch?
-    {
+    private func evaluateCandidate(_ index: Int, _ item: MatchableItem, _ session: inout SessionState) -> TopicMatch? {
         var hit = session.topicHits[index]
         session.topicHits[index] = -1
         if restricted[index] {
