@@ -43,7 +43,26 @@ struct WordScanner {
         }
     }
 
-    /// Precomposed Latin letters (U+00C0–U+024F) whose fold is plain ASCII: folded bytes, and case.
+    /// `classify` from a table for Latin-1 and Latin Extended (U+0080–U+024F) and General Punctuation
+    /// (U+2000–U+206F: dashes, quotes, the right apostrophe), the non-ASCII characters of most Western text;
+    /// others look up their general category.
+    @inline(__always)
+    static func classifyCached(_ scalar: Unicode.Scalar) -> ScalarClass {
+        let v = scalar.value
+        if v &- 0x80 < 0x250 - 0x80 { return latinClasses[Int(v &- 0x80)] }
+        if v &- 0x2000 < 0x70 { return punctuationClasses[Int(v &- 0x2000)] }
+        return classify(scalar)
+    }
+
+    private static let latinClasses: [ScalarClass] = (UInt32(0x80)..<0x250).map { classify(Unicode.Scalar($0)!) }
+    private static let punctuationClasses: [ScalarClass] = (UInt32(0x2000)..<0x2070).map {
+        classify(Unicode.Scalar($0)!)
+    }
+
+    /// Precomposed Latin letters (U+00C0–U+024F) whose fold is plain ASCII, or one other letter that folds to
+    /// itself (`ø`, `ł`, `æ`): folded bytes, and case. A word of such letters folds letter by letter to what the
+    /// Foundation path gives for the whole word: they decompose to a base letter and marks only, and the marks
+    /// are dropped, so nothing composes across letters.
     private struct LatinFold {
         var bytes: [UInt8]
         var isUpper: Bool
@@ -55,7 +74,11 @@ struct WordScanner {
         guard let scalar = Unicode.Scalar(v), classify(scalar) == .word else { return nil }
         let folded = foldSlow(String(Character(scalar)))
         let bytes = Array(folded.utf8)
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && asciiKind($0) == lower }) else { return nil }
+        let asciiLetters = !bytes.isEmpty && bytes.allSatisfy { $0 < 0x80 && asciiKind($0) == lower }
+        let stableLetter =
+            folded.unicodeScalars.count == 1 && bytes.count <= 3 && bytes[0] >= 0x80
+            && classify(folded.unicodeScalars.first!) == .word && foldSlow(folded) == folded
+        guard asciiLetters || stableLetter else { return nil }
         return LatinFold(bytes: bytes, isUpper: scalar.properties.isUppercase, isLower: scalar.properties.isLowercase)
     }
 
@@ -116,7 +139,7 @@ struct WordScanner {
 
     @inline(never)
     private static func isNonASCIIWordChar(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
-        classify(decode(s, i).0) == .word
+        classifyCached(decode(s, i).0) == .word
     }
 
     @inline(__always)
@@ -165,6 +188,8 @@ struct WordScanner {
     // Words the Foundation path produced from one source word, still to hand out.
     private var pending: [(bytes: [UInt8], allCaps: Bool, dotted: Bool)] = []
     private var pendingIndex = 0
+    /// `pendingIndex < pending.count`, kept as one flag for the check at the top of every `next()`.
+    private var hasPending = false
 
     init(_ source: UnsafeBufferPointer<UInt8>, buffer: UnsafeMutableBufferPointer<UInt8>) {
         s = source
@@ -183,6 +208,13 @@ struct WordScanner {
         length += 1
     }
 
+    /// For an ASCII byte: a letter or a digit? (One bit of a 128-bit set.)
+    @inline(__always)
+    private static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        let bits: UInt64 = b < 64 ? 0x03FF_0000_0000_0000 : 0x07FF_FFFE_07FF_FFFE
+        return (bits >> UInt64(b & 63)) & 1 != 0
+    }
+
     @inline(__always)
     private static func asciiKind(_ b: UInt8) -> UInt8 {
         if b &- 97 < 26 { return lower }
@@ -195,8 +227,27 @@ struct WordScanner {
 
     /// Advances to the next word; false at the end of the text.
     mutating func next() -> Bool {
-        if pendingIndex < pending.count { return popPending() }
+        if hasPending { return popPending() }
         let n = s.count
+        if wordStart < 0, let p = s.baseAddress {
+            // The common shape first: ASCII separators (between words each is skipped, dots and apostrophes
+            // too), a run of ASCII letters and digits, then the end or an ASCII separator other than a dot or an
+            // apostrophe. Anything else continues in the loop below from the state reached.
+            var k = i
+            while k < n, p[k] < 0x80, !Self.isASCIIAlphanumeric(p[k]) { k &+= 1 }
+            i = k
+            if k < n, p[k] < 0x80 {
+                begin()
+                asciiRun()
+                let end = i
+                if end == n { return finish(n) }
+                let b = p[end]
+                if b < 0x80, b != 0x2E, b != 0x27 {
+                    i = end &+ 1
+                    return finish(end)
+                }
+            }
+        }
         while i < n {
             let b = s[i]
             if b < 0x80 {
@@ -231,7 +282,7 @@ struct WordScanner {
     @inline(never)
     private mutating func nonASCII() -> Bool {
         let (u, len) = Self.decode(s, i)
-        switch Self.classify(u) {
+        switch Self.classifyCached(u) {
         case .word:
             if wordStart < 0 { begin() }
             let v = u.value
@@ -263,8 +314,9 @@ struct WordScanner {
         }
     }
 
-    /// Reads the run of ASCII letters and digits at `i` (most of most text) in one tight loop: lower-cased into
-    /// the word buffer, its case and digits noted once at the end.
+    /// Reads the run of ASCII letters and digits at `i` (most of most text): lower-cased into the word buffer, its
+    /// case and digits noted once at the end. Eight bytes at a time while eight remain (most words take one
+    /// step), then byte by byte.
     @inline(__always)
     private mutating func asciiRun() {
         let source = s.baseAddress!
@@ -272,6 +324,38 @@ struct WordScanner {
         let n = s.count
         var j = i
         var end = length
+        // Per byte lane: 0x20 where a letter is lower-case (`lowerBits`) or a capital (`upperBits`).
+        var lowerBits: UInt64 = 0
+        var upperBits: UInt64 = 0
+        var digitBits: UInt64 = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        while n - j >= 8 {
+            let x = UnsafeRawPointer(source + j).loadUnaligned(as: UInt64.self)
+            let ascii = ~x & high
+            let low7 = x & ~high
+            let folded = low7 | 0x20 * ones
+            // A lane's high bit after adding (0x80 - lo) is set when the byte is >= lo (no carry between lanes:
+            // every lane is below 0x80 before the add and at most 0xCF after).
+            let letter = (folded &+ (0x80 - 0x61) * ones) & ~(folded &+ (0x80 - 0x7B) * ones) & ascii
+            let digit = (low7 &+ (0x80 - 0x30) * ones) & ~(low7 &+ (0x80 - 0x3A) * ones) & ascii
+            let stop = ~(letter | digit) & high
+            // Lanes before the first byte that is neither (little-endian: low lanes come first).
+            let take = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
+            let keep: UInt64 = take == 8 ? ~0 : (1 << UInt64(take << 3)) &- 1
+            let caseLanes = (letter & keep) >> 2
+            // The lanes past `take` are written too (the buffer has room) and then overwritten or ignored.
+            UnsafeMutableRawPointer(out + end).storeBytes(of: x | caseLanes, as: UInt64.self)
+            lowerBits |= x & caseLanes
+            upperBits |= ~x & caseLanes
+            digitBits |= digit & keep
+            j += take
+            end += take
+            if take < 8 {
+                finishRun(j, end, lowerBits != 0, upperBits != 0, digitBits != 0)
+                return
+            }
+        }
         // Lower-case letters have bit 0x20 set, capitals do not: OR and AND over the letters tell both cases
         // apart without a branch per letter.
         var lettersOr: UInt8 = 0
@@ -290,13 +374,21 @@ struct WordScanner {
             } else {
                 break
             }
-            end += 1
-            j += 1
+            end &+= 1
+            j &+= 1
         }
-        segmentLetters += j - i
+        finishRun(
+            j, end, lowerBits != 0 || lettersOr & 0x20 != 0, upperBits != 0 || lettersAnd & 0x20 == 0,
+            digitBits != 0 || sawDigit)
+    }
+
+    /// Notes a run read up to source index `j`, word-buffer index `end`.
+    @inline(__always)
+    private mutating func finishRun(_ j: Int, _ end: Int, _ sawLower: Bool, _ sawUpper: Bool, _ sawDigit: Bool) {
+        segmentLetters &+= j &- i
         if sawDigit { segmentIsLetters = false }
-        if lettersAnd & 0x20 == 0 { hasUpper = true }
-        if lettersOr & 0x20 != 0 { hasLower = true }
+        if sawUpper { hasUpper = true }
+        if sawLower { hasLower = true }
         length = end
         i = j
     }
@@ -325,6 +417,7 @@ struct WordScanner {
         guard pendingIndex < pending.count else { return false }
         let next = pending[pendingIndex]
         pendingIndex += 1
+        hasPending = pendingIndex < pending.count
         if (spill?.count ?? 0) < next.bytes.count {
             spill?.deallocate()
             spill = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(64, next.bytes.count))
@@ -343,7 +436,7 @@ struct WordScanner {
         allCaps = hasUpper && !hasLower
         dotted = isDotted
         if !slow {
-            word = UnsafeBufferPointer(rebasing: buffer[0..<length])
+            word = UnsafeBufferPointer(start: buffer.baseAddress, count: length)
             return length > 0
         }
         return finishSlow(end)

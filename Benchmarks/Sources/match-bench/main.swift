@@ -8,7 +8,8 @@
 //
 // Each run normalises and scans every item's title and summary and evaluates the topics (what the daemon does
 // per new item). Figures: median of 5 runs of thread CPU time (the machine is shared; wall time would measure the
-// neighbours too); MB/s over the UTF-8 bytes of title + summary.
+// neighbours too); MB/s over the UTF-8 bytes of title + summary. On all the broad topics, GNU grep runs interleaved
+// with the matcher as the yardstick (`GrepReference`; its patterns.txt must sit beside topics.toml; GREP=0 skips it).
 import Foundation
 import NewswatchCore
 import NewswatchMatch
@@ -143,6 +144,42 @@ func run(_ matcher: TopicMatcher, _ items: [Item], runs: Int) -> Figures {
     return Figures(seconds: Measure.median(times), matchedItems: matchedItems, topicMatches: topicMatches)
 }
 
+/// `run`, with a grep run after each of the matcher's (interleaved, so both see the same machine load), and
+/// grep's figures printed beside the matcher's.
+func runBesideGrep(_ matcher: TopicMatcher, _ items: [Item], runs: Int, _ grep: GrepReference) throws -> Figures {
+    var seconds: [Double] = []
+    var grepSeconds: [Double] = []
+    var grepUser: [Double] = []
+    var grepSystem: [Double] = []
+    var figures = Figures(seconds: 0, matchedItems: 0, topicMatches: 0)
+    var grepMatches = 0
+    for _ in 0..<runs {
+        figures = run(matcher, items, runs: 1)
+        seconds.append(figures.seconds)
+        let g = try grep.run()
+        grepSeconds.append(g.cpuSeconds)
+        grepUser.append(g.userSeconds)
+        grepSystem.append(g.systemSeconds)
+        grepMatches = g.matches
+    }
+    figures.seconds = Measure.median(seconds.sorted())
+    let grepTime = Measure.median(grepSeconds.sorted())
+    let ratio = figures.seconds / grepTime
+    print(
+        String(
+            format:
+                "reference: LC_ALL=C grep -F -i -o -f patterns.txt (%d runs interleaved): %.3f s CPU (user+sys; "
+                + "medians: user %.3f, sys %.3f), %.1f MB/s of the %.1f MB file, %d matches",
+            runs, grepTime, Measure.median(grepUser.sorted()), Measure.median(grepSystem.sorted()),
+            Double(grep.textBytes) / 1e6 / grepTime, Double(grep.textBytes) / 1e6, grepMatches))
+    print(
+        String(
+            format:
+                "matcher / grep time: %.2fx  ->  %.1f MB/s at the reference's %.0f MB/s for grep (target 60 MB/s: <= %.2fx)",
+            ratio, GrepReference.referenceMBps / ratio, GrepReference.referenceMBps, GrepReference.referenceMBps / 60))
+    return figures
+}
+
 func report(_ label: String, _ topics: Int, _ f: Figures, bytes: Int, items: Int) {
     let mb = Double(bytes) / 1e6
     print(
@@ -188,11 +225,19 @@ if let dump = ProcessInfo.processInfo.environment["DUMP"] {
 }
 
 // ONLY=300 runs just that broad prefix (for profiling).
+// The grep reference runs interleaved with the matcher on all the broad topics (GREP=0: not at all).
+let grep =
+    ProcessInfo.processInfo.environment["GREP"] == "0" ? nil : GrepReference.beside(topics: args[2], text: args[1])
+func measure(_ matcher: TopicMatcher, topics: Int) throws -> Figures {
+    if topics == broad.count, let grep { return try runBesideGrep(matcher, corpus.items, runs: runs, grep) }
+    return run(matcher, corpus.items, runs: runs)
+}
+
 let only = Int(ProcessInfo.processInfo.environment["ONLY"] ?? "")
 if let only {
     let matcher = try TopicMatcher(topics: Array(broad.prefix(only)))
     report(
-        "broad, first \(only)", only, run(matcher, corpus.items, runs: runs), bytes: corpus.bytes,
+        "broad, first \(only)", only, try measure(matcher, topics: min(only, broad.count)), bytes: corpus.bytes,
         items: corpus.items.count)
     exit(0)
 }
@@ -208,7 +253,7 @@ for count in [10, 30, 100, 300] where count <= broad.count {
     let compile = Measure.now() - t0
     report(
         "broad, first \(count) (compile \(String(format: "%.1f", compile * 1000)) ms)", count,
-        run(matcher, corpus.items, runs: runs), bytes: corpus.bytes, items: corpus.items.count)
+        try measure(matcher, topics: count), bytes: corpus.bytes, items: corpus.items.count)
 }
 if args.count > 3 {
     let selective = try loadTopics(args[3])

@@ -47,6 +47,8 @@ final class FrozenTerms: @unchecked Sendable {
     @inline(__always) func isPrefixLast(_ term: Int32) -> Bool { prefixLast[Int(term)] }
     /// The word id (or prefix id, for a prefix term's last word) of word `j` of `term`.
     @inline(__always) func key(_ term: Int32, _ j: Int) -> Int32 { keys[Int(starts[Int(term)]) + j] }
+    /// Entry `offset` of the flat key array (a term's keys start where `TopicTables.TermStart.keys` says).
+    @inline(__always) func flatKey(_ offset: Int) -> Int32 { keys[offset] }
     /// Whether word `j` of `term` is an acronym that needs capitals or dots in the text.
     @inline(__always) func needsAcronym(_ term: Int32, _ j: Int) -> Bool { acronym[Int(starts[Int(term)]) + j] }
 }

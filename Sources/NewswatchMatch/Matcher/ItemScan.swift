@@ -1,4 +1,7 @@
 /// The per-item working state of matching: which terms occurred where. Reused from item to item (`reset()`).
+///
+/// Its lists are `Scratch` (raw memory): a copy of an `ItemScan` reads the same state, and only its owning
+/// `SessionState` frees it (`free()`).
 struct ItemScan {
     /// One occurrence of a term, chained to the term's previous occurrence.
     struct Occurrence {
@@ -11,30 +14,41 @@ struct ItemScan {
         var next: Int32
     }
 
+    /// A prefix-table id matched by the word at a position of the field being scanned.
+    struct PrefixHit {
+        var position: Int32
+        var key: Int32
+    }
+
     /// Per term id: the index of its latest occurrence, or -1.
-    var head: [Int32]
-    var occurrences: [Occurrence] = []
+    var head: Scratch<Int32>
+    var occurrences = Scratch<Occurrence>(capacity: 64)
     /// Terms that occurred at least once, in first-occurrence order.
-    var occurred: [Int32] = []
+    var occurred = Scratch<Int32>(capacity: 32)
 
     // The field being scanned, by position within the field: word ids with their acronym shapes, and prefix hits.
     /// Word id << 1 | 1 when the word was written as an acronym can be (all capitals or dotted): one array, one
     /// append per word. Negative for a word in no term.
-    var keys: [Int32] = []
-    var prefixHits: [(position: Int32, key: Int32)] = []
+    var keys = Scratch<Int32>(capacity: 256)
+    var prefixHits = Scratch<PrefixHit>(capacity: 16)
 
     init(termCount: Int) {
-        head = Array(repeating: -1, count: termCount)
-        occurrences.reserveCapacity(64)
-        occurred.reserveCapacity(32)
-        keys.reserveCapacity(256)
+        head = Scratch(repeating: -1, count: termCount)
+    }
+
+    func free() {
+        head.free()
+        occurrences.free()
+        occurred.free()
+        keys.free()
+        prefixHits.free()
     }
 
     /// Forgets the item, touching only the terms that occurred (the `head` table stays allocated).
     mutating func reset() {
-        for term in occurred { head[Int(term)] = -1 }
-        occurred.removeAll(keepingCapacity: true)
-        occurrences.removeAll(keepingCapacity: true)
+        for k in 0..<occurred.count { head[Int(occurred[k])] = -1 }
+        occurred.removeAll()
+        occurrences.removeAll()
     }
 
     @inline(__always)
@@ -91,6 +105,9 @@ struct ItemScan {
 
     /// Whether the prefix-table id `key` matched the word at `position` of the field being scanned.
     func hasPrefix(_ key: Int32, at position: Int32) -> Bool {
-        prefixHits.contains { $0.position == position && $0.key == key }
+        for k in 0..<prefixHits.count where prefixHits[k].position == position && prefixHits[k].key == key {
+            return true
+        }
+        return false
     }
 }

@@ -6,7 +6,8 @@ final class MatchSessionPool: @unchecked Sendable {
     // Owner: this object; `idle` is read and written only under `lock`. A session taken out belongs to its taker
     // until it is given back.
     private let lock = NSLock()
-    private var idle: [MatchSession] = []
+    // Guarded by `lock`, so the runtime exclusivity check (two per item) adds nothing.
+    @exclusivity(unchecked) private var idle: [MatchSession] = []
     private let termCount: Int
     private let topicCount: Int
     /// More idle sessions than threads that match at once would only hold memory.

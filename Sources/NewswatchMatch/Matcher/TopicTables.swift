@@ -12,8 +12,12 @@ final class TopicTables: Sendable {
     private let terms: FrozenTerms
     private let termCount: Int
     private let displays: [String]
-    /// Word id → the terms starting with that word (prefix terms of one word are in `termsByPrefix`).
+    /// Word id → the terms starting with that word whose second word is not a plain word (one-word terms, and
+    /// two-word terms ending in a prefix; one-word prefix terms are in `termsByPrefix`).
     private let termStarts: Postings<TermStart>
+    /// The other phrases, by their first two words: pair id (from `pairs`) → the terms starting with that pair.
+    private let pairStarts: Postings<TermStart>
+    private let pairs: PairTable
     private let termsByPrefix: Postings<Int32>
     /// Term id → the topics whose query mentions it (exclusions never make a topic a candidate).
     private let topicsByTerm: Postings<TermTopic>
@@ -26,8 +30,6 @@ final class TopicTables: Sendable {
     private let restricted: [Bool]
     private let hasExclude: [Bool]
     private let disjunctions: [Bool]
-    private let disjunctionRanges: [Range<Int>]
-    private let disjunctionLeaves: [MatchProgram.Leaf]
     private let singleTerms: [[MatchedTerm]]
     /// Per topic (not OR-of-terms ones), the requirements of its query other than the one whose terms make it a
     /// candidate: each a run of term ids in `requiredTerms`, checked before the tree is evaluated.
@@ -49,16 +51,14 @@ final class TopicTables: Sendable {
             leaves += topic.anyOf ?? []
             ranges.append(start..<leaves.count)
         }
-        disjunctionRanges = ranges
-        disjunctionLeaves = leaves
-        words = FrozenWordTable(c.words)
-        prefixes = FrozenWordTable(c.prefixes)
+        words = FrozenWordTable(c.words, quickHash: true)
+        prefixes = FrozenWordTable(c.prefixes, quickHash: false)
         prefixLengths = c.prefixes.wordLengths
         prefixStarts = Self.prefixStarts(c.prefixes)
         terms = FrozenTerms(c.terms)
         termCount = c.terms.count
         displays = c.displays
-        termStarts = Self.termStarts(c)
+        (termStarts, pairs, pairStarts) = Self.termStarts(c)
         termsByPrefix = c.termsByPrefix
         // A topic becomes a candidate through the terms of its smallest requirement (every term of its query
         // when it has none), and its tree is evaluated only when all its other requirements are met.
@@ -99,30 +99,58 @@ final class TopicTables: Sendable {
         var length: Int32
         /// The word id the term's second word must have; `noQuickCheck` when its second word is a prefix.
         var second: Int32
+        /// Where the term's word ids start in `FrozenTerms`' flat key array.
+        var keys: Int32
         var firstNeedsAcronym: Bool
+        /// No word after the first needs an acronym shape and the last is not a prefix: the phrase check is
+        /// comparing word ids.
+        var plain: Bool
 
         static var noQuickCheck: Int32 { .min }
     }
 
-    /// A topic a term makes a candidate. For an OR-of-terms topic, also the leaf (an index into
-    /// `disjunctionLeaves`) holding the term, so the topic's evidence is gathered from the leaves whose terms
-    /// occurred without visiting the others; -1 for other topics.
+    /// A topic a term makes a candidate. For an OR-of-terms topic, also the leaf holding the term (its index
+    /// into `disjunctionLeaves`, -1 for other topics) with the leaf's display id and fields copied here, so the
+    /// topic's evidence is gathered from the leaves whose terms occurred without visiting the others, and without
+    /// a load from the leaf table per hit.
     struct TermTopic {
         var topic: Int32
         var leaf: Int32
+        var display: Int32
+        var mask: UInt8
     }
 
-    private static func termStarts(_ c: TopicCompiler) -> Postings<TermStart> {
+    private static func termStarts(_ c: TopicCompiler) -> (Postings<TermStart>, PairTable, Postings<TermStart>) {
         var lists = Array(repeating: [TermStart](), count: c.words.count)
-        for (id, term) in c.terms.enumerated() where !(term.prefixLast && term.keys.count == 1) {
+        var pairIDs: [UInt64: Int] = [:]
+        var pairs: [(Int32, Int32)] = []
+        var pairLists: [[TermStart]] = []
+        var offset: Int32 = 0  // as `FrozenTerms` lays the keys out
+        for (id, term) in c.terms.enumerated() {
+            defer { offset += Int32(term.keys.count) }
+            if term.prefixLast && term.keys.count == 1 { continue }
             let second: Int32 =
                 term.keys.count < 2 || (term.keys.count == 2 && term.prefixLast) ? TermStart.noQuickCheck : term.keys[1]
-            lists[Int(term.keys[0])].append(
-                TermStart(
-                    term: Int32(id), length: Int32(term.keys.count), second: second,
-                    firstNeedsAcronym: term.acronym[0]))
+            let start = TermStart(
+                term: Int32(id), length: Int32(term.keys.count), second: second, keys: offset,
+                firstNeedsAcronym: term.acronym[0],
+                plain: !term.prefixLast && !term.acronym.dropFirst().contains(true))
+            if second == TermStart.noQuickCheck {
+                lists[Int(term.keys[0])].append(start)
+            } else {
+                let key = UInt64(UInt32(bitPattern: term.keys[0])) << 32 | UInt64(UInt32(bitPattern: second))
+                let pair =
+                    pairIDs[key]
+                    ?? {
+                        pairIDs[key] = pairs.count
+                        pairs.append((term.keys[0], second))
+                        pairLists.append([])
+                        return pairs.count - 1
+                    }()
+                pairLists[pair].append(start)
+            }
         }
-        return Postings(lists)
+        return (Postings(lists), PairTable(pairs), Postings(pairLists))
     }
 
     private static func topicsByTerm(
@@ -138,11 +166,12 @@ final class TopicTables: Sendable {
                     let leaf = disjunctionLeaves[k]
                     if seen.contains(where: { $0 == (leaf.term, leaf.mask, leaf.display) }) { continue }
                     seen.append((leaf.term, leaf.mask, leaf.display))
-                    lists[Int(leaf.term)].append(TermTopic(topic: Int32(index), leaf: Int32(k)))
+                    lists[Int(leaf.term)].append(
+                        TermTopic(topic: Int32(index), leaf: Int32(k), display: leaf.display, mask: leaf.mask))
                 }
             } else {
                 for term in triggers[index] ?? Array(Set(topic.query.terms)) {
-                    lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1))
+                    lists[Int(term)].append(TermTopic(topic: Int32(index), leaf: -1, display: -1, mask: 0))
                 }
             }
         }
@@ -161,9 +190,9 @@ final class TopicTables: Sendable {
     }
 
     func match(_ item: MatchableItem) -> [TopicMatch] {
-        var session = pool.take()
-        let results = match(item, &session)
-        pool.give(consume session)
+        let session = pool.take()
+        let results = match(item, &session.state.pointee)
+        pool.give(session)
         return results
     }
 
@@ -173,6 +202,10 @@ final class TopicTables: Sendable {
     }
 
     func match(_ item: MatchableItem, _ session: inout MatchSession) -> [TopicMatch] {
+        match(item, &session.state.pointee)
+    }
+
+    private func match(_ item: MatchableItem, _ session: inout SessionState) -> [TopicMatch] {
         precondition(
             session.scan.head.count == termCount && session.candidates.count == (compiled.count + 63) / 64,
             "a MatchSession serves the matcher that made it")
@@ -189,75 +222,86 @@ final class TopicTables: Sendable {
 
         // Candidate topics as a bitset, so they come out in configuration order without sorting; for OR-of-terms
         // topics, a chain of the leaves whose terms occurred.
-        session.hits.removeAll(keepingCapacity: true)
+        session.hits.removeAll()
         for index in alwaysCandidates { session.candidates[index >> 6] |= 1 << UInt64(index & 63) }
-        for term in session.scan.occurred {
+        for k in 0..<session.scan.occurred.count {
+            let term = session.scan.occurred[k]
             for p in topicsByTerm.range(term) {
                 let entry = topicsByTerm[p]
                 let index = Int(entry.topic)
                 session.candidates[index >> 6] |= 1 << UInt64(index & 63)
                 if entry.leaf >= 0 {
-                    session.hits.append(MatchSession.Hit(leaf: entry.leaf, next: session.topicHits[index]))
+                    session.hits.append(
+                        SessionState.Hit(
+                            term: term, display: entry.display, mask: entry.mask, next: session.topicHits[index]))
                     session.topicHits[index] = Int32(session.hits.count - 1)
                 }
             }
         }
         var candidateCount = 0
-        for word in session.candidates { candidateCount &+= word.nonzeroBitCount }
+        for k in 0..<session.candidates.count { candidateCount &+= session.candidates[k].nonzeroBitCount }
 
-        var results: [TopicMatch] = []
-        results.reserveCapacity(candidateCount)
-        for wordIndex in session.candidates.indices {
-            var bits = session.candidates[wordIndex]
-            guard bits != 0 else { continue }
-            session.candidates[wordIndex] = 0
-            while bits != 0 {
-                let index = wordIndex << 6 + bits.trailingZeroBitCount
-                bits &= bits - 1
-                var hit = session.topicHits[index]
-                session.topicHits[index] = -1
-                if restricted[index] {
-                    let topic = compiled[index]
-                    guard
-                        topic.feedNames.contains(item.feedName)
-                            || item.feedTags.contains(where: topic.feedTags.contains)
-                    else { continue }
-                }
-                session.evidence.removeAll(keepingCapacity: true)
-                let isDisjunction = disjunctions[index]
-                if isDisjunction {
-                    if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
-                        // One leaf occurred (most matches): when all its occurrences are in one field, the
-                        // shared one-term list is the answer, with no evidence to gather or sort.
-                        let leaf = disjunctionLeaves[Int(session.hits[Int(hit)].leaf)]
-                        let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
-                        if field == 0 { continue }
-                        if field != ItemScan.severalFields {
-                            let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
-                            if !cached.isEmpty {
-                                results.append(TopicMatch(topicID: topicIDs[index], terms: cached))
-                                continue
-                            }
-                        }
+        // At most one result per candidate: written in place, with no capacity or uniqueness check per result.
+        return [TopicMatch](unsafeUninitializedCapacity: candidateCount) { out, initialized in
+            var n = 0
+            for wordIndex in 0..<session.candidates.count {
+                var bits = session.candidates[wordIndex]
+                guard bits != 0 else { continue }
+                session.candidates[wordIndex] = 0
+                while bits != 0 {
+                    let index = wordIndex << 6 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if let match = evaluateCandidate(index, item, &session) {
+                        (out.baseAddress! + n).initialize(to: match)
+                        n += 1
                     }
-                    while hit >= 0 {
-                        let h = session.hits[Int(hit)]
-                        collectLeaf(disjunctionLeaves[Int(h.leaf)], session.scan, &session.evidence)
-                        hit = h.next
-                    }
-                    if session.evidence.isEmpty { continue }
-                } else {
-                    guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
-                    else { continue }
                 }
-                if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
-                    continue
-                }
-                if !isDisjunction { _ = collect(compiled[index].query, session.scan, &session.evidence) }
-                results.append(TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&session)))
             }
+            initialized = n
         }
-        return results
+    }
+
+    /// The match of candidate topic `index`, if it matches (its hit chain is consumed).
+    @inline(__always)
+    private func evaluateCandidate(_ index: Int, _ item: MatchableItem, _ session: inout SessionState) -> TopicMatch? {
+        var hit = session.topicHits[index]
+        session.topicHits[index] = -1
+        if restricted[index] {
+            let topic = compiled[index]
+            guard
+                topic.feedNames.contains(item.feedName)
+                    || item.feedTags.contains(where: topic.feedTags.contains)
+            else { return nil }
+        }
+        session.evidence.removeAll()
+        let isDisjunction = disjunctions[index]
+        if isDisjunction {
+            if hit >= 0, session.hits[Int(hit)].next < 0, !hasExclude[index] {
+                // One leaf occurred (most matches): when all its occurrences are in one field, the shared
+                // one-term list is the answer, with no evidence to gather or sort.
+                let leaf = session.hits[Int(hit)]
+                let field = session.scan.onlyField(of: leaf.term, in: leaf.mask)
+                if field == 0 { return nil }
+                if field != ItemScan.severalFields {
+                    let cached = singleTerms[Self.singleTermSlot(leaf.display, field)]
+                    if !cached.isEmpty { return TopicMatch(topicID: topicIDs[index], terms: cached) }
+                }
+            }
+            while hit >= 0 {
+                let h = session.hits[Int(hit)]
+                collectLeaf(h.term, h.display, h.mask, session.scan, &session.evidence)
+                hit = h.next
+            }
+            if session.evidence.isEmpty { return nil }
+        } else {
+            guard meetsRequirements(index, session.scan), evaluate(compiled[index].query, session.scan)
+            else { return nil }
+        }
+        if hasExclude[index], let exclude = compiled[index].exclude, evaluate(exclude, session.scan) {
+            return nil
+        }
+        if !isDisjunction { _ = collect(compiled[index].query, session.scan, &session.evidence) }
+        return TopicMatch(topicID: topicIDs[index], terms: matchedTerms(&session))
     }
 
     /// One piece of evidence: a term (by display id) seen in a field at a position.
@@ -269,11 +313,12 @@ final class TopicTables: Sendable {
 
     /// The distinct (term, field) pairs of the session's evidence, in order of first occurrence (ties: the order
     /// of the terms' display ids).
-    private func matchedTerms(_ session: inout MatchSession) -> [MatchedTerm] {
+    private func matchedTerms(_ session: inout SessionState) -> [MatchedTerm] {
         let evidence = session.evidence
-        guard let first = evidence.first else { return [] }  // `NOT x`: true with nothing to name
+        guard !evidence.isEmpty else { return [] }  // `NOT x`: true with nothing to name
+        let first = evidence[0]
         var oneTerm = true
-        for e in evidence where e.display != first.display || e.field != first.field {
+        for k in 1..<evidence.count where evidence[k].display != first.display || evidence[k].field != first.field {
             oneTerm = false
             break
         }
@@ -283,18 +328,20 @@ final class TopicTables: Sendable {
             if !cached.isEmpty { return cached }
         }
         // Position, then display id, then field: the order the terms are named in.
-        session.sortKeys.removeAll(keepingCapacity: true)
-        for e in evidence {
+        session.sortKeys.removeAll()
+        for k in 0..<evidence.count {
+            let e = evidence[k]
             session.sortKeys.append(
                 UInt64(UInt32(bitPattern: e.position)) << 32 | UInt64(UInt32(bitPattern: e.display)) << 3
                     | UInt64(e.field.trailingZeroBitCount))
         }
-        session.sortKeys.sort()
-        session.taken.removeAll(keepingCapacity: true)
+        var sorted = session.sortKeys.buffer
+        sorted.sort()
+        session.taken.removeAll()
         var out: [MatchedTerm] = []
-        for key in session.sortKeys {
+        for key in sorted {
             let pair = key & 0xFFFF_FFFF
-            if session.taken.contains(pair) { continue }
+            if session.taken.buffer.contains(pair) { continue }
             session.taken.append(pair)
             if out.isEmpty { out.reserveCapacity(evidence.count) }
             out.append(MatchedTerm(term: displays[Int(pair >> 3)], field: ItemField(bit: 1 << UInt8(pair & 7))))
@@ -312,25 +359,29 @@ final class TopicTables: Sendable {
     /// every match that names just that term.
     private static func singleTermLists(_ c: TopicCompiler) -> [[MatchedTerm]] {
         var lists = Array(repeating: [MatchedTerm](), count: c.displays.count * 5)
-        func add(_ leaf: MatchProgram.Leaf) {
-            for shift in 0..<5 where leaf.mask & (1 << shift) != 0 {
+        let leaves = c.compiled.flatMap(\.query.leaves)
+        // Field by field, so the lists of the fields most items have (title, summary) are allocated next to
+        // each other rather than between lists of fields most items lack: fewer cache lines touched per match.
+        for shift in 0..<5 {
+            for leaf in leaves where leaf.mask & (1 << shift) != 0 {
                 let slot = singleTermSlot(leaf.display, 1 << UInt8(shift))
                 if lists[slot].isEmpty {
                     lists[slot] = [MatchedTerm(term: c.displays[Int(leaf.display)], field: ItemField(bit: 1 << shift))]
                 }
             }
         }
-        for topic in c.compiled { topic.query.leaves.forEach(add) }
         return lists
     }
 
     @inline(__always)
-    private func collectLeaf(_ leaf: MatchProgram.Leaf, _ scan: ItemScan, _ evidence: inout [Evidence]) {
-        var o = scan.head[Int(leaf.term)]
+    private func collectLeaf(
+        _ term: Int32, _ display: Int32, _ mask: UInt8, _ scan: ItemScan, _ evidence: inout Scratch<Evidence>
+    ) {
+        var o = scan.head[Int(term)]
         while o >= 0 {
             let occurrence = scan.occurrences[Int(o)]
-            if occurrence.field & leaf.mask != 0 {
-                evidence.append(Evidence(position: occurrence.start, display: leaf.display, field: occurrence.field))
+            if occurrence.field & mask != 0 {
+                evidence.append(Evidence(position: occurrence.start, display: display, field: occurrence.field))
             }
             o = occurrence.next
         }
@@ -350,8 +401,8 @@ final class TopicTables: Sendable {
         _ source: UnsafeBufferPointer<UInt8>, _ buffer: UnsafeMutableBufferPointer<UInt8>, _ field: ItemField,
         _ base: inout Int32, _ scan: inout ItemScan
     ) {
-        scan.keys.removeAll(keepingCapacity: true)
-        scan.prefixHits.removeAll(keepingCapacity: true)
+        scan.keys.removeAll()
+        scan.prefixHits.removeAll()
         var scanner = WordScanner(source, buffer: buffer)
         defer { scanner.release() }
         let hasPrefixes = !prefixLengths.isEmpty
@@ -367,37 +418,20 @@ final class TopicTables: Sendable {
             let key = scan.key(at: position)
             guard key >= 0 else { continue }
             for p in termStarts.range(key) {
-                let start = termStarts[p]
-                let id = start.term
-                if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { continue }
-                let length = Int(start.length)
-                if length == 1 {
-                    let at = base + Int32(position)
-                    scan.add(term: id, field: bit, start: at, end: at)
-                    continue
-                }
-                guard position + length <= count else { continue }
-                if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { continue }
-                var ok = true
-                var j = 1
-                while ok && j < length {
-                    let q = position + j
-                    if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
-                        ok = false
-                    } else if j == length - 1 && terms.isPrefixLast(id) {
-                        ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
-                    } else {
-                        ok = scan.key(at: q) == terms.key(id, j)
+                check(termStarts[p], at: position, count, base, bit, &scan)
+            }
+            if position + 1 < count {
+                let next = scan.key(at: position + 1)
+                if next >= 0 {
+                    let pair = pairs.lookup(key, next)
+                    if pair >= 0 {
+                        for p in pairStarts.range(pair) { check(pairStarts[p], at: position, count, base, bit, &scan) }
                     }
-                    j += 1
-                }
-                if ok {
-                    scan.add(
-                        term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
                 }
             }
         }
-        for hit in scan.prefixHits {
+        for k in 0..<scan.prefixHits.count {
+            let hit = scan.prefixHits[k]
             for p in termsByPrefix.range(hit.key) {
                 let id = termsByPrefix[p]
                 if terms.needsAcronym(id, 0) && !scan.isAcronymForm(at: Int(hit.position)) { continue }
@@ -405,6 +439,49 @@ final class TopicTables: Sendable {
             }
         }
         base += Int32(count) + 1
+    }
+
+    /// Records the term of `start` if it occurs at `position` of the field being scanned (`count` words).
+    @inline(__always)
+    private func check(
+        _ start: TermStart, at position: Int, _ count: Int, _ base: Int32, _ bit: UInt8, _ scan: inout ItemScan
+    ) {
+        let id = start.term
+        if start.firstNeedsAcronym && !scan.isAcronymForm(at: position) { return }
+        let length = Int(start.length)
+        if length == 1 {
+            let at = base + Int32(position)
+            scan.add(term: id, field: bit, start: at, end: at)
+            return
+        }
+        guard position + length <= count else { return }
+        if start.second != TermStart.noQuickCheck && scan.key(at: position + 1) != start.second { return }
+        if start.plain {
+            // The second word matched above; compare the rest by id.
+            let keys = Int(start.keys)
+            var j = 2
+            while j < length && scan.key(at: position + j) == terms.flatKey(keys + j) { j += 1 }
+            if j == length {
+                scan.add(term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
+            }
+            return
+        }
+        var ok = true
+        var j = 1
+        while ok && j < length {
+            let q = position + j
+            if terms.needsAcronym(id, j) && !scan.isAcronymForm(at: q) {
+                ok = false
+            } else if j == length - 1 && terms.isPrefixLast(id) {
+                ok = scan.hasPrefix(terms.key(id, j), at: Int32(q))
+            } else {
+                ok = scan.key(at: q) == terms.key(id, j)
+            }
+            j += 1
+        }
+        if ok {
+            scan.add(term: id, field: bit, start: base + Int32(position), end: base + Int32(position + length - 1))
+        }
     }
 
     /// Records the prefix terms `word` (at `position` of the field) starts with. The hashes of its prefixes are
@@ -425,7 +502,7 @@ final class TopicTables: Sendable {
                 hashed += 1
             }
             let key = prefixes.lookup(UnsafeBufferPointer(rebasing: word[0..<length]), hash: WordTable.hashFinish(h))
-            if key >= 0 { scan.prefixHits.append((position, key)) }
+            if key >= 0 { scan.prefixHits.append(ItemScan.PrefixHit(position: position, key: key)) }
         }
     }
 
@@ -470,7 +547,7 @@ final class TopicTables: Sendable {
 
     /// Evaluates like `evaluate`, appending the occurrences that make the true parts true.
     private func collect(
-        _ program: MatchProgram, _ scan: ItemScan, _ evidence: inout [Evidence]
+        _ program: MatchProgram, _ scan: ItemScan, _ evidence: inout Scratch<Evidence>
     ) -> Bool {
         switch program {
         case .leaf(let leaf):
