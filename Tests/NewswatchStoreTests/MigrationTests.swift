@@ -101,6 +101,23 @@ private typealias Kit = StoreTestKit
         #expect(r.alerts.map(\.title) == ["Gaza hospital loses power"])
     }
 
+    @Test func commitsAreCheckpointedInTheBackground() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let items = (0..<200).map { i in
+            Kit.item("\(i)", "Gaza item \(i) " + String(repeating: "x", count: 400), link: "https://feed1.example/\(i)",
+                published: Kit.at(hours: -1))
+        }
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: 0), items: items))
+        try #require(store.checkpointer != nil)
+        store.checkpointer?.waitUntilIdle()
+        // The items reached the database file itself (only checkpoints write it), with the writer's automatic
+        // checkpoint far from its threshold.
+        let size = try FileManager.default.attributesOfItem(atPath: kit.path)[.size] as? Int ?? 0
+        #expect(size > 200 * 400)
+    }
+
     @Test func fileFromANewerVersionIsRefused() throws {
         let kit = try Kit()
         defer { kit.dir.remove() }

@@ -69,6 +69,7 @@ public final class SQLiteStore: Store {
             // Checkpoints run on their own connection (`WALCheckpointer`); the writer's own automatic one is only
             // the backstop that bounds the log.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(WALCheckpointer.logSizeLimit)")
         }
         let pool: DatabasePool
         do {
