@@ -170,10 +170,12 @@ public struct FeedPoller: Sendable {
                 // the store's serial queue, which is the cold round's bottleneck.
                 Offload.workQueue.async { box.batch = nil }
             }
-            let result = try await Offload.run(on: Offload.storeQueue) {
+            var result = try await Offload.run(on: Offload.storeQueue) {
                 guard let batch = box.batch else { throw CancellationError() }
                 return try store.ingest(batch)
             }
+            // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
+            if let next = batch.schedule { result.feedState?.schedule = next }
             return .ingested(result, hints: hints)
         } catch {
             // A store failure is ours, not the feed's; it is still recorded so status shows it.
@@ -189,12 +191,15 @@ public struct FeedPoller: Sendable {
         _ target: PollTarget, reason: NoChangeRecord.Reason, status: Int?, validators: HTTPValidators, at now: Date,
         hints: PollOutcome.CacheHints, schedule: SuccessSchedule?
     ) async -> PollOutcome {
+        let next = schedule?(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now)
         let record = NoChangeRecord(
             key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators,
-            schedule: schedule?(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now))
+            schedule: next)
         let store = self.store
         do {
-            let after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+            var after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+            // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
+            if let next { after.schedule = next }
             return .unchanged(reason, hints: hints, state: after)
         } catch {
             logger.error("store: cannot record fetch: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
