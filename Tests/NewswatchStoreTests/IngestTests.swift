@@ -370,6 +370,24 @@ private typealias Kit = StoreTestKit
         #expect(results[1].contains { $0.hasSuffix(" gaza [\"gaza\"]") })
     }
 
+    @Test func aMatcherThatNamesATopicTwiceStoresItOnce() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        var batch = Kit.batch(at: Kit.at(hours: 0), items: [Kit.item("1", "Gaza", published: Kit.at(hours: -1))])
+        batch.matcher = { _ in
+            [
+                TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "gaza", field: .title)]),
+                TopicMatch(topicID: "israel", terms: [MatchedTerm(term: "israel", field: .summary)]),
+                TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "Gaza Strip", field: .summary)]),
+            ]
+        }
+        let r = try store.ingest(batch)
+        #expect(r.alerts.map(\.topic).sorted() == ["gaza", "israel"])
+        let digest = try store.matchedItems(firstSeenFrom: Kit.at(hours: -1), to: Kit.at(hours: 1))
+        #expect(digest.map(\.topic) == ["gaza", "israel"] && digest.first?.terms == ["gaza"])
+    }
+
     // MARK: Feed state committed with the items
 
     @Test func validatorsAndBodyHashCommitWithTheItems() throws {

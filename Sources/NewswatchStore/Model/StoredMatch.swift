@@ -104,6 +104,16 @@ public struct StoredMatch: Sendable, Equatable {
         }
 
         private mutating func string(_ s: String) {
+            // Copy the bytes as a block, then look for the three separator bytes (they are all but unknown).
+            let mark = bytes.count
+            bytes.append(contentsOf: s.utf8)
+            var clean = true
+            for i in mark..<bytes.count where bytes[i] >= StoredMatch.escape && bytes[i] <= StoredMatch.partSeparator {
+                clean = false
+                break
+            }
+            if clean { return }
+            bytes.removeSubrange(mark...)
             for b in s.utf8 {
                 if b >= StoredMatch.escape && b <= StoredMatch.partSeparator {
                     bytes.append(StoredMatch.escape)

@@ -199,8 +199,15 @@ struct IngestTransaction {
             item.title ?? "", item.summary ?? "", item.content ?? "", item.link ?? "",
             item.categories.joined(separator: "\u{1F}"),
         ])
-        var matches: [TopicMatch] = []
-        for m in matcher(item) where !matches.contains(where: { $0.topicID == m.topicID }) { matches.append(m) }
+        // One entry per topic (the matcher gives that; a hand-written matcher might not).
+        var matches = matcher(item)
+        if matches.count > 1 {
+            var seen = Set<String>(minimumCapacity: matches.count)
+            if !matches.allSatisfy({ seen.insert($0.topicID).inserted }) {
+                seen.removeAll(keepingCapacity: true)
+                matches = matches.filter { seen.insert($0.topicID).inserted }
+            }
+        }
         // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
         let date = item.published ?? item.updated
         let published = date?.storeSeconds ?? now
