@@ -59,6 +59,8 @@ def parse_args():
     ap.add_argument("--daemon-seconds", type=float, default=120, help="0 skips the daemon run")
     ap.add_argument("--daemon-interval", type=int, default=30, help="seconds; also how often feeds change")
     ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
+    ap.add_argument("--newsboat", action="store_true",
+                    help="also time newsboat's cold reload and all-304 reload of the same URLs (the README's reference)")
     ap.add_argument("--log-level", default="info")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
     return ap.parse_args()
@@ -256,6 +258,19 @@ def run_once(a, config, log):
     return r
 
 
+def run_newsboat(work, urls, tag, log):
+    """`newsboat -x reload` with its default settings on a cache of its own (fresh for the cold round)."""
+    cache = os.path.join(work, "newsboat-cache.db")
+    conf = os.path.join(work, "newsboat.conf")
+    if not os.path.exists(conf):
+        open(conf, "w").close()
+    t0 = time.monotonic()
+    pid = spawn(["/usr/bin/newsboat", "-u", urls, "-c", cache, "-C", conf, "-x", "reload"], log)
+    r = reap(pid, t0)
+    r["summary"] = f"newsboat {tag}: exit {r['exit']}"
+    return r
+
+
 def vm_rss_mib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -314,10 +329,22 @@ def main():
             r = run_once(a, config, log)
             show("cold", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
             results["cold"].append(r)
+            if a.newsboat:
+                urls = os.path.join(work, "newsboat-urls")
+                with open(urls, "w") as f:
+                    for i, (name, _, _) in enumerate(feeds):
+                        f.write(f"http://127.0.0.{1 + i % a.hosts}:{nginx.port}/{name}\n")
+                for stale in glob.glob(os.path.join(work, "newsboat-cache.db*")):
+                    os.unlink(stale)
+                r = run_newsboat(work, urls, "cold reload", os.path.join(work, "newsboat.log"))
+                show("nb-cold", r, nginx.statuses_since_last())
             for _ in range(1 + a.extra_304):
                 r = run_once(a, config, log)
                 show("304", r, nginx.statuses_since_last())
                 results["304"].append(r)
+            if a.newsboat:
+                r = run_newsboat(work, urls, "reload again", os.path.join(work, "newsboat.log"))
+                show("nb-again", r, nginx.statuses_since_last())
             if step:
                 before = alert_lines(state)
                 changer.change(range(run % step, len(feeds), step))
