@@ -13,7 +13,9 @@ final class ConfigParser {
     private let baseDirectory: URL
     private let environment: [String: String]
     private let queries: QueryValidation
-    private let locator: ConfigKeyLocator
+    /// Built on the first message that needs a line number: most configs have none, and scanning the text for
+    /// every key's position was a quarter of the daemon's start-up on a 2,000-feed config.
+    private lazy var locator = ConfigKeyLocator(text: text)
     private let text: String
     private var errors: [ConfigError] = []
     private(set) var warnings: [String] = []
@@ -29,7 +31,6 @@ final class ConfigParser {
         self.baseDirectory = baseDirectory
         self.environment = environment
         self.queries = queries
-        self.locator = ConfigKeyLocator(text: text)
     }
 
     static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts"]
@@ -220,7 +221,7 @@ final class ConfigParser {
                 {
                     if let first = seen[feed.key] {
                         warnings.append(
-                            "\(file.path): \(feed.source) is already listed by \(first); using the first entry")
+                            "\(file.path): \(feed.source) is already listed by \(placeOf(first)); using the first entry")
                         continue
                     }
                     seen[feed.key] = "\(file.lastPathComponent) (\(p))"
@@ -232,21 +233,23 @@ final class ConfigParser {
     }
 
     /// Records a `[[feeds]]` url/path entry; a feed or name listed twice is an error.
+    /// `seen` and `names` map a feed key / name to the key path that first listed it; its line is looked up only
+    /// for the message when a second one turns up.
     private func add(
         _ feed: FeedConfig, at p: String, seen: inout [String: String], names: inout [String: String]
     ) -> Bool {
         if let first = seen[feed.key] {
-            fail(.duplicate, p, "\(feed.source) is already listed by \(first); list each feed once")
+            fail(.duplicate, p, "\(feed.source) is already listed by \(placeOf(first)); list each feed once")
             return false
         }
-        seen[feed.key] = placeOf(p)
+        seen[feed.key] = p
         if let name = feed.name {
             if let first = names[name] {
                 fail(
                     .duplicate, join(p, "name"),
-                    "the name '\(name)' is already used by \(first); feed names must be unique (topics refer to them)")
+                    "the name '\(name)' is already used by \(placeOf(first)); feed names must be unique (topics refer to them)")
             } else {
-                names[name] = placeOf(p)
+                names[name] = p
             }
         }
         return true
