@@ -90,7 +90,8 @@ public final class DaemonRuntime: Sendable {
                                 defer { was = true }
                                 return !was
                             }
-                            if first { notifier.ready(status: self.statusLine()) }
+                            // The status line reads the store: off this (synchronous) heartbeat, READY follows at once.
+                            if first { Task { notifier.ready(status: await self.statusLine()) } }
                         }, maxSleep: max(0.05, min(30, maxSleep ?? 30)))
                 }
             } onGracefulShutdown: {
@@ -156,11 +157,11 @@ public final class DaemonRuntime: Sendable {
     private func handleSignalsAndStatus(_ hangups: UnixSignalsSequence) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
-                for await _ in hangups { reload() }
+                for await _ in hangups { await reload() }
             }
             group.addTask { [self] in
                 while !Task.isCancelled {
-                    notifier.status(statusLine())
+                    notifier.status(await statusLine())
                     try? await Task.sleep(nanoseconds: 60_000_000_000)
                 }
             }
@@ -170,13 +171,15 @@ public final class DaemonRuntime: Sendable {
 
     /// Re-reads the config from where it came from; a valid one replaces the old, an invalid one is refused with
     /// one error line and the old stays in force (CONTRACT §6).
-    func reload() {
+    /// The file reads and the topics' compilation run on the work queue, not on a cooperative thread.
+    func reload() async {
         notifier.reloading()
-        defer { notifier.ready(status: statusLine()) }
         let old = loaded.withLock { $0 }
         do {
-            let fresh = try ConfigLoader.reload(old)
-            let plan = try DaemonPlan(config: fresh.config)
+            let (fresh, plan) = try await Offload.run(on: Offload.workQueue) {
+                let fresh = try ConfigLoader.reload(old)
+                return (fresh, try DaemonPlan(config: fresh.config))
+            }
             if fresh.config.daemon.stateDirectory != old.config.daemon.stateDirectory
                 || fresh.config.daemon.outputDirectory != old.config.daemon.outputDirectory
             {
@@ -191,17 +194,24 @@ public final class DaemonRuntime: Sendable {
         } catch {
             logger.error("config reload refused, keeping the running config: \(error)")
         }
+        notifier.ready(status: await statusLine())
     }
 
-    private func statusLine() -> String {
+    /// The one-line STATUS= text. It reads the store, so it runs on the alert queue: a slow disk must not hold a
+    /// cooperative thread (there are only as many as cores).
+    private func statusLine() async -> String {
         let config = loaded.withLock { $0.config }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.digest.timeZone
         let midnight = calendar.startOfDay(for: clock.now())
-        guard let totals = try? store.totals(alertsSince: midnight) else { return "running" }
+        let store = self.store
+        let deliveries = self.deliveries
+        guard
+            let (totals, pending) = try? await Offload.run(
+                on: Offload.alertQueue, { (try store.totals(alertsSince: midnight), deliveries.pendingCount()) })
+        else { return "running" }
         return ServiceStatusLine(
-            feeds: totals.feeds, failing: totals.failing, alertsToday: totals.alertsSince,
-            pendingDeliveries: deliveries.pendingCount()
+            feeds: totals.feeds, failing: totals.failing, alertsToday: totals.alertsSince, pendingDeliveries: pending
         ).text
     }
 }
