@@ -146,21 +146,31 @@ public final class Daemon: Sendable {
     }
 
     /// How a successful poll of `target` schedules the feed (the poller stores it with the poll's outcome).
-    /// `state` is the feed's state before the poll: the policy counts the outcome itself.
     private func successSchedule(_ target: PollTarget, state: FeedState?) -> FeedPoller.SuccessSchedule {
         let policy = self.policy
-        let key = target.descriptor.key
-        let interval = target.interval
         return { outcome, now in
-            let next = policy.next(
-                after: outcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: key,
-                interval: interval, now: now, networkDown: false)
-            return FeedScheduling.storedSchedule(next: next, outcome: outcome, previous: state?.schedule, now: now)
+            Self.schedule(
+                target, after: outcome, state: state, previous: state?.schedule, policy: policy, now: now,
+                networkDown: false)
         }
+    }
+
+    /// The feed's schedule after `outcome`. `state` is the feed's state from before the poll: the policy counts
+    /// the outcome itself (a state that already holds a charged failure doubled every backoff). `previous` is the
+    /// stored schedule whose floors a failure keeps.
+    private static func schedule(
+        _ target: PollTarget, after outcome: FetchOutcome, state: FeedState?, previous: FeedSchedule?,
+        policy: SchedulerPolicy, now: Date, networkDown: Bool
+    ) -> FeedSchedule {
+        let next = policy.next(
+            after: outcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: target.descriptor.key,
+            interval: target.interval, now: now, networkDown: networkDown)
+        return FeedScheduling.storedSchedule(next: next, outcome: outcome, previous: previous, now: now)
     }
 
     /// Stores when `target` is due next after `outcome`; returns that time and the feed's state as now stored.
     /// A successful poll has stored both already (`successSchedule`): then nothing is read or written here.
+    /// Failures, and successes the store could not record, are scheduled here.
     @discardableResult
     private func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
         -> (due: Date, state: FeedState?)
@@ -173,14 +183,9 @@ public final class Daemon: Sendable {
         let store = self.store
         let key = target.descriptor.key
         let fresh = (try? await Offload.run(on: Offload.storeQueue) { try store.feedState(key: key) }) ?? state
-        let fetchOutcome = FeedScheduling.fetchOutcome(outcome, now: now)
-        // The policy counts this outcome itself, so it gets the counts from before the poll: `fresh` already holds
-        // a charged failure, and counting it twice doubled every backoff (the first retry came after 2 intervals).
-        let next = policy.next(
-            after: fetchOutcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: key,
-            interval: target.interval, now: now, networkDown: networkDown)
-        let schedule = FeedScheduling.storedSchedule(
-            next: next, outcome: fetchOutcome, previous: fresh?.schedule, now: now)
+        let schedule = Self.schedule(
+            target, after: FeedScheduling.fetchOutcome(outcome, now: now), state: state, previous: fresh?.schedule,
+            policy: policy, now: now, networkDown: networkDown)
         do {
             try await Offload.run(on: Offload.storeQueue) { try store.setSchedule(key: key, schedule) }
         } catch {
@@ -188,7 +193,7 @@ public final class Daemon: Sendable {
         }
         var updated = fresh
         updated?.schedule = schedule
-        return (next.nextDue, updated)
+        return (schedule.nextDue ?? now, updated)
     }
 
     // MARK: - The daemon loop

@@ -33,15 +33,15 @@ public struct FeedPoller: Sendable {
         self.logger = logger
     }
 
-    /// How the caller schedules a feed after a successful poll: given with a poll, the schedule is stored in the
-    /// same write as the poll's outcome (one transaction per feed, where the all-304 round needed three).
+    /// How the caller schedules a feed after a successful poll: the schedule is stored in the same write as the
+    /// poll's outcome (one transaction per feed, where the all-304 round needed three).
     public typealias SuccessSchedule = @Sendable (FetchOutcome, Date) -> FeedSchedule
 
     /// Polls `target` once. `state` is the feed's stored state (validators, last body hash); `conditional: false`
-    /// sends no validators (a forced refetch). With `schedule`, a successful poll stores the feed's next schedule
+    /// sends no validators (a forced refetch). A successful poll stores the feed's next schedule from `schedule`
     /// too, and the outcome carries the feed's state after it.
     public func poll(
-        _ target: PollTarget, state: FeedState?, conditional: Bool = true, schedule: SuccessSchedule? = nil
+        _ target: PollTarget, state: FeedState?, conditional: Bool = true, schedule: SuccessSchedule
     ) async -> PollOutcome {
         var log = logger
         log[metadataKey: "feed"] = "\(target.descriptor.name)"
@@ -80,7 +80,7 @@ public struct FeedPoller: Sendable {
     // MARK: - Sources
 
     private func pollURL(
-        _ url: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule?, logger: Logger
+        _ url: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
     ) async -> PollOutcome {
         let request = FeedRequest(url: url, etag: state?.validators.etag, lastModified: state?.validators.lastModified)
         let result = await client.fetch(request)
@@ -109,7 +109,7 @@ public struct FeedPoller: Sendable {
     }
 
     private func pollFile(
-        _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule?, logger: Logger
+        _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
     ) async -> PollOutcome {
         let data: Data
         do {
@@ -127,7 +127,7 @@ public struct FeedPoller: Sendable {
 
     private func ingestBody(
         _ body: Data, target: PollTarget, state: FeedState?, baseURL: String?, charset: String?, status: Int?,
-        validators: HTTPValidators, maxAge: Int?, at now: Date, schedule: SuccessSchedule?
+        validators: HTTPValidators, maxAge: Int?, at now: Date, schedule: SuccessSchedule
     ) async -> PollOutcome {
         let hash = ContentHash.hex(of: body)
         if let state, state.bodyHash == hash, state.firstSuccess != nil {
@@ -158,7 +158,8 @@ public struct FeedPoller: Sendable {
             return .failed(PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false))
         }
         let hints = PollOutcome.CacheHints(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge)
-        batch.schedule = schedule?(FeedScheduling.successOutcome(notModified: false, hints: hints), now)
+        let next = schedule(FeedScheduling.successOutcome(notModified: false, hints: hints), now)
+        batch.schedule = next
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
@@ -166,8 +167,8 @@ public struct FeedPoller: Sendable {
             let store = self.store
             let box = BatchBox(batch)
             defer {
-                // Free the batch (every item, key and match: many small allocations) on the work queue, not on
-                // the store's serial queue, which is the cold round's bottleneck.
+                // Let the batch (every item, key and match: many small allocations) go off the store's serial queue,
+                // the cold round's bottleneck: its closure only borrows it from the box.
                 Offload.workQueue.async { box.batch = nil }
             }
             var result = try await Offload.run(on: Offload.storeQueue) {
@@ -175,7 +176,7 @@ public struct FeedPoller: Sendable {
                 return try store.ingest(batch)
             }
             // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
-            if let next = batch.schedule { result.feedState?.schedule = next }
+            result.feedState?.schedule = next
             return .ingested(result, hints: hints)
         } catch {
             // A store failure is ours, not the feed's; it is still recorded so status shows it.
@@ -189,9 +190,9 @@ public struct FeedPoller: Sendable {
 
     private func recordNoChange(
         _ target: PollTarget, reason: NoChangeRecord.Reason, status: Int?, validators: HTTPValidators, at now: Date,
-        hints: PollOutcome.CacheHints, schedule: SuccessSchedule?
+        hints: PollOutcome.CacheHints, schedule: SuccessSchedule
     ) async -> PollOutcome {
-        let next = schedule?(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now)
+        let next = schedule(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now)
         let record = NoChangeRecord(
             key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators,
             schedule: next)
@@ -199,7 +200,7 @@ public struct FeedPoller: Sendable {
         do {
             var after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
             // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
-            if let next { after.schedule = next }
+            after.schedule = next
             return .unchanged(reason, hints: hints, state: after)
         } catch {
             logger.error("store: cannot record fetch: \(error)", metadata: ["feed": "\(target.descriptor.name)"])

@@ -60,26 +60,16 @@ final class HTMLTextExtractor {
     func text(of html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         out.removeAll(keepingCapacity: true)
         skipDepth = 0
-        guard let ctxt, html.count > 0, html.count < Int(Int32.max) - 16 else { return [] }
+        guard ctxt != nil, html.count > 0 else { return [] }
         if SimpleHTMLScanner.text(html, into: &out) { return out }
-        out.removeAll(keepingCapacity: true)
-        wrapped.removeAll(keepingCapacity: true)
-        wrapped.append(contentsOf: Self.open)
-        wrapped.append(contentsOf: html)
-        wrapped.append(contentsOf: Self.close)
-        wrapped.withUnsafeBufferPointer { b in
-            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
-                _ = nw_html_parse_utf8(ctxt, $0, Int32(b.count), Self.options)
-            }
-        }
-        return out
+        return libxml2Text(of: html)
     }
 
-    /// The same text, always through libxml2 (for tests that hold the fast path to it).
+    /// The same text, always through libxml2 (the fallback of `text(of:)`; tests hold the fast path to it).
     func libxml2Text(of html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         out.removeAll(keepingCapacity: true)
         skipDepth = 0
-        guard let ctxt, html.count > 0 else { return [] }
+        guard let ctxt, html.count > 0, html.count < Int(Int32.max) - 16 else { return [] }
         wrapped.removeAll(keepingCapacity: true)
         wrapped.append(contentsOf: Self.open)
         wrapped.append(contentsOf: html)

@@ -10,14 +10,14 @@ import NewswatchCore
 /// written inside a string as U+001D followed by the byte + 0x40 (`]`, `^`, `_`), so any topic id or term survives.
 /// Topics are kept in the order the matcher gave them; `decode` returns them sorted by id (byte order, as SQLite
 /// sorts text), which is the order digests list them in.
-public struct StoredMatch: Sendable, Equatable {
-    public var topic: String
+struct StoredMatch: Sendable, Equatable {
+    var topic: String
     /// Distinct matched terms as written in the query, in first-occurrence order.
-    public var terms: [String]
+    var terms: [String]
     /// Distinct fields the terms matched in, in first-occurrence order.
-    public var fields: [ItemField]
+    var fields: [ItemField]
 
-    public init(topic: String, terms: [String], fields: [ItemField]) {
+    init(topic: String, terms: [String], fields: [ItemField]) {
         self.topic = topic
         self.terms = terms
         self.fields = fields

@@ -22,11 +22,7 @@ extension SQLiteStore {
     }
 
     public func feedState(key: String) throws -> FeedState? {
-        try read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.feedColumns) FROM feeds WHERE key = ?"), arguments: [key]
-            ).map(Self.feedState)
-        }
+        try read { db in try Self.feedState(db, key: key) }
     }
 
     public func feedStates(includeInactive: Bool) throws -> [FeedState] {
@@ -67,17 +63,23 @@ extension SQLiteStore {
                 try Self.ensureFeed(db, key: record.key)
                 try update.execute(arguments: arguments)
             }
-            return try Self.feedState(db, key: record.key)
+            return try Self.existingFeedState(db, key: record.key)
         }
     }
 
-    /// The feed's state as the current transaction sees it.
-    static func feedState(_ db: Database, key: String) throws -> FeedState {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(feedColumns) FROM feeds WHERE key = ?"), arguments: [key])
-        else { throw StoreError(.database, "feed row vanished: \(key)") }
-        return feedState(row)
+    /// The feed's state as the current transaction sees it, `nil` for an unknown feed.
+    static func feedState(_ db: Database, key: String) throws -> FeedState? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(feedColumns) FROM feeds WHERE key = ?"), arguments: [key]
+        ).map(feedState)
+    }
+
+    /// The state of a feed this transaction has just written.
+    static func existingFeedState(_ db: Database, key: String) throws -> FeedState {
+        guard let state = try feedState(db, key: key) else {
+            throw StoreError(.database, "feed row vanished: \(key)")
+        }
+        return state
     }
 
     @discardableResult

@@ -136,7 +136,7 @@ struct IngestTransaction {
         try updateFeed(newItems: newCount)
         return IngestOutcome(
             newItems: newCount, updatedItems: updatedCount, unchangedItems: unchangedCount, firstFetch: firstFetch,
-            alerts: alerts, feedState: try SQLiteStore.feedState(db, key: batch.feed.key))
+            alerts: alerts, feedState: try SQLiteStore.existingFeedState(db, key: batch.feed.key))
     }
 
     // MARK: Feed
