@@ -16,6 +16,9 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case badNearDistance
         /// A `NEAR` side that is not a term, a phrase or an OR-group of them; or chained `NEAR`.
         case badNearOperand
+        /// `ATLEAST` without `/n`, a count out of range, or an operand that is not a term, a phrase or an
+        /// OR-group of them.
+        case badAtLeast
         /// A `*` that is not at the end of a term, or a prefix too short to be useful.
         case badWildcard
         /// A term with no letters or digits (`&`, `""`).

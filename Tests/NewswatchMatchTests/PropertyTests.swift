@@ -24,11 +24,13 @@ private struct SplitMix {
         "Gaza", "Israel's", "Netanyahu", "US", "U.S.", "UN", "Israeli*", "ceasefire*", "US-Israel", "Khan-Younis",
         "Nétanyahu", "غزة", "עזה", "12:30", "o'clock", "hostage", "rafah", "White-House", "Zürich", "ΓΑΖΑ",
     ]
-    private static let phrases = ["Gaza Strip", "White House", "OR", "NOT", "AND", "near", "U.S. envoy", "ab (c)"]
+    private static let phrases = [
+        "Gaza Strip", "White House", "OR", "NOT", "AND", "near", "U.S. envoy", "ab (c)", "ATLEAST/2",
+    ]
 
-    /// A random query tree in the parser's normal form (flattened AND/OR, valid NEAR sides).
+    /// A random query tree in the parser's normal form (flattened AND/OR, valid NEAR sides and ATLEAST operands).
     private static func node(_ r: inout SplitMix, depth: Int) -> Query.Node {
-        let choice = depth <= 0 ? r.below(2) : r.below(8)
+        let choice = depth <= 0 ? r.below(2) : r.below(9)
         switch choice {
         case 0, 1: return term(&r)
         case 2:
@@ -40,6 +42,7 @@ private struct SplitMix {
         case 4: return .not(node(&r, depth: depth - 1))
         case 5: return .near(nearSide(&r), nearSide(&r), distance: r.below(30))
         case 6: return .field(r.pick(Query.Field.allCases), node(&r, depth: depth - 1))
+        case 7: return .atLeast(nearSide(&r), count: 1 + r.below(5))
         default: return term(&r)
         }
     }

@@ -3,16 +3,9 @@ import Testing
 @testable import NewswatchMatch
 
 @Suite struct QueryParserTests {
-    private func canonical(_ q: String) throws -> String { try QueryParser.parse(q).canonical }
+    private func canonical(_ q: String) throws -> String { try QueryText.canonical(q) }
 
-    private func error(_ q: String) -> QueryError? {
-        do {
-            _ = try QueryParser.parse(q)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    private func error(_ q: String) -> QueryError? { QueryText.error(q) }
 
     @Test func juxtapositionIsAnd() throws {
         #expect(try canonical("Gaza ceasefire") == "Gaza AND ceasefire")

@@ -15,11 +15,13 @@ indirect enum MatchProgram: Sendable {
     case or([MatchProgram])
     case not(MatchProgram)
     case near([Leaf], [Leaf], distance: Int32)
+    /// Occurrences of the leaves at `count` or more distinct word positions.
+    case atLeast([Leaf], count: Int32)
 
     /// Whether the program is true of an item in which no term occurs (then the topic is always a candidate).
     var matchesWithoutTerms: Bool {
         switch self {
-        case .leaf, .near: return false
+        case .leaf, .near, .atLeast: return false
         case .and(let children): return children.allSatisfy(\.matchesWithoutTerms)
         case .or(let children): return children.contains(where: \.matchesWithoutTerms)
         case .not(let child): return !child.matchesWithoutTerms
@@ -48,20 +50,23 @@ indirect enum MatchProgram: Sendable {
         case .and(let children), .or(let children): return children.flatMap(\.leaves)
         case .not(let child): return child.leaves
         case .near(let left, let right, _): return left + right
+        case .atLeast(let leaves, _): return leaves
         }
     }
 
     /// Sets of term ids of which at least one must occur (in any field) wherever the program is true: a
     /// necessary condition checked before the tree is evaluated. Empty when nothing is required (`NOT x`).
     ///
-    /// An AND requires what each part requires; a NEAR a term of each side; an OR, for each way of picking one
-    /// requirement from every alternative, the union of the picks (a few such picks, not every combination).
+    /// An AND requires what each part requires; a NEAR a term of each side; an ATLEAST one of its terms; an OR,
+    /// for each way of picking one requirement from every alternative, the union of the picks (a few such picks,
+    /// not every combination).
     var requirements: [[Int32]] {
         switch self {
         case .leaf(let leaf): return [[leaf.term]]
         case .and(let children): return Self.distinct(children.flatMap(\.requirements))
         case .not: return []
         case .near(let left, let right, _): return [left.map(\.term), right.map(\.term)].map(Self.distinctTerms)
+        case .atLeast(let leaves, _): return [Self.distinctTerms(leaves.map(\.term))]
         case .or(let children):
             let alternatives = children.map(\.requirements)
             guard let widest = alternatives.map(\.count).max(), !alternatives.contains(where: \.isEmpty) else {
@@ -90,6 +95,7 @@ indirect enum MatchProgram: Sendable {
         case .and(let children), .or(let children): return children.flatMap(\.terms)
         case .not(let child): return child.terms
         case .near(let left, let right, _): return (left + right).map(\.term)
+        case .atLeast(let leaves, _): return leaves.map(\.term)
         }
     }
 }

@@ -87,6 +87,8 @@ struct TopicCompiler {
             return .near(
                 leaves(left, mask: mask, &termIDs, &displayIDs), leaves(right, mask: mask, &termIDs, &displayIDs),
                 distance: Int32(distance))
+        case .atLeast(let child, let count):
+            return .atLeast(leaves(child, mask: mask, &termIDs, &displayIDs), count: Int32(count))
         }
     }
 
@@ -97,7 +99,8 @@ struct TopicCompiler {
         return mask & field.itemField.bit
     }
 
-    /// The terms of a `NEAR` side (a term, or an OR-group of possibly field-scoped terms), flattened.
+    /// The terms of a `NEAR` side or an `ATLEAST` operand (a term, or an OR-group of possibly field-scoped terms),
+    /// flattened.
     private mutating func leaves(
         _ node: Query.Node, mask: UInt8?, _ termIDs: inout [CompiledTerm: Int32], _ displayIDs: inout [String: Int32]
     ) -> [MatchProgram.Leaf] {
@@ -105,7 +108,7 @@ struct TopicCompiler {
         case .term(let term): return [leaf(term, mask: mask, &termIDs, &displayIDs)]
         case .field(let field, let child): return leaves(child, mask: Self.scope(mask, field), &termIDs, &displayIDs)
         case .or(let children): return children.flatMap { leaves($0, mask: mask, &termIDs, &displayIDs) }
-        case .and, .not, .near: return []  // the parser accepts no other NEAR sides
+        case .and, .not, .near, .atLeast: return []  // the parser accepts no other NEAR or ATLEAST operands
         }
     }
 

@@ -542,6 +542,8 @@ final class TopicTables: Sendable {
                 return false
             }
             return found
+        case .atLeast(let leaves, let count):
+            return scan.occurs(leaves, atLeast: count)
         }
     }
 
@@ -582,6 +584,10 @@ final class TopicTables: Sendable {
                 return true
             }
             return found
+        case .atLeast(let leaves, let count):
+            guard scan.occurs(leaves, atLeast: count) else { return false }
+            for leaf in leaves { collectLeaf(leaf.term, leaf.display, leaf.mask, scan, &evidence) }
+            return true
         }
     }
 

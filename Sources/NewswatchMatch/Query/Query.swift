@@ -41,6 +41,10 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         /// A match of each side at most `distance` words apart in the same field. Each side is a term, or an `or`
         /// of terms (possibly field-scoped).
         case near(Node, Node, distance: Int)
+        /// Occurrences of the child at `count` or more distinct word positions (`ATLEAST/2 (Gaza OR Rafah)`: the
+        /// item names Gaza or Rafah at least twice). The child is a term, or an `or` of terms (possibly
+        /// field-scoped), like a `NEAR` side.
+        case atLeast(Node, count: Int)
         /// The child, matched only in `field`.
         case field(Field, Node)
     }

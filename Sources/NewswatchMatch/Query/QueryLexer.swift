@@ -2,6 +2,8 @@
 struct QueryLexer {
     /// The largest `NEAR/n` distance accepted; larger spans are better written as `AND`.
     static let maximumNearDistance = 1000
+    /// The largest `ATLEAST/n` count accepted: a word repeated more often says nothing more about the item.
+    static let maximumAtLeastCount = 100
 
     private let chars: [Character]
     private var index = 0
@@ -102,13 +104,22 @@ struct QueryLexer {
             throw QueryError(
                 kind: .badNearDistance, line: startLine, column: startColumn + 4,
                 message: "expected '/' and a distance in words after NEAR (e.g. NEAR/10)")
+        case "ATLEAST":
+            throw QueryError(
+                kind: .badAtLeast, line: startLine, column: startColumn + 7,
+                message: "expected '/' and a count after ATLEAST (e.g. ATLEAST/2)")
         default: break
         }
+        if text.hasPrefix("ATLEAST/") {
+            guard let n = Self.number(text.dropFirst(8)), n >= 1, n <= Self.maximumAtLeastCount else {
+                throw QueryError(
+                    kind: .badAtLeast, line: startLine, column: startColumn + 8,
+                    message: "expected a count from 1 to \(Self.maximumAtLeastCount) after ATLEAST/")
+            }
+            return token(.atLeast(n))
+        }
         if text.hasPrefix("NEAR/") {
-            let digits = text.dropFirst(5)
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-                let n = Int(digits), n <= Self.maximumNearDistance
-            else {
+            guard let n = Self.number(text.dropFirst(5)), n <= Self.maximumNearDistance else {
                 throw QueryError(
                     kind: .badNearDistance, line: startLine, column: startColumn + 5,
                     message: "expected a distance in words from 0 to \(Self.maximumNearDistance) after NEAR/")
@@ -116,5 +127,11 @@ struct QueryLexer {
             return token(.near(n))
         }
         return token(.word(text))
+    }
+
+    /// The value of an operator's `/n`: ASCII digits only (no sign, no other numerals), nil otherwise.
+    private static func number(_ digits: Substring) -> Int? {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
     }
 }

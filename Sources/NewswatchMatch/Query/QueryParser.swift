@@ -7,7 +7,8 @@
 /// and     = not { ["AND"] not }          juxtaposition is AND
 /// not     = ("NOT" | "-") not | near
 /// near    = primary [ "NEAR/n" primary ]  each side a term, a phrase or an OR-group of them
-/// primary = term | "phrase" | "(" or ")" | field ":" primary
+/// primary = term | "phrase" | "(" or ")" | field ":" primary | "ATLEAST/n" primary
+///                                          the ATLEAST operand as a NEAR side
 /// ```
 public enum QueryParser {
     /// The shortest prefix a `prefix*` term may have, in characters: shorter ones match most of the language.
@@ -58,7 +59,7 @@ private struct Parser {
 
     private var startsOperand: Bool {
         switch current.kind {
-        case .word, .phrase, .leftParen, .not, .minus, .field: return true
+        case .word, .phrase, .leftParen, .not, .minus, .field, .atLeast: return true
         default: return false
         }
     }
@@ -120,13 +121,9 @@ private struct Parser {
                 message: "the left side of NEAR/\(distance) must be a term, a phrase or an OR-group of them")
         }
         position += 1
-        let rightToken = current
-        let right = try parsePrimary(after: "NEAR/\(distance)")
-        guard Self.isNearOperand(right) else {
-            throw QueryError(
-                kind: .badNearOperand, line: rightToken.line, column: rightToken.column,
-                message: "the right side of NEAR/\(distance) must be a term, a phrase or an OR-group of them")
-        }
+        let right = try termsOperand(
+            after: "NEAR/\(distance)", kind: .badNearOperand,
+            message: "the right side of NEAR/\(distance) must be a term, a phrase or an OR-group of them")
         if case .near = current.kind {
             throw QueryError(
                 kind: .badNearOperand, line: current.line, column: current.column,
@@ -135,12 +132,34 @@ private struct Parser {
         return .near(left, right, distance: distance)
     }
 
+    /// `ATLEAST/n` and its operand, which counts occurrences of terms: a term, a phrase or an OR-group of them.
+    private mutating func parseAtLeast(_ count: Int) throws(QueryError) -> Query.Node {
+        position += 1
+        let operand = try termsOperand(
+            after: "ATLEAST/\(count)", kind: .badAtLeast,
+            message: "ATLEAST/\(count) counts a term, a phrase or an OR-group of them, not other operators")
+        return .atLeast(operand, count: count)
+    }
+
+    /// A primary that must be a term, a phrase or an OR-group of them (a NEAR side, an ATLEAST operand); else the
+    /// error of `kind` at its first token.
+    private mutating func termsOperand(
+        after: String, kind: QueryError.Kind, message: String
+    ) throws(QueryError) -> Query.Node {
+        let token = current
+        let node = try parsePrimary(after: after)
+        guard Self.isNearOperand(node) else {
+            throw QueryError(kind: kind, line: token.line, column: token.column, message: message)
+        }
+        return node
+    }
+
     static func isNearOperand(_ node: Query.Node) -> Bool {
         switch node {
         case .term: return true
         case .field(_, let child): return isNearOperand(child)
         case .or(let children): return children.allSatisfy(isNearOperand)
-        case .and, .not, .near: return false
+        case .and, .not, .near, .atLeast: return false
         }
     }
 
@@ -174,6 +193,8 @@ private struct Parser {
         case .field(let field):
             position += 1
             return .field(field, try parsePrimary(after: "'\(field.rawValue):'"))
+        case .atLeast(let count):
+            return try parseAtLeast(count)
         default:
             throw expected("a term, phrase or '('", after: after)
         }

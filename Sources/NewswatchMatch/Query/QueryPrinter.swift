@@ -18,6 +18,8 @@ enum QueryPrinter {
             }
         case .near(let left, let right, let distance):
             return "\(operand(left)) NEAR/\(distance) \(operand(right))"
+        case .atLeast(let child, let count):
+            return "ATLEAST/\(count) \(operand(child))"
         case .field(let field, let child):
             if case .term = child { return "\(field.rawValue):\(print(child))" }
             return "\(field.rawValue):(\(print(child)))"

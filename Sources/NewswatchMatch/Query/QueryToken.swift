@@ -11,6 +11,8 @@ struct QueryToken: Equatable {
         /// `-` at the start of a term.
         case minus
         case near(Int)
+        /// `ATLEAST/n`.
+        case atLeast(Int)
         /// `title:` and the other field prefixes.
         case field(Query.Field)
         case end
@@ -32,6 +34,7 @@ struct QueryToken: Equatable {
         case .not: return "NOT"
         case .minus: return "'-'"
         case .near(let n): return "NEAR/\(n)"
+        case .atLeast(let n): return "ATLEAST/\(n)"
         case .field(let f): return "'\(f.rawValue):'"
         case .end: return "the end of the query"
         }
