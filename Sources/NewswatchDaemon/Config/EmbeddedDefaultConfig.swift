@@ -208,11 +208,12 @@ tags = ["middle-east"]
 # timeout = "10s"
 # Default topics of newswatch (CONTRACT §3). The embedded default config includes this file verbatim.
 #
-# Written as a foreign desk writes watch queries: catch the story in its many phrasings (places, actors,
-# the 7 October attack, the hostages, truce talks, aid and crossings; presidents, envoys, Congress, arms and
-# vetoes), and stay quiet when a word is only a passing mention (an Israeli football club, a "US" market story
-# that names Israel once, Gaza province in Mozambique). Acronyms in capitals (US, IDF, UN) never match the
-# lower-case words "us" or "un".
+# Written as a foreign desk writes watch queries, from general constructions rather than lists of one-off names:
+# a place or an actor as the subject of the title, a place named again in the text (ATLEAST/2), an actor with an
+# action (a US official *and* an Israeli one, with aid, arms, a veto, a visit, pressure). They stay quiet when a
+# word is only a passing mention: Gaza named once in a story about Sudan, Hamas as the backdrop of a Hezbollah,
+# Iran or hate-crime story, the US as the nationality of victims or the place of a protest. Acronyms in capitals
+# (US, IDF, UN) never match the lower-case words "us" or "un".
 
 [[topics]]
 id = "gaza"
@@ -223,20 +224,17 @@ query = '''
     OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
     OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR Shejaiya OR Shujaiya OR "Netzarim corridor"
     OR "Philadelphi corridor" OR "Kerem Shalom" OR "Erez crossing" OR "Palestinian enclave" OR غزة OR עזה
-    OR Hamas OR "Islamic Jihad" OR "Qassam Brigades" OR Sinwar OR UNRWA OR حماس OR חמאס
-    OR "October 7 attack" OR "7 October attack" OR "Oct. 7 attack" OR "Nova festival" OR "Nova music festival"
-    OR "Kfar Aza" OR "Nir Oz" OR "Be'eri"
   )
-  OR (
-    (Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
-     OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
-     OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave" OR "the Strip"
-     OR غزة OR עזה)
-    NEAR/40
-    (Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
-     OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
-     OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave" OR "the Strip"
-     OR غزة OR עזה)
+  OR title:(
+    Hamas OR "Islamic Jihad" OR "Qassam Brigades" OR Sinwar OR UNRWA OR حماس OR חמאס
+    OR "October 7 attack" OR "7 October attack" OR "Oct. 7 attack" OR "October 7 attacks" OR "Oct. 7 attacks"
+    OR "Nova festival" OR "Nova music festival" OR kibbutz OR kibbutzim OR "Kfar Aza" OR "Nir Oz" OR "Be'eri"
+  )
+  OR ATLEAST/2 (
+    Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
+    OR "Deir al-Balah" OR "Deir el-Balah" OR Jabalia OR Jabaliya OR "Beit Hanoun" OR "Beit Lahia"
+    OR Nuseirat OR Bureij OR Maghazi OR Mawasi OR "Kerem Shalom" OR "Palestinian enclave" OR "the Strip"
+    OR غزة OR עזה OR Hamas OR "Islamic Jihad" OR حماس OR חמאס
   )
   OR (
     (
@@ -248,7 +246,7 @@ query = '''
     AND title:(
       ceasefire* OR cease-fire* OR truce OR hostage* OR captive* OR famine OR starv* OR humanitarian OR aid
       OR airstrike* OR "air strike" OR "air strikes" OR bombard* OR shelling OR "death toll" OR evacuat*
-      OR displaced OR Palestinian* OR enclave OR Sderot OR rocket* OR tunnel*
+      OR displaced OR Palestinian* OR enclave OR Sderot OR rocket* OR tunnel* OR briefing OR "live updates"
     )
   )
   OR (
@@ -258,29 +256,75 @@ query = '''
      OR airstrike* OR strikes OR bombard* OR offensive OR invasion OR "death toll" OR evacuat* OR displaced
      OR blockade OR crossing OR reconstruction OR rebuilding OR conduct OR operations OR troops)
   )
+  OR (
+    title:(ceasefire* OR cease-fire* OR truce OR hostage* OR captive*)
+    AND (Israel OR Israeli* OR Netanyahu OR Hamas OR Sinwar OR Haniyeh OR Gaza OR Gazan*)
+  )
+  OR (
+    (ICJ OR "International Court of Justice" OR "World Court" OR "top court" OR ICC OR "International Criminal Court")
+    AND (Israel OR Israeli* OR Netanyahu OR Gallant OR Palestinian*)
+    AND (genocide OR "war crimes" OR warrant* OR ruling* OR ruled OR rules OR decision OR case)
+  )
+  OR (
+    title:(
+      ("October 7" OR "Oct 7" OR "7 October" OR "7th of October")
+      NEAR/3
+      (attack* OR massacre* OR victim* OR survivor* OR anniversary OR memorial* OR killed OR families OR atrocit*
+       OR hostage* OR raid OR assault OR festival)
+    )
+    AND NOT title:((after OR since) NEAR/2 ("October 7" OR "Oct 7" OR "7 October"))
+  )
+  OR (
+    title:((Israel OR Israeli OR Israelis) NEAR/1 (war OR "war effort" OR offensive OR campaign OR bombardment))
+    AND NOT title:("war cabinet" OR Iran OR Iranian* OR Hezbollah OR Lebanon OR Lebanese OR Houthi* OR Yemen)
+  )
 '''
-# A word with another meaning: Gaza province in Mozambique, the "Gaza" of Jamaican dancehall. A raid or a
-# settlement story from the West Bank that only names Hamas or the Gaza war as background.
+# A word with another meaning: Gaza province in Mozambique, the "Gaza" of Jamaican dancehall. A West Bank story
+# whose title names no Gaza place, truce or hostages; a Lebanon, Iran, Syria or Red Sea story whose title names no
+# Gaza place, Hamas or hostages (a "truce" there is Lebanon's); a hate-crime story whose title names no Gaza place:
+# in each the Gaza war is only the background.
 exclude = '''
   Mozambique OR Limpopo OR "Gaza province" OR "Vybz Kartel" OR dancehall
   OR (
-    title:("West Bank" OR Jenin OR Nablus OR Tulkarm OR Tulkarem OR Hebron OR Ramallah OR Qalqilya OR Tubas
-           OR "Jordan Valley" OR settler* OR settlement*)
+    title:(
+      "West Bank" OR Jenin OR Nablus OR Tulkarm OR Tulkarem OR Hebron OR Ramallah OR Qalqilya OR Tubas
+      OR "Jordan Valley" OR settler* OR settlement*
+    )
     AND NOT title:(Gaza OR Rafah OR ceasefire* OR cease-fire* OR truce OR hostage*)
+  )
+  OR (
+    title:(
+      Hezbollah OR Lebanon OR Lebanese OR Beirut OR Nasrallah OR Iran OR Iranian* OR Tehran OR Houthi* OR Yemen*
+      OR "Red Sea" OR Syria OR Syrian*
+    )
+    AND NOT title:(
+      Gaza OR Gazan* OR Rafah OR "Khan Younis" OR "Khan Yunis" OR "Palestinian enclave" OR Hamas OR Sinwar
+      OR hostage* OR captive*
+    )
+  )
+  OR (
+    title:(
+      antisemit* OR anti-Semit* OR Islamophob* OR anti-Muslim OR anti-Arab OR "hate crime" OR "hate crimes" OR bias
+    )
+    AND NOT title:(Gaza OR Gazan* OR Rafah OR "Khan Younis" OR "Khan Yunis" OR "Palestinian enclave")
   )
 '''
 priority = "high"
 alert = true
-
 [[topics]]
 id = "us-israel"
 name = "U.S.–Israel relations"
+# The US as an actor (the government, its leaders, envoys, Congress; not "American" as a nationality) and Israel
+# (its state, leaders, army) in one item, with what one does to or with the other: aid, arms, a veto, a visit, a
+# call, pressure, a plan. Either both are in the title with a relation word anywhere, or one is in the title with
+# the object of the relation (arms, a veto, a ceasefire, Gaza) and the other in the text, or they stand a few
+# words apart; an envoy's trip to Israel counts by itself.
 query = '''
   (
     title:(
-      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
       OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
-      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
       OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
     )
     AND title:(
@@ -294,14 +338,17 @@ query = '''
       OR ties OR relations OR relationship OR rift OR tension* OR strain* OR sanction* OR proposal OR plan
       OR deal OR demand* OR call OR calls OR called OR speak* OR spoke OR talk* OR visit* OR meet* OR met
       OR meeting OR drill* OR exercise* OR deploy* OR defen* OR "red line" OR agree* OR ceasefire* OR truce
-      OR hostage* OR settler* OR settlement* OR Palestinian* OR Congress OR vote*
+      OR hostage* OR settler* OR settlement* OR Palestinian* OR Congress OR vote* OR forces OR troops
+      OR military OR warship* OR "air defense" OR "air defence" OR disagree* OR differences OR address*
+      OR host* OR summit OR broker* OR mediat* OR peace OR framework OR unveil* OR friend* OR praise* OR thank*
+      OR clash* OR snub* OR frustrat* OR blame* OR reject* OR accus* OR back OR backs OR backed
     )
   )
   OR (
     title:(
-      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
       OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
-      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
       OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
     )
     AND title:(
@@ -310,6 +357,20 @@ query = '''
       OR settler* OR settlement* OR Rafah OR Gaza OR "Palestinian state" OR annex*
     )
     AND (Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR IDF)
+  )
+  OR (
+    title:(
+      "United States" OR "White House" OR "State Department" OR Pentagon OR Congress OR Senate
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
+      OR Huckabee OR "US envoy" OR "US plan" OR "US-brokered"
+    )
+    AND title:(Gaza OR Gazan* OR Rafah OR Hamas)
+    AND title:(
+      plan OR deal OR ceasefire* OR cease-fire* OR truce OR hostage* OR aid OR "take over" OR takeover OR peace
+      OR envoy* OR talks OR proposal OR pressure* OR push* OR urge* OR demand* OR veto* OR "board of peace"
+      OR reconstruction OR rebuild* OR "stabilization force" OR "stabilisation force" OR broker* OR mediat*
+      OR negotiat* OR withhold* OR pause* OR arms OR weapon*
+    )
   )
   OR (
     title:(Israel OR Israeli* OR Netanyahu)
@@ -321,7 +382,7 @@ query = '''
   )
   OR (
     (
-      US OR "United States" OR American* OR Washington OR "White House" OR "State Department" OR Pentagon
+      US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
       OR Congress OR Senate OR senator* OR Biden OR Trump OR Harris OR Blinken OR Rubio OR "Lloyd Austin"
       OR Hegseth OR Witkoff OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee
     )
@@ -336,15 +397,47 @@ query = '''
     OR visit* OR meet* OR met OR drill* OR exercise* OR deploy* OR defen* OR "red line" OR agreed OR agree*
   )
   OR (
+    title:(
+      Blinken OR Rubio OR Witkoff OR Kushner OR Vance OR Hegseth OR "Lloyd Austin" OR Hochstein OR Huckabee
+      OR "Jack Lew" OR "secretary of state" OR "defense secretary" OR envoy* OR "CIA director" OR "US officials"
+      OR delegation
+    )
+    AND title:(
+      visit* OR arriv* OR trip OR travel* OR heads OR lands OR landed OR tour* OR meet* OR meets OR talks OR "in Israel"
+      OR "to Israel"
+    )
+    AND (Israel OR Israeli* OR Netanyahu OR Jerusalem OR "Tel Aviv")
+  )
+  OR (
     (US OR "United States" OR Washington)
     NEAR/4 (veto OR vetoes OR vetoed OR vetoing OR abstain* OR "voted against")
   )
   AND (Israel OR Israeli* OR Gaza OR Palestinian* OR "Security Council")
 '''
-# Sport and markets: "U.S. Open", an Israeli start-up's U.S. investors.
+# Sport and markets: "U.S. Open", an Israeli start-up's U.S. investors. The US only as the nationality of victims
+# or hostages, or only as the place of a protest or a campus dispute, when no US official or act is in the title.
 exclude = '''
   title:("US Open" OR tennis OR EuroLeague OR basketball OR soccer OR FIFA OR UEFA OR Olympic*
          OR stocks OR shares OR investor* OR start-up* OR startup* OR IPO)
+  OR (
+    (
+      title:(
+        (US OR "U.S." OR "United States" OR American OR Americans OR "Israeli-American" OR "American-Israeli")
+        NEAR/2
+        (citizen* OR national OR nationals OR hostage* OR captive* OR victim* OR woman OR man OR teen* OR family
+         OR families OR tourist* OR student* OR survivor* OR killed OR dead OR body OR remains)
+      )
+      OR title:(
+        protest* OR protester* OR demonstrat* OR rally OR rallies OR march OR marches OR encampment* OR campus*
+        OR student* OR universit* OR college* OR antisemit* OR anti-Semit* OR Islamophob* OR "hate crime"
+      )
+    )
+    AND NOT title:(
+      Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Witkoff OR Kushner OR Hegseth OR Huckabee
+      OR "White House" OR "State Department" OR Pentagon OR Congress OR Senate OR envoy* OR administration
+      OR arms OR weapon* OR "military aid" OR veto*
+    )
+  )
 '''
 priority = "high"
 alert = true
