@@ -218,6 +218,11 @@ tags = ["middle-east"]
 [[topics]]
 id = "gaza"
 name = "Gaza"
+# About the Gaza Strip: a Gaza place, Hamas or the 7 October attack as the subject of the title; Gaza places or
+# Hamas named at least twice; a Gaza place with the war's words (ceasefire, aid, strikes, hostages) in the title or
+# a few words away; or the war told without naming Gaza: a ceasefire or hostages with Israel or Hamas as the actor,
+# the ICJ and ICC cases against Israel, the 7 October attack and its victims (not as a date: "after October 7"),
+# "Israel's war" or an "Israeli offensive" when the title names no other front.
 query = '''
   title:(
     Gaza OR Gazan* OR "Gaza Strip" OR "Gaza City" OR Rafah OR "Khan Younis" OR "Khan Yunis"
@@ -258,11 +263,17 @@ query = '''
   )
   OR (
     title:(ceasefire* OR cease-fire* OR truce OR hostage* OR captive*)
-    AND (Israel OR Israeli* OR Netanyahu OR Hamas OR Sinwar OR Haniyeh OR Gaza OR Gazan*)
+    AND (
+      title:(Israel OR Israeli* OR Netanyahu OR Hamas OR Sinwar OR Haniyeh)
+      OR ATLEAST/2 (Israel OR Israeli* OR Netanyahu OR Hamas OR Sinwar OR Haniyeh OR Gaza OR Gazan*)
+    )
   )
   OR (
     (ICJ OR "International Court of Justice" OR "World Court" OR "top court" OR ICC OR "International Criminal Court")
-    AND (Israel OR Israeli* OR Netanyahu OR Gallant OR Palestinian*)
+    AND (
+      title:(Israel OR Israeli* OR Netanyahu OR Gallant)
+      OR ATLEAST/2 (Israel OR Israeli* OR Netanyahu OR Gallant OR Palestinian* OR Gaza)
+    )
     AND (genocide OR "war crimes" OR warrant* OR ruling* OR ruled OR rules OR decision OR case)
   )
   OR (
@@ -311,6 +322,7 @@ exclude = '''
 '''
 priority = "high"
 alert = true
+
 [[topics]]
 id = "us-israel"
 name = "U.S.–Israel relations"
@@ -324,8 +336,9 @@ query = '''
     title:(
       US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
       OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
-      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
-      OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Obama OR Pence OR Pompeo OR Kerry
+      OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew"
+      OR Huckabee OR CIA
     )
     AND title:(
       Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR "Ben-Gvir"
@@ -348,8 +361,9 @@ query = '''
     title:(
       US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
       OR Congress OR congressional OR Senate OR senator* OR "House of Representatives" OR "House Speaker"
-      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
-      OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee OR CIA
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Obama OR Pence OR Pompeo OR Kerry
+      OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew"
+      OR Huckabee OR CIA
     )
     AND title:(
       weapon* OR arms OR bomb OR bombs OR munitions OR shells OR aid OR "Iron Dome" OR THAAD OR veto*
@@ -361,8 +375,8 @@ query = '''
   OR (
     title:(
       "United States" OR "White House" OR "State Department" OR Pentagon OR Congress OR Senate
-      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner
-      OR Huckabee OR "US envoy" OR "US plan" OR "US-brokered"
+      OR Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Obama OR Pence OR Pompeo OR Kerry
+      OR "Lloyd Austin" OR Hegseth OR Witkoff OR Kushner OR Huckabee OR "US envoy" OR "US plan" OR "US-brokered"
     )
     AND title:(Gaza OR Gazan* OR Rafah OR Hamas)
     AND title:(
@@ -377,14 +391,15 @@ query = '''
     AND title:(weapon* OR arms OR bombs OR munitions OR "military aid" OR "aid package" OR veto* OR envoy*)
     AND (
       US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon OR Congress
-      OR Senate OR "House of Representatives" OR Biden OR Trump OR Blinken OR Rubio
+      OR Senate OR "House of Representatives" OR Biden OR Trump OR Blinken OR Rubio OR Obama OR Pompeo
     )
   )
   OR (
     (
       US OR "United States" OR Washington OR "White House" OR "State Department" OR Pentagon
-      OR Congress OR Senate OR senator* OR Biden OR Trump OR Harris OR Blinken OR Rubio OR "Lloyd Austin"
-      OR Hegseth OR Witkoff OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew" OR Huckabee
+      OR Congress OR Senate OR senator* OR Biden OR Trump OR Harris OR Blinken OR Rubio OR Obama OR Pompeo
+      OR Kerry OR "Lloyd Austin" OR Hegseth OR Witkoff OR Hochstein OR Kirby OR "Jake Sullivan" OR "Jack Lew"
+      OR Huckabee
     )
     NEAR/5
     (Israel OR Israeli* OR Netanyahu OR Gallant OR Dermer OR Herzog OR Gantz OR Smotrich OR IDF)
@@ -398,12 +413,12 @@ query = '''
   )
   OR (
     title:(
-      Blinken OR Rubio OR Witkoff OR Kushner OR Vance OR Hegseth OR "Lloyd Austin" OR Hochstein OR Huckabee
-      OR "Jack Lew" OR "secretary of state" OR "defense secretary" OR envoy* OR "CIA director" OR "US officials"
-      OR delegation
+      Blinken OR Rubio OR Pompeo OR Kerry OR Witkoff OR Kushner OR Vance OR Hegseth OR "Lloyd Austin" OR Hochstein
+      OR Huckabee OR "Jack Lew" OR "secretary of state" OR "defense secretary" OR envoy* OR "CIA director"
+      OR "US officials" OR delegation
     )
     AND title:(
-      visit* OR arriv* OR trip OR travel* OR heads OR lands OR landed OR tour* OR meet* OR meets OR talks OR "in Israel"
+      visit* OR arriv* OR trip OR travel* OR heads OR lands OR landed OR tour* OR meet* OR talks OR "in Israel"
       OR "to Israel"
     )
     AND (Israel OR Israeli* OR Netanyahu OR Jerusalem OR "Tel Aviv")
@@ -422,7 +437,7 @@ exclude = '''
   OR (
     (
       title:(
-        (US OR "U.S." OR "United States" OR American OR Americans OR "Israeli-American" OR "American-Israeli")
+        (US OR "United States" OR American OR Americans OR "Israeli-American" OR "American-Israeli")
         NEAR/2
         (citizen* OR national OR nationals OR hostage* OR captive* OR victim* OR woman OR man OR teen* OR family
          OR families OR tourist* OR student* OR survivor* OR killed OR dead OR body OR remains)
@@ -433,9 +448,9 @@ exclude = '''
       )
     )
     AND NOT title:(
-      Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Witkoff OR Kushner OR Hegseth OR Huckabee
-      OR "White House" OR "State Department" OR Pentagon OR Congress OR Senate OR envoy* OR administration
-      OR arms OR weapon* OR "military aid" OR veto*
+      Biden OR Trump OR Harris OR Vance OR Blinken OR Rubio OR Obama OR Pence OR Pompeo OR Kerry OR Witkoff OR Kushner
+      OR Hegseth OR Huckabee OR "White House" OR "State Department" OR Pentagon OR Congress OR Senate OR envoy*
+      OR administration OR arms OR weapon* OR "military aid" OR veto*
     )
   )
 '''
