@@ -353,8 +353,8 @@ query = '''
       OR meeting OR drill* OR exercise* OR deploy* OR defen* OR "red line" OR agree* OR ceasefire* OR truce
       OR hostage* OR settler* OR settlement* OR Palestinian* OR Congress OR vote* OR forces OR troops
       OR military OR warship* OR "air defense" OR "air defence" OR disagree* OR differences OR address*
-      OR host* OR summit OR broker* OR mediat* OR peace OR framework OR unveil* OR friend* OR praise* OR thank*
-      OR clash* OR snub* OR frustrat* OR blame* OR reject* OR accus* OR back OR backs OR backed
+      OR host* OR summit OR broker* OR mediat* OR peace OR framework OR unveil* OR frustrat* OR reject* OR back
+      OR backs OR backed
     )
   )
   OR (
