@@ -286,7 +286,7 @@ query = '''
     AND NOT title:((after OR since) NEAR/2 ("October 7" OR "Oct 7" OR "7 October"))
   )
   OR (
-    title:((Israel OR Israeli OR Israelis) NEAR/1 (war OR "war effort" OR offensive OR campaign OR bombardment))
+    title:((Israel OR Israeli OR Israelis) NEAR/1 (war OR "war effort" OR offensive OR bombardment))
     AND NOT title:("war cabinet" OR Iran OR Iranian* OR Hezbollah OR Lebanon OR Lebanese OR Houthi* OR Yemen)
   )
 '''
