@@ -86,9 +86,8 @@ struct MatchCommand: AsyncParsableCommand {
             let backtest: StoredBacktest
             do {
                 let store = try TuningStore.open(loaded.config, readOnly: true)
-                let now = Date()
                 backtest = try StoredBacktest.run(
-                    config: loaded.config, store: store, selection: selection, since: now - window, now: now)
+                    config: loaded.config, store: store, selection: selection, since: Date() - window)
             } catch {
                 throw Console.fail(error.exitCode, error.message)
             }

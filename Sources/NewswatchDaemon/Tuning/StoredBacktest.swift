@@ -43,12 +43,13 @@ public struct StoredBacktest: Sendable {
     public var topics: [TopicDelta]
     public var lines: [Line]
 
-    /// Re-matches every item `store` first saw in `[since, now)` with `selection`, as the daemon would match it
+    /// Re-matches every item `store` first saw since `since` with `selection`, as the daemon would match it
     /// from its feed now (configured name and tags looked up by the stored feed key).
     public static func run(
-        config: NewswatchConfig, store: any Store, selection: TopicSelection, since: Date, now: Date
+        config: NewswatchConfig, store: any Store, selection: TopicSelection, since: Date
     ) throws(TuningError) -> StoredBacktest {
-        let stored = try TuningStore.reading { try store.storedItems(firstSeenFrom: since, to: now) }
+        // No upper bound: an item the daemon stored this very second counts (the store keeps whole seconds).
+        let stored = try TuningStore.reading { try store.storedItems(firstSeenFrom: since, to: .distantFuture) }
         let tags = StoredItem.feedTags(config)
         var deltas = selection.ids.map { TopicDelta(id: $0, kept: 0, new: [], lost: []) }
         var lines: [Line] = []
