@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import NewswatchDaemon
 import NewswatchCore
+import NewswatchDaemon
 import NewswatchMatch
 
 /// `newswatch match`: which topics items match, and why (CONTRACT §1, §3).

@@ -21,14 +21,16 @@ import Testing
     func setUp(_ dir: TemporaryDirectory) throws -> (config: URL, labels: URL) {
         _ = try dir.write(
             "corpus/feeds/one.xml",
-            Self.rss("One", [
-                ("Israeli strikes hit Rafah", "Overnight."),
-                ("Markets rally in Tokyo", "Stocks."),
-                ("Rafah residents flee south", "Families packed."),
-                ("Football: Gaza FC wins the cup", "Sport."),
-                ("Rafah crossing reopens", "Trucks wait."),
-                ("Hamas issues statement", "A statement."),
-            ]))
+            Self.rss(
+                "One",
+                [
+                    ("Israeli strikes hit Rafah", "Overnight."),
+                    ("Markets rally in Tokyo", "Stocks."),
+                    ("Rafah residents flee south", "Families packed."),
+                    ("Football: Gaza FC wins the cup", "Sport."),
+                    ("Rafah crossing reopens", "Trucks wait."),
+                    ("Hamas issues statement", "A statement."),
+                ]))
         _ = try dir.write("corpus/feeds/desk.xml", Self.rss("Desk own title", [("Tokyo markets open", "Early.")]))
         let labels = try dir.write(
             "corpus/labels.jsonl",
@@ -81,10 +83,18 @@ import Testing
         #expect(json["scored"] as? Int == 6)
         #expect((json["misses"] as? [Any])?.isEmpty == true)
         let topics = try #require(json["topics"] as? [[String: Any]])
-        #expect(topics.map { $0.keys.sorted() } == Array(repeating: ["f1", "fn", "fp", "id", "positives", "precision", "recall", "tp"], count: 2))
+        #expect(
+            topics.map { $0.keys.sorted() }
+                == Array(repeating: ["f1", "fn", "fp", "id", "positives", "precision", "recall", "tp"], count: 2))
         #expect(topics.map { $0["id"] as? String } == ["gaza", "desk-only"])
-        #expect(topics.map { [$0["positives"], $0["tp"], $0["fp"], $0["fn"]].map { $0 as? Int } } == [[2, 1, 1, 1], [1, 1, 0, 0]])
-        #expect(topics.map { [$0["precision"], $0["recall"], $0["f1"]].map { ($0 as? NSNumber)?.doubleValue } } == [[0.5, 0.5, 0.5], [1, 1, 1]])
+        #expect(
+            topics.map { [$0["positives"], $0["tp"], $0["fp"], $0["fn"]].map { $0 as? Int } } == [
+                [2, 1, 1, 1], [1, 1, 0, 0],
+            ])
+        #expect(
+            topics.map { [$0["precision"], $0["recall"], $0["f1"]].map { ($0 as? NSNumber)?.doubleValue } } == [
+                [0.5, 0.5, 0.5], [1, 1, 1],
+            ])
     }
 
     @Test func missesNameTitlesAndTheQueryTermsThatOccurred() throws {
@@ -94,20 +104,26 @@ import Testing
         let r = try NewswatchBinary.run(["eval", labels.path, "--config", config.path, "--json", "--misses"])
         #expect(r.status == 0, "\(r.stderr)")
         let misses = try #require(try object(r.stdout)["misses"] as? [[String: Any]])
-        #expect(misses.map { $0.keys.sorted() } == Array(repeating: ["file", "index", "kind", "terms", "title", "topic"], count: 2))
+        #expect(
+            misses.map { $0.keys.sorted() }
+                == Array(repeating: ["file", "index", "kind", "terms", "title", "topic"], count: 2))
         #expect(misses.map { $0["kind"] as? String } == ["fn", "fp"])
         #expect(misses.map { $0["topic"] as? String } == ["gaza", "gaza"])
         #expect(misses.map { $0["file"] as? String } == ["feeds/one.xml", "feeds/one.xml"])
         #expect(misses.map { $0["index"] as? Int } == [2, 3])
-        #expect(misses.map { $0["title"] as? String } == ["Rafah residents flee south", "Football: Gaza FC wins the cup"])
+        #expect(
+            misses.map { $0["title"] as? String } == ["Rafah residents flee south", "Football: Gaza FC wins the cup"])
         #expect(misses.map { $0["terms"] as? [String] } == [["Rafah"], ["Gaza"]])
 
         let text = try NewswatchBinary.run(["eval", labels.path, "--config", config.path, "--misses"])
         #expect(text.status == 0)
         #expect(text.stdout.hasPrefix("items 7, scored 6\nTOPIC      POSITIVES  TP  FP  FN  PRECISION  RECALL  F1\n"))
         #expect(text.stdout.contains("gaza       2          1   1   1   0.500      0.500   0.500\n"))
-        #expect(text.stdout.contains("gaza: missed (fn), 1\n  feeds/one.xml#2  Rafah residents flee south\n    terms: Rafah\n"))
-        #expect(text.stdout.contains("gaza: wrongly matched (fp), 1\n  feeds/one.xml#3  Football: Gaza FC wins the cup\n"))
+        #expect(
+            text.stdout.contains(
+                "gaza: missed (fn), 1\n  feeds/one.xml#2  Rafah residents flee south\n    terms: Rafah\n"))
+        #expect(
+            text.stdout.contains("gaza: wrongly matched (fp), 1\n  feeds/one.xml#3  Football: Gaza FC wins the cup\n"))
         // Without --misses the text has only the table.
         let plain = try NewswatchBinary.run(["eval", labels.path, "--config", config.path])
         #expect(!plain.stdout.contains("missed"))
@@ -117,7 +133,9 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let (config, labels) = try setUp(dir)
-        let r = try NewswatchBinary.run(["eval", labels.path, "--config", config.path, "--topic", "desk-only", "--json"])
+        let r = try NewswatchBinary.run([
+            "eval", labels.path, "--config", config.path, "--topic", "desk-only", "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try object(r.stdout)
         #expect((json["topics"] as? [[String: Any]])?.map { $0["id"] as? String } == ["desk-only"])

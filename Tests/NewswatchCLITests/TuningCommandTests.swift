@@ -68,7 +68,8 @@ import Testing
 
                 """
             for pair in stride(from: 0, to: topics.count, by: 2) {
-                toml += "[[topics]]\nid = \"\(topics[pair])\"\nname = \"\(topics[pair])\"\nquery = '\(topics[pair + 1])'\n"
+                toml +=
+                    "[[topics]]\nid = \"\(topics[pair])\"\nname = \"\(topics[pair])\"\nquery = '\(topics[pair + 1])'\n"
             }
             try Data(toml.utf8).write(to: config)
         }
@@ -124,8 +125,13 @@ import Testing
         #expect(json.status == 0)
         let objects = try lines(json.stdout)
         try #require(objects.count == 2)
-        #expect(objects.map { $0.keys.sorted() } == Array(repeating: ["feed", "first_seen", "link", "stored_topics", "title", "topics"], count: 2))
-        #expect(objects.map { $0["title"] as? String } == ["Israeli strikes hit Rafah overnight", "Gaza ceasefire talks stall in Cairo"])
+        #expect(
+            objects.map { $0.keys.sorted() }
+                == Array(repeating: ["feed", "first_seen", "link", "stored_topics", "title", "topics"], count: 2))
+        #expect(
+            objects.map { $0["title"] as? String } == [
+                "Israeli strikes hit Rafah overnight", "Gaza ceasefire talks stall in Cairo",
+            ])
         #expect(objects.map { $0["topics"] as? [String] } == [["gaza"], []])
         #expect(objects.map { $0["stored_topics"] as? [String] } == [["gaza"], ["gaza"]])
         #expect(objects.map { $0["feed"] as? String } == ["Wire", "Wire"])
@@ -141,7 +147,8 @@ import Testing
         try world.setTopics("gaza", #"Gaza OR Rafah OR "Khan Younis""#, "region", "category:Mideast")
         let r = try world.run(["match", "--stored"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("TOPIC   KEPT  NEW  LOST\ngaza    2     1    0\nregion  0     1    0\n"), "\(r.stdout)")
+        #expect(
+            r.stdout.contains("TOPIC   KEPT  NEW  LOST\ngaza    2     1    0\nregion  0     1    0\n"), "\(r.stdout)")
         #expect(r.stdout.contains("gaza: new (1)\n  + Cabinet meets on the crisis  [Wire]\n"))
         #expect(r.stdout.contains("region: new (1)\n  + Diplomats gather in Amman  [Wire]\n"))
         let only = try world.run(["match", "--stored", "--topic", "region", "--json"])
@@ -234,7 +241,8 @@ import Testing
         // The current topics on the judged items: Rafah is a tp, the talks a fp.
         let scored = try world.run(["eval", "--feedback", "--json", "--misses"])
         #expect(scored.status == 0, "\(scored.stderr)")
-        let evaluation = try #require(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        let evaluation = try #require(
+            try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
         #expect(evaluation["items"] as? Int == 2)
         #expect(evaluation["scored"] as? Int == 2)
         let gaza = try #require((evaluation["topics"] as? [[String: Any]])?.first)
@@ -248,7 +256,8 @@ import Testing
         // A narrower query on the same verdicts: the irrelevant alert no longer matches.
         try world.setTopics("gaza", "Rafah")
         let narrowed = try world.run(["eval", "--feedback"])
-        #expect(narrowed.stdout.contains("gaza   1          1   0   0   1.000      1.000   1.000\n"), "\(narrowed.stdout)")
+        #expect(
+            narrowed.stdout.contains("gaza   1          1   0   0   1.000      1.000   1.000\n"), "\(narrowed.stdout)")
         // --since: only alerts detected within the window.
         Thread.sleep(forTimeInterval: 2.2)
         let recent = try world.run(["eval", "--feedback", "--since", "1s", "--json"])

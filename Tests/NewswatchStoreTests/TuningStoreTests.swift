@@ -25,7 +25,9 @@ import Testing
         _ = try store.ingest(
             Kit.batch(
                 at: Kit.at(hours: 0),
-                items: [richItem(), Kit.item("g1", "Gaza talks", link: "https://x.example/g1", published: Kit.at(hours: 0))]))
+                items: [
+                    richItem(), Kit.item("g1", "Gaza talks", link: "https://x.example/g1", published: Kit.at(hours: 0)),
+                ]))
         let items = try store.storedItems(firstSeenFrom: Kit.at(hours: -1), to: Kit.at(hours: 1))
         #expect(items.count == 2)
         let rich = try #require(items.first { $0.title == "Cabinet meets" })
@@ -79,9 +81,15 @@ import Testing
             Kit.batch(
                 at: Kit.at(hours: 0),
                 items: [
-                    Kit.item("a", "Gaza strikes kill dozens overnight", link: "https://x.example/a", published: Kit.at(hours: 0)),
-                    Kit.item("b", "Israel parliament votes on budget", link: "https://x.example/b", published: Kit.at(hours: 0)),
-                    Kit.item("c", "Aid convoy reaches northern Gaza", link: "https://x.example/c", published: Kit.at(hours: 0)),
+                    Kit.item(
+                        "a", "Gaza strikes kill dozens overnight", link: "https://x.example/a",
+                        published: Kit.at(hours: 0)),
+                    Kit.item(
+                        "b", "Israel parliament votes on budget", link: "https://x.example/b",
+                        published: Kit.at(hours: 0)),
+                    Kit.item(
+                        "c", "Aid convoy reaches northern Gaza", link: "https://x.example/c",
+                        published: Kit.at(hours: 0)),
                 ]))
         let ids = outcome.alerts.map(\.id)
         #expect(outcome.alerts.map(\.topic) == ["gaza", "israel", "gaza"])
@@ -105,7 +113,11 @@ import Testing
         #expect(judged.map(\.topic) == ["gaza", "israel", "gaza"])
         #expect(judged[2].verdict.note == "aid only")
         #expect(judged[2].verdict.at == Kit.at(hours: 2))
-        #expect(judged.map { $0.item?.title } == ["Gaza strikes kill dozens overnight", "Israel parliament votes on budget", "Aid convoy reaches northern Gaza"])
+        #expect(
+            judged.map { $0.item?.title } == [
+                "Gaza strikes kill dozens overnight", "Israel parliament votes on budget",
+                "Aid convoy reaches northern Gaza",
+            ])
         #expect(try store.judgedAlerts(detectedFrom: Kit.at(hours: 1)).isEmpty)
     }
 
@@ -115,7 +127,11 @@ import Testing
         let outcome = try kit.open().ingest(
             Kit.batch(
                 at: Kit.at(hours: 0),
-                items: [Kit.item("a", "Gaza strikes kill dozens overnight", link: "https://x.example/a", published: Kit.at(hours: 0))]))
+                items: [
+                    Kit.item(
+                        "a", "Gaza strikes kill dozens overnight", link: "https://x.example/a",
+                        published: Kit.at(hours: 0))
+                ]))
         let reader = try SQLiteStore(path: kit.path, options: .init(readOnly: true))
         #expect(try reader.storedItems(firstSeenFrom: .distantPast, to: Kit.at(hours: 1)).count == 1)
         #expect(throws: StoreError.self) {

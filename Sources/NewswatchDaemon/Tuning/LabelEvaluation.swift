@@ -16,7 +16,7 @@ public enum LabelEvaluation {
         var feeds: [String: FeedSource.Matched] = [:]
         var cases: [EvaluationCase] = []
         for label in file.labels {
-            let where_ = "\(labelsPath):\(label.line)"
+            let place = "\(labelsPath):\(label.line)"
             let path = file.folder.appendingPathComponent(label.file).standardizedFileURL.path
             let feed: FeedSource.Matched
             if let known = feeds[path] {
@@ -24,17 +24,19 @@ public enum LabelEvaluation {
             } else {
                 do {
                     feed = try await FeedSource.match(path, config: config, matcher: selection.matcher)
-                } catch where error.kind == .noInput {
-                    throw TuningError(.noInput, "\(where_): feed file \(label.file) is missing or unreadable (\(path))")
                 } catch {
-                    throw TuningError(error.kind, "\(where_): \(error.message)")
+                    guard error.kind != .noInput else {
+                        throw TuningError(
+                            .noInput, "\(place): feed file \(label.file) is missing or unreadable (\(path))")
+                    }
+                    throw TuningError(error.kind, "\(place): \(error.message)")
                 }
                 feeds[path] = feed
             }
             guard label.index < feed.reports.count else {
                 throw TuningError(
                     .dataError,
-                    "\(where_): \"index\" \(label.index) is past the end of \(label.file) "
+                    "\(place): \"index\" \(label.index) is past the end of \(label.file) "
                         + "(\(feed.reports.count) items)")
             }
             let report = feed.reports[label.index]

@@ -126,7 +126,8 @@ public struct Evaluation: Sendable, Equatable {
 
     /// Feed text on one line: control characters (a hostile title's escape sequences) become spaces.
     public static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     /// Columns padded to their widest cell; the last column is not padded.

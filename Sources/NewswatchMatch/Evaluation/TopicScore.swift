@@ -7,8 +7,9 @@ public struct TopicScore: Sendable, Equatable {
     public var falsePositives: Int
     public var falseNegatives: Int
 
-    public init(id: String, positives: Int = 0, truePositives: Int = 0, falsePositives: Int = 0, falseNegatives: Int = 0)
-    {
+    public init(
+        id: String, positives: Int = 0, truePositives: Int = 0, falsePositives: Int = 0, falseNegatives: Int = 0
+    ) {
         self.id = id
         self.positives = positives
         self.truePositives = truePositives
