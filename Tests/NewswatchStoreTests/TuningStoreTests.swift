@@ -39,7 +39,10 @@ import Testing
         #expect(rich.feedName == "Feed 1")
         #expect(rich.feedKey == Kit.feed(1).key)
         #expect(rich.storedTopics == [])
-        #expect(items.first { $0.title == "Gaza talks" }?.storedTopics == ["gaza"])
+        let bare = try #require(items.first { $0.title == "Gaza talks" })
+        #expect(bare.storedTopics == ["gaza"])
+        // An item with nothing but a title was stored whole too.
+        #expect(bare.hasFullText && bare.summary == nil && bare.content == nil && bare.categories == [])
         #expect(try store.storedItems(firstSeenFrom: Kit.at(hours: 1), to: Kit.at(hours: 2)).isEmpty)
     }
 

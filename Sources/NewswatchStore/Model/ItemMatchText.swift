@@ -17,9 +17,10 @@ struct ItemMatchText: Codable, Sendable, Equatable {
         case categories = "g"
     }
 
-    /// The column value for `item` (`nil` when it has no summary, content or category).
+    /// The column value for `item`: `{}` when it has no summary, content or category (NULL means "stored before
+    /// schema v3", text unknown).
     static func encode(_ item: ParsedItem) -> String? {
-        guard item.summary != nil || item.content != nil || !item.categories.isEmpty else { return nil }
+        guard item.summary != nil || item.content != nil || !item.categories.isEmpty else { return "{}" }
         let text = ItemMatchText(
             summary: item.summary, content: item.content, categories: item.categories.isEmpty ? nil : item.categories)
         guard let data = try? JSONEncoder().encode(text) else { return nil }
