@@ -9,15 +9,15 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Score the configured topics against labelled feed items, or against the desk's alert verdicts.",
         discussion: """
-            LABELS is JSON lines: {"file": "feeds/x.xml", "index": 3, "topics": {"gaza": true}, "borderline": \\
-            false}, file relative to the LABELS file's folder, index the item's 0-based position in the feed. \\
-            Borderline items are not scored; a topic absent from an item's topics is not scored for it. Prints \\
-            per topic positives, tp, fp, fn, precision, recall and F1 (--misses: every fn and fp with its title \\
+            LABELS is JSON lines: {"file": "feeds/x.xml", "index": 3, "topics": {"gaza": true}, "borderline": \
+            false}, file relative to the LABELS file's folder, index the item's 0-based position in the feed. \
+            Borderline items are not scored; a topic absent from an item's topics is not scored for it. Prints \
+            per topic positives, tp, fp, fn, precision, recall and F1 (--misses: every fn and fp with its title \
             and the query terms that occurred in it). The feeds are parsed and matched exactly as the daemon does.
-            With --feedback instead of LABELS: scores the topics on the items of the alerts judged with \\
-            `newswatch feedback` (relevant: a positive of the alert's topic; irrelevant: a negative), optionally \\
+            With --feedback instead of LABELS: scores the topics on the items of the alerts judged with \
+            `newswatch feedback` (relevant: a positive of the alert's topic; irrelevant: a negative), optionally \
             only alerts detected within --since.
-            Exit status: 65 a malformed labels line (named file:line) or feed, 66 a missing labels or feed file \\
+            Exit status: 65 a malformed labels line (named file:line) or feed, 66 a missing labels or feed file \
             (or no state database with --feedback), 64 an unknown --topic, 78 a bad config.
             """)
 

@@ -9,8 +9,8 @@ struct FeedbackCommand: ParsableCommand {
         commandName: "feedback",
         abstract: "Record whether an alert was relevant to its topic; `eval --feedback` scores topics on verdicts.",
         discussion: """
-            ALERT_ID is the alert's "id" (as in the alert files and sink payloads). A later verdict on the same \\
-            alert replaces the earlier one. Writes to the state database; safe beside the running daemon. \\
+            ALERT_ID is the alert's "id" (as in the alert files and sink payloads). A later verdict on the same \
+            alert replaces the earlier one. Writes to the state database; safe beside the running daemon. \
             Exit 66 for an unknown alert id or no state database, 78 for a bad config.
             """)
 
