@@ -80,6 +80,20 @@ public protocol Store: Sendable {
     /// Alerts detected in `[from, to)`, oldest first.
     func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
 
+    // MARK: Tuning (`match --stored`, `feedback`, `eval --feedback`)
+
+    /// Items first seen in `[from, to)` with the text the matcher read and their first-seen topics, oldest first.
+    func storedItems(firstSeenFrom from: Date, to: Date) throws -> [StoredItem]
+
+    /// Records a desk's verdict on an alert, replacing an earlier one; throws `notFound` for an unknown alert id.
+    func recordVerdict(_ verdict: Verdict) throws
+
+    /// Verdicts per alert topic, by topic id.
+    func verdictCounts() throws -> [VerdictCount]
+
+    /// Every judged alert detected at or after `from`, oldest first, with its stored item.
+    func judgedAlerts(detectedFrom from: Date) throws -> [JudgedAlert]
+
     // MARK: Retention
 
     /// Deletes, in small transactions, items that left their feed more than `retention` ago (with their matches),

@@ -13,6 +13,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case database
         /// The caller passed something the store cannot accept (e.g. an unknown alert id).
         case invalidArgument
+        /// The record asked for does not exist (e.g. a verdict on an unknown alert id).
+        case notFound
     }
 
     public var kind: Kind

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import NewswatchParse
-import NewswatchDaemon
 import NewswatchCore
+import NewswatchDaemon
 import NewswatchMatch
 
 /// `newswatch match`: which topics items match, and why (CONTRACT §1, §3).
@@ -16,6 +15,10 @@ struct MatchCommand: AsyncParsableCommand {
             With --query and --text: evaluates one query on one text (matched as an item's summary; give \
             --title to try title: parts too), prints "match" or "no match" and the matched terms, and exits 0 \
             either way. A query that does not parse exits 64 and names the column.
+            With --stored: backtests the config's current topics on the items of the state database first seen \
+            within --since (default 7d), against the topics each matched when first seen: kept, new and lost \
+            counts per topic, then the new and lost titles (--json: one line per item that matches now or \
+            matched then). Read-only; runs beside the daemon. Exit 66 when there is no state database yet.
             """)
 
     @Option(help: "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml).")
@@ -36,10 +39,23 @@ struct MatchCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per item and line.")
     var json = false
 
+    @Flag(help: "Backtest the configured topics on the items already in the state database.")
+    var stored = false
+
+    @Option(help: "With --stored: how far back items were first seen (a duration such as 7d or 36h; default 7d).")
+    var since: String?
+
     @Argument(help: "Feed files or http(s) URLs.")
     var sources: [String] = []
 
     func validate() throws {
+        if stored {
+            guard sources.isEmpty, query == nil, text == nil, title == nil else {
+                throw ValidationError("--stored cannot be combined with SOURCE, --query, --text or --title")
+            }
+            return
+        }
+        guard since == nil else { throw ValidationError("--since goes with --stored") }
         if query != nil || text != nil {
             guard query != nil, text != nil || title != nil else {
                 throw ValidationError("--query and --text go together")
@@ -59,50 +75,37 @@ struct MatchCommand: AsyncParsableCommand {
             return
         }
         let loaded = try ConfigOption.load(explicitPath: config)
-        let matcher: TopicMatcher
+        let selection: TopicSelection
         do {
-            matcher = try TopicMatcher(topics: loaded.config.topics)
+            selection = try TopicSelection(loaded.config, topic: topic)
         } catch {
-            throw Console.fail(Exit.config, error.description)
+            throw Console.fail(error.exitCode, error.message)
         }
-        if let topic, !loaded.config.topics.contains(where: { $0.id == topic }) {
-            let known = loaded.config.topics.map(\.id).joined(separator: ", ")
-            throw Console.fail(Exit.usage, "no topic '\(topic)' in \(loaded.config.origin); configured: \(known)")
+        if stored {
+            let window = try CommandDuration.parse(since ?? "7d", option: "--since")
+            let backtest: StoredBacktest
+            do {
+                let store = try TuningStore.open(loaded.config, readOnly: true)
+                backtest = try StoredBacktest.run(
+                    config: loaded.config, store: store, selection: selection, since: Date() - window)
+            } catch {
+                throw Console.fail(error.exitCode, error.message)
+            }
+            print(json ? backtest.jsonLines : backtest.text, terminator: "")
+            return
         }
         var firstFailure: Int32?
         for source in sources {
             do {
-                let reports = try await reports(for: source, config: loaded.config, matcher: matcher)
-                print(Self.reportOutput(reports, json: json), terminator: "")
-            } catch let failure as ParseCommand.LoadFailure {
-                Console.error(failure.message)
-                firstFailure = firstFailure ?? failure.code
+                let matched = try await FeedSource.match(
+                    source, config: loaded.config, matcher: selection.matcher, topic: topic)
+                print(Self.reportOutput(matched.reports, json: json), terminator: "")
+            } catch {
+                Console.error(error.message)
+                firstFailure = firstFailure ?? error.exitCode
             }
         }
         if let firstFailure { throw ExitCode(firstFailure) }
-    }
-
-    /// Reads and parses one source and evaluates every item. A configured feed (same URL or file) is reported
-    /// under its configured name and tags, so `feed:` and `feeds = [...]` behave as in the daemon.
-    private func reports(for source: String, config: NewswatchConfig, matcher: TopicMatcher) async throws
-        -> [MatchReport]
-    {
-        let data = try await ParseCommand.load(source, allowPrivateNetworks: config.daemon.allowPrivateNetworks)
-        let feed: ParsedFeed
-        do {
-            feed = try FeedParser.parse(data.data, baseURL: data.baseURL, httpCharset: data.httpCharset)
-        } catch {
-            throw ParseCommand.LoadFailure(code: Exit.dataError, message: "\(source): \(error)")
-        }
-        let configured = config.feeds.first { f in
-            switch f.source {
-            case .url(let u): return u.absoluteString == source
-            case .file(let file): return file.standardizedFileURL.path == URL(fileURLWithPath: source).standardizedFileURL.path
-            }
-        }
-        let name = configured?.name ?? feed.title ?? source
-        return MatchReport.evaluate(
-            feed.items, feed: name, feedTags: configured?.tags ?? [], matcher: matcher, topic: topic)
     }
 
     /// The outcome of `--query Q --text T`: what to print on stdout.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import NewswatchCore
-import NewswatchFetch
+import NewswatchDaemon
 import NewswatchParse
 
 /// `newswatch parse SOURCE [--json] [--allow-private-networks]` (CONTRACT §1–2).
@@ -23,33 +23,13 @@ struct ParseCommand: AsyncParsableCommand {
     @Flag(help: "Allow a URL source that resolves to a loopback, private or link-local address.")
     var allowPrivateNetworks = false
 
-    /// The bytes of a source and what is known about them.
-    struct Loaded {
-        var data: Data
-        /// The document's own URL, for relative links.
-        var baseURL: String?
-        /// The `charset` of an HTTP `Content-Type`.
-        var httpCharset: String?
-    }
-
-    /// A source that could not be read, with its exit code.
-    struct LoadFailure: Error {
-        var code: Int32
-        var message: String
-    }
-
     func run() async throws {
-        let loaded: Loaded
-        do {
-            loaded = try await Self.load(source, allowPrivateNetworks: allowPrivateNetworks)
-        } catch let failure as LoadFailure {
-            throw Console.fail(failure.code, failure.message)
-        }
         let feed: ParsedFeed
         do {
-            feed = try FeedParser.parse(loaded.data, baseURL: loaded.baseURL, httpCharset: loaded.httpCharset)
+            let loaded = try await FeedSource.load(source, allowPrivateNetworks: allowPrivateNetworks)
+            feed = try FeedSource.parse(loaded, source: displayName)
         } catch {
-            throw Console.fail(Exit.dataError, "\(displayName): \(error.description)")
+            throw Console.fail(error.exitCode, error.message)
         }
         for warning in feed.warnings { Console.warning("\(displayName): \(warning)") }
         let text = json ? feed.contractJSON.pretty + "\n" : Self.summary(feed)
@@ -57,43 +37,6 @@ struct ParseCommand: AsyncParsableCommand {
     }
 
     private var displayName: String { source == "-" ? "<stdin>" : source }
-
-    /// Reads a source: a file, `-` (stdin), or an http(s) URL.
-    ///
-    /// The one place that knows where bytes come from; URL sources go to the daemon's fetcher.
-    static func load(_ source: String, allowPrivateNetworks: Bool) async throws -> Loaded {
-        let lower = source.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-            // The daemon's fetcher with its default policy (CONTRACT §1: parse reads no config).
-            var configuration = FetchConfiguration()
-            configuration.allowPrivateNetworks = allowPrivateNetworks
-            switch await HTTPClient.fetchOnce(FeedRequest(url: source), configuration: configuration) {
-            case .ok(let response):
-                return Loaded(data: response.body, baseURL: response.finalURL, httpCharset: response.charset)
-            case .notModified(let response):
-                return Loaded(data: response.body, baseURL: response.finalURL, httpCharset: response.charset)
-            case .failed(let error):
-                var message = error.description
-                if error.kind == .forbiddenAddress { message += " (use --allow-private-networks for such a feed)" }
-                throw LoadFailure(code: error.exitCode, message: message)
-            }
-        }
-        if source == "-" {
-            return Loaded(data: FileHandle.standardInput.readDataToEndOfFile())
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
-            throw LoadFailure(code: Exit.noInput, message: "\(source): no such file; give a feed file, - or a URL")
-        }
-        guard !isDirectory.boolValue else {
-            throw LoadFailure(code: Exit.noInput, message: "\(source): is a directory, not a feed file")
-        }
-        do {
-            return Loaded(data: try Data(contentsOf: URL(fileURLWithPath: source)))
-        } catch {
-            throw LoadFailure(code: Exit.noInput, message: "\(source): cannot be read (check its permissions)")
-        }
-    }
 
     /// The readable form: the feed's header, then one short block per item.
     static func summary(_ feed: ParsedFeed) -> String {

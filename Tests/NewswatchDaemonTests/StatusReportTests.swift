@@ -128,7 +128,9 @@ struct StatusReportTests {
         let report = try StatusReport.build(config: f.config, store: f.store, now: Self.now)
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(report.json.compact.utf8)) as? [String: Any])
-        #expect(object.keys.sorted() == ["feeds", "sinks", "totals"])
+        // `verdicts` (CONTRACT §8, `newswatch feedback`): an object by topic id, empty before any verdict.
+        #expect(object.keys.sorted() == ["feeds", "sinks", "totals", "verdicts"])
+        #expect((object["verdicts"] as? [String: Any])?.isEmpty == true)
         let feeds = try #require(object["feeds"] as? [[String: Any]])
         for feed in feeds {
             #expect(
@@ -150,6 +152,17 @@ struct StatusReportTests {
         #expect(totals["alerts_today"] as? Int == 1)
         // Key order as written in the contract.
         #expect(report.json.compact.hasPrefix("{\"feeds\":[{\"name\":\"Alpha\",\"url\":\"https://alpha.example/rss\","))
+    }
+
+    @Test func verdictsAreCountedPerTopic() throws {
+        let f = try Fixture(now: Self.now)
+        defer { f.dir.remove() }
+        try f.store.recordVerdict(Verdict(alertID: f.alert.id, relevant: false, note: "talks", at: Self.now))
+        let report = try StatusReport.build(config: f.config, store: f.store, now: Self.now)
+        #expect(report.verdicts == [VerdictCount(topic: f.alert.topic, relevant: 0, irrelevant: 1)])
+        #expect(
+            report.json.compact.hasSuffix(#","verdicts":{"\#(f.alert.topic)":{"relevant":0,"irrelevant":1}}}"#))
+        #expect(report.table(now: Self.now).hasSuffix("verdicts \(f.alert.topic): 0 relevant, 1 irrelevant\n"))
     }
 
     @Test func alertsTodayCountsFromMidnightInTheDigestTimeZone() throws {

@@ -105,6 +105,22 @@ public struct WatchedStore: Store {
         try watch(write: false) { try base.alerts(detectedFrom: from, to: to) }
     }
 
+    public func storedItems(firstSeenFrom from: Date, to: Date) throws -> [StoredItem] {
+        try watch(write: false) { try base.storedItems(firstSeenFrom: from, to: to) }
+    }
+
+    public func recordVerdict(_ verdict: Verdict) throws {
+        try watch(write: true) { try base.recordVerdict(verdict) }
+    }
+
+    public func verdictCounts() throws -> [VerdictCount] {
+        try watch(write: false) { try base.verdictCounts() }
+    }
+
+    public func judgedAlerts(detectedFrom from: Date) throws -> [JudgedAlert] {
+        try watch(write: false) { try base.judgedAlerts(detectedFrom: from) }
+    }
+
     @discardableResult
     public func prune(now: Date, retention: TimeInterval, batchSize: Int) throws -> PruneOutcome {
         try watch(write: true) { try base.prune(now: now, retention: retention, batchSize: batchSize) }

@@ -74,6 +74,8 @@ public struct StatusReport: Sendable, Equatable {
     public var feeds: [Feed]
     public var sinks: [Sink]
     public var totals: Totals
+    /// The desk's verdicts on alerts per topic (`newswatch feedback`), by topic id.
+    public var verdicts: [VerdictCount] = []
 
     public init(feeds: [Feed], sinks: [Sink], totals: Totals) {
         self.feeds = feeds
@@ -138,7 +140,9 @@ public struct StatusReport: Sendable, Equatable {
         let totals = Totals(
             feeds: feeds.count, failing: feeds.filter(\.failing).count, items: feeds.reduce(0) { $0 + $1.items },
             alertsToday: alertsToday)
-        return StatusReport(feeds: feeds, sinks: sinks, totals: totals)
+        var report = StatusReport(feeds: feeds, sinks: sinks, totals: totals)
+        report.verdicts = try store?.verdictCounts() ?? []
+        return report
     }
 
     // MARK: - Output
@@ -174,6 +178,7 @@ public struct StatusReport: Sendable, Equatable {
                     ("alerts_today", .int(totals.alertsToday)),
                 ])
             ),
+            ("verdicts", verdictsJSON),
         ])
     }
 
@@ -198,6 +203,7 @@ public struct StatusReport: Sendable, Equatable {
         out +=
             "feeds \(totals.feeds), failing \(totals.failing), items \(totals.items), "
             + "alerts today \(totals.alertsToday) (as of \(Timestamp.format(now)))\n"
+        out += verdictLines
         return out
     }
 

@@ -361,12 +361,14 @@ struct IngestTransaction {
         try db.cachedStatement(
             sql: """
                 UPDATE items SET guid = COALESCE(?, guid), link = COALESCE(?, link), norm_link = COALESCE(?, norm_link),
-                    content_key = COALESCE(?, content_key), revision = ?, title = ?, summary = ?, updated = ?
+                    content_key = COALESCE(?, content_key), revision = ?, title = ?, summary = ?, updated = ?,
+                    match_text = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
             guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision, item.title,
-            IngestTransaction.storedSummary(item), (item.updated ?? item.published)?.storeSeconds, k.id,
+            IngestTransaction.storedSummary(item), (item.updated ?? item.published)?.storeSeconds,
+            ItemMatchText.encode(item), k.id,
         ])
         if !guidsUnreliable, let g = e.guid { k.guid = g }
         k.normLink = e.normLink ?? k.normLink
@@ -410,13 +412,13 @@ struct IngestTransaction {
         try db.cachedStatement(
             sql: """
                 INSERT INTO items(feed_id, story_id, guid, link, norm_link, content_key, revision, title, summary,
-                    published, undated, updated, first_seen, last_seen, matches, held_back)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    published, undated, updated, first_seen, last_seen, matches, held_back, match_text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             feedID, storyID, guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision,
             item.title, IngestTransaction.storedSummary(item), published, e.undated, item.updated?.storeSeconds, now,
-            now, e.matchesText, !eligible,
+            now, e.matchesText, !eligible, ItemMatchText.encode(item),
         ])
         let id = db.lastInsertedRowID
         maxItemID = max(maxItemID, id)

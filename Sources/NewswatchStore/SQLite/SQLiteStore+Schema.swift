@@ -167,6 +167,22 @@ extension SQLiteStore {
             try flush()
             try db.execute(sql: "DROP TABLE matches")
         }
+        migrator.registerMigration("v3-tuning") { db in
+            // `match_text`: the item text the matcher read that `title`/`summary` do not keep whole (the full
+            // summary, the content, the categories), so `match --stored` re-matches what the daemon matched. NULL
+            // for items stored before this migration. `verdicts`: a desk's judgement of an alert (`feedback`), one
+            // per alert, gone with the alert.
+            try db.execute(
+                sql: """
+                    ALTER TABLE items ADD COLUMN match_text TEXT;
+                    CREATE TABLE verdicts (
+                        alert_id TEXT PRIMARY KEY REFERENCES alerts(alert_id) ON DELETE CASCADE,
+                        relevant INTEGER NOT NULL,
+                        note TEXT,
+                        at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 
