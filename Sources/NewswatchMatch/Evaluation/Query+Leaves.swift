@@ -7,7 +7,7 @@ extension Query.Node {
         switch self {
         case .term: [scope.map { .field($0, self) } ?? self]
         case .and(let children), .or(let children): children.flatMap { $0.leaves(in: scope) }
-        case .not(let child): child.leaves(in: scope)
+        case .not(let child), .atLeast(let child, _): child.leaves(in: scope)
         case .near(let left, let right, _): left.leaves(in: scope) + right.leaves(in: scope)
         case .field(let field, let child): child.leaves(in: field)
         }
