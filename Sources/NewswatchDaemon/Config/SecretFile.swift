@@ -62,7 +62,8 @@ enum SecretFile {
                     kind: .missingFile,
                     message:
                         "'\(name)' names a systemd credential, but $CREDENTIALS_DIRECTORY is not set; run under the "
-                        + "unit with \(example), or give the file's path (mode 600), e.g. \(key) = \"./\(name)\""))
+                        + "unit with \(example) (by hand: CREDENTIALS_DIRECTORY=/etc/newswatch newswatch …), or give "
+                        + "the file's path (mode 600), e.g. \(key) = \"./\(name)\""))
         }
         let url = URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(name).standardizedFileURL
         var info = stat()
