@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 
 /// Why a fetch failed, classified; `message` is one line (libcurl's own where it has one) and never holds credentials.
 public struct FetchError: Error, Sendable, CustomStringConvertible {

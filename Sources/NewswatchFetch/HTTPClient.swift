@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 
 /// The HTTP client of feed polls and alert sinks: libcurl multi on one dedicated thread, behind an async API.
 ///

@@ -7,8 +7,10 @@ import Testing
 @Suite struct ConfigLoaderTests {
     @Test func everyKeyOfTheContractIsRead() throws {
         let dir = ConfigTestSupport.fixtures
+        // full.toml names its secrets by bare name: systemd credentials, here served from the fixtures folder.
         let loaded = try ConfigLoader.load(
-            file: dir.appendingPathComponent("full.toml"), environment: [:], queries: ConfigTestSupport.queries)
+            file: dir.appendingPathComponent("full.toml"), environment: ["CREDENTIALS_DIRECTORY": dir.path],
+            queries: ConfigTestSupport.queries)
         let c = loaded.config
         #expect(c.origin == .file(dir.appendingPathComponent("full.toml").standardizedFileURL))
 

@@ -51,6 +51,31 @@ import Testing
         // Stopping must outlast the daemon's own 10 s drain.
         let stop = try #require(value("TimeoutStopSec"))
         #expect((Int(stop.dropLast()) ?? 0) > 10)
+        // Resource limits bound a runaway (CONTRACT §7): room for ~100 MiB RSS and a few dozen threads, not more
+        // than a few GiB or a thousand tasks.
+        #expect(value("MemoryMax") == "1G")
+        let tasks = try #require(value("TasksMax").flatMap { Int($0) })
+        #expect((64...1024).contains(tasks))
+    }
+
+    @Test func secretsArePassedAsCredentialsNotGroupReadableFiles() throws {
+        let text = try String(contentsOf: Self.unit, encoding: .utf8)
+        let examples = text.split(separator: "\n").filter { $0.hasPrefix("#LoadCredential=") }
+        #expect(examples.contains("#LoadCredential=webhook.secret:/etc/newswatch/webhook.secret"))
+        #expect(!examples.isEmpty && examples.allSatisfy { $0.contains(":/etc/newswatch/") })
+    }
+
+    @Test(.enabled(if: hasSystemdAnalyze, "needs systemd-analyze (apt-get install systemd)"))
+    func unitWithTheCredentialExamplesEnabledStillPasses() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let enabled = try String(contentsOf: Self.unit, encoding: .utf8)
+            .replacingOccurrences(of: "\n#LoadCredential=", with: "\nLoadCredential=")
+        #expect(enabled.contains("\nLoadCredential=webhook.secret:"))
+        let unit = try dir.write("credentials/newswatch.service", enabled)
+        let (status, output) = try run([unit.path])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("verify: ok"))
     }
 
     @Test func sysusersDeclaresTheStaticUserAndGroup() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import NewswatchCore
+import NewswatchFetch
 import Testing
 
 @testable import NewswatchDaemon
@@ -15,6 +16,7 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
     enum Answer {
         case status(Int, String)
         case fail(String)
+        case thrown(any Error & Sendable)
     }
     // Owner: `lock` guards everything below.
     private let lock = NSLock()
@@ -36,12 +38,17 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
         switch nextAnswer() {
         case .status(let code, let body): return WebhookResponse(status: code, bodyPrefix: Data(body.utf8))
         case .fail(let message): throw Failure(description: message)
+        case .thrown(let error): throw error
         }
     }
 
     func submit(_ mail: MailSubmission) async throws {
         lock.withLock { mails.append(mail) }
-        if case .fail(let message) = nextAnswer() { throw Failure(description: message) }
+        switch nextAnswer() {
+        case .status: break
+        case .fail(let message): throw Failure(description: message)
+        case .thrown(let error): throw error
+        }
     }
 }
 
@@ -117,6 +124,35 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
     @Test func displayNameHidesTokens() {
         let sink = WebhookAlertSink(
             url: "https://user:pw@hooks.slack.example/services/T0/B0/XYZ?x=1", transport: RecordingTransport())
-        #expect(sink.displayName == "webhook https://hooks.slack.example/services/…")
+        #expect(sink.displayName == "webhook https://hooks.slack.example/…")
+    }
+
+    /// CONTRACT §4: the token in a webhook URL's path or query never reaches the error text that is logged and
+    /// stored in `deliveries.last_error` — not through the transport's error, nor through a body that echoes it.
+    @Test func errorsNeverCarryTheURLsToken() async {
+        let url = "https://hooks.example.org/services/T0/B0/PATHT0KEN?token=QUERYT0KEN"
+        let transport = RecordingTransport(answers: [
+            .thrown(FetchError(.connect, "Failed to connect to hooks.example.org port 443", url: url)),
+            .fail("cannot post to \(url)"),
+            .status(404, "no such hook: /services/T0/B0/PATHT0KEN?token=QUERYT0KEN"),
+        ])
+        let sink = WebhookAlertSink(url: url, transport: transport)
+        var texts: [String] = []
+        for _ in 0..<3 {
+            do {
+                try await sink.deliver(.alert(.sample()))
+                Issue.record("the delivery must fail")
+            } catch {
+                texts.append(error.description)
+            }
+        }
+        #expect(texts.count == 3)
+        #expect(
+            texts[0] == "alert sink webhook https://hooks.example.org/… unreachable: connect: Failed to connect to "
+                + "hooks.example.org port 443")
+        for text in texts {
+            #expect(!text.contains("PATHT0KEN") && !text.contains("QUERYT0KEN"), "\(text)")
+            #expect(text.hasPrefix("alert sink webhook https://hooks.example.org/… "), "\(text)")
+        }
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import NewswatchFetch
 
-/// The pure pieces of response handling: HTTP dates, Retry-After, header parameters, URL redaction.
+/// The pure pieces of response handling: HTTP dates, Retry-After, header parameters.
 @Suite struct HeaderParsingTests {
     static let sunday = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
 
@@ -77,24 +77,9 @@ import Testing
         #expect(HeaderValues.expires("Sun, 06 Nov 1994 08:49:37 GMT") == Self.sunday)
     }
 
-    @Test func redactsCredentials() {
-        #expect(URLRedaction.redact("https://user:pw@example.org/feed?x=1") == "https://***@example.org/feed?x=1")
-        #expect(URLRedaction.redact("https://token@example.org") == "https://***@example.org")
-        #expect(URLRedaction.redact("https://a:b@c@example.org:8443/") == "https://***@example.org:8443/")
-        #expect(URLRedaction.redact("https://example.org/@user/feed") == "https://example.org/@user/feed")
-        #expect(URLRedaction.redact("https://example.org/?mail=a@b") == "https://example.org/?mail=a@b")
-        #expect(URLRedaction.redact("not a url") == "not a url")
+    @Test func errorsCarryNoCredentials() {
         let error = FetchError(.connect, "failed", url: "http://u:secret@h/x")
         #expect(!error.description.contains("secret"))
-    }
-
-    @Test func hostKeysIncludeThePort() {
-        #expect(URLRedaction.hostKey("https://Example.org/feed") == "example.org:443")
-        #expect(URLRedaction.hostKey("http://example.org") == "example.org:80")
-        #expect(URLRedaction.hostKey("http://u:p@example.org:8080/x") == "example.org:8080")
-        #expect(URLRedaction.hostKey("http://[::1]/x") == "[::1]:80")
-        #expect(URLRedaction.hostKey("http://[::1]:81/x") == "[::1]:81")
-        #expect(URLRedaction.hostKey("http:///x") == nil)
     }
 
     @Test func errorMessagesAreOneLine() {

@@ -8,7 +8,7 @@ import NewswatchCore
 public protocol AlertSink: Sendable {
     /// `webhook`, `email` or `exec`, as in the config and in `status --json`.
     var type: String { get }
-    /// A short name for logs: the type and its target (URL without credentials or query, or the command).
+    /// A short name for logs, errors and status: the type and where it delivers (``SinkName``), never a token.
     var displayName: String { get }
     /// Delivers one message, or throws why it did not.
     func deliver(_ message: SinkMessage) async throws(AlertSinkError)
@@ -22,23 +22,4 @@ public enum SinkMessage: Sendable, Equatable {
     case batch([Alert])
     /// The note that a topic's alerts were held back by `max_per_hour`.
     case summary(RateLimitSummary)
-}
-
-extension String {
-    /// A URL as safe to log: no user info, query or fragment (webhook URLs often carry their token there).
-    var redactedURL: String {
-        guard var components = URLComponents(string: self), components.host != nil else { return "(url)" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        // Slack-style hooks keep the secret in the path: show only its first segment.
-        let segments = components.path.split(separator: "/")
-        var elided = ""
-        if segments.count > 1 {
-            components.path = "/" + segments[0]
-            elided = "/…"
-        }
-        return (components.string ?? "(url)") + elided
-    }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import NewswatchCore
+import NewswatchFetch
 
 /// Why an alert sink could not deliver a message. Every kind is retried under ``SinkRetryPolicy``.
 public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
@@ -21,13 +23,22 @@ public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// The sink, e.g. `webhook https://hooks.example.org/…` or `exec /usr/local/bin/notify-desk`.
     public var sink: String
-    /// More detail: the transport's message, the command's stderr tail.
+    /// More detail: the transport's message, the command's stderr tail; any URL in it shortened to its origin.
     public var detail: String
 
+    /// `detail` may quote a URL (a receiver echoing its own address, a command printing its endpoint): every
+    /// `scheme://…` in it keeps only scheme and host, since this text is logged and stored in `deliveries.last_error`.
     public init(_ kind: Kind, sink: String, detail: String = "") {
         self.kind = kind
         self.sink = sink
-        self.detail = detail
+        self.detail = URLRedaction.scrubbingURLs(in: detail)
+    }
+
+    /// The detail of a failed transfer: a `FetchError`'s kind and message, never its URL (a webhook URL is often its
+    /// own token, in the path or the query); other errors as they describe themselves.
+    public static func detail(of error: any Error) -> String {
+        if let fetch = error as? FetchError { return "\(fetch.kind.rawValue): \(fetch.message)" }
+        return "\(error)"
     }
 
     public var description: String {

@@ -35,7 +35,7 @@ public struct EmailAlertSink: AlertSink {
     }
 
     public var type: String { "email" }
-    public var displayName: String { "email \(url.redactedURL) to \(to.joined(separator: ","))" }
+    public var displayName: String { SinkName.email(url: url) }
 
     /// The submission for `message`, dated `date`.
     public func submission(for message: SinkMessage, date: Date) -> MailSubmission {
@@ -49,7 +49,7 @@ public struct EmailAlertSink: AlertSink {
         do {
             try await transport.submit(submission(for: message, date: now()))
         } catch {
-            throw AlertSinkError(.unreachable, sink: displayName, detail: "\(error)")
+            throw AlertSinkError(.unreachable, sink: displayName, detail: AlertSinkError.detail(of: error))
         }
     }
 }

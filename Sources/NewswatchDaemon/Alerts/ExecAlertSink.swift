@@ -57,7 +57,7 @@ public struct ExecAlertSink: AlertSink {
     }
 
     public var type: String { "exec" }
-    public var displayName: String { "exec \(command.first ?? "")" }
+    public var displayName: String { SinkName.exec(command: command) }
 
     public func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
         var input = AlertPayload.json(message)

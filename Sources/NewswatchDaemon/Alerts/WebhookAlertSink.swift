@@ -41,7 +41,7 @@ public struct WebhookAlertSink: AlertSink {
     }
 
     public var type: String { "webhook" }
-    public var displayName: String { "webhook \(url.redactedURL)" }
+    public var displayName: String { SinkName.webhook(url: url) }
 
     /// The request for `message`: body, `Content-Type`, signature, and `X-Newswatch-Alert-ID` for a single alert
     /// (so a receiver can drop a retried duplicate).
@@ -64,11 +64,14 @@ public struct WebhookAlertSink: AlertSink {
         do {
             response = try await transport.post(request(for: message))
         } catch {
-            throw AlertSinkError(.unreachable, sink: displayName, detail: "\(error)")
+            throw AlertSinkError(.unreachable, sink: displayName, detail: AlertSinkError.detail(of: error))
         }
         guard (200..<300).contains(response.status) else {
+            // The receiver's own words help ("invalid_payload"), but it may echo the URL's token back.
             let snippet = String(decoding: response.bodyPrefix.prefix(200), as: UTF8.self)
-            throw AlertSinkError(.rejected(status: response.status), sink: displayName, detail: snippet)
+            throw AlertSinkError(
+                .rejected(status: response.status), sink: displayName,
+                detail: URLRedaction.hidingPathAndQuery(of: url, in: snippet))
         }
     }
 }

@@ -35,8 +35,11 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
         case badPriority
         /// A topic query or exclude that does not parse.
         case badQuery
-        /// A `path`, `opml`, `secret_file` or `password_file` that does not exist.
+        /// A `path`, `opml`, `secret_file` or `password_file` that does not exist (for a secret given by a bare
+        /// name: no such credential, or no `$CREDENTIALS_DIRECTORY`).
         case missingFile
+        /// A `secret_file` or `password_file` that group or others can read or write (CONTRACT §7).
+        case exposedSecret
         /// A `[[feeds]]` entry without exactly one of `url`, `path`, `opml`.
         case feedSource
         /// A URL that does not parse or has a scheme that is not allowed there.

@@ -221,7 +221,8 @@ final class ConfigParser {
                 {
                     if let first = seen[feed.key] {
                         warnings.append(
-                            "\(file.path): \(feed.source) is already listed by \(placeOf(first)); using the first entry")
+                            "\(file.path): \(feed.source) is already listed by \(placeOf(first)); using the first entry"
+                        )
                         continue
                     }
                     seen[feed.key] = "\(file.lastPathComponent) (\(p))"
@@ -239,7 +240,9 @@ final class ConfigParser {
         _ feed: FeedConfig, at p: String, seen: inout [String: String], names: inout [String: String]
     ) -> Bool {
         if let first = seen[feed.key] {
-            fail(.duplicate, p, "\(feed.source) is already listed by \(placeOf(first)); list each feed once")
+            // The key has no user-info: entries that differ only in their credentials are one feed.
+            let note = URLRedaction.hasUserInfo(feed.source.description) ? " (user-info aside, the URLs are equal)" : ""
+            fail(.duplicate, p, "\(feed.source) is already listed by \(placeOf(first))\(note); list each feed once")
             return false
         }
         seen[feed.key] = p
@@ -247,7 +250,8 @@ final class ConfigParser {
             if let first = names[name] {
                 fail(
                     .duplicate, join(p, "name"),
-                    "the name '\(name)' is already used by \(placeOf(first)); feed names must be unique (topics refer to them)")
+                    "the name '\(name)' is already used by \(placeOf(first)); feed names must be unique (topics refer to them)"
+                )
             } else {
                 names[name] = p
             }
@@ -277,7 +281,7 @@ final class ConfigParser {
             guard let url = URL(string: outline.url), let scheme = url.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", url.host?.isEmpty == false
             else {
-                warnings.append("\(file.path): skipping '\(outline.url)': not an http(s) URL")
+                warnings.append("\(file.path): skipping '\(URLRedaction.redact(outline.url))': not an http(s) URL")
                 continue
             }
             feeds.append(
@@ -434,7 +438,7 @@ final class ConfigParser {
                     }
                 }
                 let secret = nonEmptyString(t, "secret_file", path: p).flatMap {
-                    existingFile($0, path: join(p, "secret_file"), what: "secret file")
+                    secretFile($0, path: join(p, "secret_file"), key: "secret_file")
                 }
                 sinks.append(.webhook(.init(url: url, format: format, secretFile: secret, common: common)))
             case "email":
@@ -448,7 +452,7 @@ final class ConfigParser {
                     } else {
                         fail(
                             .badURL, join(p, "url"),
-                            "'\(urlText)' is not an SMTP server URL; write smtps://host[:port] or smtp://host[:port] "
+                            "'\(URLRedaction.redact(urlText))' is not an SMTP server URL; write smtps://host[:port] or smtp://host[:port] "
                                 + "(STARTTLS)")
                     }
                 }
@@ -467,7 +471,7 @@ final class ConfigParser {
                 }
                 let username = nonEmptyString(t, "username", path: p)
                 let password = nonEmptyString(t, "password_file", path: p).flatMap {
-                    existingFile($0, path: join(p, "password_file"), what: "password file")
+                    secretFile($0, path: join(p, "password_file"), key: "password_file")
                 }
                 let batch = duration(t, "batch", path: p, minimum: 1)
                 if let url, let from, let to, !to.isEmpty {
@@ -700,9 +704,19 @@ final class ConfigParser {
         return url
     }
 
+    /// A secret file, located and checked by ``SecretFile`` (a bare name is a systemd credential).
+    private func secretFile(_ s: String, path: String, key: String) -> URL? {
+        switch SecretFile.locate(s, key: key, environment: environment, resolve: { resolvePath($0) }) {
+        case .success(let url): return url
+        case .failure(let problem):
+            fail(problem.kind, path, problem.message)
+            return nil
+        }
+    }
+
     private func httpURL(_ s: String, path: String, what: String) -> URL? {
         guard let url = URL(string: s), let scheme = url.scheme?.lowercased() else {
-            fail(.badURL, path, "'\(s)' is not a URL; write an absolute http:// or https:// URL")
+            fail(.badURL, path, "'\(URLRedaction.redact(s))' is not a URL; write an absolute http:// or https:// URL")
             return nil
         }
         guard scheme == "http" || scheme == "https" else {
@@ -711,7 +725,7 @@ final class ConfigParser {
             return nil
         }
         guard url.host?.isEmpty == false else {
-            fail(.badURL, path, "'\(s)' has no host; write an absolute http:// or https:// URL")
+            fail(.badURL, path, "'\(URLRedaction.redact(s))' has no host; write an absolute http:// or https:// URL")
             return nil
         }
         return url

@@ -45,23 +45,22 @@ public enum ConfigSummary {
         out.append("  file: \(c.daemon.outputDirectory.appendingPathComponent("alerts").path)/YYYY-MM-DD.jsonl")
         for s in c.sinks {
             var details: [String] = []
-            let target: String
+            // Shown by scheme and host (or the program's name) only: a webhook URL or a command's arguments are
+            // often a token (SinkName).
             switch s {
             case .webhook(let w):
-                // A webhook URL is often its own secret (Slack, Mattermost): show only where it goes.
-                target = redacted(w.url)
                 details.append("format \(w.format.rawValue)")
                 if w.secretFile != nil { details.append("signed") }
             case .email(let e):
-                target = "\(redacted(e.url)) from \(e.from) to \(e.to.joined(separator: ", "))"
+                details.append("from \(e.from) to \(e.to.joined(separator: ", "))")
                 if let batch = e.batch { details.append("batch \(batch)") }
             case .exec(let x):
-                target = x.command.joined(separator: " ")
+                details.append("\(x.command.count - 1) argument\(x.command.count == 2 ? "" : "s")")
                 details.append("timeout \(x.timeout)")
             }
             details.append("topics " + (s.common.topics.map { $0.joined(separator: ", ") } ?? "all"))
             if let max = s.common.maxPerHour { details.append("at most \(max) per hour per topic") }
-            out.append("  \(s.type): \(target) (\(details.joined(separator: "; ")))")
+            out.append("  \(s.type): \(SinkName.target(s)) (\(details.joined(separator: "; ")))")
         }
         for w in loaded.warnings { out.append("warning: \(w)") }
         out.append(
@@ -73,13 +72,5 @@ public enum ConfigSummary {
     /// Whitespace runs (multi-line queries) as single spaces, so each query is one line of the summary.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
-
-    /// `scheme://host[:port]/…`: enough to recognise the destination, nothing that could be a token.
-    static func redacted(_ url: URL) -> String {
-        var s = (url.scheme ?? "") + "://" + (url.host ?? "")
-        if let port = url.port { s += ":\(port)" }
-        if url.path.count > 1 || url.query != nil { s += "/…" }
-        return s
     }
 }

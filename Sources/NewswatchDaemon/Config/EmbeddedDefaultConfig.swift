@@ -174,6 +174,10 @@ tags = ["middle-east"]
 
 # --- Other feed sources --------------------------------------------------------------------------------------
 # [[feeds]]
+# url = "https://user:password@feeds.example.org/desk.xml"   # HTTP Basic auth; shown everywhere as https://***@…
+# name = "Desk (private)"                                     # (editors in group newswatch can read this file)
+#
+# [[feeds]]
 # path = "local/wire.xml"           # a local file, re-read on schedule
 # name = "Local wire"
 # interval = "1m"
@@ -188,8 +192,11 @@ tags = ["middle-east"]
 # --- Alert sinks besides alerts/YYYY-MM-DD.jsonl --------------------------------------------------------------
 # [[alerts.sinks]]
 # type = "webhook"
-# url = "https://hooks.example.org/services/T000/B000/XXXX"
+# url = "https://hooks.example.org/services/T000/B000/XXXX"   # logs and status show only https://hooks.example.org/…
 # format = "slack"                  # or "json"
+# secret_file = "webhook.secret"    # optional HMAC key: a bare name is a systemd credential, read from
+#                                   # $CREDENTIALS_DIRECTORY (LoadCredential=webhook.secret:/etc/newswatch/webhook.secret);
+#                                   # a path is read as a file, refused if group or others can read it (chmod 600)
 # topics = ["gaza"]
 # max_per_hour = 30
 #
@@ -199,7 +206,7 @@ tags = ["middle-east"]
 # from = "newswatch@example.org"
 # to = ["desk@example.org"]
 # username = "newswatch"
-# password_file = "/etc/newswatch/smtp.secret"
+# password_file = "smtp.secret"     # like secret_file: LoadCredential=smtp.secret:/etc/newswatch/smtp.secret
 # batch = "1m"
 #
 # [[alerts.sinks]]

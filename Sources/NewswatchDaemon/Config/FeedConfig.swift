@@ -10,9 +10,10 @@ public struct FeedConfig: Sendable, Equatable {
         /// A local file (`path =`), absolute.
         case file(URL)
 
+        /// As shown in messages and summaries: a URL without its user-info (`https://***@host/…`, CONTRACT §4).
         public var description: String {
             switch self {
-            case .url(let u): return u.absoluteString
+            case .url(let u): return URLRedaction.redact(u.absoluteString)
             case .file(let f): return f.path
             }
         }
@@ -41,10 +42,14 @@ public struct FeedConfig: Sendable, Equatable {
         self.opml = opml
     }
 
-    /// A stable identity for the feed: its URL, or `file://` + absolute path; unique within one config.
+    /// A stable identity for the feed: its URL without user-info, or `file://` + absolute path; unique within one
+    /// config.
+    ///
+    /// The state database keys feeds by this, so it never stores a credential, and a changed password keeps the
+    /// feed's history. Two entries that differ only in user-info are therefore the same feed (a config error).
     public var key: String {
         switch source {
-        case .url(let u): return FeedConfig.normalizedKey(u)
+        case .url(let u): return URLRedaction.removingUserInfo(FeedConfig.normalizedKey(u))
         case .file(let f): return f.standardizedFileURL.absoluteString
         }
     }

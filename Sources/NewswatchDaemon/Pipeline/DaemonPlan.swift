@@ -31,8 +31,9 @@ public struct DaemonPlan: Sendable {
         let url: String?
         switch feed.source {
         case .url(let u):
+            // Only the request carries the credentials; what is stored and shown has none (CONTRACT §4).
             source = .url(u.absoluteString)
-            url = u.absoluteString
+            url = URLRedaction.redact(u.absoluteString)
         case .file(let f):
             source = .file(f.path)
             url = nil

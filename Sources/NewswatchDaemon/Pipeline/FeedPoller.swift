@@ -49,7 +49,7 @@ public struct FeedPoller: Sendable {
         let outcome: PollOutcome
         switch target.source {
         case .url(let url):
-            log[metadataKey: "url"] = "\(Self.redacted(url))"
+            log[metadataKey: "url"] = "\(URLRedaction.redact(url))"
             outcome = await pollURL(
                 url, target: target, state: conditional ? state : nil, schedule: schedule, logger: log)
         case .file(let path):
@@ -95,8 +95,11 @@ public struct FeedPoller: Sendable {
                 hints: .init(maxAge: response.cacheMaxAge), schedule: schedule)
         case .ok(let response):
             let validators = HTTPValidators(etag: response.etag, lastModified: response.lastModified)
+            // Relative links resolve against the URL without user-info: a link shows no credential, not even a
+            // redacted one (`***@`), and stays clickable.
+            let base = URLRedaction.removingUserInfo(response.finalURL)
             return await ingestBody(
-                response.body, target: target, state: state, baseURL: response.finalURL, charset: response.charset,
+                response.body, target: target, state: state, baseURL: base, charset: response.charset,
                 status: response.status, validators: validators, maxAge: response.cacheMaxAge, at: now,
                 schedule: schedule)
         case .failed(let error):
@@ -221,16 +224,6 @@ public struct FeedPoller: Sendable {
         } catch {
             logger.error("store: cannot record failure: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
         }
-    }
-
-    /// The URL without user:password, for logs (credentials in URLs are never logged).
-    static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else {
-            return url
-        }
-        let hostStart = url[scheme.upperBound...]
-        if let slash = hostStart.firstIndex(of: "/"), slash < at { return url }
-        return String(url[..<scheme.upperBound]) + "…@" + String(url[url.index(after: at)...])
     }
 }
 

@@ -45,12 +45,15 @@ public struct StatusReport: Sendable, Equatable {
         public var type: String
         /// The outbox id (`file`, `webhook:…`); shown in the table, not in the JSON.
         public var id: String
+        /// Where it delivers, as ``SinkName`` shows it (scheme and host, or the program's name); table only.
+        public var target: String
         public var pending: Int
         public var givenUp: Int
 
-        public init(type: String, id: String, pending: Int, givenUp: Int) {
+        public init(type: String, id: String, target: String = "", pending: Int, givenUp: Int) {
             self.type = type
             self.id = id
+            self.target = target
             self.pending = pending
             self.givenUp = givenUp
         }
@@ -107,7 +110,8 @@ public struct StatusReport: Sendable, Equatable {
         var feeds: [Feed] = []
         for feed in config.feeds {
             let key = feed.key
-            let url: String? = if case .url(let u) = feed.source { u.absoluteString } else { nil }
+            // Shown and matched without user-info: the store never holds a feed's credentials (CONTRACT §4).
+            let url: String? = if case .url(let u) = feed.source { URLRedaction.redact(u.absoluteString) } else { nil }
             // The daemon stores feeds under `FeedConfig.key`; a store written with another key form still matches by URL.
             let state = byKey[key] ?? url.flatMap { u in states.first { $0.url == u && $0.active } }
             var row = Feed(name: feed.name ?? state?.name ?? url ?? feed.source.description, url: state?.url ?? url)
@@ -126,11 +130,16 @@ public struct StatusReport: Sendable, Equatable {
         let summaries = Dictionary(
             (try store?.sinkSummaries() ?? []).map { ($0.sink, $0) }, uniquingKeysWith: { first, _ in first })
         var sinks: [Sink] = []
-        let configured = [(SinkRoute.fileSinkID, "file")] + config.sinks.map { (ConfiguredSink.stableID($0), $0.type) }
+        let alertsDirectory = config.daemon.outputDirectory.appendingPathComponent("alerts").path
+        let configured =
+            [(SinkRoute.fileSinkID, "file", alertsDirectory)]
+            + config.sinks.map { (ConfiguredSink.stableID($0), $0.type, SinkName.target($0)) }
         var seen: Set<String> = []
-        for (id, type) in configured where seen.insert(id).inserted {
+        for (id, type, target) in configured where seen.insert(id).inserted {
             sinks.append(
-                Sink(type: type, id: id, pending: summaries[id]?.pending ?? 0, givenUp: summaries[id]?.givenUp ?? 0))
+                Sink(
+                    type: type, id: id, target: target, pending: summaries[id]?.pending ?? 0,
+                    givenUp: summaries[id]?.givenUp ?? 0))
         }
 
         var calendar = Calendar(identifier: .gregorian)
@@ -196,8 +205,8 @@ public struct StatusReport: Sendable, Equatable {
         }
         var out = Self.align(rows)
         out += "\n"
-        var sinkRows: [[String]] = [["SINK", "ID", "PENDING", "GIVEN UP"]]
-        for s in sinks { sinkRows.append([s.type, s.id, String(s.pending), String(s.givenUp)]) }
+        var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP"]]
+        for s in sinks { sinkRows.append([s.type, s.target, s.id, String(s.pending), String(s.givenUp)]) }
         out += Self.align(sinkRows)
         out += "\n"
         out +=

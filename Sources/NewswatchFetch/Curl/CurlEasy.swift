@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import NewswatchCore
 
 /// Setting up, reading and freeing the libcurl easy handle of one `Transfer` (on the driver thread).
 enum CurlEasy {

@@ -58,17 +58,19 @@ public struct IngestBatch: Sendable {
 
 /// A feed's identity as configured.
 public struct FeedDescriptor: Sendable, Hashable {
-    /// The feed's key: its URL, or `path:` followed by the absolute path of a local file.
+    /// The feed's key: its URL without user-info, or the `file://` URL of a local file.
     public var key: String
     /// The display name (configured name, else the feed's title, else the key).
     public var name: String
-    /// The URL alerts carry as `feed_url` (`nil` for local files).
+    /// The URL alerts carry as `feed_url`, its user-info redacted (`https://***@host/…`); `nil` for local files.
     public var url: String?
 
+    /// A credential in `key` or `url` is taken out here, so none can reach the state database (CONTRACT §4): the key
+    /// loses its user-info, the URL shows it as `***`.
     public init(key: String, name: String, url: String?) {
-        self.key = key
+        self.key = URLRedaction.removingUserInfo(key)
         self.name = name
-        self.url = url
+        self.url = url.map(URLRedaction.redact)
     }
 }
 

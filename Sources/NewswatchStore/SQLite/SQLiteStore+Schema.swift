@@ -154,7 +154,8 @@ extension SQLiteStore {
             }
             while let row = try rows.next() {
                 let key: (item: Int64, firstSeen: Bool, at: Int64) = (row[0], row[1], row[2])
-                if let g = group, g.item != key.item || g.firstSeen != key.firstSeen || (!g.firstSeen && g.at != key.at) {
+                if let g = group, g.item != key.item || g.firstSeen != key.firstSeen || (!g.firstSeen && g.at != key.at)
+                {
                     try flush()
                     pending = []
                 }
@@ -183,8 +184,12 @@ extension SQLiteStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration(redactionMigration) { db in try redactStoredURLs(db) }
         return migrator
     }()
+
+    /// The migration that takes credentials out of stored URLs (``redactStoredURLs(_:)``).
+    static let redactionMigration = "v3-redact-stored-urls"
 
     /// `story_topics.state`: an alert exists for the (story, topic).
     static let storyTopicAlerted = 1

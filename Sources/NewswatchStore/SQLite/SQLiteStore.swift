@@ -49,7 +49,8 @@ public final class SQLiteStore: Store {
                         throw StoreError(.schemaTooNew, "written by a newer newswatch; upgrade first", path: path)
                     }
                     guard try Self.migrator.hasCompletedMigrations(db) else {
-                        throw StoreError(.notInitialised, "database is not migrated yet; run the daemon once", path: path)
+                        throw StoreError(
+                            .notInitialised, "database is not migrated yet; run the daemon once", path: path)
                     }
                 }
                 reader = queue
@@ -83,7 +84,16 @@ public final class SQLiteStore: Store {
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
                 throw StoreError(.schemaTooNew, "written by a newer newswatch; upgrade first", path: path)
             }
+            let redacting = try pool.read {
+                try !Self.migrator.appliedIdentifiers($0).contains(Self.redactionMigration)
+            }
             try Self.migrator.migrate(pool)
+            if redacting {
+                // The redaction migration's old rows must not outlive it in the log or in the file's old pages: copy
+                // the rewritten pages into the file and empty the log now. Best effort: a reader (`status`) can keep
+                // it from finishing, and then the background checkpoints do it later.
+                _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            }
         } catch let error as StoreError {
             throw error
         } catch {
