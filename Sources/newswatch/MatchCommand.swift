@@ -55,7 +55,7 @@ struct MatchCommand: AsyncParsableCommand {
     func run() async throws {
         if let query {
             let result = try Self.tryQuery(query, title: title, text: text)
-            print(result.output, terminator: "")
+            Console.output(result.output)
             return
         }
         let loaded = try ConfigOption.load(explicitPath: config)
@@ -73,7 +73,8 @@ struct MatchCommand: AsyncParsableCommand {
         for source in sources {
             do {
                 let reports = try await reports(for: source, config: loaded.config, matcher: matcher)
-                print(Self.reportOutput(reports, json: json), terminator: "")
+                let output = Self.reportOutput(reports, json: json)
+                if json { Console.json(output) } else { Console.output(output) }
             } catch let failure as ParseCommand.LoadFailure {
                 Console.error(failure.message)
                 firstFailure = firstFailure ?? failure.code

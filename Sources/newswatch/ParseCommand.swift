@@ -52,8 +52,11 @@ struct ParseCommand: AsyncParsableCommand {
             throw Console.fail(Exit.dataError, "\(displayName): \(error.description)")
         }
         for warning in feed.warnings { Console.warning("\(displayName): \(warning)") }
-        let text = json ? feed.contractJSON.pretty + "\n" : Self.summary(feed)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        if json {
+            Console.json(feed.contractJSON.pretty + "\n")
+        } else {
+            Console.output(Self.summary(feed))
+        }
     }
 
     private var displayName: String { source == "-" ? "<stdin>" : source }
