@@ -48,7 +48,9 @@ public enum FeedParser {
                 warnings: &warnings)
         }
         if html.hostileFragments > 0 {
-            warnings.append("\(html.hostileFragments) HTML field\(html.hostileFragments == 1 ? "" : "s") with hostile markup dropped")
+            warnings.append(
+                "\(html.hostileFragments) HTML field\(html.hostileFragments == 1 ? "" : "s") with hostile markup dropped"
+            )
         }
         if case .success(var feed) = result {
             feed.makeSafe()

@@ -109,7 +109,8 @@ import Testing
         defer { dir.remove() }
         let e = Self.escapes
         let object: [String: Any] = [
-            "version": "https://jsonfeed.org/version/1.1", "title": "Feed" + e, "home_page_url": "https://example.org/" + e,
+            "version": "https://jsonfeed.org/version/1.1", "title": "Feed" + e,
+            "home_page_url": "https://example.org/" + e,
             "items": [
                 ["id": "id" + e, "title": "Gaza" + e, "url": "https://example.org/a" + e, "content_text": "Gaza" + e],
                 ["id": "js", "title": "Gaza js", "url": "javascript:alert(1)"],

@@ -6,7 +6,9 @@ import Testing
 
 /// No parsed value carries a control character or a link that is not http(s) (terminal escapes, `javascript:`).
 @Suite struct ControlCharacterTests {
-    static let escapes = ["\u{1B}[2J", "\u{1B}]8;;https://evil.example/\u{07}", "\u{1B}]52;c;ZXZpbA==\u{07}", "\u{9B}31m"]
+    static let escapes = [
+        "\u{1B}[2J", "\u{1B}]8;;https://evil.example/\u{07}", "\u{1B}]52;c;ZXZpbA==\u{07}", "\u{9B}31m",
+    ]
 
     static func hasControl(_ s: String) -> Bool {
         s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
@@ -24,7 +26,8 @@ import Testing
     @Test func jsonFeedValuesLoseEveryControl() throws {
         let e = Self.escapes.joined()
         let object: [String: Any] = [
-            "version": "https://jsonfeed.org/version/1.1", "title": "Feed" + e, "home_page_url": "https://example.org/" + e,
+            "version": "https://jsonfeed.org/version/1.1", "title": "Feed" + e,
+            "home_page_url": "https://example.org/" + e,
             "description": "d" + e, "language": "en" + e,
             "items": [
                 [
@@ -56,7 +59,8 @@ import Testing
         ]
         for link in links {
             let object: [String: Any] = [
-                "version": "https://jsonfeed.org/version/1", "home_page_url": link, "items": [["id": "1", "url": link]],
+                "version": "https://jsonfeed.org/version/1", "home_page_url": link,
+                "items": [["id": "1", "url": link]],
             ]
             let feed = try FeedParser.parse(try JSONSerialization.data(withJSONObject: object))
             #expect(feed.link == nil, "\(link.debugDescription)")
@@ -73,7 +77,8 @@ import Testing
     }
 
     @Test func deeplyNestedJSONIsAnErrorNotACrash() {
-        let deep = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"x\":"
+        let deep =
+            "{\"version\":\"https://jsonfeed.org/version/1.1\",\"x\":"
             + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
         #expect(parseErrorKind(Data(deep.utf8)) == .malformed)
         #expect(parseErrorKind(Data(String(repeating: "[", count: 100_000).utf8)) == .malformed)

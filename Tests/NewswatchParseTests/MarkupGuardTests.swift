@@ -82,7 +82,8 @@ import Testing
     }
 
     @Test func opmlAttributeBombIsRefused() {
-        let opml = "<opml version=\"2.0\"><body><outline \(Self.attributes(100_000)) xmlUrl=\"https://a.example/\"/></body></opml>"
+        let opml =
+            "<opml version=\"2.0\"><body><outline \(Self.attributes(100_000)) xmlUrl=\"https://a.example/\"/></body></opml>"
         do {
             _ = try OPMLParser.parse(Array(opml.utf8))
             Issue.record("parsed")

@@ -55,7 +55,8 @@ final class ConfigParser {
         if let deep = TOMLNestingGuard.tooDeepKey(in: text) {
             throw ConfigError(
                 kind: .syntax, file: fileName, line: deep.line, column: deep.column,
-                message: "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep")
+                message:
+                    "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep")
         }
         do {
             root = try TOMLTable(string: text)
