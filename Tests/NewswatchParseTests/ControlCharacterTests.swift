@@ -8,6 +8,7 @@ import Testing
 @Suite struct ControlCharacterTests {
     static let escapes = [
         "\u{1B}[2J", "\u{1B}]8;;https://evil.example/\u{07}", "\u{1B}]52;c;ZXZpbA==\u{07}", "\u{9B}31m",
+        "\u{81}\u{9D}\u{7F}",
     ]
 
     static func hasControl(_ s: String) -> Bool {
@@ -42,14 +43,19 @@ import Testing
         for value in values { #expect(!Self.hasControl(value), "\(value.debugDescription)") }
         #expect(feed.items.first?.id == "id[2J]8;;https://evil.example/]52;c;ZXZpbA==31m")
         #expect(feed.items.first?.link == "https://example.org/a[2J]8;;https://evil.example/]52;c;ZXZpbA==31m")
+        #expect(feed.items.first?.title == "Title [2J ]8;;https://evil.example/ ]52;c;ZXZpbA== ›31m")
     }
 
     @Test func xmlLinksAndIDsLoseC1AndC0() throws {
-        let item = "<title>t</title><link>https://example.org/a&#x9B;2J&#x85;</link><guid>g&#x9B;1&#x1B;</guid>"
+        let item =
+            "<title>t&#x81;&#x9D;&#x9B;</title><description>d&#x8D;x</description><link>https://example.org/a&#x9B;2J&#x85;</link><guid>g&#x9B;1&#x1B;</guid>"
         let feed = try parse(rss(item: item, channel: "<title>T</title><link>https://example.org/&#x85;</link>"))
         #expect(feed.link == "https://example.org/")
         #expect(feed.items.first?.link == "https://example.org/a2J")
         #expect(feed.items.first?.id == "g1")
+        // Text: C1 read as windows-1252, the five bytes it leaves undefined dropped.
+        #expect(feed.items.first?.title == "t›")
+        #expect(feed.items.first?.summary == "dx")
     }
 
     @Test func onlyHTTPAndRelativeLinksSurvive() throws {

@@ -6,9 +6,8 @@
 enum ControlCharacters {
     /// `s` without control characters; `s` itself (no copy) when it has none.
     static func removed(from s: String) -> String {
+        guard contains(s) else { return s }
         var s = s
-        let clean = s.withUTF8 { b in firstControl(b) == nil }
-        if clean { return s }
         return s.withUTF8 { b in
             var out: [UInt8] = []
             out.reserveCapacity(b.count)
@@ -35,14 +34,22 @@ enum ControlCharacters {
         return r.isEmpty ? nil : r
     }
 
+    /// Whether `s` holds a control character.
+    static func contains(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { firstControl($0) != nil }
+    }
+
     /// The offset of the first control character in UTF-8 `b`, or `nil`.
     static func firstControl(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
+        guard let p = b.baseAddress else { return nil }
         let n = b.count
+        var i = 0
         while i < n {
-            let c = b[i]
-            if c < 0x20 || c == 0x7F || (c == 0xC2 && i + 1 < n && b[i + 1] < 0xA0) { return i }
+            let c = p[i]
             i += 1
+            if c &- 0x20 < 0x5F { continue }  // printable ASCII, almost every byte: one comparison
+            if c < 0x20 || c == 0x7F || (c == 0xC2 && i < n && p[i] < 0xA0) { return i - 1 }
         }
         return nil
     }
