@@ -25,6 +25,8 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case emptyTerm
         /// `name:` where name is not `title`, `summary`, `feed` or `category`.
         case unknownField
+        /// Parentheses, `NOT`s or fields nested deeper than `QueryParser.maximumNesting`.
+        case tooDeep
     }
 
     public var kind: Kind

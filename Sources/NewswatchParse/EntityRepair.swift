@@ -148,19 +148,19 @@ struct LiteralRegions {
             guard let hit = memchr(base + p, 0x3C, b.count - p) else { break }
             let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
             p = at + 1
-            if starts(b, at, "<![CDATA[") {
-                let end = find(b, "]]>", from: at + 9) ?? b.count
+            if Self.starts(b, at, "<![CDATA[") {
+                let end = Self.find(b, "]]>", from: at + 9) ?? b.count
                 ranges.append(at..<end)
                 p = end
-            } else if starts(b, at, "<!--") {
-                let end = find(b, "-->", from: at + 4) ?? b.count
+            } else if Self.starts(b, at, "<!--") {
+                let end = Self.find(b, "-->", from: at + 4) ?? b.count
                 ranges.append(at..<end)
                 p = end
-            } else if starts(b, at, "<?") {
-                let end = find(b, "?>", from: at + 2) ?? b.count
+            } else if Self.starts(b, at, "<?") {
+                let end = Self.find(b, "?>", from: at + 2) ?? b.count
                 ranges.append(at..<end)
                 p = end
-            } else if starts(b, at, "<!DOCTYPE") || starts(b, at, "<!doctype") {
+            } else if Self.starts(b, at, "<!DOCTYPE") || Self.starts(b, at, "<!doctype") {
                 let end = doctypeEnd(b, at + 9)
                 ranges.append(at..<end)
                 collectEntityNames(UnsafeBufferPointer(rebasing: b[at..<end]))
@@ -179,7 +179,8 @@ struct LiteralRegions {
         return lo < ranges.count && ranges[lo].contains(offset)
     }
 
-    private func starts(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {
+    /// Whether `s` occurs in `b` at `at`.
+    static func starts(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {
         let n = s.utf8CodeUnitCount
         guard at + n <= b.count else { return false }
         let p = s.utf8Start
@@ -187,14 +188,15 @@ struct LiteralRegions {
         return true
     }
 
-    private func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString, from: Int) -> Int? {
+    /// The index after the first `s` in `b` from `from`, or `nil`.
+    static func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString, from: Int) -> Int? {
         guard let base = b.baseAddress else { return nil }
         let first = s.utf8Start[0]
         var p = from
         while p < b.count {
             guard let hit = memchr(base + p, Int32(first), b.count - p) else { return nil }
             let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if starts(b, at, s) { return at + s.utf8CodeUnitCount }
+            if Self.starts(b, at, s) { return at + s.utf8CodeUnitCount }
             p = at + 1
         }
         return nil

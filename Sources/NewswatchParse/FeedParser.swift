@@ -47,7 +47,13 @@ public enum FeedParser {
                 UnsafeBufferPointer(rebasing: bytes[decoded.range]), baseURL: baseURL, html: html,
                 warnings: &warnings)
         }
+        if html.hostileFragments > 0 {
+            warnings.append(
+                "\(html.hostileFragments) HTML field\(html.hostileFragments == 1 ? "" : "s") with hostile markup dropped"
+            )
+        }
         if case .success(var feed) = result {
+            feed.makeSafe()
             feed.warnings = warnings + feed.warnings
             result = .success(feed)
         }
@@ -78,6 +84,9 @@ public enum FeedParser {
             warnings.append("white space before the XML declaration ignored")
         }
         let body = UnsafeBufferPointer(rebasing: b[start...])
+        if let hostile = MarkupGuard.violation(in: body, html: false) {
+            return .failure(ParseError(.hostile, hostile))
+        }
         let parser = XMLFeedParser(baseURL: baseURL, html: html)
         let result: Result<ParsedFeed, ParseError>
         if let repaired = EntityRepair.repair(body, warnings: &warnings) {

@@ -12,6 +12,9 @@ public struct ParseError: Error, Sendable, CustomStringConvertible {
         case malformed
         /// Larger than the parser accepts in one document.
         case tooLarge
+        /// Built to exhaust the parser (an element with thousands of attributes, a monstrous start tag,
+        /// nesting tens of thousands deep): refused before it is parsed.
+        case hostile
     }
 
     public var kind: Kind
@@ -29,6 +32,7 @@ public struct ParseError: Error, Sendable, CustomStringConvertible {
         case .notAFeed: return "not a feed: \(message)"
         case .malformed: return "not a feed: \(message)"
         case .tooLarge: return "document too large: \(message)"
+        case .hostile: return "hostile document refused: \(message)"
         }
     }
 }

@@ -28,6 +28,6 @@ struct CheckConfigCommand: ParsableCommand {
             for line in error.allDescriptions { Console.error(line) }
             throw ExitCode(error.exitCode)
         }
-        print(ConfigSummary.render(loaded, queries: queries), terminator: "")
+        Console.output(ConfigSummary.render(loaded, queries: queries))
     }
 }

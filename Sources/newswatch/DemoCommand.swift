@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(Exit.failure, "demo failed: \(error)")
         }
-        print(Self.summary(report), terminator: "")
+        Console.output(Self.summary(report))
     }
 
     static func summary(_ r: DemoRunner.Report) -> String {

@@ -41,7 +41,7 @@ struct DigestCommand: AsyncParsableCommand {
             let period =
                 date.flatMap(DigestDate.init).map { publisher.schedule.period(issuedOn: $0) }
                 ?? publisher.schedule.mostRecentlyCompletedPeriod(at: Date())
-            for file in try publisher.write(period) { print(file.path) }
+            for file in try publisher.write(period) { Console.output(file.path + "\n") }
         } catch {
             throw Console.fail(Exit.failure, "digest failed: \(error)")
         }

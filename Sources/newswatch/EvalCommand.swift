@@ -69,6 +69,6 @@ struct EvalCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(error.exitCode, error.message)
         }
-        print(json ? evaluation.json.compact : evaluation.text, terminator: json ? "\n" : "")
+        if json { Console.json(evaluation.json.compact + "\n") } else { Console.output(evaluation.text) }
     }
 }

@@ -41,6 +41,6 @@ struct FeedbackCommand: ParsableCommand {
         } catch {
             throw Console.fail(error.exitCode, error.message)
         }
-        print("alert \(alertID): recorded as \(relevant ? "relevant" : "irrelevant")")
+        Console.output("alert \(alertID): recorded as \(relevant ? "relevant" : "irrelevant")\n")
     }
 }

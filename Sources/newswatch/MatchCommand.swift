@@ -71,7 +71,7 @@ struct MatchCommand: AsyncParsableCommand {
     func run() async throws {
         if let query {
             let result = try Self.tryQuery(query, title: title, text: text)
-            print(result.output, terminator: "")
+            Console.output(result.output)
             return
         }
         let loaded = try ConfigOption.load(explicitPath: config)
@@ -91,7 +91,7 @@ struct MatchCommand: AsyncParsableCommand {
             } catch {
                 throw Console.fail(error.exitCode, error.message)
             }
-            print(json ? backtest.jsonLines : backtest.text, terminator: "")
+            if json { Console.json(backtest.jsonLines) } else { Console.output(backtest.text) }
             return
         }
         var firstFailure: Int32?
@@ -99,7 +99,8 @@ struct MatchCommand: AsyncParsableCommand {
             do {
                 let matched = try await FeedSource.match(
                     source, config: loaded.config, matcher: selection.matcher, topic: topic)
-                print(Self.reportOutput(matched.reports, json: json), terminator: "")
+                let output = Self.reportOutput(matched.reports, json: json)
+                if json { Console.json(output) } else { Console.output(output) }
             } catch {
                 Console.error(error.message)
                 firstFailure = firstFailure ?? error.exitCode

@@ -32,8 +32,11 @@ struct ParseCommand: AsyncParsableCommand {
             throw Console.fail(error.exitCode, error.message)
         }
         for warning in feed.warnings { Console.warning("\(displayName): \(warning)") }
-        let text = json ? feed.contractJSON.pretty + "\n" : Self.summary(feed)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        if json {
+            Console.json(feed.contractJSON.pretty + "\n")
+        } else {
+            Console.output(Self.summary(feed))
+        }
     }
 
     private var displayName: String { source == "-" ? "<stdin>" : source }

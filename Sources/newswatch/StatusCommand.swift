@@ -56,6 +56,6 @@ struct StatusCommand: ParsableCommand {
         } catch {
             throw Console.fail(Exit.failure, "cannot read the state database \(database.path): \(error)")
         }
-        print(json ? report.json.pretty : report.table(now: now), terminator: json ? "\n" : "")
+        if json { Console.json(report.json.pretty + "\n") } else { Console.output(report.table(now: now)) }
     }
 }

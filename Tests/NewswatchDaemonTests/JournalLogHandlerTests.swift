@@ -137,4 +137,35 @@ private final class LineCollector: @unchecked Sendable {
         #expect(NewswatchLogging.level(named: "verbose") == nil)
         #expect(NewswatchLogging.level(named: "") == nil)
     }
+
+    @Test func feedTextCannotFakeAField() {
+        // A title or a parser warning holding ` feed=… status=…` must not read as fields of its own.
+        let line = JournalLogHandler.formatLine(
+            level: .notice, message: "feed recovered: bad \"x\" feed=fake status=200",
+            metadata: ["feed": "real", "title": "Gaza feed=fake status=500 \u{1B}[2J"], label: "newswatch", date: noon,
+            format: .journal)
+        #expect(
+            line == #"<5>newswatch: "feed recovered: bad \"x\" feed=fake status=200" feed=real "#
+                + #"title="Gaza feed=fake status=500 \u{1B}[2J""#)
+        // Fields are read back only outside quotes: exactly the two real ones.
+        var fields: [String] = []
+        var quoted = false
+        var escaped = false
+        var token = ""
+        for ch in line + " " {
+            if escaped {
+                escaped = false
+            } else if ch == "\\" {
+                escaped = true
+            } else if ch == "\"" {
+                quoted.toggle()
+            } else if ch == " ", !quoted {
+                if !token.hasPrefix("\""), let eq = token.firstIndex(of: "=") { fields.append(String(token[..<eq])) }
+                token = ""
+                continue
+            }
+            token.append(ch)
+        }
+        #expect(fields == ["feed", "title"])
+    }
 }

@@ -109,4 +109,20 @@ import Testing
         // Columns count characters, not bytes.
         #expect(error("Nétanyahu )")?.column == 11)
     }
+
+    @Test func nestingIsBoundedWithTheColumnWhereItGoesTooDeep() throws {
+        let limit = QueryParser.maximumNesting
+        // 20,000 levels overflowed the stack (SIGSEGV) of check-config, match --query and a reloading daemon.
+        let deep = String(repeating: "(", count: 20_000) + "a" + String(repeating: ")", count: 20_000)
+        #expect(error(deep)?.kind == .tooDeep)
+        #expect(error(deep)?.column == limit + 1)
+        #expect(error(String(repeating: "NOT ", count: 20_000) + "a")?.kind == .tooDeep)
+        #expect(error(String(repeating: "-", count: 20_000) + "a")?.kind != nil)
+        #expect(error("a AND " + String(repeating: "title:", count: 20_000) + "a")?.kind != nil)
+        #expect(error(String(repeating: "ATLEAST/2 ", count: 20_000) + "a")?.kind != nil)
+        // Up to the limit a query still parses.
+        let ok = String(repeating: "(", count: limit) + "a" + String(repeating: ")", count: limit)
+        #expect(try QueryParser.parse(ok).canonical == "a")
+        #expect(error(String(repeating: "NOT ", count: limit) + "a") == nil)
+    }
 }

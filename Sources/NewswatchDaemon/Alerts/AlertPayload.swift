@@ -8,7 +8,7 @@ public enum AlertPayload {
     /// The compact JSON a `json` webhook and an exec command receive: the alert record of CONTRACT §4,
     /// a JSON array of records for a batch, or the summary object (with `"type": "rate_limit_summary"`).
     public static func json(_ message: SinkMessage) -> Data {
-        switch message {
+        switch bounded(message) {
         case .alert(let alert): return Data(alert.json.compact.utf8)
         case .batch(let alerts): return Data(JSONValue.array(alerts.map(\.json)).compact.utf8)
         case .summary(let summary): return Data(summary.json.compact.utf8)
@@ -24,7 +24,7 @@ public enum AlertPayload {
 
     /// The message text in Slack's markup: a bold `<link|title>` line, then topic, matched terms and feed.
     public static func slackText(_ message: SinkMessage) -> String {
-        switch message {
+        switch bounded(message) {
         case .alert(let alert): return slackText(alert)
         case .batch(let alerts): return alerts.map(slackText).joined(separator: "\n\n")
         case .summary(let summary): return ":warning: " + slackEscape(summary.text)
@@ -100,7 +100,7 @@ public enum AlertPayload {
     ///   - to: the `To:` addresses.
     ///   - date: the `Date:` header (the moment of sending).
     public static func email(_ message: SinkMessage, from: String, to: [String], date: Date) -> EmailMessage {
-        switch message {
+        switch bounded(message) {
         case .alert(let alert):
             return EmailMessage(
                 from: from, to: to, subject: "[newswatch] \(alert.topicName): \(displayTitle(alert))", date: date,

@@ -52,6 +52,12 @@ final class ConfigParser {
     /// Parses and validates; throws the first problem (by line) with the others attached.
     func parse(origin: NewswatchConfig.Origin) throws(ConfigError) -> NewswatchConfig {
         let root: TOMLTable
+        if let deep = TOMLNestingGuard.tooDeepKey(in: text) {
+            throw ConfigError(
+                kind: .syntax, file: fileName, line: deep.line, column: deep.column,
+                message:
+                    "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep")
+        }
         do {
             root = try TOMLTable(string: text)
         } catch let e as TOMLParseError {

@@ -13,7 +13,8 @@ import NewswatchCore
 /// `<6>newswatch: feed fetched feed=bbc status=200`. Otherwise lines are
 /// `2026-11-25T12:00:00Z info newswatch: feed fetched feed=bbc status=200`.
 /// Metadata is printed sorted by key; newlines and other control characters in messages and values are escaped,
-/// so one event is always one line.
+/// so one event is always one line; a value that is not one plain token, and a message holding an `=`, are quoted,
+/// so feed text can never pose as a `key=value` field.
 public struct JournalLogHandler: LogHandler {
     /// The two line formats.
     public enum Format: Sendable, Equatable {
@@ -93,7 +94,8 @@ public struct JournalLogHandler: LogHandler {
         case .plain:
             line = Timestamp.format(date ?? Date()) + " " + level.rawValue + " "
         }
-        line += label + ": " + escapeMessage(message)
+        // A message carrying an '=' (feed text in a warning or an error) is quoted, so it cannot fake a field.
+        line += label + ": " + (message.utf8.contains(0x3D) ? quoteValue(message) : escapeMessage(message))
         for key in metadata.keys.sorted() {
             line += " " + sanitizeKey(key) + "=" + quoteValue(render(metadata[key]!))
         }

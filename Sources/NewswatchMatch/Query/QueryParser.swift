@@ -13,6 +13,9 @@
 public enum QueryParser {
     /// The shortest prefix a `prefix*` term may have, in characters: shorter ones match most of the language.
     public static let minimumPrefixLength = 2
+    /// The deepest nesting of `(`, `NOT`/`-` and `field:` accepted: far beyond any real topic, far below
+    /// what the recursive descent (and the compiler and printer after it) could take without running out of stack.
+    public static let maximumNesting = 200
 
     /// Parses `text`; the error names the line, the column and what was expected there.
     public static func parse(_ text: String) throws(QueryError) -> Query {
@@ -25,6 +28,8 @@ public enum QueryParser {
 private struct Parser {
     let tokens: [QueryToken]
     var position = 0
+    /// How many `(`, `NOT`/`-` and `field:` enclose the current token.
+    var nesting = 0
 
     init(tokens: [QueryToken]) {
         self.tokens = tokens
@@ -97,12 +102,26 @@ private struct Parser {
         }
     }
 
+    /// Counts one more level of nesting at the current token; past `maximumNesting` that is an error there.
+    private mutating func descend() throws(QueryError) {
+        nesting += 1
+        guard nesting <= QueryParser.maximumNesting else {
+            throw QueryError(
+                kind: .tooDeep, line: current.line, column: current.column,
+                message: "the query nests deeper than \(QueryParser.maximumNesting) levels here")
+        }
+    }
+
     private mutating func parseNot(after: String?) throws(QueryError) -> Query.Node {
         switch current.kind {
         case .not:
+            try descend()
+            defer { nesting -= 1 }
             position += 1
             return .not(try parseNot(after: "NOT"))
         case .minus:
+            try descend()
+            defer { nesting -= 1 }
             position += 1
             return .not(try parseNot(after: "'-'"))
         default:
@@ -179,6 +198,8 @@ private struct Parser {
             }
             return .term(term)
         case .leftParen:
+            try descend()
+            defer { nesting -= 1 }
             position += 1
             if current.kind == .rightParen { throw expected("a term, phrase or '('", after: "'('") }
             let inner = try parseOr()
@@ -191,9 +212,13 @@ private struct Parser {
             position += 1
             return inner
         case .field(let field):
+            try descend()
+            defer { nesting -= 1 }
             position += 1
             return .field(field, try parsePrimary(after: "'\(field.rawValue):'"))
         case .atLeast(let count):
+            try descend()
+            defer { nesting -= 1 }
             return try parseAtLeast(count)
         default:
             throw expected("a term, phrase or '('", after: after)

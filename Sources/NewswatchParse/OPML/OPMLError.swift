@@ -5,6 +5,8 @@ public struct OPMLError: Error, Sendable, CustomStringConvertible {
         case notXML
         /// Well-formed enough, but the root element is not `<opml>`.
         case notOPML
+        /// Markup built to exhaust the parser (see `MarkupGuard`), refused before it is parsed.
+        case hostile
     }
 
     public var kind: Kind

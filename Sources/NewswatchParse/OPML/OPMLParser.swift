@@ -28,6 +28,9 @@ public enum OPMLParser {
     public static func parse(_ bytes: [UInt8]) throws(OPMLError) -> [Feed] {
         _ = safeLibXML2
         guard !bytes.isEmpty else { throw OPMLError(kind: .notXML, message: "the file is empty") }
+        if let hostile = bytes.withUnsafeBufferPointer({ MarkupGuard.violation(in: $0, html: false) }) {
+            throw OPMLError(kind: .hostile, message: "refused: \(hostile)")
+        }
         guard let ctxt = xmlNewParserCtxt() else {
             throw OPMLError(kind: .notXML, message: "libxml2 could not allocate a parser")
         }

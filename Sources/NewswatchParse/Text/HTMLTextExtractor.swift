@@ -62,8 +62,17 @@ final class HTMLTextExtractor {
         skipDepth = 0
         guard ctxt != nil, html.count > 0 else { return [] }
         if SimpleHTMLScanner.text(html, into: &out) { return out }
+        // The fast path is linear on any input; libxml2's HTML parser is quadratic in attributes per tag.
+        if MarkupGuard.violation(in: html, html: true) != nil {
+            hostileFragments += 1
+            out.removeAll(keepingCapacity: true)
+            return []
+        }
         return libxml2Text(of: html)
     }
+
+    /// How many fragments were dropped because their markup was built to exhaust libxml2 (`MarkupGuard`).
+    @exclusivity(unchecked) private(set) var hostileFragments = 0
 
     /// The same text, always through libxml2 (the fallback of `text(of:)`; tests hold the fast path to it).
     func libxml2Text(of html: UnsafeBufferPointer<UInt8>) -> [UInt8] {

@@ -3,7 +3,8 @@
 /// Every run of white space (ASCII, NBSP, the Unicode space separators, line and paragraph
 /// separators) becomes one space; control characters count as white space; zero-width spaces and
 /// byte-order marks are dropped; C1 controls (U+0080–U+009F, which only ever arrive as mislabelled
-/// windows-1252, e.g. `&#146;`) are read as windows-1252; the ends are trimmed.
+/// windows-1252, e.g. `&#146;`) are read as windows-1252, the five it leaves undefined dropped; the ends are
+/// trimmed. So no control character survives in cleaned text (no terminal escape reaches any output).
 enum TextCleaner {
     static func clean(_ b: UnsafeBufferPointer<UInt8>) -> String {
         guard !b.isEmpty else { return "" }
@@ -62,7 +63,12 @@ enum TextCleaner {
                         if c1 == 0xA0 {
                             space = true
                         } else if c1 < 0xA0 {
-                            c1Byte = c1
+                            // The five bytes windows-1252 leaves undefined stay C1 controls: dropped.
+                            if c1 == 0x81 || c1 == 0x8D || c1 == 0x8F || c1 == 0x90 || c1 == 0x9D {
+                                drop = true
+                            } else {
+                                c1Byte = c1
+                            }
                         }
                     }
                 }
