@@ -39,7 +39,7 @@ struct ParseCommand: AsyncParsableCommand {
         }
     }
 
-    private var displayName: String { source == "-" ? "<stdin>" : source }
+    private var displayName: String { source == "-" ? "<stdin>" : URLRedaction.redact(source) }
 
     /// The readable form: the feed's header, then one short block per item.
     static func summary(_ feed: ParsedFeed) -> String {

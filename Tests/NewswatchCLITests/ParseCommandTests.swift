@@ -107,6 +107,28 @@ import Testing
         #expect(down.status == 69)
     }
 
+    /// CONTRACT §4: a URL given with credentials is fetched with them, and no output shows them.
+    @Test func credentialsInASourceURLReachOnlyTheRequest() throws {
+        let feed = "<rss version=\"2.0\"><channel><title>Desk</title><item><title>Rel</title><link>/a/1</link>"
+            + "</item></channel></rss>"
+        let server = try LoopbackHTTPServer.start(routes: [
+            "/feed.xml": .ok(feed, headers: [("Content-Type", "application/rss+xml")]),
+            "/page": .ok("<html><body>not a feed</body></html>", headers: [("Content-Type", "text/html")]),
+        ])
+        defer { server.stop() }
+        let withCredentials = { (path: String) in
+            server.url(path).replacingOccurrences(of: "http://", with: "http://desk:s3cr3t@")
+        }
+        let ok = try NewswatchBinary.run(["parse", withCredentials("/feed.xml"), "--json", "--allow-private-networks"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(server.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
+        #expect(!ok.stdout.contains("s3cr3t") && !ok.stdout.contains("desk:"))
+        #expect(ok.stdout.contains(server.url("/a/1")))
+        let bad = try NewswatchBinary.run(["parse", withCredentials("/page"), "--allow-private-networks"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("***@") && !bad.stderr.contains("s3cr3t"), "\(bad.stderr)")
+    }
+
     @Test func otherProtocolsAreRefused() throws {
         let result = try NewswatchBinary.run(["parse", "file:///etc/passwd"])
         #expect(result.status == 66)

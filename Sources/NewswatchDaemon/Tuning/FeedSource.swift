@@ -44,7 +44,10 @@ public enum FeedSource {
             configuration.allowPrivateNetworks = allowPrivateNetworks
             switch await HTTPClient.fetchOnce(FeedRequest(url: source), configuration: configuration) {
             case .ok(let response), .notModified(let response):
-                return Loaded(data: response.body, baseURL: response.finalURL, httpCharset: response.charset)
+                // Links resolve against the URL without user-info, as the daemon's (CONTRACT §4).
+                return Loaded(
+                    data: response.body, baseURL: URLRedaction.removingUserInfo(response.finalURL),
+                    httpCharset: response.charset)
             case .failed(let error):
                 var message = error.description
                 if error.kind == .forbiddenAddress { message += " (use --allow-private-networks for such a feed)" }
@@ -75,7 +78,7 @@ public enum FeedSource {
         do {
             return try FeedParser.parse(loaded.data, baseURL: loaded.baseURL, httpCharset: loaded.httpCharset)
         } catch {
-            throw TuningError(.dataError, "\(source): \(error.description)")
+            throw TuningError(.dataError, "\(URLRedaction.redact(source)): \(error.description)")
         }
     }
 
