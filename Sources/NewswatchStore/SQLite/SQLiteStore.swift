@@ -22,6 +22,8 @@ public final class SQLiteStore: Store {
 
     /// The database file.
     public let path: String
+    /// How long a statement waits for another process's lock (for the error that says it gave up).
+    let busyTimeout: TimeInterval
     let writer: (any DatabaseWriter)?
     let reader: any DatabaseReader
     // Owner: `ingestLock` — only `ingest` touches the index, inside its write transaction.
@@ -33,6 +35,7 @@ public final class SQLiteStore: Store {
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, options: Options = Options()) throws {
         self.path = path
+        busyTimeout = options.busyTimeout
         var config = Configuration()
         config.busyMode = .timeout(options.busyTimeout)
         config.foreignKeysEnabled = true
@@ -49,7 +52,8 @@ public final class SQLiteStore: Store {
                         throw StoreError(.schemaTooNew, "written by a newer newswatch; upgrade first", path: path)
                     }
                     guard try Self.migrator.hasCompletedMigrations(db) else {
-                        throw StoreError(.notInitialised, "database is not migrated yet; run the daemon once", path: path)
+                        throw StoreError(
+                            .notInitialised, "database is not migrated yet; run the daemon once", path: path)
                     }
                 }
                 reader = queue
@@ -77,7 +81,8 @@ public final class SQLiteStore: Store {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(.open, "cannot open: \(error)", path: path)
+            throw StoreError.sqlite(
+                error, path: path, busyTimeout: options.busyTimeout, otherwise: .open, doing: "cannot open")
         }
         do {
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
@@ -87,7 +92,8 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.migration, "migration failed: \(error)", path: path)
+            throw StoreError.sqlite(
+                error, path: path, busyTimeout: options.busyTimeout, otherwise: .migration, doing: "migration failed")
         }
         writer = pool
         reader = pool
@@ -110,7 +116,7 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "\(error)", path: path)
+            throw StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -123,7 +129,7 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "\(error)", path: path)
+            throw StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
         }
     }
 }
