@@ -179,6 +179,11 @@ public final class Daemon: Sendable {
         if outcome.isSuccess, let after = outcome.stateAfter, let due = after.schedule.nextDue {
             return (due, after)
         }
+        if outcome.storeWriteFailed {
+            // The store refused this poll's write (locked by another process, disk full): the schedule's write would
+            // wait and fail the same way. Keep the feed in memory and try it again at its interval, uncharged.
+            return (now.addingTimeInterval(max(1, target.interval)), state)
+        }
         // Read the state again: ingest and failure recording have just changed it.
         let store = self.store
         let key = target.descriptor.key

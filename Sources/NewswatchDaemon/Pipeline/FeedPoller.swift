@@ -179,8 +179,13 @@ public struct FeedPoller: Sendable {
             result.feedState?.schedule = next
             return .ingested(result, hints: hints)
         } catch {
-            // A store failure is ours, not the feed's; it is still recorded so status shows it.
-            return .failed(PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false))
+            // A store failure is ours, not the feed's; it is still recorded so status shows it, unless the store
+            // cannot take writes at all (locked by another process, disk full).
+            var failure = PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false)
+            if let error = error as? StoreError, [.locked, .full].contains(error.kind) {
+                failure.storeUnavailable = true
+            }
+            return .failed(failure)
         }
     }
 
@@ -211,7 +216,7 @@ public struct FeedPoller: Sendable {
     /// Records a failed poll. `charged: false` when our own network is down: the feed is not to blame.
     /// Cancelled polls (shutdown, reload) are not failures of the feed and are not recorded.
     public func record(_ failure: PollFailure, for target: PollTarget, charged: Bool, at now: Date) async {
-        guard !failure.isCancellation else { return }
+        guard !failure.isCancellation, !failure.storeUnavailable else { return }
         let record = FeedFailure(
             key: target.descriptor.key, at: now, kind: failure.kind, message: failure.message,
             httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: charged)
