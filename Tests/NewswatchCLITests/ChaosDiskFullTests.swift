@@ -22,6 +22,17 @@ import Testing
         return world
     }
 
+    /// A store that holds one alert, a feed that now brings three hundred long items, and a launcher whose file size
+    /// limit leaves the database 64 KiB to grow: the items' one ingest transaction outgrows the write-ahead log's room.
+    static func worldOutgrowingTheDatabase() async throws -> (ServiceWorld, launcher: [String]) {
+        let world = try Self.world(items: 1)
+        let first = try await Chaos.run(["run", "--once", "--config", world.configURL.path])
+        #expect(first.end == .init(status: 0, bySignal: false), "\(first.stderr)")
+        let database = try FileManager.default.attributesOfItem(atPath: world.databasePath)[.size] as? Int ?? 0
+        world.serve("/wire.xml", ServiceWorld.rss("Wire", Chaos.items("b", count: 300, padding: 400)))
+        return (world, try Chaos.fileSizeLimit(database + 64 * 1024))
+    }
+
     @Test func runOnceStoppedByTheLimitInTheAlertFileExitsWithTheReasonAndLeavesNoTornLine() async throws {
         let world = try Self.world(items: 40)
         // Room for two or three alert lines: the write of the forty crosses the limit partway.
@@ -46,16 +57,9 @@ import Testing
     }
 
     @Test func runOnceStoppedByTheLimitInTheDatabaseStoresNothingHalfAndExitsWithTheReason() async throws {
-        let world = try Self.world(items: 1)
+        let (world, limit) = try await Self.worldOutgrowingTheDatabase()
         let cfg = world.configURL.path
-        let first = try await Chaos.run(["run", "--once", "--config", cfg])
-        #expect(first.end == .init(status: 0, bySignal: false), "\(first.stderr)")
-        let database = try FileManager.default.attributesOfItem(atPath: world.databasePath)[.size] as? Int ?? 0
-
-        // Three hundred long items: their one ingest transaction outgrows the write-ahead log's room.
-        world.serve("/wire.xml", ServiceWorld.rss("Wire", Chaos.items("b", count: 300, padding: 400)))
-        let limited = try await Chaos.run(
-            ["run", "--once", "--config", cfg], launcher: try Chaos.fileSizeLimit(database + 64 * 1024))
+        let limited = try await Chaos.run(["run", "--once", "--config", cfg], launcher: limit)
         #expect(limited.end == .init(status: 1, bySignal: false), "\(limited.stderr)")
         let said = Chaos.lines(limited.stderr, containing: Self.fullLine)
         #expect(!said.isEmpty && said.allSatisfy { $0.contains("newswatch.sqlite") }, "\(limited.stderr)")
@@ -95,5 +99,27 @@ import Testing
         #expect(await daemon.wait(timeout: 15) == .init(status: 0, bySignal: false), "\(daemon.stderr)")
         let ids = try Chaos.freshAlertIDs(world)
         #expect(ids.count == 40 && Set(ids).count == 40, "\(ids.count) alerts, \(Set(ids).count) distinct")
+    }
+
+    @Test func theServiceKeepsGoingWhenTheDatabaseHitsTheLimitAndStoresEverythingOnceWhenThereIsRoom() async throws {
+        let (world, limit) = try await Self.worldOutgrowingTheDatabase()
+        let cfg = world.configURL.path
+        let daemon = try NewswatchProcess.start(["run", "--config", cfg], launcher: limit)
+        defer { daemon.kill() }
+        #expect(await daemon.waitForStderr(containing: Self.fullLine, timeout: 30), "\(daemon.stderr)")
+        // The feed is polled every second: more refused writes, still one line, nothing half stored.
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        #expect(daemon.isRunning, "\(daemon.stderr)")
+        let said = Chaos.lines(daemon.stderr, containing: Self.fullLine)
+        #expect(said.count == 1 && said.allSatisfy { $0.contains("newswatch.sqlite") }, "\(daemon.stderr)")
+        #expect(try world.alerts().count == 1)
+
+        try Chaos.lift(pid: daemon.pid)
+        #expect(await world.waitForAlerts(timeout: 30) { $0.count >= 301 }, "\(daemon.stderr)")
+        #expect(await daemon.waitForStderr(containing: "writing again", timeout: 5), "\(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait(timeout: 15) == .init(status: 0, bySignal: false), "\(daemon.stderr)")
+        let ids = try world.alerts().compactMap { $0["id"] as? String }
+        #expect(ids.count == 301 && Set(ids).count == 301, "\(ids.count) alerts, \(Set(ids).count) distinct")
     }
 }

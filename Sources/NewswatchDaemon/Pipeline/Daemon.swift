@@ -22,6 +22,8 @@ public final class Daemon: Sendable {
     private let current: Locked<Current>
     /// The running loop's event inbox, so a reload wakes it at once.
     private let loopInbox = Locked<AsyncStream<LoopEvent>.Continuation?>(nil)
+    /// One line when the store starts refusing writes and one when it takes them again, for all feeds.
+    private let storeOutage = StoreOutageLog()
 
     private struct Current: Sendable {
         var plan: DaemonPlan
@@ -76,7 +78,8 @@ public final class Daemon: Sendable {
     private func poller(_ c: Current) -> FeedPoller {
         FeedPoller(
             store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
-            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger)
+            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger,
+            storeOutage: storeOutage)
     }
 
     /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).

@@ -19,11 +19,14 @@ public struct FeedPoller: Sendable {
     public var backfill: Double
     public var clock: any NewswatchClock
     public var logger: Logger
+    /// Says once, for all feeds, that the store refuses writes.
+    public var storeOutage: StoreOutageLog
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
-        clock: any NewswatchClock, logger: Logger
+        clock: any NewswatchClock, logger: Logger, storeOutage: StoreOutageLog = StoreOutageLog()
     ) {
+        self.storeOutage = storeOutage
         self.store = store
         self.client = client
         self.matcher = matcher
@@ -59,16 +62,20 @@ public struct FeedPoller: Sendable {
         let ms = Int(clock.now().timeIntervalSince(started) * 1000)
         switch outcome {
         case .ingested(let result, _):
+            storeOutage.accepted(logger: logger)
             log.info(
                 "fetched",
                 metadata: [
                     "new": "\(result.newItems)", "updated": "\(result.updatedItems)",
                     "alerts": "\(result.alerts.count)", "duration_ms": "\(ms)",
                 ])
-        case .unchanged(let reason, _, _):
+        case .unchanged(let reason, _, let state):
+            if state != nil { storeOutage.accepted(logger: logger) }
             log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
         case .failed(let failure) where failure.isCancellation:
             log.debug("poll cancelled")
+        case .failed(let failure) where failure.storeUnavailable:
+            storeOutage.refused(failure.message, logger: log, metadata: ["duration_ms": "\(ms)"])
         case .failed(let failure):
             var meta: Logger.Metadata = ["kind": "\(failure.kind)", "duration_ms": "\(ms)"]
             if let status = failure.httpStatus { meta["status"] = "\(status)" }
