@@ -122,4 +122,18 @@ import Testing
         let ids = try world.alerts().compactMap { $0["id"] as? String }
         #expect(ids.count == 301 && Set(ids).count == 301, "\(ids.count) alerts, \(Set(ids).count) distinct")
     }
+
+    /// The kernel answers a write past the limit with SIGXFSZ, whose default action ends the process wherever it is.
+    /// The daemon ignores it, so the write fails with EFBIG and is handled; a SIGXFSZ sent from outside shows it.
+    @Test func sigxfszDoesNotEndTheDaemon() async throws {
+        let world = try Self.world(items: 1)
+        let daemon = try world.startDaemon()
+        defer { daemon.kill() }
+        #expect(await world.waitForAlerts(timeout: 30) { $0.count == 1 }, "\(daemon.stderr)")
+        daemon.signal(SIGXFSZ)
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(daemon.isRunning, "SIGXFSZ ended the daemon: \(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait(timeout: 15) == .init(status: 0, bySignal: false), "\(daemon.stderr)")
+    }
 }
