@@ -9,8 +9,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case schemaTooNew
         /// A read-only open found no database, or one that is not migrated yet.
         case notInitialised
-        /// A statement failed (disk full, I/O error, corruption, busy beyond the timeout, …).
+        /// A statement failed (I/O error, corruption, …).
         case database
+        /// Another process held the database locked for longer than the busy timeout.
+        case locked
+        /// A write failed for want of space: the disk is full or the file size limit (`RLIMIT_FSIZE`) was reached.
+        case full
         /// The caller passed something the store cannot accept (e.g. an unknown alert id).
         case invalidArgument
         /// The record asked for does not exist (e.g. a verdict on an unknown alert id).

@@ -47,21 +47,29 @@ public final class NewswatchProcess: @unchecked Sendable {
     ///     `WATCHDOG_USEC`, `WATCHDOG_PID` and `JOURNAL_STREAM` are first removed.
     ///   - journalStreamIsStderr: sets `JOURNAL_STREAM` to the identity of the child's stderr, as systemd does when
     ///     it connects stderr to the journal.
+    ///   - launcher: a command that execs `newswatch` in its place after setting something up, with its arguments
+    ///     (e.g. `["/usr/bin/prlimit", "--fsize=1048576", "--"]`); the process id stays the daemon's.
     public static func start(
         _ arguments: [String], environment: [String: String] = [:], journalStreamIsStderr: Bool = false,
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil, launcher: [String] = []
     ) throws -> NewswatchProcess {
         try NewswatchProcess(
             arguments: arguments, environment: environment, journalStreamIsStderr: journalStreamIsStderr,
-            currentDirectory: currentDirectory)
+            currentDirectory: currentDirectory, launcher: launcher)
     }
 
     private init(
-        arguments: [String], environment: [String: String], journalStreamIsStderr: Bool, currentDirectory: URL?
+        arguments: [String], environment: [String: String], journalStreamIsStderr: Bool, currentDirectory: URL?,
+        launcher: [String]
     ) throws {
         let process = Process()
-        process.executableURL = NewswatchBinary.url
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [NewswatchBinary.url.path] + arguments
+        } else {
+            process.executableURL = NewswatchBinary.url
+            process.arguments = arguments
+        }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let outPipe = Pipe()
         let errPipe = Pipe()

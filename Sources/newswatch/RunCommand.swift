@@ -11,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Runs until SIGTERM or SIGINT (finishing in-flight work); SIGHUP reloads the config. With --once, \
             fetches every feed now, writes every alert owed, gives other sinks one attempt, and exits 0 when the \
-            round ran (each feed failure is logged).
+            round ran (each feed failure is logged); 1 when the alerts file or the database could not be written \
+            (disk full, file size limit, database locked by another process): what is owed stays owed.
             """)
 
     @OptionGroup var configOption: ConfigOption
@@ -19,12 +20,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run one round of every feed, deliver the alerts, and exit.")
     var once = false
 
-    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
     func validate() throws {
         if let logLevel, NewswatchLogging.level(named: logLevel) == nil {
-            throw ValidationError("unknown log level '\(logLevel)': use \(NewswatchLogging.levelNames.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown log level '\(logLevel)': use \(NewswatchLogging.levelNames.joined(separator: ", "))")
         }
     }
 
@@ -57,6 +60,9 @@ struct RunCommand: AsyncParsableCommand {
                     "alerts": "\(summary.alerts)",
                     "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
                 ])
+            if let reason = summary.failureReason {
+                throw Console.fail(Exit.failure, "run --once: \(reason)")
+            }
         } else {
             try await runtime.runService()
         }

@@ -206,6 +206,9 @@ final class CrashWorld: @unchecked Sendable {
     /// Requests from now on are counted for daemon life `n`.
     func beginLife(_ n: Int) { lock.withLock { life = n } }
 
+    /// The life requests are counted for now.
+    var currentLife: Int { lock.withLock { life } }
+
     /// What was answered during life `n`.
     func served(inLife n: Int) -> [Served] { lock.withLock { served.filter { $0.life == n } } }
 

@@ -100,18 +100,27 @@ public final class FileAlertSink: @unchecked Sendable {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(path, "cannot open for appending") }
         defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure(path, "write failed")
+        do {
+            try data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw failure(path, "cannot append \(fresh.count) alerts", owed: true)
+                    }
+                    offset += n
                 }
-                offset += n
             }
+            guard fsync(fd) == 0 else { throw failure(path, "fsync failed", owed: true) }
+        } catch {
+            // A full disk or the file size limit can take part of the batch: cut the file back to what it held, so
+            // no torn line stays behind and no alert is in the file that is not marked delivered.
+            let saved = errno
+            _ = ftruncate(fd, off_t(index.size))
+            errno = saved
+            throw error
         }
-        guard fsync(fd) == 0 else { throw failure(path, "fsync failed") }
         index.size += Int64(data.count)
         files[name] = index
         return fresh
@@ -188,7 +197,14 @@ public final class FileAlertSink: @unchecked Sendable {
         return Int64(st.st_size)
     }
 
-    private func failure(_ path: String, _ what: String) -> WriteError {
-        WriteError(path: path, message: "\(what): \(String(cString: strerror(errno)))")
+    private func failure(_ path: String, _ what: String, owed: Bool = false) -> WriteError {
+        let code = errno
+        let reason = String(cString: strerror(code))
+        var message = "\(what): \(reason)"
+        if [EFBIG, ENOSPC, EDQUOT].contains(code) {
+            message = "\(what): disk full or file size limit (\(reason))"
+        }
+        if owed { message += "; they stay owed and are written again once there is room" }
+        return WriteError(path: path, message: message)
     }
 }

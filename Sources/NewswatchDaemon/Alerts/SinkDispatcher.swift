@@ -82,10 +82,21 @@ public final class SinkDispatcher: Sendable {
     /// - Returns: what each sink's drain did, by sink id.
     @discardableResult
     public func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {
+        let (results, fileFailure) = await runOnceReportingFileFailure(deadline: deadline)
+        if let fileFailure { logger.error("alert file sink: cannot write the alerts file: \(fileFailure)") }
+        return results
+    }
+
+    /// ``runOnce(deadline:)`` that returns the file sink's failure instead of logging it: `run --once` ends with it
+    /// as its exit reason (the other sinks still get their attempt).
+    public func runOnceReportingFileFailure(deadline: ContinuousClock.Instant) async -> (
+        results: [String: SinkDrainResult], fileFailure: (any Error)?
+    ) {
+        var fileFailure: (any Error)?
         do {
             try await drainFileSink()
         } catch {
-            logger.error("alert file sink: cannot write the alerts file: \(error)")
+            fileFailure = error
         }
         let now = clock.now()
         let results = await withTaskGroup(of: (String, SinkDrainResult).self) { group in
@@ -105,7 +116,7 @@ public final class SinkDispatcher: Sendable {
                     "held_back": "\(result.heldBack)", "given_up": "\(result.givenUp)",
                 ])
         }
-        return results
+        return (results, fileFailure)
     }
 
     /// `run --once` with the contract's budget: at most `timeLimit` (30 s) for the other sinks' attempts.
@@ -153,14 +164,23 @@ public final class SinkDispatcher: Sendable {
 
     private func runFileSink() async {
         var retryAt: Date?
+        var failedAttempts = 0
         while !Task.isCancelled {
             do {
                 let written = try await drainFileSink()
                 retryAt = nil
+                if failedAttempts > 0 {
+                    logger.notice("alert file sink: writing again after \(failedAttempts) failed attempts")
+                    failedAttempts = 0
+                }
                 if !written.isEmpty { logger.debug("alerts written", metadata: ["alerts": "\(written.count)"]) }
             } catch {
-                // The record must not be lost: keep trying (a full disk may be freed), without spinning.
-                logger.error("alert file sink: cannot write the alerts file: \(error)")
+                // The record must not be lost: keep trying (a full disk may be freed), without spinning, and say so
+                // once, not every ten seconds for as long as the disk stays full.
+                failedAttempts += 1
+                let line: Logger.Message =
+                    "alert file sink: cannot write the alerts file (retrying every 10 s): \(error)"
+                if failedAttempts == 1 { logger.error(line) } else { logger.debug(line) }
                 retryAt = clock.now().addingTimeInterval(10)
             }
             // The other sinks go after the file, and never wait for it to succeed.

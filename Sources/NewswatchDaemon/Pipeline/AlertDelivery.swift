@@ -72,9 +72,12 @@ final class AlertDelivery: Sendable {
     }
 
     /// `run --once`: every owed alert to the file, one attempt of at most 30 s for every other sink.
-    func deliverOnce() async {
-        await current.withLock { $0.dispatcher }.runOnce(timeLimit: .seconds(30))
+    /// - Returns: why the alerts file could not be written, if it could not.
+    func deliverOnce() async -> (any Error)? {
+        let dispatcher = current.withLock { $0.dispatcher }
+        let (_, fileFailure) = await dispatcher.runOnceReportingFileFailure(deadline: .now + .seconds(30))
         await transport.shutdown()
+        return fileFailure
     }
 
     /// Writes every owed alert to the alert files now; a failure is logged.

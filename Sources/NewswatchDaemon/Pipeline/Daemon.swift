@@ -22,6 +22,8 @@ public final class Daemon: Sendable {
     private let current: Locked<Current>
     /// The running loop's event inbox, so a reload wakes it at once.
     private let loopInbox = Locked<AsyncStream<LoopEvent>.Continuation?>(nil)
+    /// One line when the store starts refusing writes and one when it takes them again, for all feeds.
+    private let storeOutage = StoreOutageLog()
 
     private struct Current: Sendable {
         var plan: DaemonPlan
@@ -76,7 +78,8 @@ public final class Daemon: Sendable {
     private func poller(_ c: Current) -> FeedPoller {
         FeedPoller(
             store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
-            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger)
+            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger,
+            storeOutage: storeOutage)
     }
 
     /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).
@@ -178,6 +181,11 @@ public final class Daemon: Sendable {
         let now = clock.now()
         if outcome.isSuccess, let after = outcome.stateAfter, let due = after.schedule.nextDue {
             return (due, after)
+        }
+        if outcome.storeWriteFailed {
+            // The store refused this poll's write (locked by another process, disk full): the schedule's write would
+            // wait and fail the same way. Keep the feed in memory and try it again at its interval, uncharged.
+            return (now.addingTimeInterval(max(1, target.interval)), state)
         }
         // Read the state again: ingest and failure recording have just changed it.
         let store = self.store

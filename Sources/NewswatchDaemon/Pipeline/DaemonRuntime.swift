@@ -27,6 +27,7 @@ public final class DaemonRuntime: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         let config = loaded.config
+        FileSizeLimitSignal.ignore()
         paths = StatePaths(config.daemon)
         try paths.create()
         lock = try RunLock(stateDirectory: paths.stateDirectory)
@@ -51,9 +52,11 @@ public final class DaemonRuntime: Sendable {
 
     /// One round of every feed, then every owed alert to the file sink and one attempt for the other sinks.
     public func runOnce() async throws -> RoundSummary {
-        let summary = try await daemon.runOnce()
+        var summary = try await daemon.runOnce()
         await daemon.shutdown()
-        await deliveries.deliverOnce()
+        if let failure = await deliveries.deliverOnce() {
+            summary.fileSinkFailure = "\(failure)"
+        }
         return summary
     }
 

@@ -19,11 +19,14 @@ public struct FeedPoller: Sendable {
     public var backfill: Double
     public var clock: any NewswatchClock
     public var logger: Logger
+    /// Says once, for all feeds, that the store refuses writes.
+    public var storeOutage: StoreOutageLog
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
-        clock: any NewswatchClock, logger: Logger
+        clock: any NewswatchClock, logger: Logger, storeOutage: StoreOutageLog = StoreOutageLog()
     ) {
+        self.storeOutage = storeOutage
         self.store = store
         self.client = client
         self.matcher = matcher
@@ -59,16 +62,20 @@ public struct FeedPoller: Sendable {
         let ms = Int(clock.now().timeIntervalSince(started) * 1000)
         switch outcome {
         case .ingested(let result, _):
+            storeOutage.accepted(logger: logger)
             log.info(
                 "fetched",
                 metadata: [
                     "new": "\(result.newItems)", "updated": "\(result.updatedItems)",
                     "alerts": "\(result.alerts.count)", "duration_ms": "\(ms)",
                 ])
-        case .unchanged(let reason, _, _):
+        case .unchanged(let reason, _, let state):
+            if state != nil { storeOutage.accepted(logger: logger) }
             log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
         case .failed(let failure) where failure.isCancellation:
             log.debug("poll cancelled")
+        case .failed(let failure) where failure.storeUnavailable:
+            storeOutage.refused(failure.message, logger: log, metadata: ["duration_ms": "\(ms)"])
         case .failed(let failure):
             var meta: Logger.Metadata = ["kind": "\(failure.kind)", "duration_ms": "\(ms)"]
             if let status = failure.httpStatus { meta["status"] = "\(status)" }
@@ -182,8 +189,13 @@ public struct FeedPoller: Sendable {
             result.feedState?.schedule = next
             return .ingested(result, hints: hints)
         } catch {
-            // A store failure is ours, not the feed's; it is still recorded so status shows it.
-            return .failed(PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false))
+            // A store failure is ours, not the feed's; it is still recorded so status shows it, unless the store
+            // cannot take writes at all (locked by another process, disk full).
+            var failure = PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false)
+            if let error = error as? StoreError, [.locked, .full].contains(error.kind) {
+                failure.storeUnavailable = true
+            }
+            return .failed(failure)
         }
     }
 
@@ -214,7 +226,7 @@ public struct FeedPoller: Sendable {
     /// Records a failed poll. `charged: false` when our own network is down: the feed is not to blame.
     /// Cancelled polls (shutdown, reload) are not failures of the feed and are not recorded.
     public func record(_ failure: PollFailure, for target: PollTarget, charged: Bool, at now: Date) async {
-        guard !failure.isCancellation else { return }
+        guard !failure.isCancellation, !failure.storeUnavailable else { return }
         let record = FeedFailure(
             key: target.descriptor.key, at: now, kind: failure.kind, message: failure.message,
             httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: charged)

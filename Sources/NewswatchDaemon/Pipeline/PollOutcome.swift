@@ -30,6 +30,16 @@ public enum PollOutcome: Sendable {
         }
     }
 
+    /// The poll's own store write failed (another process holds the database locked, the disk is full): the
+    /// scheduler's write would wait and fail the same way.
+    public var storeWriteFailed: Bool {
+        switch self {
+        case .ingested: return false
+        case .unchanged(_, _, let state): return state == nil
+        case .failed(let failure): return failure.storeUnavailable
+        }
+    }
+
     public var isSuccess: Bool {
         if case .failed = self { return false }
         return true
@@ -46,6 +56,9 @@ public struct PollFailure: Sendable, Equatable {
     /// A failure that says nothing about the feed itself (DNS, connect): when every feed fails this way at once,
     /// our own network is down and the failures are not charged to the feeds.
     public var isNetworkLevel: Bool
+    /// Our store, not the feed, failed: the database is locked by another process or the disk is full. Not the
+    /// feed's fault, so neither recorded (the write would fail the same way) nor charged.
+    public var storeUnavailable = false
 
     /// The poll was cancelled (shutdown, reload): says nothing about the feed.
     public var isCancellation: Bool { kind == "cancelled" || kind == "shutdown" }

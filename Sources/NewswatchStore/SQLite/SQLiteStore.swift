@@ -22,6 +22,8 @@ public final class SQLiteStore: Store {
 
     /// The database file.
     public let path: String
+    /// How long a statement waits for another process's lock (for the error that says it gave up).
+    let busyTimeout: TimeInterval
     let writer: (any DatabaseWriter)?
     let reader: any DatabaseReader
     // Owner: `ingestLock` — only `ingest` touches the index, inside its write transaction.
@@ -33,6 +35,7 @@ public final class SQLiteStore: Store {
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, options: Options = Options()) throws {
         self.path = path
+        busyTimeout = options.busyTimeout
         var config = Configuration()
         config.busyMode = .timeout(options.busyTimeout)
         config.foreignKeysEnabled = true
@@ -78,7 +81,8 @@ public final class SQLiteStore: Store {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(.open, "cannot open: \(error)", path: path)
+            throw StoreError.sqlite(
+                error, path: path, busyTimeout: options.busyTimeout, otherwise: .open, doing: "cannot open")
         }
         do {
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
@@ -97,7 +101,8 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.migration, "migration failed: \(error)", path: path)
+            throw StoreError.sqlite(
+                error, path: path, busyTimeout: options.busyTimeout, otherwise: .migration, doing: "migration failed")
         }
         writer = pool
         reader = pool
@@ -120,7 +125,7 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "\(error)", path: path)
+            throw StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -133,7 +138,7 @@ public final class SQLiteStore: Store {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "\(error)", path: path)
+            throw StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
         }
     }
 }
