@@ -102,7 +102,7 @@ public struct FeedPoller: Sendable {
         case .failed(let error):
             let failure = PollFailure(
                 kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
-                retryAfter: error.retryAfter.map { now.addingTimeInterval($0.delay(from: now)) },
+                retryAfter: error.retryAfter.map { TimeBounds.date(now, adding: $0.delay(from: now)) },
                 isNetworkLevel: [.dns, .connect, .network].contains(error.kind))
             return .failed(failure)
         }
@@ -133,7 +133,7 @@ public struct FeedPoller: Sendable {
         if let state, state.bodyHash == hash, state.firstSuccess != nil {
             return await recordNoChange(
                 target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
-                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge),
+                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { TimeBounds.int($0 / 60) }, maxAge: maxAge),
                 schedule: schedule)
         }
         let matcher = self.matcher

@@ -153,7 +153,7 @@ enum CurlEasy {
         response.lastModified = header(easy, "Last-Modified")
         response.retryAfter = header(easy, "Retry-After").flatMap(RetryAfter.init)
         response.cacheMaxAge = header(easy, "Cache-Control").flatMap(HeaderValues.maxAge(fromCacheControl:))
-        response.expires = header(easy, "Expires").map(HeaderValues.expires)
+        response.expires = header(easy, "Expires").map { HeaderValues.expires($0) }
         response.date = header(easy, "Date").flatMap(HTTPDate.parse)
         response.timing = FetchTiming(
             nameLookup: seconds(easy, CURLINFO_NAMELOOKUP_TIME_T), connect: seconds(easy, CURLINFO_CONNECT_TIME_T),
