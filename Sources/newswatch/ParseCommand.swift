@@ -78,8 +78,16 @@ struct ParseCommand: AsyncParsableCommand {
                 throw LoadFailure(code: error.exitCode, message: message)
             }
         }
+        // Files and stdin get the fetcher's body cap too (CONTRACT §2: over the cap exits 65).
+        let cap = FetchConfiguration().maxBodyBytes
         if source == "-" {
-            return Loaded(data: FileHandle.standardInput.readDataToEndOfFile())
+            do {
+                return Loaded(data: try LocalFeedReader.readStandardInput(cap: cap))
+            } catch let error as FetchError {
+                throw LoadFailure(code: error.exitCode, message: "<stdin>: \(error.message)")
+            } catch {
+                throw LoadFailure(code: Exit.noInput, message: "<stdin>: cannot be read")
+            }
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -89,7 +97,9 @@ struct ParseCommand: AsyncParsableCommand {
             throw LoadFailure(code: Exit.noInput, message: "\(source): is a directory, not a feed file")
         }
         do {
-            return Loaded(data: try Data(contentsOf: URL(fileURLWithPath: source)))
+            return Loaded(data: try LocalFeedReader.read(path: source, cap: cap))
+        } catch let error as FetchError {
+            throw LoadFailure(code: error.exitCode, message: "\(source): \(error.message)")
         } catch {
             throw LoadFailure(code: Exit.noInput, message: "\(source): cannot be read (check its permissions)")
         }

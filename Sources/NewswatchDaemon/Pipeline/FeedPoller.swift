@@ -19,10 +19,15 @@ public struct FeedPoller: Sendable {
     public var backfill: Double
     public var clock: any NewswatchClock
     public var logger: Logger
+    /// The most items one poll ingests (`daemon.max_items`): the newest, the rest left out with a warning.
+    public var maxItems: Int
+    /// The byte cap of a `path =` feed's file (`daemon.max_body`, as for HTTP bodies).
+    public var maxFileBytes: Int
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
-        clock: any NewswatchClock, logger: Logger
+        clock: any NewswatchClock, logger: Logger, maxItems: Int = DaemonSettings.defaultMaxItems,
+        maxFileBytes: Int? = nil
     ) {
         self.store = store
         self.client = client
@@ -31,6 +36,8 @@ public struct FeedPoller: Sendable {
         self.backfill = backfill
         self.clock = clock
         self.logger = logger
+        self.maxItems = maxItems
+        self.maxFileBytes = maxFileBytes ?? client.configuration.maxBodyBytes
     }
 
     /// How the caller schedules a feed after a successful poll: the schedule is stored in the same write as the
@@ -112,8 +119,11 @@ public struct FeedPoller: Sendable {
         _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
     ) async -> PollOutcome {
         let data: Data
+        let cap = maxFileBytes
         do {
-            data = try await Offload.run(on: Offload.workQueue) { try Data(contentsOf: URL(fileURLWithPath: path)) }
+            data = try await Offload.run(on: Offload.workQueue) { try LocalFeedReader.read(path: path, cap: cap) }
+        } catch let error as FetchError {
+            return .failed(PollFailure(kind: error.kind.rawValue, message: error.message, isNetworkLevel: false))
         } catch {
             let message = "cannot read \(path): \((error as NSError).localizedDescription)"
             return .failed(PollFailure(kind: "file", message: message, isNetworkLevel: false))

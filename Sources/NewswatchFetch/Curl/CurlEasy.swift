@@ -33,6 +33,10 @@ enum CurlEasy {
         }
         string(CURLOPT_PROTOCOLS_STR, "http,https")
         string(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // No proxy, whatever the environment says: libcurl otherwise reads http_proxy/https_proxy/ALL_PROXY, and
+        // the address policy then checks the proxy's address, not the feed's — a proxy would reach any private
+        // host. The config names no proxy, so none is used.
+        string(CURLOPT_PROXY, "")
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
         long(CURLOPT_MAXREDIRS, configuration.maxRedirects)
@@ -194,6 +198,13 @@ enum CurlEasy {
         if transfer.tooLarge {
             return FetchError(
                 .tooLarge, "body larger than \(transfer.bodyCap) bytes (decoded)", url: url, curlCode: curlCode)
+        }
+        if code == CURLE_OUT_OF_MEMORY, let easy = transfer.easy, string(easy, CURLINFO_PRIMARY_IP)?.isEmpty == false {
+            // libcurl 7.88 reports a header line over its 100 KiB buffer as "out of memory": after a connection,
+            // that is the server's doing, not ours (issue 19: one 2 MiB header made `parse URL` exit 1).
+            return FetchError(
+                .badResponse, "response header too large (libcurl accepts at most 100 KiB per header line)",
+                url: url, curlCode: curlCode)
         }
         return FetchError(kind(for: code), detail, url: url, curlCode: curlCode)
     }

@@ -59,6 +59,8 @@ final class MailTransfer: @unchecked Sendable {
         string(CURLOPT_URL, url)
         if failed != nil { return FetchError(.invalidRequest, "not a usable URL", url: url) }
         string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        // ALL_PROXY in the environment would otherwise route mail too; the config names no proxy (see CurlEasy).
+        string(CURLOPT_PROXY, "")
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
