@@ -76,7 +76,8 @@ public final class Daemon: Sendable {
     private func poller(_ c: Current) -> FeedPoller {
         FeedPoller(
             store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
-            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger)
+            backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger,
+            maxItems: c.plan.config.daemon.maxItems)
     }
 
     /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).

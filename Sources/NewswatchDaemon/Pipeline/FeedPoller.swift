@@ -151,16 +151,20 @@ public struct FeedPoller: Sendable {
         let tags = target.tags
         let sinks = self.sinks
         let backfill = self.backfill
+        let maxItems = self.maxItems
         let parsed: ParsedFeed
         var batch: IngestBatch
         do {
             // Parse, match and key every item on the work queue (both cores); the store's serial queue only writes.
             (parsed, batch) = try await Offload.run(on: Offload.workQueue) {
                 let parsed = try Self.parse(body, baseURL: baseURL, charset: charset)
+                // Only the newest `max_items` are matched and stored: a feed cannot flood alerts or the store.
+                let (items, warning) = ItemLimit.newest(parsed.items, limit: maxItems)
                 var batch = IngestBatch(
                     feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators,
-                    bodyHash: hash, items: parsed.items, topics: matcher.topics, sinks: sinks, backfill: backfill,
+                    bodyHash: hash, items: items, topics: matcher.topics, sinks: sinks, backfill: backfill,
                     matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
+                batch.warning = warning
                 batch.prepare()
                 return (parsed, batch)
             }
@@ -172,6 +176,9 @@ public struct FeedPoller: Sendable {
         batch.schedule = next
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        if let warning = batch.warning {
+            logger.warning("feed \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
         do {
             let store = self.store

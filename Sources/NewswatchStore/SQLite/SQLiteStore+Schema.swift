@@ -154,7 +154,8 @@ extension SQLiteStore {
             }
             while let row = try rows.next() {
                 let key: (item: Int64, firstSeen: Bool, at: Int64) = (row[0], row[1], row[2])
-                if let g = group, g.item != key.item || g.firstSeen != key.firstSeen || (!g.firstSeen && g.at != key.at) {
+                if let g = group, g.item != key.item || g.firstSeen != key.firstSeen || (!g.firstSeen && g.at != key.at)
+                {
                     try flush()
                     pending = []
                 }
@@ -166,6 +167,10 @@ extension SQLiteStore {
             }
             try flush()
             try db.execute(sql: "DROP TABLE matches")
+        }
+        migrator.registerMigration("v3-feed-warning") { db in
+            // What the last ingest of a feed left out (`daemon.max_items`), for `status`; NULL when nothing was.
+            try db.execute(sql: "ALTER TABLE feeds ADD COLUMN warning TEXT")
         }
         return migrator
     }()
