@@ -21,6 +21,23 @@ struct HostileResponseTests {
         #expect(error.message.contains("header too large"), "\(error.message)")
     }
 
+    /// Issue 19 item 1: scheduling headers from the far future are capped a week after the server's `Date`.
+    @Test func absurdCacheHeadersAreCappedAtAWeek() async throws {
+        let server = try LoopbackHTTPServer.start(routes: [
+            "/feed.xml": .ok(
+                "<rss/>",
+                headers: [
+                    ("Date", "Thu, 01 Dec 2033 15:00:00 GMT"), ("Expires", "Fri, 31 Dec 9999 23:59:59 GMT"),
+                    ("Cache-Control", "max-age=99999999999999999999999"),
+                ])
+        ])
+        defer { server.stop() }
+        let result = await HTTPClient.fetchOnce(FeedRequest(url: server.url("/feed.xml")), configuration: Self.loopback)
+        let response = try #require(result.response, "\(result)")
+        #expect(response.expires == Date(timeIntervalSince1970: 2_017_062_000 + 7 * 86400))
+        #expect(response.cacheMaxAge == 7 * 86400)
+    }
+
     @Test func aLocalFileIsReadUpToTheCap() throws {
         let dir = try TemporaryDirectory(prefix: "newswatch-local")
         defer { dir.remove() }

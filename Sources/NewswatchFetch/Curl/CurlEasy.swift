@@ -157,8 +157,10 @@ enum CurlEasy {
         response.lastModified = header(easy, "Last-Modified")
         response.retryAfter = header(easy, "Retry-After").flatMap(RetryAfter.init)
         response.cacheMaxAge = header(easy, "Cache-Control").flatMap(HeaderValues.maxAge(fromCacheControl:))
-        response.expires = header(easy, "Expires").map { HeaderValues.expires($0) }
         response.date = header(easy, "Date").flatMap(HTTPDate.parse)
+        // Capped a week after the server's own clock, so a skewed server is judged against its `Date`.
+        let sent = response.date ?? Date()
+        response.expires = header(easy, "Expires").map { HeaderValues.expires($0, now: sent) }
         response.timing = FetchTiming(
             nameLookup: seconds(easy, CURLINFO_NAMELOOKUP_TIME_T), connect: seconds(easy, CURLINFO_CONNECT_TIME_T),
             tlsHandshake: seconds(easy, CURLINFO_APPCONNECT_TIME_T),

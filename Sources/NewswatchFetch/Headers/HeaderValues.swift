@@ -19,8 +19,8 @@ public enum HeaderValues {
         return min(Int(text) ?? Int.max, Int(TimeBounds.maximumServerDelay))
     }
 
-    /// An `Expires` value received at `now`: its date, at most `TimeBounds.maximumServerDelay` after `now`, or the
-    /// epoch for an invalid one (RFC 9111 §5.3: "already expired").
+    /// An `Expires` value: its date, at most `TimeBounds.maximumServerDelay` after `now` (the response's `Date`,
+    /// else when it arrived), or the epoch for an invalid one (RFC 9111 §5.3: "already expired").
     public static func expires(_ value: String, now: Date = Date()) -> Date {
         guard let date = HTTPDate.parse(value) else { return Date(timeIntervalSince1970: 0) }
         return min(date, now.addingTimeInterval(TimeBounds.maximumServerDelay))
