@@ -70,9 +70,7 @@ import Testing
             """)
         let run = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
         #expect(run.status == 0, "\(run.stderr)")
-        let status = try NewswatchBinary.run(["status", "--config", cfg.path, "--json"], timeout: 60)
-        let json = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
-        let feed = try #require((json["feeds"] as? [[String: Any]])?.first)
+        let feed = try #require(try statusFeeds(cfg).first)
         #expect((feed["error"] as? String)?.contains("response header too large") == true, "\(feed)")
         #expect(feed["consecutive_failures"] as? Int == 1)
     }
@@ -113,9 +111,7 @@ import Testing
             """)
         let run = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
         #expect(run.status == 0, "\(run.stderr)")
-        let status = try NewswatchBinary.run(["status", "--config", cfg.path, "--json"], timeout: 60)
-        let json = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
-        let feeds = try #require(json["feeds"] as? [[String: Any]])
+        let feeds = try statusFeeds(cfg)
         #expect(feeds.first?["error"] as? String == "body larger than 65536 bytes", "\(feeds)")
         #expect(feeds.last?["error"] is NSNull && feeds.last?["items"] as? Int == 1, "\(feeds)")
     }

@@ -67,10 +67,7 @@ import Testing
             let started = Date()
             let run = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
             #expect(run.status == 0, "round \(round): \(run.stderr)")
-            let status = try NewswatchBinary.run(["status", "--config", cfg.path, "--json"], timeout: 60)
-            #expect(status.status == 0, "\(status.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
-            let feeds = try #require(json["feeds"] as? [[String: Any]])
+            let feeds = try statusFeeds(cfg)
             #expect(feeds.count == 3)
             for feed in feeds {
                 let name = feed["name"] as? String ?? "?"
