@@ -40,6 +40,13 @@ public enum TimeBounds {
         return Int(value)
     }
 
+    /// `seconds` as whole milliseconds for a C timeout option: 0 for none (zero, negative or NaN), at least 1
+    /// otherwise, saturating at `Int.max`.
+    public static func milliseconds(_ seconds: TimeInterval) -> Int {
+        guard seconds > 0 else { return 0 }
+        return max(1, int((seconds * 1000).rounded()))
+    }
+
     /// A server-given delay in seconds clamped to `0...maximumServerDelay`; NaN (no usable value) is 0.
     public static func serverDelay(_ seconds: Double) -> TimeInterval {
         guard !seconds.isNaN else { return 0 }

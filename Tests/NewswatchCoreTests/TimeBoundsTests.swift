@@ -23,6 +23,13 @@ import Testing
         #expect(TimeBounds.int(Double(Int.max)) == Int.max && TimeBounds.int(.nan) == 0 && TimeBounds.int(-2.7) == -2)
     }
 
+    @Test func millisecondsForTimeoutOptionsSaturate() {
+        #expect(TimeBounds.milliseconds(30) == 30_000 && TimeBounds.milliseconds(0.0001) == 1)
+        #expect(
+            TimeBounds.milliseconds(0) == 0 && TimeBounds.milliseconds(-3) == 0 && TimeBounds.milliseconds(.nan) == 0)
+        #expect(TimeBounds.milliseconds(1e300) == Int.max)
+    }
+
     @Test func serverDelaysAreAtMostAWeek() {
         #expect(TimeBounds.serverDelay(1e22) == 7 * 86400)
         #expect(TimeBounds.serverDelay(-5) == 0 && TimeBounds.serverDelay(.nan) == 0)

@@ -62,7 +62,7 @@ public final class Daemon: Sendable {
         if let old {
             let grace = plan.fetch.timeout + 5
             Task.detached {
-                try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, grace), 86400) * 1e9))
                 await old.shutdown()
             }
         }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import NewswatchCore
 
 /// Setting up, reading and freeing the libcurl easy handle of one `Transfer` (on the driver thread).
 enum CurlEasy {
@@ -42,8 +43,8 @@ enum CurlEasy {
         long(CURLOPT_MAXREDIRS, configuration.maxRedirects)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
-        long(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(configuration.connectTimeout))
-        long(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout ?? configuration.timeout))
+        long(CURLOPT_CONNECTTIMEOUT_MS, TimeBounds.milliseconds(configuration.connectTimeout))
+        long(CURLOPT_TIMEOUT_MS, TimeBounds.milliseconds(request.timeout ?? configuration.timeout))
         if configuration.lowSpeedLimit > 0 && configuration.lowSpeedTime > 0 {
             long(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
             long(CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTime)
@@ -241,10 +242,6 @@ enum CurlEasy {
         default:
             return .network
         }
-    }
-
-    private static func milliseconds(_ seconds: TimeInterval) -> Int {
-        seconds <= 0 ? 0 : max(1, Int((seconds * 1000).rounded()))
     }
 
     private static func string(_ easy: UnsafeMutableRawPointer, _ info: CURLINFO) -> String? {
