@@ -14,7 +14,9 @@ public struct SystemClock: NewswatchClock {
     public func now() -> Date { Date() }
     public func sleep(until deadline: Date) async throws {
         let interval = deadline.timeIntervalSinceNow
-        if interval > 0 { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+        // Callers sleep a day at most; the cap only keeps `UInt64(_:)` from trapping on an absurd deadline (past 584
+        // years), which then wakes early instead.
+        if interval > 0 { try await Task.sleep(nanoseconds: UInt64(min(interval, 365 * 86400) * 1e9)) }
     }
 }
 

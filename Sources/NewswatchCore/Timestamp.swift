@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Hand-written civil-date arithmetic: no `DateFormatter` (slow, locale-dependent) on hot paths.
 public enum Timestamp {
-    /// Formats a date as `YYYY-MM-DDTHH:MM:SSZ`, truncating fractions of a second.
+    /// Formats a date as `YYYY-MM-DDTHH:MM:SSZ`, truncating fractions of a second (clamped to years 1–9999).
     public static func format(_ date: Date) -> String {
-        let secs = Int64((date.timeIntervalSince1970).rounded(.down))
+        let secs = TimeBounds.seconds(of: date)
         let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
         let rem = secs - days * 86400
         let (y, m, d) = civil(fromDays: days)

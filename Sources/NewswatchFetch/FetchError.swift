@@ -27,6 +27,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case httpStatus
         /// The connection broke or the server spoke broken HTTP (empty reply, bad encoding, reset).
         case network
+        /// The server's response could not be held: a header line over libcurl's limit (100 KiB).
+        case badResponse
         /// The caller's task was cancelled.
         case cancelled
         /// The client was shut down before the request finished.
@@ -67,14 +69,15 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 
     /// The sysexits code of CONTRACT §1 for a command that fetched a source (`newswatch parse URL`): 65 for a body over
     /// the size cap, 64 for an unusable URL, 1 for an internal failure, a cancellation or a shutdown, and 69 ("source
-    /// unreachable") for the rest — network failures, HTTP statuses, refused addresses or protocols, failed redirects.
+    /// unreachable") for the rest — network failures, HTTP statuses, refused addresses or protocols, failed redirects,
+    /// unreadable responses.
     public var exitCode: Int32 {
         switch kind {
         case .tooLarge: 65
         case .invalidRequest: 64
         case .internal, .cancelled, .shutdown: 1
         case .dns, .connect, .tls, .timeout, .tooManyRedirects, .forbiddenProtocol, .forbiddenAddress, .httpStatus,
-            .network:
+            .network, .badResponse:
             69
         }
     }

@@ -184,15 +184,4 @@ import Testing
         // A short interval spreads over a tenth of itself.
         #expect(policy.initialState(feed: feed, interval: 30, now: t0).nextDue.timeIntervalSince(t0) <= 3)
     }
-
-    @Test func retryAfterHeaderParsing() {
-        #expect(RetryAfter.parse("120", now: t0) == 120)
-        #expect(RetryAfter.parse(" 0 ", now: t0) == 0)
-        #expect(RetryAfter.parse("Tue, 24 Nov 2026 19:30:00 GMT", now: t0) == 5400)
-        #expect(RetryAfter.parse("Tue, 24 Nov 2026 17:00:00 GMT", now: t0) == 0)
-        #expect(RetryAfter.parse("soon", now: t0) == nil)
-        #expect(RetryAfter.parse("-5", now: t0) == nil)
-        #expect(RetryAfter.parse("Tue, 24 Nov 2026 19:30:00 PST", now: t0) == nil)
-        #expect(RetryAfter.parse("99999999999999999999", now: t0)! > 1e12)
-    }
 }

@@ -137,7 +137,7 @@ struct StatusReportTests {
                 feed.keys.sorted()
                     == [
                         "consecutive_failures", "error", "http_status", "items", "last_fetch", "name", "next_due",
-                        "silent", "url",
+                        "silent", "url", "warning",
                     ])
         }
         #expect(feeds[0]["last_fetch"] as? String == "2026-11-24T11:00:00Z")
@@ -145,6 +145,7 @@ struct StatusReportTests {
         #expect(feeds[0]["error"] is NSNull)
         #expect(feeds[3]["last_fetch"] is NSNull && feeds[3]["http_status"] is NSNull && feeds[3]["next_due"] is NSNull)
         #expect(feeds[1]["silent"] as? Bool == true)
+        #expect(feeds.allSatisfy { $0["warning"] is NSNull })
         let sinks = try #require(object["sinks"] as? [[String: Any]])
         #expect(sinks.allSatisfy { $0.keys.sorted() == ["given_up", "pending", "type"] })
         let totals = try #require(object["totals"] as? [String: Any])

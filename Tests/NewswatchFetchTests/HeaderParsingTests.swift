@@ -39,8 +39,22 @@ import Testing
     @Test func retryAfterInSeconds() {
         #expect(RetryAfter("120") == .seconds(120))
         #expect(RetryAfter(" 0 ") == .seconds(0))
-        #expect(RetryAfter("99999999999999999999999") == .seconds(Int.max))
         #expect(RetryAfter("120").map { $0.delay(from: Date()) } == 120)
+    }
+
+    /// Issue 19 item 1: `Retry-After: 99999999999999999999999` saturated to `Int.max`, and adding that to now
+    /// trapped when the schedule was stored. Every server delay is capped at 7 days when it is read.
+    @Test(arguments: ["99999999999999999999999", "9223372036854775807", "604801", "31536000"])
+    func absurdRetryAfterSecondsAreCappedAtSevenDays(_ text: String) {
+        let week = 7 * 86400
+        #expect(RetryAfter(text) == .seconds(week))
+        #expect(RetryAfter(text)?.delay(from: Self.sunday) == TimeInterval(week))
+    }
+
+    @Test func retryAfterDateFarAheadWaitsSevenDaysAtMost() {
+        let value = RetryAfter("Fri, 31 Dec 9999 23:59:59 GMT")
+        #expect(value?.delay(from: Self.sunday) == TimeInterval(7 * 86400))
+        #expect(RetryAfter("604800") == .seconds(604_800))
     }
 
     @Test func retryAfterAsDate() {
@@ -70,6 +84,17 @@ import Testing
         #expect(HeaderValues.maxAge(fromCacheControl: "s-maxage=10, no-cache") == nil)
         #expect(HeaderValues.maxAge(fromCacheControl: "max-age=-1") == nil)
         #expect(HeaderValues.maxAge(fromCacheControl: "no-store") == nil)
+    }
+
+    @Test(arguments: ["max-age=99999999999999999999999", "max-age=9223372036854775807", "max-age=604801"])
+    func absurdMaxAgeIsCappedAtSevenDays(_ value: String) {
+        #expect(HeaderValues.maxAge(fromCacheControl: value) == 7 * 86400)
+    }
+
+    @Test func expiresFarAheadIsCappedAtSevenDays() {
+        let now = Self.sunday
+        #expect(HeaderValues.expires("Fri, 31 Dec 9999 23:59:59 GMT", now: now) == now.addingTimeInterval(7 * 86400))
+        #expect(HeaderValues.expires("Sun, 06 Nov 1994 09:49:37 GMT", now: now) == now.addingTimeInterval(3600))
     }
 
     @Test func invalidExpiresMeansAlreadyExpired() {

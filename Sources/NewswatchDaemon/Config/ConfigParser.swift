@@ -36,7 +36,7 @@ final class ConfigParser {
     static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts"]
     static let daemonKeys = [
         "state_dir", "output_dir", "interval", "concurrency", "user_agent", "retention", "backfill",
-        "allow_private_networks", "connect_timeout", "timeout", "max_body", "log_level",
+        "allow_private_networks", "connect_timeout", "timeout", "max_body", "max_items", "log_level",
     ]
     static let digestKeys = ["time", "timezone", "formats"]
     static let feedKeys = ["url", "path", "opml", "name", "interval", "tags"]
@@ -100,21 +100,24 @@ final class ConfigParser {
         if let s = nonEmptyString(t, "state_dir", path: p) { d.stateDirectory = resolvePath(s, directory: true) }
         d.outputDirectory = d.stateDirectory
         if let s = nonEmptyString(t, "output_dir", path: p) { d.outputDirectory = resolvePath(s, directory: true) }
-        if let v = duration(t, "interval", path: p, minimum: 1) { d.interval = v }
+        if let v = duration(t, "interval", path: p, range: ConfigBounds.interval) { d.interval = v }
         if let v = int(t, "concurrency", path: p, range: 1...1024, example: 16) { d.concurrency = v }
+        if let v = int(t, "max_items", path: p, range: ConfigBounds.maxItems, example: 1000) { d.maxItems = v }
         if let v = nonEmptyString(t, "user_agent", path: p) { d.userAgent = v }
-        if let v = duration(t, "retention", path: p, minimum: 1) { d.retention = v }
-        if let v = duration(t, "backfill", path: p, minimum: 0) { d.backfill = v }
+        if let v = duration(t, "retention", path: p, range: ConfigBounds.retention) { d.retention = v }
+        if let v = duration(t, "backfill", path: p, range: ConfigBounds.backfill) { d.backfill = v }
         if let v = bool(t, "allow_private_networks", path: p) { d.allowPrivateNetworks = v }
-        if let v = duration(t, "connect_timeout", path: p, minimum: 1) { d.connectTimeout = v }
-        if let v = duration(t, "timeout", path: p, minimum: 1) { d.timeout = v }
+        if let v = duration(t, "connect_timeout", path: p, range: ConfigBounds.connectTimeout) {
+            d.connectTimeout = v
+        }
+        if let v = duration(t, "timeout", path: p, range: ConfigBounds.timeout) { d.timeout = v }
         if let s = string(t, "max_body", path: p) {
-            if let size = ByteSize(s), size.bytes >= 1024 {
+            if let size = ByteSize(s), ConfigBounds.maxBody.contains(size.bytes) {
                 d.maxBody = size
             } else {
                 fail(
                     .badSize, join(p, "max_body"),
-                    "'\(s)' is not a size of at least 1KiB; write a number and a unit: 512KiB, 10MiB, 1GiB, 2MB")
+                    "'\(s)' is not a size from 1KiB to 1GiB; write a number and a unit: 512KiB, 10MiB, 1GiB, 2MB")
             }
         }
         if let s = string(t, "log_level", path: p) {
@@ -193,7 +196,7 @@ final class ConfigParser {
                     "a [[feeds]] entry needs exactly one of url, path or opml (found \(found))")
                 continue
             }
-            let interval = duration(t, "interval", path: p, minimum: 1)
+            let interval = duration(t, "interval", path: p, range: ConfigBounds.interval)
             let tags = parseTags(t, path: p)
             let name = nonEmptyString(t, "name", path: p)
             switch present[0] {
@@ -479,7 +482,7 @@ final class ConfigParser {
                 let password = nonEmptyString(t, "password_file", path: p).flatMap {
                     secretFile($0, path: join(p, "password_file"), key: "password_file")
                 }
-                let batch = duration(t, "batch", path: p, minimum: 1)
+                let batch = duration(t, "batch", path: p, range: ConfigBounds.batch)
                 if let url, let from, let to, !to.isEmpty {
                     sinks.append(
                         .email(
@@ -504,7 +507,8 @@ final class ConfigParser {
                     else { continue }
                     command[0] = file.path
                 }
-                let timeout = duration(t, "timeout", path: p, minimum: 1) ?? SinkConfig.Exec.defaultTimeout
+                let timeout =
+                    duration(t, "timeout", path: p, range: ConfigBounds.timeout) ?? SinkConfig.Exec.defaultTimeout
                 sinks.append(.exec(.init(command: command, timeout: timeout, common: common)))
             }
         }
@@ -638,7 +642,7 @@ final class ConfigParser {
         return n
     }
 
-    private func duration(_ t: TOMLTable, _ key: String, path: String, minimum: Int64) -> ConfigDuration? {
+    private func duration(_ t: TOMLTable, _ key: String, path: String, range: ClosedRange<Int64>) -> ConfigDuration? {
         guard let v = t[key] else { return nil }
         let p = join(path, key)
         guard let s = v.string else {
@@ -652,8 +656,14 @@ final class ConfigParser {
                     + "like 1h30m")
             return nil
         }
-        guard d.seconds >= minimum else {
-            fail(.badDuration, p, "'\(s)' is too short; \(key) must be at least \(ConfigDuration(seconds: minimum))")
+        guard d.seconds >= range.lowerBound else {
+            let minimum = ConfigDuration(seconds: range.lowerBound)
+            fail(.badDuration, p, "'\(s)' is too short; \(key) must be at least \(minimum)")
+            return nil
+        }
+        guard d.seconds <= range.upperBound else {
+            let maximum = ConfigDuration(seconds: range.upperBound)
+            fail(.badDuration, p, "'\(s)' is too long; \(key) must be at most \(maximum)")
             return nil
         }
         return d

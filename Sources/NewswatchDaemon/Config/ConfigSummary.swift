@@ -17,7 +17,7 @@ public enum ConfigSummary {
             ("user_agent", d.userAgent), ("retention", d.retention.description),
             ("backfill", d.backfill.description), ("allow_private_networks", String(d.allowPrivateNetworks)),
             ("connect_timeout", d.connectTimeout.description), ("timeout", d.timeout.description),
-            ("max_body", d.maxBody.description), ("log_level", d.logLevel.rawValue),
+            ("max_body", d.maxBody.description), ("max_items", String(d.maxItems)), ("log_level", d.logLevel.rawValue),
         ]
         for (key, value) in settings {
             out.append("  \(key.padding(toLength: 23, withPad: " ", startingAt: 0))\(value)")

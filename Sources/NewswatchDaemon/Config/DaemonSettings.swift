@@ -24,6 +24,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var timeout: ConfigDuration
     /// The decoded body cap.
     public var maxBody: ByteSize
+    /// The most items one poll of one feed ingests (the newest); a longer feed is truncated with a warning.
+    public var maxItems: Int
     public var logLevel: Logger.Level
 
     public static let defaultInterval = ConfigDuration(seconds: 600)
@@ -34,13 +36,15 @@ public struct DaemonSettings: Sendable, Equatable {
     public static let defaultConnectTimeout = ConfigDuration(seconds: 10)
     public static let defaultTimeout = ConfigDuration(seconds: 30)
     public static let defaultMaxBody = ByteSize(bytes: 10 << 20)
+    public static let defaultMaxItems = 1000
 
     public init(
         stateDirectory: URL, outputDirectory: URL? = nil, interval: ConfigDuration = defaultInterval,
         concurrency: Int = defaultConcurrency, userAgent: String = defaultUserAgent,
         retention: ConfigDuration = defaultRetention, backfill: ConfigDuration = defaultBackfill,
         allowPrivateNetworks: Bool = false, connectTimeout: ConfigDuration = defaultConnectTimeout,
-        timeout: ConfigDuration = defaultTimeout, maxBody: ByteSize = defaultMaxBody, logLevel: Logger.Level = .info
+        timeout: ConfigDuration = defaultTimeout, maxBody: ByteSize = defaultMaxBody, maxItems: Int = defaultMaxItems,
+        logLevel: Logger.Level = .info
     ) {
         self.stateDirectory = stateDirectory
         self.outputDirectory = outputDirectory ?? stateDirectory
@@ -53,6 +57,7 @@ public struct DaemonSettings: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxBody = maxBody
+        self.maxItems = maxItems
         self.logLevel = logLevel
     }
 

@@ -15,15 +15,16 @@ enum EmbeddedDefaultConfig {
 [daemon]
 # state_dir = "/var/lib/newswatch"   # default: $STATE_DIRECTORY, else $XDG_STATE_HOME/newswatch or ~/.local/state/newswatch
 # output_dir = "/var/lib/newswatch"  # alerts/ and digests/; default: state_dir
-interval = "10m"                     # default poll interval; a feed may set its own
+interval = "10m"                     # default poll interval; a feed may set its own (1s to 30d)
 concurrency = 16                     # simultaneous fetches, at most 2 per host
 user_agent = "newswatch/1.0"
-retention = "30d"
-backfill = "6h"                      # a feed's first fetch alerts only items published this recently
-allow_private_networks = false
-connect_timeout = "10s"
-timeout = "30s"
-max_body = "10MiB"
+retention = "30d"                    # up to 3650d
+backfill = "6h"                      # a feed's first fetch alerts only items published this recently (up to 365d)
+allow_private_networks = false       # proxy variables (http_proxy, ALL_PROXY, …) are ignored: feeds are fetched directly
+connect_timeout = "10s"              # 1s to 10m
+timeout = "30s"                      # whole transfer, 1s to 1h
+max_body = "10MiB"                   # decoded body cap, also for path = feeds (1KiB to 1GiB)
+max_items = 1000                     # items one poll of a feed ingests, the newest; status warns when a feed had more
 log_level = "info"
 
 [digest]

@@ -64,7 +64,7 @@ public final class Daemon: Sendable {
         if let old {
             let grace = plan.fetch.timeout + 5
             Task.detached {
-                try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, grace), 86400) * 1e9))
                 await old.shutdown()
             }
         }
@@ -79,7 +79,7 @@ public final class Daemon: Sendable {
         FeedPoller(
             store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
             backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger,
-            storeOutage: storeOutage)
+            storeOutage: storeOutage, maxItems: c.plan.config.daemon.maxItems)
     }
 
     /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).

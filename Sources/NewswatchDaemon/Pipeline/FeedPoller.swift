@@ -21,10 +21,15 @@ public struct FeedPoller: Sendable {
     public var logger: Logger
     /// Says once, for all feeds, that the store refuses writes.
     public var storeOutage: StoreOutageLog
+    /// The most items one poll ingests (`daemon.max_items`): the newest, the rest left out with a warning.
+    public var maxItems: Int
+    /// The byte cap of a `path =` feed's file (`daemon.max_body`, as for HTTP bodies).
+    public var maxFileBytes: Int
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
-        clock: any NewswatchClock, logger: Logger, storeOutage: StoreOutageLog = StoreOutageLog()
+        clock: any NewswatchClock, logger: Logger, storeOutage: StoreOutageLog = StoreOutageLog(),
+        maxItems: Int = DaemonSettings.defaultMaxItems, maxFileBytes: Int? = nil
     ) {
         self.storeOutage = storeOutage
         self.store = store
@@ -34,6 +39,8 @@ public struct FeedPoller: Sendable {
         self.backfill = backfill
         self.clock = clock
         self.logger = logger
+        self.maxItems = maxItems
+        self.maxFileBytes = maxFileBytes ?? client.configuration.maxBodyBytes
     }
 
     /// How the caller schedules a feed after a successful poll: the schedule is stored in the same write as the
@@ -112,7 +119,7 @@ public struct FeedPoller: Sendable {
         case .failed(let error):
             let failure = PollFailure(
                 kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
-                retryAfter: error.retryAfter.map { now.addingTimeInterval($0.delay(from: now)) },
+                retryAfter: error.retryAfter.map { TimeBounds.date(now, adding: $0.delay(from: now)) },
                 isNetworkLevel: [.dns, .connect, .network].contains(error.kind))
             return .failed(failure)
         }
@@ -122,8 +129,11 @@ public struct FeedPoller: Sendable {
         _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
     ) async -> PollOutcome {
         let data: Data
+        let cap = maxFileBytes
         do {
-            data = try await Offload.run(on: Offload.workQueue) { try Data(contentsOf: URL(fileURLWithPath: path)) }
+            data = try await Offload.run(on: Offload.workQueue) { try LocalFeedReader.read(path: path, cap: cap) }
+        } catch let error as FetchError {
+            return .failed(PollFailure(kind: error.kind.rawValue, message: error.message, isNetworkLevel: false))
         } catch {
             let message = "cannot read \(path): \((error as NSError).localizedDescription)"
             return .failed(PollFailure(kind: "file", message: message, isNetworkLevel: false))
@@ -143,7 +153,7 @@ public struct FeedPoller: Sendable {
         if let state, state.bodyHash == hash, state.firstSuccess != nil {
             return await recordNoChange(
                 target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
-                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { Int($0 / 60) }, maxAge: maxAge),
+                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { TimeBounds.int($0 / 60) }, maxAge: maxAge),
                 schedule: schedule)
         }
         let matcher = self.matcher
@@ -151,16 +161,20 @@ public struct FeedPoller: Sendable {
         let tags = target.tags
         let sinks = self.sinks
         let backfill = self.backfill
+        let maxItems = self.maxItems
         let parsed: ParsedFeed
         var batch: IngestBatch
         do {
             // Parse, match and key every item on the work queue (both cores); the store's serial queue only writes.
             (parsed, batch) = try await Offload.run(on: Offload.workQueue) {
                 let parsed = try Self.parse(body, baseURL: baseURL, charset: charset)
+                // Only the newest `max_items` are matched and stored: a feed cannot flood alerts or the store.
+                let (items, warning) = ItemLimit.newest(parsed.items, limit: maxItems)
                 var batch = IngestBatch(
                     feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators,
-                    bodyHash: hash, items: parsed.items, topics: matcher.topics, sinks: sinks, backfill: backfill,
+                    bodyHash: hash, items: items, topics: matcher.topics, sinks: sinks, backfill: backfill,
                     matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
+                batch.warning = warning
                 batch.prepare()
                 return (parsed, batch)
             }
@@ -172,6 +186,9 @@ public struct FeedPoller: Sendable {
         batch.schedule = next
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
+        }
+        if let warning = batch.warning {
+            logger.warning("feed \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
         do {
             let store = self.store

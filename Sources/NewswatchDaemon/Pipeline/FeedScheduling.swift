@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 import NewswatchStore
 
 /// Translates between a poll's outcome, the stored feed state and the scheduler policy's vocabulary.
@@ -11,7 +12,7 @@ enum FeedScheduling {
         case .unchanged(let reason, let hints, _):
             return successOutcome(notModified: reason == .notModified, hints: hints)
         case .failed(let failure):
-            let retryAfter = failure.retryAfter.map { max(0, $0.timeIntervalSince(now)) }
+            let retryAfter = failure.retryAfter.map { TimeBounds.serverDelay($0.timeIntervalSince(now)) }
             let result: FetchOutcome.Result
             switch failure.kind {
             case "httpStatus", "http_status": result = .httpStatus(failure.httpStatus ?? 0)
@@ -26,11 +27,13 @@ enum FeedScheduling {
         }
     }
 
-    /// The policy's view of a successful poll (new body, unchanged body, or `304`).
+    /// The policy's view of a successful poll (new body, unchanged body, or `304`). A feed's `<ttl>` and a
+    /// response's `max-age` are outside data: each is capped at `TimeBounds.maximumServerDelay` here, before it is
+    /// stored or added to a time.
     static func successOutcome(notModified: Bool, hints: PollOutcome.CacheHints) -> FetchOutcome {
         FetchOutcome(
-            notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { Double($0) * 60 },
-            maxAge: hints.maxAge.map(Double.init))
+            notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { TimeBounds.serverDelay(Double($0) * 60) },
+            maxAge: hints.maxAge.map { TimeBounds.serverDelay(Double($0)) })
     }
 
     /// The policy's view of a stored feed (failure counts survive restarts; 404 streaks are inferred from them).
@@ -55,7 +58,7 @@ enum FeedScheduling {
     {
         var schedule = previous ?? FeedSchedule()
         schedule.nextDue = next.nextDue
-        schedule.retryAfter = outcome.retryAfter.map { now.addingTimeInterval($0) }
+        schedule.retryAfter = outcome.retryAfter.map { TimeBounds.date(now, adding: TimeBounds.serverDelay($0)) }
         if outcome.isSuccess {
             schedule.ttlFloor = outcome.ttl
             schedule.maxAgeFloor = outcome.maxAge

@@ -32,7 +32,7 @@ public struct FetchOutcome: Sendable, Equatable {
     }
 
     public var result: Result
-    /// `Retry-After`, in seconds from the response (see `RetryAfter.parse`).
+    /// `Retry-After`, in seconds from the response (NewswatchFetch's `RetryAfter`, at most 7 days).
     public var retryAfter: Double?
     /// RSS `<ttl>`, in seconds.
     public var ttl: Double?

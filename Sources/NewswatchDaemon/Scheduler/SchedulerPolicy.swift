@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 
 /// When a feed is fetched next: the pure scheduling rules, with time passed in (CONTRACT §6, issue 5 item 7).
 ///
@@ -45,7 +46,7 @@ public struct SchedulerPolicy: Sendable, Equatable {
     public func initialState(feed: String, interval: TimeInterval, now: Date) -> FeedScheduleState {
         let spread = max(0, min(startupSpread, interval * jitterFraction))
         let u = (jitterUnit(feed: feed, at: now, salt: 1) + 1) / 2
-        return FeedScheduleState(nextDue: now.addingTimeInterval(spread * u))
+        return FeedScheduleState(nextDue: TimeBounds.date(now, adding: spread * u))
     }
 
     /// The state after `outcome`, observed at `now`.
@@ -96,7 +97,7 @@ public struct SchedulerPolicy: Sendable, Equatable {
             }
             delay = d
         }
-        s.nextDue = now.addingTimeInterval(delay)
+        s.nextDue = TimeBounds.date(now, adding: delay)
         return s
     }
 
@@ -116,7 +117,7 @@ public struct SchedulerPolicy: Sendable, Equatable {
             h ^= UInt64(byte)
             h = h &* 0x0000_0100_0000_01B3
         }
-        let seconds = date.timeIntervalSince1970.isFinite ? Int64(date.timeIntervalSince1970.rounded(.down)) : 0
+        let seconds = TimeBounds.seconds(of: date)
         var x = h ^ UInt64(bitPattern: seconds) &* 0x9E37_79B9_7F4A_7C15 ^ salt &* 0xD6E8_FEB8_6659_FD93
         // SplitMix64's finaliser: every input bit affects every output bit.
         x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -19,10 +19,13 @@ public struct StatusReport: Sendable, Equatable {
         public var nextDue: Date?
         /// Fetches succeed but no new item came for much longer than the feed's cadence (see ``isSilent``).
         public var silent: Bool
+        /// What the last ingest left out, e.g. `truncated: 50000 items in the feed, 1000 kept`; `nil` when nothing.
+        public var warning: String?
 
         public init(
             name: String, url: String?, lastFetch: Date? = nil, httpStatus: Int? = nil, error: String? = nil,
-            consecutiveFailures: Int = 0, items: Int = 0, nextDue: Date? = nil, silent: Bool = false
+            consecutiveFailures: Int = 0, items: Int = 0, nextDue: Date? = nil, silent: Bool = false,
+            warning: String? = nil
         ) {
             self.name = name
             self.url = url
@@ -33,6 +36,7 @@ public struct StatusReport: Sendable, Equatable {
             self.items = items
             self.nextDue = nextDue
             self.silent = silent
+            self.warning = warning
         }
 
         /// Whether the last fetch failed.
@@ -122,6 +126,7 @@ public struct StatusReport: Sendable, Equatable {
                 row.consecutiveFailures = state.consecutiveFailures
                 row.nextDue = state.schedule.nextDue
                 row.silent = isSilent(state, interval: TimeInterval(feed.interval.seconds), now: now)
+                row.warning = state.warning
             }
             row.items = counts[state?.key ?? key] ?? 0
             feeds.append(row)
@@ -168,6 +173,7 @@ public struct StatusReport: Sendable, Equatable {
                             ("http_status", f.httpStatus.map { .int($0) } ?? .null), ("error", .string(f.error)),
                             ("consecutive_failures", .int(f.consecutiveFailures)), ("items", .int(f.items)),
                             ("next_due", .timestamp(f.nextDue)), ("silent", .bool(f.silent)),
+                            ("warning", .string(f.warning)),
                         ])
                     })
             ),
@@ -204,6 +210,9 @@ public struct StatusReport: Sendable, Equatable {
             ])
         }
         var out = Self.align(rows)
+        for f in feeds {
+            if let warning = f.warning { out += "warning: \(f.name): \(Self.oneLine(warning, limit: 200))\n" }
+        }
         out += "\n"
         var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP"]]
         for s in sinks { sinkRows.append([s.type, s.target, s.id, String(s.pending), String(s.givenUp)]) }

@@ -56,8 +56,16 @@ public enum FeedSource {
                 throw failure
             }
         }
+        // Files and stdin get the fetcher's body cap too (CONTRACT §2: over the cap exits 65).
+        let cap = FetchConfiguration().maxBodyBytes
         if source == "-" {
-            return Loaded(data: FileHandle.standardInput.readDataToEndOfFile())
+            do {
+                return Loaded(data: try LocalFeedReader.readStandardInput(cap: cap))
+            } catch let error as FetchError {
+                throw TuningError(.dataError, "<stdin>: \(error.message)")
+            } catch {
+                throw TuningError(.noInput, "<stdin>: cannot be read")
+            }
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -67,7 +75,9 @@ public enum FeedSource {
             throw TuningError(.noInput, "\(source): is a directory, not a feed file")
         }
         do {
-            return Loaded(data: try Data(contentsOf: URL(fileURLWithPath: source)))
+            return Loaded(data: try LocalFeedReader.read(path: source, cap: cap))
+        } catch let error as FetchError {
+            throw TuningError(.dataError, "\(source): \(error.message)")
         } catch {
             throw TuningError(.noInput, "\(source): cannot be read (check its permissions)")
         }

@@ -34,13 +34,17 @@ enum CurlEasy {
         }
         string(CURLOPT_PROTOCOLS_STR, "http,https")
         string(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // No proxy, whatever the environment says: libcurl otherwise reads http_proxy/https_proxy/ALL_PROXY, and
+        // the address policy then checks the proxy's address, not the feed's — a proxy would reach any private
+        // host. The config names no proxy, so none is used.
+        string(CURLOPT_PROXY, "")
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
         long(CURLOPT_MAXREDIRS, configuration.maxRedirects)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
-        long(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(configuration.connectTimeout))
-        long(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout ?? configuration.timeout))
+        long(CURLOPT_CONNECTTIMEOUT_MS, TimeBounds.milliseconds(configuration.connectTimeout))
+        long(CURLOPT_TIMEOUT_MS, TimeBounds.milliseconds(request.timeout ?? configuration.timeout))
         if configuration.lowSpeedLimit > 0 && configuration.lowSpeedTime > 0 {
             long(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
             long(CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTime)
@@ -154,8 +158,10 @@ enum CurlEasy {
         response.lastModified = header(easy, "Last-Modified")
         response.retryAfter = header(easy, "Retry-After").flatMap(RetryAfter.init)
         response.cacheMaxAge = header(easy, "Cache-Control").flatMap(HeaderValues.maxAge(fromCacheControl:))
-        response.expires = header(easy, "Expires").map(HeaderValues.expires)
         response.date = header(easy, "Date").flatMap(HTTPDate.parse)
+        // Capped a week after the server's own clock, so a skewed server is judged against its `Date`.
+        let sent = response.date ?? Date()
+        response.expires = header(easy, "Expires").map { HeaderValues.expires($0, now: sent) }
         response.timing = FetchTiming(
             nameLookup: seconds(easy, CURLINFO_NAMELOOKUP_TIME_T), connect: seconds(easy, CURLINFO_CONNECT_TIME_T),
             tlsHandshake: seconds(easy, CURLINFO_APPCONNECT_TIME_T),
@@ -196,6 +202,13 @@ enum CurlEasy {
             return FetchError(
                 .tooLarge, "body larger than \(transfer.bodyCap) bytes (decoded)", url: url, curlCode: curlCode)
         }
+        if code == CURLE_OUT_OF_MEMORY, let easy = transfer.easy, string(easy, CURLINFO_PRIMARY_IP)?.isEmpty == false {
+            // libcurl 7.88 reports a header line over its 100 KiB buffer as "out of memory": after a connection,
+            // that is the server's doing, not ours (issue 19: one 2 MiB header made `parse URL` exit 1).
+            return FetchError(
+                .badResponse, "response header too large (libcurl accepts at most 100 KiB per header line)",
+                url: url, curlCode: curlCode)
+        }
         return FetchError(kind(for: code), detail, url: url, curlCode: curlCode)
     }
 
@@ -229,10 +242,6 @@ enum CurlEasy {
         default:
             return .network
         }
-    }
-
-    private static func milliseconds(_ seconds: TimeInterval) -> Int {
-        seconds <= 0 ? 0 : max(1, Int((seconds * 1000).rounded()))
     }
 
     private static func string(_ easy: UnsafeMutableRawPointer, _ info: CURLINFO) -> String? {

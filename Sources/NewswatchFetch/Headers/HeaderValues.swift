@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 
 /// Reading the parameters poller code needs out of single header values.
 public enum HeaderValues {
@@ -7,18 +8,22 @@ public enum HeaderValues {
         parameter("charset", in: value, separator: UInt8(ascii: ";"), skipFirst: true)
     }
 
-    /// `max-age` (seconds) of a `Cache-Control` value; nil when absent or not a number.
+    /// `max-age` (seconds) of a `Cache-Control` value, at most `TimeBounds.maximumServerDelay` (7 days); nil when
+    /// absent or not a number.
     public static func maxAge(fromCacheControl value: String) -> Int? {
         guard let text = parameter("max-age", in: value, separator: UInt8(ascii: ","), skipFirst: false) else {
             return nil
         }
         guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return Int(text) ?? Int.max
+        // A number too long for any integer still means "much later": the cap, not a failure.
+        return min(Int(text) ?? Int.max, Int(TimeBounds.maximumServerDelay))
     }
 
-    /// An `Expires` value: its date, or the epoch for an invalid one (RFC 9111 §5.3: "already expired").
-    public static func expires(_ value: String) -> Date {
-        HTTPDate.parse(value) ?? Date(timeIntervalSince1970: 0)
+    /// An `Expires` value: its date, at most `TimeBounds.maximumServerDelay` after `now` (the response's `Date`,
+    /// else when it arrived), or the epoch for an invalid one (RFC 9111 §5.3: "already expired").
+    public static func expires(_ value: String, now: Date = Date()) -> Date {
+        guard let date = HTTPDate.parse(value) else { return Date(timeIntervalSince1970: 0) }
+        return min(date, now.addingTimeInterval(TimeBounds.maximumServerDelay))
     }
 
     /// The value of `name=value` among `separator`-separated parts (bytes; names compared ignoring ASCII case).

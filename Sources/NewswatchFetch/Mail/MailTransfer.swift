@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import NewswatchCore
 
 /// One SMTP submission from start to result: a libcurl easy handle driven by `curl_easy_perform` on the calling
 /// (dedicated) thread.
@@ -59,13 +60,15 @@ final class MailTransfer: @unchecked Sendable {
         string(CURLOPT_URL, url)
         if failed != nil { return FetchError(.invalidRequest, "not a usable URL", url: url) }
         string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        // ALL_PROXY in the environment would otherwise route mail too; the config names no proxy (see CurlEasy).
+        string(CURLOPT_PROXY, "")
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
         // ALL: STARTTLS or nothing (CURLE_USE_SSL_FAILED when the server does not offer it); TRY: use it if offered.
         long(CURLOPT_USE_SSL, request.requireTLS ? nw_usessl_all() : nw_usessl_try())
-        long(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
-        long(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout))
+        long(CURLOPT_CONNECTTIMEOUT_MS, TimeBounds.milliseconds(connectTimeout))
+        long(CURLOPT_TIMEOUT_MS, TimeBounds.milliseconds(timeout))
         string(CURLOPT_MAIL_FROM, "<" + MailRequest.envelopeAddress(request.from) + ">")
         for recipient in request.recipients {
             guard let list = curl_slist_append(recipients, "<" + MailRequest.envelopeAddress(recipient) + ">") else {
@@ -116,9 +119,6 @@ final class MailTransfer: @unchecked Sendable {
         return count
     }
 
-    private static func milliseconds(_ seconds: TimeInterval) -> Int {
-        seconds <= 0 ? 0 : max(1, Int((seconds * 1000).rounded()))
-    }
 }
 
 // libcurl callbacks: plain C functions that find their `MailTransfer` through the user-data pointer (unretained;

@@ -26,11 +26,13 @@ public struct FeedState: Sendable, Equatable {
     public var consecutiveFailures: Int
     /// The scheduler's decisions.
     public var schedule: FeedSchedule
+    /// What the last ingest left out (`IngestBatch.warning`, e.g. a truncated feed); `nil` when nothing was.
+    public var warning: String?
 
     public init(
         key: String, name: String, url: String?, active: Bool, validators: HTTPValidators, bodyHash: String?,
         lastFetch: Date?, lastSuccess: Date?, firstSuccess: Date?, lastNewItem: Date?, httpStatus: Int?,
-        errorKind: String?, error: String?, consecutiveFailures: Int, schedule: FeedSchedule
+        errorKind: String?, error: String?, consecutiveFailures: Int, schedule: FeedSchedule, warning: String? = nil
     ) {
         self.key = key
         self.name = name
@@ -47,6 +49,7 @@ public struct FeedState: Sendable, Equatable {
         self.error = error
         self.consecutiveFailures = consecutiveFailures
         self.schedule = schedule
+        self.warning = warning
     }
 }
 

@@ -26,6 +26,9 @@ public struct IngestBatch: Sendable {
     /// The scheduler's decision for the feed's next poll, stored in the same transaction (`nil` keeps the stored
     /// schedule).
     public var schedule: FeedSchedule?
+    /// What the caller left out of `items` (a feed truncated to `daemon.max_items`), stored as the feed's
+    /// `FeedState.warning`; `nil` clears it.
+    public var warning: String?
     /// Keys, hashes, matches and title words of `items`, made by `prepare()`; `nil` until then.
     var prepared: [IngestTransaction.Incoming]?
 

@@ -138,7 +138,7 @@ extension SQLiteStore {
     static let feedColumns = """
         key, name, url, active, etag, last_modified, body_hash, last_fetch, last_success, first_success,
         last_new_item, http_status, error_kind, error, consecutive_failures, next_due, retry_after, ttl_floor,
-        max_age_floor
+        max_age_floor, warning
         """
 
     static func feedState(_ row: Row) -> FeedState {
@@ -148,6 +148,7 @@ extension SQLiteStore {
             validators: HTTPValidators(etag: row[4], lastModified: row[5]), bodyHash: row[6], lastFetch: date(7),
             lastSuccess: date(8), firstSuccess: date(9), lastNewItem: date(10), httpStatus: row[11],
             errorKind: row[12], error: row[13], consecutiveFailures: row[14],
-            schedule: FeedSchedule(nextDue: date(15), retryAfter: date(16), ttlFloor: row[17], maxAgeFloor: row[18]))
+            schedule: FeedSchedule(nextDue: date(15), retryAfter: date(16), ttlFloor: row[17], maxAgeFloor: row[18]),
+            warning: row[19])
     }
 }

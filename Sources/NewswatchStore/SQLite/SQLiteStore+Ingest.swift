@@ -10,18 +10,23 @@ extension SQLiteStore {
         let incoming = batch.prepared ?? IngestTransaction.prepare(batch)
         ingestLock.lock()
         defer { ingestLock.unlock() }
-        var added: [StoryIndex.Entry] = []
         var maxItemID: Int64 = 0
-        let outcome = try write { db in
-            try storyIndex.catchUp(db, now: batch.fetchedAt.storeSeconds)
-            var transaction = IngestTransaction(db: db, batch: batch, index: storyIndex)
-            let outcome = try transaction.run(incoming)
-            added = transaction.addedEntries
-            maxItemID = transaction.maxItemID
-            return outcome
+        let outcome: IngestOutcome
+        do {
+            outcome = try write { db in
+                try storyIndex.catchUp(db, now: batch.fetchedAt.storeSeconds)
+                var transaction = IngestTransaction(db: db, batch: batch, index: storyIndex)
+                let outcome = try transaction.run(incoming)
+                maxItemID = transaction.maxItemID
+                return outcome
+            }
+        } catch {
+            // A rolled-back ingest must leave no trace in the index.
+            storyIndex.discardPending()
+            throw error
         }
-        // Only after the commit: a rolled-back ingest must leave no trace in the index.
-        storyIndex.commit(added, highWater: maxItemID)
+        // Only after the commit do the batch's titles become permanent.
+        storyIndex.commitPending(highWater: maxItemID)
         return outcome
     }
 }
@@ -71,7 +76,6 @@ struct IngestTransaction {
     let batch: IngestBatch
     let index: StoryIndex
     let now: Int64
-    private(set) var addedEntries: [StoryIndex.Entry] = []
     private(set) var maxItemID: Int64 = 0
 
     private var feedID: Int64 = 0
@@ -170,13 +174,14 @@ struct IngestTransaction {
                     next_due = CASE WHEN ? THEN ? ELSE next_due END,
                     retry_after = CASE WHEN ? THEN ? ELSE retry_after END,
                     ttl_floor = CASE WHEN ? THEN ? ELSE ttl_floor END,
-                    max_age_floor = CASE WHEN ? THEN ? ELSE max_age_floor END
+                    max_age_floor = CASE WHEN ? THEN ? ELSE max_age_floor END,
+                    warning = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
             batch.validators.etag, batch.validators.lastModified, batch.bodyHash, now, now, now, now, newItems > 0, now,
             batch.httpStatus, guidsUnreliable, s != nil, s?.nextDue?.storeSeconds, s != nil,
-            s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, feedID,
+            s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, batch.warning, feedID,
         ])
     }
 
@@ -216,7 +221,9 @@ struct IngestTransaction {
         return Incoming(
             item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
             matchesText: StoredMatch.encode(matches), published: published, undated: date == nil, title: words,
-            storyKey: ContentHash.hex(fields: ["story", feedKey, guid ?? "", normLink ?? "", contentKey ?? "", revision]))
+            storyKey: ContentHash.hex(fields: [
+                "story", feedKey, guid ?? "", normLink ?? "", contentKey ?? "", revision,
+            ]))
     }
 
     /// `s` without surrounding white space; ids almost never have any, so avoid Foundation's trim then.
@@ -427,7 +434,7 @@ struct IngestTransaction {
                 id: id, guid: guidsUnreliable ? nil : e.guid, normLink: e.normLink, contentKey: e.contentKey,
                 revision: e.revision, storyID: storyID, title: item.title))
         if published >= now - StoryIndex.window, title.hashes.count >= StoryTitle.minimumTokens {
-            addedEntries.append(StoryIndex.Entry(storyID: storyID, time: published, title: title))
+            index.addPending(StoryIndex.Entry(storyID: storyID, time: published, title: title))
         }
         // A held-back item never alerts, and within this transaction (a first fetch) a story's suppressed topics
         // alert exactly as untouched ones would; later transactions derive them from `held_back`.
@@ -443,7 +450,7 @@ struct IngestTransaction {
     /// headline dated within 48 hours, else a new story.
     private mutating func story(for e: Incoming, title: StoryTitle, time: Int64) throws -> Int64 {
         if let l = e.normLink, let s = otherFeedStoryByLink[l] { return s }
-        if let s = index.bestStory(for: title, time: time, extra: addedEntries) { return s }
+        if let s = index.bestStory(for: title, time: time) { return s }
         var key = e.storyKey  // derived from the item: stable across fresh databases
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stories(key, first_seen) VALUES (?, ?)")
         try insert.execute(arguments: [key, now])
@@ -522,7 +529,8 @@ struct IngestTransaction {
         guard db.changesCount > 0 else { return }
         let seq = db.lastInsertedRowID
         let delivery = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)"
+            sql:
+                "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)"
         )
         for sink in batch.sinks where sink.wants(topic: topic.id) {
             try delivery.execute(arguments: [seq, sink.id, SQLiteStore.deliveryPending, now])

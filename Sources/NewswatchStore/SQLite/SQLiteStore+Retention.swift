@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
+import NewswatchCore
 
 extension SQLiteStore {
     @discardableResult
     public func prune(now: Date, retention: TimeInterval, batchSize: Int) throws -> PruneOutcome {
-        let cutoff = now.storeSeconds - Int64(retention.rounded(.up))
+        // Both terms are clamped to years 1–9999, so the difference cannot overflow whatever `retention` says.
+        let cutoff = now.storeSeconds - TimeBounds.seconds(retention.rounded(.up))
         let size = max(1, batchSize)
         var outcome = PruneOutcome()
 

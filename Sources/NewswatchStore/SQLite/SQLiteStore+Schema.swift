@@ -185,6 +185,10 @@ extension SQLiteStore {
                     """)
         }
         migrator.registerMigration(redactionMigration) { db in try redactStoredURLs(db) }
+        migrator.registerMigration("v3-feed-warning") { db in
+            // What the last ingest of a feed left out (`daemon.max_items`), for `status`; NULL when nothing was.
+            try db.execute(sql: "ALTER TABLE feeds ADD COLUMN warning TEXT")
+        }
         return migrator
     }()
 

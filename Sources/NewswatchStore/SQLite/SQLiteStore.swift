@@ -144,8 +144,8 @@ public final class SQLiteStore: Store {
 }
 
 extension Date {
-    /// Whole seconds since 1970, the store's time unit.
-    var storeSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    /// Whole seconds since 1970, the store's time unit; clamped to years 1–9999, never trapping on an absurd date.
+    var storeSeconds: Int64 { TimeBounds.seconds(of: self) }
 
     init(storeSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(storeSeconds)) }
 }

@@ -8,6 +8,11 @@ import GRDB
 /// query. It holds items dated within `window` of the latest ingest time; older entries are dropped by
 /// compaction. Titles of older items (backfill from weeks ago) are not indexed: they can still join by link.
 ///
+/// The items of the running ingest are indexed the same way (`addPending`) and join the committed entries on
+/// `commitPending`: a batch's items find each other through the index, never by comparing every pair (issue 19:
+/// 50,000 new items made one poll's transaction quadratic). Each lookup compares at most `maximumCandidates` titles,
+/// so even a flood of near-identical headlines costs linear time.
+///
 /// - Important: Not thread-safe. Owner: `SQLiteStore.ingestLock`; touched only inside `ingest`'s transaction.
 final class StoryIndex: @unchecked Sendable {
     struct Entry {
@@ -19,19 +24,28 @@ final class StoryIndex: @unchecked Sendable {
 
     /// Items whose dates are this far apart never join by title.
     static let window: Int64 = 48 * 3600
+    /// The most indexed titles one lookup compares. Real headlines reach it only when thousands of items within
+    /// the window share every rare word of a title; then the newest are compared.
+    static let maximumCandidates = 1000
 
     private(set) var entries: [Entry] = []
     private var postings: [UInt64: [Int32]] = [:]
+    /// The running ingest's entries, numbered after `entries` (`entries.count + i`).
+    private var pending: [Entry] = []
+    private var pendingPostings: [UInt64: [Int32]] = [:]
     private var lastExpiry: Int64 = 0
     private var marks: [UInt32] = []
     private var generation: UInt32 = 0
     /// The highest item row id this index has considered.
     private(set) var highWater: Int64 = 0
     private var newest: Int64 = 0
+    /// Titles compared with a looked-up title so far: tests prove the ingest linear with it, without timing.
+    private(set) var comparisons = 0
 
     /// Reads items written since the index last looked (by this or any other store instance) and forgets entries
-    /// that fell out of the window.
+    /// that fell out of the window, and the entries of an ingest that never committed.
     func catchUp(_ db: Database, now: Int64) throws {
+        discardPending()
         newest = max(newest, now)
         let statement = try db.cachedStatement(
             sql: "SELECT id, story_id, title, published FROM items WHERE id > ? AND published >= ? ORDER BY id")
@@ -54,16 +68,19 @@ final class StoryIndex: @unchecked Sendable {
         }
     }
 
-    /// The story of the indexed item (or of `extra`) most similar to `title` and dated within the window of `time`.
-    func bestStory(for title: StoryTitle, time: Int64, extra: [Entry]) -> Int64? {
+    /// The story of the indexed item (committed or pending) most similar to `title` and dated within the window of
+    /// `time`; ties go to the earliest indexed.
+    func bestStory(for title: StoryTitle, time: Int64) -> Int64? {
         guard title.hashes.count >= StoryTitle.minimumTokens else { return nil }
         var best: (score: Double, storyID: Int64, index: Int)? = nil
         // Jaccard ≥ t needs t·|A| ≤ |B| ≤ |A|/t: a cheap test before intersecting.
         let n = title.hashes.count
-        let minCount = (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
+        let minCount =
+            (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
             / StoryTitle.thresholdDenominator
         let maxCount = n * StoryTitle.thresholdDenominator / StoryTitle.thresholdNumerator
         func consider(_ e: Entry, _ index: Int) {
+            comparisons += 1
             let m = e.title.hashes.count
             guard m >= minCount, m <= maxCount, abs(e.time - time) <= StoryIndex.window,
                 title.isSameStory(as: e.title)
@@ -73,34 +90,64 @@ final class StoryIndex: @unchecked Sendable {
                 best = (score, e.storyID, index)
             }
         }
-        // Probe only the rarest words: any title similar enough shares at least one of them.
-        let lists = title.hashes.compactMap { postings[$0] }
-        if !lists.isEmpty {
-            // A word no indexed title has counts as an empty (rarest) probe.
-            let missing = title.hashes.count - lists.count
-            let probes = lists.sorted { $0.count < $1.count }.prefix(max(0, title.probeCount - missing))
-            // Generation marks instead of a Set: every probe of every item would otherwise hash each candidate.
-            generation &+= 1
-            if generation == 0 {
-                marks = []
-                generation = 1
-            }
-            if marks.count < entries.count { marks.append(contentsOf: repeatElement(0, count: entries.count - marks.count)) }
-            for list in probes {
-                for i in list where marks[Int(i)] != generation {
-                    marks[Int(i)] = generation
-                    consider(entries[Int(i)], Int(i))
-                }
-            }
+        // Probe only the rarest words: any title similar enough shares at least one of them (whichever they are).
+        let lists = title.hashes.compactMap { h -> (committed: [Int32], pending: [Int32])? in
+            let committed = postings[h] ?? []
+            let pending = pendingPostings[h] ?? []
+            return committed.isEmpty && pending.isEmpty ? nil : (committed, pending)
         }
-        for (k, e) in extra.enumerated() { consider(e, entries.count + k) }
+        guard !lists.isEmpty else { return nil }
+        // A word no indexed title has counts as an empty (rarest) probe.
+        let missing = title.hashes.count - lists.count
+        let probes = lists.sorted { $0.committed.count + $0.pending.count < $1.committed.count + $1.pending.count }
+            .prefix(max(0, title.probeCount - missing))
+        // Generation marks instead of a Set: every probe of every item would otherwise hash each candidate.
+        generation &+= 1
+        if generation == 0 {
+            marks = []
+            generation = 1
+        }
+        let total = entries.count + pending.count
+        if marks.count < total { marks.append(contentsOf: repeatElement(0, count: total - marks.count)) }
+        var budget = StoryIndex.maximumCandidates
+        // Newest first (pending, then committed, each from its end), so a capped lookup compares the most recent.
+        func visit(_ list: [Int32]) -> Bool {
+            for raw in list.reversed() {
+                let i = Int(raw)
+                guard marks[i] != generation else { continue }
+                guard budget > 0 else { return false }
+                budget -= 1
+                marks[i] = generation
+                consider(i < entries.count ? entries[i] : pending[i - entries.count], i)
+            }
+            return true
+        }
+        for list in probes {
+            guard visit(list.pending), visit(list.committed) else { break }
+        }
         return best?.storyID
     }
 
-    /// Adds items of a committed transaction.
-    func commit(_ added: [Entry], highWater newHighWater: Int64) {
+    /// Indexes an item of the running ingest, so later items of the same batch can join its story.
+    func addPending(_ e: Entry) {
+        guard e.title.hashes.count >= StoryTitle.minimumTokens else { return }
+        let i = Int32(entries.count + pending.count)
+        pending.append(e)
+        for h in e.title.hashes { pendingPostings[h, default: []].append(i) }
+    }
+
+    /// Makes the running ingest's entries permanent once its transaction committed.
+    func commitPending(highWater newHighWater: Int64) {
+        let added = pending
+        discardPending()
         for e in added where e.time >= newest - StoryIndex.window { add(e) }
         highWater = max(highWater, newHighWater)
+    }
+
+    /// Forgets the running ingest's entries (its transaction rolled back: it must leave no trace).
+    func discardPending() {
+        pending = []
+        pendingPostings = [:]
     }
 
     private func add(_ e: Entry) {
