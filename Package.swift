@@ -34,16 +34,19 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "NewswatchCore"),
+        // Syscalls, errno, fsync, atomic file replace, locks, duration conversions: one copy each.
+        .target(name: "NewswatchSystem", dependencies: ["NewswatchCore"]),
         .target(name: "NewswatchParse", dependencies: ["CLibXML2", "NewswatchCore"]),
-        .target(name: "NewswatchFetch", dependencies: ["CCurl", "NewswatchCore"]),
+        .target(name: "NewswatchFetch", dependencies: ["CCurl", "NewswatchCore", "NewswatchSystem"]),
         .target(name: "NewswatchMatch", dependencies: ["NewswatchCore"]),
         .target(
             name: "NewswatchStore",
-            dependencies: ["NewswatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "NewswatchDaemon",
             dependencies: [
-                "NewswatchCore", "NewswatchParse", "NewswatchFetch", "NewswatchMatch", "NewswatchStore",
+                "NewswatchCore", "NewswatchSystem", "NewswatchParse", "NewswatchFetch", "NewswatchMatch",
+                "NewswatchStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -59,11 +62,12 @@ let package = Package(
             ]),
 
         // Shared by the test targets only: loopback servers, the built binary, temp dirs.
-        .target(name: "NewswatchTestSupport", dependencies: ["NewswatchCore"]),
+        .target(name: "NewswatchTestSupport", dependencies: ["NewswatchCore", "NewswatchSystem"]),
 
         .testTarget(
             name: "NewswatchCoreTests",
             dependencies: ["NewswatchCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "NewswatchSystemTests", dependencies: ["NewswatchSystem", "NewswatchTestSupport"]),
         .testTarget(
             name: "NewswatchParseTests", dependencies: ["NewswatchParse", "NewswatchTestSupport"],
             resources: [.copy("Fixtures")]),

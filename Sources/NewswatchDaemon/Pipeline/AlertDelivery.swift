@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 
 /// The daemon's handle on alert delivery: the current `SinkDispatcher` (file sink + configured sinks), its drain
 /// task, and its replacement when a reload changes the sinks. Pending deliveries stay attached across reloads

@@ -4,6 +4,7 @@ import NewswatchCore
 import NewswatchFetch
 import NewswatchMatch
 import NewswatchStore
+import NewswatchSystem
 
 /// The polling pipeline: schedules every configured feed, polls it, ingests what is new and tells the alert
 /// delivery when alerts are owed (DESIGN "The flow of one item").

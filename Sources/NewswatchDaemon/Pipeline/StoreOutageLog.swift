@@ -1,4 +1,5 @@
 import Logging
+import NewswatchSystem
 
 /// Logs a store that refuses writes (the database locked by another process, a full disk) once when it starts and
 /// once when it ends, not once per feed and poll: with hundreds of feeds every poll would otherwise add a line saying
