@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -194,16 +195,7 @@ extension LoopbackHTTPServer {
         }
 
         private func writeAll(_ bytes: [UInt8]) -> Bool {
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes {
-                    Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-                }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
+            (try? Syscall.sendAll(fd, bytes)) != nil
         }
 
         static func reason(_ status: Int) -> String {

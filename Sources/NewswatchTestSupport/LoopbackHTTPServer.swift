@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -68,7 +69,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         self.handler = handler
         self.address = address
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Failure("\(SystemError("socket"))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
@@ -84,9 +85,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             }
         }
         guard bound == 0, listen(fd, 128) == 0 else {
-            let message = String(cString: strerror(errno))
+            let failure = SystemError("bind/listen")
             close(fd)
-            throw Failure("bind/listen: \(message)")
+            throw Failure("\(failure)")
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
@@ -96,7 +97,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
             close(fd)
-            throw Failure("pipe: \(String(cString: strerror(errno)))")
+            throw Failure("\(SystemError("pipe"))")
         }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
@@ -258,12 +259,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
         ]
         let ms = timeout < 0 ? Int32(-1) : Int32(min(timeout * 1000, Double(Int32.max)).rounded(.up))
-        while true {
-            let n = poll(&fds, 2, ms)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 || fds[1].revents != 0 { return false }
-            return fds[0].revents != 0
-        }
+        let n = (try? Syscall.retryingInterrupts("poll") { poll(&fds, 2, ms) }) ?? -1
+        if n <= 0 || fds[1].revents != 0 { return false }
+        return fds[0].revents != 0
     }
 
     /// Sleeps `seconds` unless the server stops first; returns false if it stopped.

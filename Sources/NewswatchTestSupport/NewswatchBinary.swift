@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 /// The built `newswatch` executable, run as a user would run it.
 public enum NewswatchBinary {
@@ -44,13 +45,14 @@ public enum NewswatchBinary {
         process.standardInput = input
         try process.run()
         // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
-        let outBox = DataBox()
-        let errBox = DataBox()
+        let outBox = Locked(Data())
+        let errBox = Locked(Data())
         let group = DispatchGroup()
         for (pipe, box) in [(out, outBox), (err, errBox)] {
             group.enter()
             DispatchQueue.global().async {
-                box.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                box.withLock { $0 = data }
                 group.leave()
             }
         }
@@ -65,17 +67,8 @@ public enum NewswatchBinary {
         group.wait()
         return Result(
             status: process.terminationStatus,
-            stdout: String(decoding: outBox.data, as: UTF8.self),
-            stderr: String(decoding: errBox.data, as: UTF8.self),
-            stdoutData: outBox.data)
+            stdout: String(decoding: outBox.withLock { $0 }, as: UTF8.self),
+            stderr: String(decoding: errBox.withLock { $0 }, as: UTF8.self),
+            stdoutData: outBox.withLock { $0 })
     }
-}
-
-/// A data buffer written by one reader thread, read after it finished.
-final class DataBox: @unchecked Sendable {
-    // Owner: `lock`.
-    private let lock = NSLock()
-    private var value = Data()
-    func set(_ d: Data) { lock.withLock { value = d } }
-    var data: Data { lock.withLock { value } }
 }

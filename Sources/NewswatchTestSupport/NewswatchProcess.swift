@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -17,10 +18,9 @@ import Foundation
 ///
 /// - Important: call ``kill()`` in a `defer` (it is also done on `deinit`): a test never leaves a daemon behind.
 public final class NewswatchProcess: @unchecked Sendable {
-    // Owner: `lock` guards `out` and `err`, appended to by the two reader threads; everything else is set in `init`.
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
+    // Owner: `output` (stdout, stderr), appended to by the two reader threads, is behind its own lock; everything
+    // else is set in `init`.
+    private let output = Locked((out: Data(), err: Data()))
     private let process: Process
     private let readers = DispatchGroup()
 
@@ -107,8 +107,8 @@ public final class NewswatchProcess: @unchecked Sendable {
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { return }
-                lock.withLock {
-                    if isStderr { err.append(chunk) } else { out.append(chunk) }
+                output.withLock {
+                    if isStderr { $0.err.append(chunk) } else { $0.out.append(chunk) }
                 }
             }
         }
@@ -116,10 +116,10 @@ public final class NewswatchProcess: @unchecked Sendable {
     }
 
     /// Everything the child has written to stderr so far.
-    public var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    public var stderr: String { output.withLock { String(decoding: $0.err, as: UTF8.self) } }
 
     /// Everything the child has written to stdout so far.
-    public var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    public var stdout: String { output.withLock { String(decoding: $0.out, as: UTF8.self) } }
 
     /// Whether the child has not exited yet.
     public var isRunning: Bool { process.isRunning }

@@ -1,6 +1,7 @@
 import Foundation
 import NewswatchCore
 import NewswatchFetch
+import NewswatchSystem
 
 /// Why an alert sink could not deliver a message. Every kind is retried under ``SinkRetryPolicy``.
 public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
@@ -46,7 +47,7 @@ public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .rejected(let status): what = "answered HTTP \(status)"
         case .unreachable: what = "unreachable"
-        case .spawnFailed(let code): what = "cannot start command: \(String(cString: strerror(code)))"
+        case .spawnFailed(let code): what = "cannot start command: \(SystemError.reason(code))"
         case .commandFailed(let code): what = "command exited with status \(code)"
         case .commandKilled(let signal): what = "command killed by signal \(signal)"
         case .timedOut: what = "command timed out and was killed"

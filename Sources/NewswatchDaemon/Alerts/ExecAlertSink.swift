@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NewswatchCore
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -67,8 +68,7 @@ public struct ExecAlertSink: AlertSink {
         let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = [
             "sink": "exec", "command": "\(command.first ?? "")",
-            "duration_ms":
-                "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            "duration_ms": "\(elapsed.inMilliseconds)",
         ]
         let tail = outcome.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
         if !tail.isEmpty { metadata["stderr"] = "\(String(tail.suffix(1000)))" }
@@ -84,8 +84,7 @@ public struct ExecAlertSink: AlertSink {
             metadata["signal"] = "\(signal)"
             error = AlertSinkError(.commandKilled(signal: signal), sink: displayName, detail: tail)
         case .timedOut:
-            metadata["timeout_ms"] =
-                "\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)"
+            metadata["timeout_ms"] = "\(timeout.inMilliseconds)"
             error = AlertSinkError(.timedOut, sink: displayName, detail: tail)
         case .spawnFailed(let code):
             error = AlertSinkError(.spawnFailed(errno: code), sink: displayName)
@@ -99,7 +98,7 @@ public struct ExecAlertSink: AlertSink {
 
     /// Runs the command once with `input` on stdin and waits for it (or for the timeout).
     public func run(input: Data) async -> Outcome {
-        let cancelled = CancellationFlag()
+        let cancelled = Locked(false)
         let command = command
         let timeout = timeout
         let killGrace = killGrace
@@ -119,18 +118,9 @@ public struct ExecAlertSink: AlertSink {
                 thread.start()
             }
         } onCancel: {
-            cancelled.set()
+            cancelled.withLock { $0 = true }
         }
     }
-}
-
-/// A flag set from a cancellation handler and read by the exec thread.
-final class CancellationFlag: @unchecked Sendable {
-    // Owner: `lock` guards `value`.
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }
 
 /// One blocking run of a command, on the calling (dedicated) thread.
@@ -140,7 +130,8 @@ private struct ExecProcessRun {
     let environment: [String: String]
     let timeout: Duration
     let killGrace: Duration
-    let cancelled: CancellationFlag
+    /// Set from the task's cancellation handler, read by the exec thread.
+    let cancelled: Locked<Bool>
 
     func execute() -> ExecAlertSink.Outcome {
         guard let program = command.first, !program.isEmpty else {
@@ -220,15 +211,14 @@ private struct ExecProcessRun {
         func drainStderr() {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while stderrOpen {
-                let n = buffer.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress, $0.count) }
+                let read = try? Syscall.retryingInterrupts("read") {
+                    buffer.withUnsafeMutableBytes { Glibc.read(stderrFD, $0.baseAddress, $0.count) }
+                }
+                guard let n = read else { return }  // EAGAIN: nothing more for now
                 if n > 0 {
                     tail.append(buffer[0..<n])
-                } else if n == 0 {
-                    stderrOpen = false
-                } else if errno == EINTR {
-                    continue
                 } else {
-                    return  // EAGAIN: nothing more for now
+                    stderrOpen = false
                 }
             }
         }
@@ -238,7 +228,7 @@ private struct ExecProcessRun {
                 termination = status
                 break
             }
-            if cancelled.isSet || ContinuousClock.now >= deadline {
+            if cancelled.withLock({ $0 }) || ContinuousClock.now >= deadline {
                 termination = Self.kill(group: pid, grace: killGrace)
                 break
             }
@@ -247,8 +237,7 @@ private struct ExecProcessRun {
             if stderrOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
             // Wake at least every 50 ms to notice the exit, the deadline and cancellation.
             let remaining = deadline - ContinuousClock.now
-            let remainingMS = max(
-                0, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            let remainingMS = max(0, remaining.inMilliseconds)
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(50, remainingMS + 1)))
             if ready <= 0 { continue }
             for fd in fds where fd.revents != 0 {
@@ -280,13 +269,9 @@ private struct ExecProcessRun {
     /// The child's end, if it has ended (`blocking`: wait for it).
     private static func reap(_ pid: pid_t, blocking: Bool) -> ExecAlertSink.Termination? {
         var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if r == pid { break }
-            if r == 0 { return nil }
-            if errno == EINTR { continue }
-            return .exited(127)  // ECHILD: someone else reaped it; treat as a failed run
-        }
+        let r = try? Syscall.retryingInterrupts("waitpid") { waitpid(pid, &status, blocking ? 0 : WNOHANG) }
+        if r == 0 { return nil }
+        guard r == pid else { return .exited(127) }  // ECHILD: someone else reaped it; treat as a failed run
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
         if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
         return .signalled(status & 0x7f)

@@ -1,6 +1,7 @@
 import Foundation
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -100,26 +101,15 @@ public final class FileAlertSink: @unchecked Sendable {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(path, "cannot open for appending") }
         defer { close(fd) }
-        do {
-            try data.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw failure(path, "cannot append \(fresh.count) alerts", owed: true)
-                    }
-                    offset += n
-                }
-            }
-            guard fsync(fd) == 0 else { throw failure(path, "fsync failed", owed: true) }
+        do throws(SystemError) {
+            try Syscall.writeAll(fd, data, path: path)
+            try Syscall.fsync(fd, path: path)
         } catch {
             // A full disk or the file size limit can take part of the batch: cut the file back to what it held, so
             // no torn line stays behind and no alert is in the file that is not marked delivered.
-            let saved = errno
             _ = ftruncate(fd, off_t(index.size))
-            errno = saved
-            throw error
+            let what = error.call == "fsync" ? "fsync failed" : "cannot append \(fresh.count) alerts"
+            throw failure(path, what, errno: error.errno, owed: true)
         }
         index.size += Int64(data.count)
         files[name] = index
@@ -133,10 +123,15 @@ public final class FileAlertSink: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             let created = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
             guard created >= 0 else { throw failure(path, "cannot create") }
-            let ok = fsync(created) == 0
-            close(created)
-            syncDirectory()
-            guard ok else { throw failure(path, "fsync failed") }
+            defer { close(created) }
+            do throws(SystemError) {
+                try Syscall.fsync(created, path: path)
+            } catch {
+                throw failure(path, "fsync failed", errno: error.errno)
+            }
+            // Makes the new file's directory entry durable, so a power loss cannot lose a file whose alerts were
+            // marked; best effort.
+            try? Syscall.fsyncDirectory(directory.path)
             let index = FileIndex(ids: [], size: 0)
             files[name] = index
             return index
@@ -182,26 +177,17 @@ public final class FileAlertSink: @unchecked Sendable {
         }
     }
 
-    /// Makes a new file's directory entry durable, so a power loss cannot lose a file whose alerts were marked.
-    private func syncDirectory() {
-        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            _ = fsync(fd)
-            close(fd)
-        }
-    }
-
     private func fileSize(_ path: String) -> Int64? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Int64(st.st_size)
     }
 
-    private func failure(_ path: String, _ what: String, owed: Bool = false) -> WriteError {
-        let code = errno
-        let reason = String(cString: strerror(code))
+    private func failure(_ path: String, _ what: String, errno code: Int32 = errno, owed: Bool = false) -> WriteError {
+        let system = SystemError(what, path: path, errno: code)
+        let reason = system.reason
         var message = "\(what): \(reason)"
-        if [EFBIG, ENOSPC, EDQUOT].contains(code) {
+        if system.isDiskFull {
             message = "\(what): disk full or file size limit (\(reason))"
         }
         if owed { message += "; they stay owed and are written again once there is room" }

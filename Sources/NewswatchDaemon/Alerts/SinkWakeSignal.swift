@@ -1,22 +1,26 @@
 import Foundation
 import NewswatchCore
+import NewswatchSystem
 
 /// A wake-up for one waiting task: `signal()` from anywhere, `wait()` from the one task that owns it.
 ///
 /// A signal sent while nobody waits is kept (once), so a wake that arrives during a drain is not lost.
 final class SinkWakeSignal: @unchecked Sendable {
-    // Owner: `lock` guards `pending` and `waiter`.
-    private let lock = NSLock()
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    // Owner: `state` is behind its own lock.
+    private let state = Locked(State())
 
     func signal() {
-        let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
-            if let waiter {
-                self.waiter = nil
+        let waiting: CheckedContinuation<Void, Never>? = state.withLock { state in
+            if let waiter = state.waiter {
+                state.waiter = nil
                 return waiter
             }
-            pending = true
+            state.pending = true
             return nil
         }
         waiting?.resume()
@@ -26,20 +30,20 @@ final class SinkWakeSignal: @unchecked Sendable {
     func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now: Bool = lock.withLock {
-                    if pending || Task.isCancelled {
-                        pending = false
+                let now: Bool = state.withLock { state in
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
                         return true
                     }
-                    waiter = continuation
+                    state.waiter = continuation
                     return false
                 }
                 if now { continuation.resume() }
             }
         } onCancel: {
-            let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
-                defer { waiter = nil }
-                return waiter
+            let waiting: CheckedContinuation<Void, Never>? = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
             }
             waiting?.resume()
         }

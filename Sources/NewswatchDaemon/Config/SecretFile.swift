@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -30,7 +31,7 @@ enum SecretFile {
         let url = resolve(value)
         var info = stat()
         guard stat(url.path, &info) == 0 else {
-            let why = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            let why = errno == ENOENT ? "no such file" : SystemError.reason(errno)
             return .failure(Problem(kind: .missingFile, message: "cannot use the \(key) \(url.path): \(why)"))
         }
         guard info.st_mode & S_IFMT == S_IFREG else {

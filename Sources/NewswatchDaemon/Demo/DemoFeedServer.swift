@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -21,19 +22,18 @@ public final class DemoFeedServer: @unchecked Sendable {
         }
     }
 
-    // Owner: immutable after init, except `running`, which `lock` guards.
+    // Owner: immutable after init; `running` is behind its own lock.
     private let documents: [String: Document]
     private let listener: Int32
     public let port: UInt16
-    private let lock = NSLock()
-    private var running = true
+    private let running = Locked(true)
     private var thread: Thread?
 
     /// Binds 127.0.0.1 on an ephemeral port and starts serving `documents` (keyed by path, e.g. `/world.xml`).
     public init(documents: [String: Document]) throws {
         self.documents = documents
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DemoServerError(message: "socket() failed: errno \(errno)") }
+        guard fd >= 0 else { throw DemoServerError(message: "\(SystemError("socket"))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
@@ -41,11 +41,14 @@ public final class DemoFeedServer: @unchecked Sendable {
         addr.sin_port = 0
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 64) == 0 else {
+            let failure = SystemError("listen", path: "127.0.0.1")
             close(fd)
-            throw DemoServerError(message: "cannot listen on 127.0.0.1: errno \(errno)")
+            throw DemoServerError(message: "cannot listen on 127.0.0.1: \(failure.reason)")
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
@@ -64,7 +67,7 @@ public final class DemoFeedServer: @unchecked Sendable {
 
     /// Stops accepting; the listening socket is closed.
     public func stop() {
-        let wasRunning: Bool = lock.withLock {
+        let wasRunning = running.withLock { running in
             defer { running = false }
             return running
         }
@@ -75,15 +78,11 @@ public final class DemoFeedServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    private var isRunning: Bool { lock.withLock { running } }
+    private var isRunning: Bool { running.withLock { $0 } }
 
     private func acceptLoop() {
         while isRunning {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+            guard let client = try? Syscall.retryingInterrupts("accept", { accept(listener, nil, nil) }) else { return }
             serve(client)
             close(client)
         }
@@ -109,7 +108,8 @@ public final class DemoFeedServer: @unchecked Sendable {
         }
         let path = String(requestLine[1])
         guard let doc = documents[path] else {
-            respond(fd, status: "404 Not Found", headers: [("Content-Type", "text/plain")], body: Data("not found\n".utf8))
+            respond(
+                fd, status: "404 Not Found", headers: [("Content-Type", "text/plain")], body: Data("not found\n".utf8))
             return
         }
         let etag = "\"\(doc.body.count)-\(Self.fnv1a(doc.body))\""
@@ -128,12 +128,8 @@ public final class DemoFeedServer: @unchecked Sendable {
         head += "\r\n"
         var bytes = [UInt8](head.utf8)
         bytes.append(contentsOf: body)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { return }
-            sent += n
-        }
+        // A client that went away gets nothing more; the connection is closed either way.
+        try? Syscall.sendAll(fd, bytes)
     }
 
     private static func fnv1a(_ data: Data) -> String {

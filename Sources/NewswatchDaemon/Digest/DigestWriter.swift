@@ -1,10 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import NewswatchSystem
 
 /// Writes a digest's files, `<output_dir>/digests/YYYY-MM-DD.{md,html,json}`, each atomically.
 ///
@@ -71,57 +66,21 @@ public struct DigestWriter: Sendable {
 
     /// Writes `bytes` to `url` through a temporary file in the same directory, `fsync` and `rename`.
     public static func writeAtomically(_ bytes: Data, to url: URL) throws(DigestError) {
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(
-            "." + url.lastPathComponent + "." + String(getpid()) + "." + UUID().uuidString.prefix(8) + ".tmp")
-        func fail(_ path: String, _ code: Int32) -> DigestError {
-            DigestError(kind: .writeFile, path: path, reason: String(cString: strerror(code)))
-        }
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if fd < 0 { throw fail(temp.path, errno) }
-        var failure: DigestError? = nil
-        bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = fail(temp.path, errno)
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = fail(temp.path, errno) }
-        if close(fd) != 0, failure == nil { failure = fail(temp.path, errno) }
-        if failure == nil, rename(temp.path, url.path) != 0 { failure = fail(url.path, errno) }
-        if let failure {
-            unlink(temp.path)
-            throw failure
+        do throws(SystemError) {
+            try AtomicFile.replace(url.path, with: bytes)
+        } catch {
+            throw DigestError(kind: .writeFile, path: error.path ?? url.path, reason: error.reason)
         }
     }
 
     /// Flushes the directory entry of the renames; best effort (some file systems refuse it).
-    static func syncDirectory(_ dir: URL) {
-        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
-    }
-
-    private static func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-            return Glibc.write(fd, pointer, count)
-        #else
-            return Darwin.write(fd, pointer, count)
-        #endif
-    }
+    static func syncDirectory(_ dir: URL) { try? Syscall.fsyncDirectory(dir.path) }
 
     private static func reason(of error: Error) -> String {
         if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
             posix.domain == NSPOSIXErrorDomain
         {
-            return String(cString: strerror(Int32(posix.code)))
+            return SystemError.reason(Int32(posix.code))
         }
         return (error as NSError).localizedDescription
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NewswatchCore
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -117,20 +118,11 @@ public struct JournalLogHandler: LogHandler {
     /// Writes `text` to file descriptor 2 in one `write(2)` where possible, under a lock so lines from
     /// concurrent tasks never interleave.
     public static let writeToStandardError: Writer = { text in
-        stderrLock.withLock {
-            var bytes = Array(text.utf8)[...]
-            while !bytes.isEmpty {
-                let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                bytes = bytes.dropFirst(n)
-            }
-        }
+        // Nowhere to report a failed write to standard error: the line is dropped.
+        stderrLock.withLock { _ in try? Syscall.writeAll(2, Array(text.utf8)) }
     }
 
-    private static let stderrLock = NSLock()
+    private static let stderrLock = Locked(())
 
     private static func render(_ value: Logger.Metadata.Value) -> String {
         switch value {

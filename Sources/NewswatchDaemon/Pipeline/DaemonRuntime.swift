@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 import ServiceLifecycle
 import UnixSignals
 
@@ -68,9 +69,7 @@ public final class DaemonRuntime: Sendable {
         let petter = WatchdogPetter(notifier: notifier, store: storeProgress, logger: logger)
         // The loop must wake within a quarter of the watchdog period (WatchdogPetter's timing); sub-second periods
         // are kept, so a short `WatchdogSec=` is honoured, not rounded up to a second.
-        let maxSleep = petter.maxLoopSleep.map {
-            Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
-        }
+        let maxSleep = petter.maxLoopSleep.map(\.inSeconds)
         let daemon = self.daemon
         let notifier = self.notifier
         let deliveries = self.deliveries

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -54,7 +55,7 @@ public enum RunLockError: Error, Sendable, CustomStringConvertible {
             let who = pid.map { "process \($0)" } ?? "another process"
             return "another newswatch run is active on this state (\(who) holds \(path)); stop it first"
         case .cannotOpen(let path, let err):
-            return "cannot open lock file \(path): \(String(cString: strerror(err)))"
+            return "cannot open lock file \(path): \(SystemError.reason(err))"
         }
     }
 }

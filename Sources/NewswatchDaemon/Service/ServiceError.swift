@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 /// A failure of the service glue: talking to systemd's notification socket.
 public struct ServiceError: Error, Sendable, CustomStringConvertible {
@@ -24,7 +25,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         case .unsupportedNotifyAddress:
             return "NOTIFY_SOCKET '\(context)' is not a socket path or @abstract name; systemd notifications are off"
         case .socket(let code):
-            return "cannot notify systemd at '\(context)': \(String(cString: strerror(code)))"
+            return "cannot notify systemd at '\(context)': \(SystemError.reason(code))"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 
 /// Whether the store is making progress, for the watchdog (CONTRACT §7: "WATCHDOG=1 stops only when the loop or the
 /// store is stuck").
@@ -11,12 +12,15 @@ import Foundation
 ///
 /// ``WatchedStore`` reports every call here.
 public final class StoreProgress: @unchecked Sendable {
-    // Owner: `lock` guards every `var`.
-    private let lock = NSLock()
-    private var running: [UInt64: ContinuousClock.Instant] = [:]
-    private var nextToken: UInt64 = 0
-    /// When the first of the writes failed that have failed since the last successful one.
-    private var failingSince: ContinuousClock.Instant?
+    private struct State {
+        var running: [UInt64: ContinuousClock.Instant] = [:]
+        var nextToken: UInt64 = 0
+        /// When the first of the writes failed that have failed since the last successful one.
+        var failingSince: ContinuousClock.Instant?
+    }
+
+    // Owner: `state` is behind its own lock.
+    private let state = Locked(State())
 
     /// Why the store counts as stuck.
     public enum Stall: Sendable, Equatable {
@@ -30,30 +34,30 @@ public final class StoreProgress: @unchecked Sendable {
 
     /// Records that an operation started at `instant`; pass the token to ``finish(_:write:succeeded:at:)``.
     public func start(at instant: ContinuousClock.Instant = .now) -> UInt64 {
-        lock.withLock {
-            nextToken += 1
-            running[nextToken] = instant
-            return nextToken
+        state.withLock { state in
+            state.nextToken += 1
+            state.running[state.nextToken] = instant
+            return state.nextToken
         }
     }
 
     /// Records that the operation `token` ended. A successful write clears the failure streak; a failed write starts
     /// one unless one is already running. Reads never touch the streak: in WAL mode they succeed while writes block.
     public func finish(_ token: UInt64, write: Bool, succeeded: Bool, at instant: ContinuousClock.Instant = .now) {
-        lock.withLock {
-            running[token] = nil
+        state.withLock { state in
+            state.running[token] = nil
             guard write else { return }
             if succeeded {
-                failingSince = nil
-            } else if failingSince == nil {
-                failingSince = instant
+                state.failingSince = nil
+            } else if state.failingSince == nil {
+                state.failingSince = instant
             }
         }
     }
 
     /// Why the store is stuck at `instant`, allowing `tolerance`; `nil` while it makes progress.
     public func stall(at instant: ContinuousClock.Instant, tolerance: Duration) -> Stall? {
-        let (oldest, failing) = lock.withLock { (running.values.min(), failingSince) }
+        let (oldest, failing) = state.withLock { ($0.running.values.min(), $0.failingSince) }
         if let oldest, instant - oldest > tolerance { return .operationRunning(instant - oldest) }
         if let failing, instant - failing > tolerance { return .writesFailing(instant - failing) }
         return nil

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NewswatchSystem
 import ServiceLifecycle
 
 /// Sends systemd's `WATCHDOG=1` only while the daemon's scheduler loop is making progress (CONTRACT §7).
@@ -17,9 +18,8 @@ import ServiceLifecycle
 /// Timing: with watchdog period `W`, pings are `W/2` apart, a ping needs a heartbeat younger than `W/2`, and
 /// the loop wakes at least every `W/4` — leaving `W/4` for a wake-up that is slow to reach its heartbeat.
 public final class WatchdogPetter: Service, @unchecked Sendable {
-    // Owner: `lock` guards `lastHeartbeat`; everything else is immutable.
-    private let lock = NSLock()
-    private var lastHeartbeat: ContinuousClock.Instant
+    // Owner: immutable; `lastHeartbeat` is behind its own lock.
+    private let lastHeartbeat: Locked<ContinuousClock.Instant>
     private let notifier: SystemdNotifier
     private let store: StoreProgress?
     private let logger: Logger?
@@ -40,7 +40,7 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
         self.store = store
         self.logger = logger
         pingInterval = notifier.watchdogInterval
-        lastHeartbeat = .now
+        lastHeartbeat = Locked(.now)
     }
 
     /// Records that the scheduler loop woke and is making progress. Cheap; call it on every wake-up.
@@ -50,8 +50,8 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
 
     /// Records a heartbeat at `instant` (tests pass explicit instants).
     public func heartbeat(at instant: ContinuousClock.Instant) {
-        lock.withLock {
-            if instant > lastHeartbeat { lastHeartbeat = instant }
+        lastHeartbeat.withLock { last in
+            if instant > last { last = instant }
         }
     }
 
@@ -64,7 +64,7 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     /// Why the service is unhealthy at `instant`, `nil` when it is healthy.
     func problem(at instant: ContinuousClock.Instant) -> String? {
         guard let pingInterval else { return nil }
-        let last = lock.withLock { lastHeartbeat }
+        let last = lastHeartbeat.withLock { $0 }
         if instant - last > pingInterval {
             return "the scheduler loop has not woken for \(Self.seconds(instant - last))"
         }
@@ -76,8 +76,7 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     }
 
     private static func seconds(_ d: Duration) -> String {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return String(format: "%.1f s", s)
+        String(format: "%.1f s", d.inSeconds)
     }
 
     /// Pings systemd every ``pingInterval`` while healthy, until the task is cancelled or graceful shutdown

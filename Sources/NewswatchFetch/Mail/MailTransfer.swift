@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import NewswatchCore
+import NewswatchSystem
 
 /// One SMTP submission from start to result: a libcurl easy handle driven by `curl_easy_perform` on the calling
 /// (dedicated) thread.
@@ -13,9 +14,8 @@ final class MailTransfer: @unchecked Sendable {
     private let bytes: [UInt8]
     private var offset = 0
 
-    // Owner: `lock` guards `cancelled` (set from a cancellation handler, read by the progress callback).
-    private let lock = NSLock()
-    private var cancelled = false
+    // Owner: `cancelled` is behind its own lock (set from a cancellation handler, read by the progress callback).
+    private let cancelled = Locked(false)
 
     init(request: MailRequest, connectTimeout: TimeInterval, timeout: TimeInterval) {
         self.request = request
@@ -24,8 +24,8 @@ final class MailTransfer: @unchecked Sendable {
         bytes = Array(request.message)
     }
 
-    func cancel() { lock.withLock { cancelled = true } }
-    var isCancelled: Bool { lock.withLock { cancelled } }
+    func cancel() { cancelled.withLock { $0 = true } }
+    var isCancelled: Bool { cancelled.withLock { $0 } }
 
     /// Runs the whole SMTP dialogue; `nil` when the server accepted the message. Blocks the calling thread.
     func perform() -> FetchError? {
