@@ -22,12 +22,12 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var answers: [Answer]
     private(set) var posts: [WebhookRequest] = []
-    private(set) var mails: [MailSubmission] = []
+    private(set) var mails: [MailRequest] = []
 
     init(answers: [Answer] = []) { self.answers = answers }
 
     var recordedPosts: [WebhookRequest] { lock.withLock { posts } }
-    var recordedMails: [MailSubmission] { lock.withLock { mails } }
+    var recordedMails: [MailRequest] { lock.withLock { mails } }
 
     private func nextAnswer() -> Answer {
         lock.withLock { answers.isEmpty ? .status(200, "") : answers.removeFirst() }
@@ -42,7 +42,7 @@ final class RecordingTransport: AlertTransport, @unchecked Sendable {
         }
     }
 
-    func submit(_ mail: MailSubmission) async throws {
+    func submit(_ mail: MailRequest) async throws {
         lock.withLock { mails.append(mail) }
         switch nextAnswer() {
         case .status: break

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchFetch
 
 /// The network operations the webhook and email sinks need, implemented over NewswatchFetch's libcurl client.
 ///
@@ -18,7 +19,7 @@ public protocol AlertTransport: Sendable {
     /// (libcurl `CURLOPT_USE_SSL = CURLUSESSL_ALL`). libcurl dot-stuffs lines beginning with `.` itself and
     /// ends the DATA phase, so `mail.message` is the plain RFC 5322 text with CRLF line ends.
     /// - Throws: any error when the server did not accept the message for every recipient.
-    func submit(_ mail: MailSubmission) async throws
+    func submit(_ mail: MailRequest) async throws
 }
 
 /// One webhook delivery.
@@ -51,36 +52,5 @@ public struct WebhookResponse: Sendable {
     public init(status: Int, bodyPrefix: Data = Data()) {
         self.status = status
         self.bodyPrefix = bodyPrefix
-    }
-}
-
-/// One message to submit over SMTP.
-public struct MailSubmission: Sendable {
-    /// `smtps://host[:port]` or `smtp://host[:port]`.
-    public var url: String
-    /// The envelope sender.
-    public var from: String
-    /// The envelope recipients.
-    public var recipients: [String]
-    public var username: String?
-    public var password: String?
-    /// `smtp://` must use STARTTLS (CONTRACT §6); only loopback test servers turn this off.
-    public var requireTLS: Bool
-    /// RFC 5322 message text, CRLF line ends.
-    public var message: Data
-    public var timeout: Duration
-
-    public init(
-        url: String, from: String, recipients: [String], username: String?, password: String?, requireTLS: Bool,
-        message: Data, timeout: Duration
-    ) {
-        self.url = url
-        self.from = from
-        self.recipients = recipients
-        self.username = username
-        self.password = password
-        self.requireTLS = requireTLS
-        self.message = message
-        self.timeout = timeout
     }
 }

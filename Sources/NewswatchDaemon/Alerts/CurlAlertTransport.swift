@@ -1,5 +1,6 @@
 import Foundation
 import NewswatchFetch
+import NewswatchSystem
 
 /// The real ``AlertTransport``: webhooks through NewswatchFetch's libcurl `HTTPClient` (no redirects), mail through
 /// its `MailSender` (libcurl SMTP).
@@ -28,7 +29,7 @@ public final class CurlAlertTransport: AlertTransport {
     public func post(_ request: WebhookRequest) async throws -> WebhookResponse {
         let feedRequest = FeedRequest(
             url: request.url, method: "POST", headers: request.headers, body: request.body,
-            timeout: Self.seconds(request.timeout), followRedirects: false)
+            timeout: request.timeout.inSeconds, followRedirects: false)
         switch await client.fetch(feedRequest) {
         case .ok(let response), .notModified(let response):
             return WebhookResponse(status: response.status, bodyPrefix: response.body.prefix(Self.bodyPrefixBytes))
@@ -41,20 +42,12 @@ public final class CurlAlertTransport: AlertTransport {
         }
     }
 
-    public func submit(_ submission: MailSubmission) async throws {
-        try await mail.send(
-            MailRequest(
-                url: submission.url, from: submission.from, recipients: submission.recipients,
-                username: submission.username, password: submission.password, requireTLS: submission.requireTLS,
-                message: submission.message, timeout: Self.seconds(submission.timeout)))
+    public func submit(_ mail: MailRequest) async throws {
+        try await self.mail.send(mail)
     }
 
     /// Stops the HTTP client's thread and waits for it (mail needs no shutdown: each message has its own thread).
     public func shutdown() async {
         await client.shutdown()
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

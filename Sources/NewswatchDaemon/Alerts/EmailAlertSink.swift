@@ -1,5 +1,7 @@
 import Foundation
 import NewswatchCore
+import NewswatchFetch
+import NewswatchSystem
 
 /// The `email` sink: a plain-text message per alert (or per batch) submitted over SMTP through the transport.
 public struct EmailAlertSink: AlertSink {
@@ -38,11 +40,11 @@ public struct EmailAlertSink: AlertSink {
     public var displayName: String { SinkName.email(url: url) }
 
     /// The submission for `message`, dated `date`.
-    public func submission(for message: SinkMessage, date: Date) -> MailSubmission {
+    public func submission(for message: SinkMessage, date: Date) -> MailRequest {
         let email = AlertPayload.email(message, from: from, to: to, date: date)
-        return MailSubmission(
+        return MailRequest(
             url: url, from: from, recipients: to, username: username, password: password, requireTLS: requireTLS,
-            message: email.rendered, timeout: timeout)
+            message: email.rendered, timeout: timeout.inSeconds)
     }
 
     public func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
