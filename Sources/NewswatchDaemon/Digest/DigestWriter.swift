@@ -60,7 +60,8 @@ public struct DigestWriter: Sendable {
             try Self.writeAtomically(format.render(data), to: url)
             written.append(url)
         }
-        Self.syncDirectory(dir)
+        // Flushes the directory entry of the renames; best effort (some file systems refuse it).
+        try? Syscall.fsyncDirectory(dir.path)
         return written
     }
 
@@ -72,9 +73,6 @@ public struct DigestWriter: Sendable {
             throw DigestError(kind: .writeFile, path: error.path ?? url.path, reason: error.reason)
         }
     }
-
-    /// Flushes the directory entry of the renames; best effort (some file systems refuse it).
-    static func syncDirectory(_ dir: URL) { try? Syscall.fsyncDirectory(dir.path) }
 
     private static func reason(of error: Error) -> String {
         if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
