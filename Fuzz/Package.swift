@@ -16,13 +16,16 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"]),
         // RSS/Atom/RDF bytes through FeedParser (encoding sniffing, entity repair, libxml2 SAX, HTML→text).
         .executableTarget(
-            name: "fuzz-xml-feed", dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
+            name: "fuzz-xml-feed",
+            dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
         // JSON Feed bytes through FeedParser (only inputs that start with `{` are kept).
         .executableTarget(
-            name: "fuzz-json-feed", dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
+            name: "fuzz-json-feed",
+            dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
         // HTML fragments through HTMLText.plainText.
         .executableTarget(
-            name: "fuzz-html-text", dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
+            name: "fuzz-html-text",
+            dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),
         // Date strings (RFC 822, RFC 3339, W3CDTF and the sloppy variants) through FeedDate.parse.
         .executableTarget(
             name: "fuzz-date", dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),

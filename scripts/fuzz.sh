@@ -40,7 +40,8 @@ shopt -s nullglob
 case "$target" in
 xml-feed)
     dict=xml
-    seeds=("$fixtures"/*.xml "$fixtures"/*.rdf "$cli"/*.xml "$root"/Config/demo/*.xml "$root"/Config/demo/*.rdf)
+    seeds=("$root"/Fuzz/Seeds/xml-feed/* "$fixtures"/*.xml "$fixtures"/*.rdf "$cli"/*.xml "$root"/Config/demo/*.xml
+        "$root"/Config/demo/*.rdf)
     ;;
 json-feed)
     dict=json

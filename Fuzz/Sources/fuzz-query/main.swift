@@ -18,8 +18,10 @@ LibFuzzer.run { data, size in
     guard openers <= 256 else { return -1 }
     let text = String(decoding: bytes, as: UTF8.self)
     guard let query = try? QueryParser.parse(text) else { return 0 }
-    // The printed form is what `check-config` shows; it must parse again.
-    _ = try? QueryParser.parse(query.description)
+    // The printed form is what `check-config` shows: it must parse again, to the same query.
+    guard let again = try? QueryParser.parse(query.description), again == query else {
+        fatalError("the canonical form \(query.description) does not parse back to the same query")
+    }
     let topics = [
         TopicDefinition(id: "q", name: "query", query: text),
         TopicDefinition(id: "x", name: "exclude", query: "ceasefire OR aid", exclude: text),
