@@ -84,6 +84,9 @@ mkdir -p "$work/seeds"
 
 # Known leaks in a dependency (TOMLKit), listed in Fuzz/lsan.supp; every other leak fails the run.
 export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# A Swift trap goes to libFuzzer's deadly-signal handler (which saves the input); Swift's own backtracer would
+# run first and trip AddressSanitizer while reading the crashed stack.
+export SWIFT_BACKTRACE=enable=no
 echo "fuzz: $target for $seconds s; corpus $work/corpus; crash artifacts go to $work/artifacts/" >&2
 status=0
 "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
