@@ -15,6 +15,8 @@ let package = Package(
         // For the Benchmarks/ package (it depends on this one by path).
         .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
         .library(name: "NewswatchStore", targets: ["NewswatchStore"]),
+        // For the Fuzz/ package (the config-parser fuzz target feeds TOML text to ConfigLoader).
+        .library(name: "NewswatchDaemon", targets: ["NewswatchDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -56,7 +56,8 @@ public final class DemoFeedServer: @unchecked Sendable {
         }
         listener = fd
         port = UInt16(bigEndian: addr.sin_port)
-        let t = Thread { [self] in acceptLoop() }
+        // Weak: the server holds the thread, so a strong capture kept both alive after `stop()` (leaked per demo).
+        let t = Thread { [weak self] in self?.acceptLoop() }
         t.name = "newswatch-demo-server"
         thread = t
         t.start()

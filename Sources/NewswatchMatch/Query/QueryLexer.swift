@@ -11,7 +11,25 @@ struct QueryLexer {
     private var column = 1
 
     init(_ text: String) {
-        chars = Array(text)
+        // Characters are grapheme clusters, and a combining mark after `"`, `(`, `)` or a space joins it: `"` + U+0301
+        // is one Character that is not `"`. Split such a cluster so that the delimiter is still seen (found by
+        // fuzzing: the canonical form `"\u{7EC}R"` of a phrase did not parse back).
+        var chars: [Character] = []
+        chars.reserveCapacity(text.utf8.count)
+        for c in text {
+            let scalars = c.unicodeScalars
+            if scalars.count > 1, c != "\r\n", let first = scalars.first, Self.isDelimiter(first) {
+                // The marks each become a Character of their own; appended to a term they spell the same text.
+                chars.append(contentsOf: scalars.map(Character.init))
+            } else {
+                chars.append(c)
+            }
+        }
+        self.chars = chars
+    }
+
+    private static func isDelimiter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\"" || scalar == "(" || scalar == ")" || scalar.properties.isWhitespace
     }
 
     /// All tokens, ending with `.end` (which carries the column just past the last character).

@@ -108,6 +108,12 @@ final class XMLFeedParser {
         }
         self.ctxt = ctxt
         defer {
+            // An entity declaration in the internal subset makes libxml2 build a stand-in document ("SAX compat
+            // mode") holding the entities; the context does not free it, so every such feed leaked it per parse.
+            if let doc = ctxt.pointee.myDoc {
+                ctxt.pointee.myDoc = nil
+                xmlFreeDoc(doc)
+            }
             xmlFreeParserCtxt(ctxt)
             self.ctxt = nil
         }
