@@ -41,5 +41,6 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
         self.init(exitCode: error.exitCode, lines: [error.message])
     }
 
+    /// The lines joined by "; ".
     public var description: String { lines.joined(separator: "; ") }
 }
