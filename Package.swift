@@ -57,8 +57,7 @@ let package = Package(
         .executableTarget(
             name: "newswatch",
             dependencies: [
-                "NewswatchDaemon", "NewswatchCore", "NewswatchParse", "NewswatchFetch", "NewswatchMatch",
-                "NewswatchStore",
+                "NewswatchDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NewswatchDaemon
 
 /// `newswatch check-config`: validates the config and every topic query, prints a summary (CONTRACT §1).
@@ -12,22 +11,13 @@ struct CheckConfigCommand: ParsableCommand {
             file:line), 66 when the file named by --config or $NEWSWATCH_CONFIG does not exist.
             """)
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml, else the embedded "
-                + "default).", valueName: "file"))
-    var config: String?
+    @OptionGroup var configOption: ConfigOption
 
     func run() throws {
-        let queries = QueryValidation.standard
-        let loaded: LoadedConfig
         do {
-            loaded = try ConfigLoader.load(explicitPath: config, queries: queries)
+            Console.print(try Commands.checkConfig(configPath: configOption.config))
         } catch {
-            for line in error.allDescriptions { Console.error(line) }
-            throw ExitCode(error.exitCode)
+            throw Console.fail(error)
         }
-        Console.output(ConfigSummary.render(loaded, queries: queries))
     }
 }

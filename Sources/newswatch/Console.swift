@@ -1,15 +1,6 @@
 import ArgumentParser
 import Foundation
-
-/// Exit codes of CONTRACT §1 (sysexits).
-enum Exit {
-    static let failure: Int32 = 1
-    static let usage: Int32 = 64
-    static let dataError: Int32 = 65
-    static let noInput: Int32 = 66
-    static let unavailable: Int32 = 69
-    static let config: Int32 = 78
-}
+import NewswatchDaemon
 
 /// Writing to the terminal: results to stdout, every error as one line on stderr.
 enum Console {
@@ -34,9 +25,18 @@ enum Console {
         error("warning: " + message)
     }
 
-    /// Prints `message` to stderr and ends the command with `code`.
-    static func fail(_ code: Int32, _ message: String) -> ExitCode {
-        error(message)
-        return ExitCode(code)
+    /// Prints a command's warnings to stderr, then its result to stdout.
+    static func print(_ output: CommandOutput) {
+        for line in output.warnings { warning(line) }
+        switch output.format {
+        case .text: self.output(output.text)
+        case .json: json(output.text)
+        }
+    }
+
+    /// Prints every line of `failure` to stderr and ends the command with its exit status.
+    static func fail(_ failure: CommandError) -> ExitCode {
+        for line in failure.lines { error(line) }
+        return ExitCode(failure.exitCode)
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import NewswatchDaemon
-import NewswatchMatch
 
 /// `newswatch eval`: the configured topics scored against labelled items or the desk's verdicts (CONTRACT §8).
 struct EvalCommand: AsyncParsableCommand {
@@ -24,8 +22,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Argument(help: "The labels file (JSON lines).")
     var labels: String?
 
-    @Option(help: "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml).")
-    var config: String?
+    @OptionGroup var configOption: ConfigOption
 
     @Option(help: "Score only this topic.")
     var topic: String?
@@ -52,23 +49,13 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ConfigOption.load(explicitPath: config)
-        let window = try since.map { try CommandDuration.parse($0, option: "--since") }
-        let evaluation: Evaluation
         do {
-            let selection = try TopicSelection(loaded.config, topic: topic)
-            if let labels {
-                evaluation = try await LabelEvaluation.run(
-                    labelsPath: labels, config: loaded.config, selection: selection, misses: misses)
-            } else {
-                let store = try TuningStore.open(loaded.config, readOnly: true)
-                evaluation = try DeskFeedback.evaluate(
-                    config: loaded.config, store: store, selection: selection,
-                    since: window.map { Date() - $0 } ?? .distantPast, misses: misses)
-            }
+            let input: Commands.EvalInput = labels.map { .labels($0) } ?? .feedback(since: since)
+            Console.print(
+                try await Commands.eval(
+                    configPath: configOption.config, input: input, topic: topic, misses: misses, json: json))
         } catch {
-            throw Console.fail(error.exitCode, error.message)
+            throw Console.fail(error)
         }
-        if json { Console.json(evaluation.json.compact + "\n") } else { Console.output(evaluation.text) }
     }
 }

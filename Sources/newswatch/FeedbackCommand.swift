@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import NewswatchDaemon
-import NewswatchStore
 
 /// `newswatch feedback ALERT_ID (--relevant | --irrelevant)`: a desk's verdict on one alert (CONTRACT §8).
 struct FeedbackCommand: ParsableCommand {
@@ -26,21 +24,19 @@ struct FeedbackCommand: ParsableCommand {
     @Option(help: "A short note kept with the verdict.")
     var note: String?
 
-    @Option(help: "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml).")
-    var config: String?
+    @OptionGroup var configOption: ConfigOption
 
     func validate() throws {
         guard relevant != irrelevant else { throw ValidationError("give exactly one of --relevant and --irrelevant") }
     }
 
     func run() throws {
-        let loaded = try ConfigOption.load(explicitPath: config)
-        let verdict = Verdict(alertID: alertID, relevant: relevant, note: note, at: Date())
         do {
-            try DeskFeedback.record(verdict, config: loaded.config)
+            Console.print(
+                try Commands.feedback(
+                    configPath: configOption.config, alertID: alertID, relevant: relevant, note: note))
         } catch {
-            throw Console.fail(error.exitCode, error.message)
+            throw Console.fail(error)
         }
-        Console.output("alert \(alertID): recorded as \(relevant ? "relevant" : "irrelevant")\n")
     }
 }

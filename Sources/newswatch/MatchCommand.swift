@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import NewswatchCore
 import NewswatchDaemon
-import NewswatchMatch
 
 /// `newswatch match`: which topics items match, and why (CONTRACT §1, §3).
 struct MatchCommand: AsyncParsableCommand {
@@ -21,8 +18,7 @@ struct MatchCommand: AsyncParsableCommand {
             matched then). Read-only; runs beside the daemon. Exit 66 when there is no state database yet.
             """)
 
-    @Option(help: "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml).")
-    var config: String?
+    @OptionGroup var configOption: ConfigOption
 
     @Option(help: "Report only this topic.")
     var topic: String?
@@ -60,7 +56,7 @@ struct MatchCommand: AsyncParsableCommand {
             guard query != nil, text != nil || title != nil else {
                 throw ValidationError("--query and --text go together")
             }
-            guard sources.isEmpty, topic == nil, config == nil else {
+            guard sources.isEmpty, topic == nil, configOption.config == nil else {
                 throw ValidationError("--query/--text cannot be combined with SOURCE, --topic or --config")
             }
         } else if sources.isEmpty {
@@ -69,75 +65,17 @@ struct MatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let query {
-            let result = try Self.tryQuery(query, title: title, text: text)
-            Console.output(result.output)
-            return
-        }
-        let loaded = try ConfigOption.load(explicitPath: config)
-        let selection: TopicSelection
-        do {
-            selection = try TopicSelection(loaded.config, topic: topic)
-        } catch {
-            throw Console.fail(error.exitCode, error.message)
-        }
-        if stored {
-            let window = try CommandDuration.parse(since ?? "7d", option: "--since")
-            let backtest: StoredBacktest
-            do {
-                let store = try TuningStore.open(loaded.config, readOnly: true)
-                backtest = try StoredBacktest.run(
-                    config: loaded.config, store: store, selection: selection, since: Date() - window)
-            } catch {
-                throw Console.fail(error.exitCode, error.message)
+        let input: Commands.MatchInput =
+            if let query { .query(query, title: title, text: text) } else if stored { .stored(since: since) } else {
+                .sources(sources)
             }
-            if json { Console.json(backtest.jsonLines) } else { Console.output(backtest.text) }
-            return
-        }
         var firstFailure: Int32?
-        for source in sources {
-            do {
-                let matched = try await FeedSource.match(
-                    source, config: loaded.config, matcher: selection.matcher, topic: topic)
-                let output = Self.reportOutput(matched.reports, json: json)
-                if json { Console.json(output) } else { Console.output(output) }
-            } catch {
-                Console.error(error.message)
-                firstFailure = firstFailure ?? error.exitCode
+        for result in await Commands.match(configPath: configOption.config, input: input, topic: topic, json: json) {
+            switch result {
+            case .success(let output): Console.print(output)
+            case .failure(let error): firstFailure = firstFailure ?? Console.fail(error).rawValue
             }
         }
         if let firstFailure { throw ExitCode(firstFailure) }
-    }
-
-    /// The outcome of `--query Q --text T`: what to print on stdout.
-    struct QueryResult {
-        var matched: Bool
-        var output: String
-    }
-
-    /// Evaluates `query` on one text; a query that does not parse ends the command with exit 64.
-    static func tryQuery(_ query: String, title: String?, text: String?) throws -> QueryResult {
-        do {
-            _ = try QueryParser.parse(query)
-        } catch {
-            throw Console.fail(Exit.usage, "\(error.description); fix the query and try again")
-        }
-        let matcher: TopicMatcher
-        do {
-            matcher = try TopicMatcher(topics: [TopicDefinition(id: "query", name: "query", query: query)])
-        } catch {
-            throw Console.fail(Exit.usage, error.description)
-        }
-        guard let match = matcher.match(MatchableItem(title: title, summary: text)).first else {
-            return QueryResult(matched: false, output: "no match\n")
-        }
-        let terms = match.terms.map { "\($0.term) (\($0.field.rawValue))" }.joined(separator: ", ")
-        return QueryResult(matched: true, output: "match\nterms: \(terms)\n")
-    }
-
-    /// What `match SOURCE...` prints for the reports of all sources, in order.
-    static func reportOutput(_ reports: [MatchReport], json: Bool) -> String {
-        if json { return reports.map { $0.jsonLine + "\n" }.joined() }
-        return reports.map { $0.text + "\n" }.joined()
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import NewswatchDaemon
 
@@ -35,36 +34,10 @@ struct RunCommand: AsyncParsableCommand {
         // The flag wins; otherwise the config's log_level once the config is read.
         let flagLevel = logLevel.flatMap(NewswatchLogging.level(named:))
         NewswatchLogging.bootstrap(level: flagLevel ?? .trace)
-        var logger = Logger(label: "newswatch")
-        logger.logLevel = flagLevel ?? .info
-        let loaded = try configOption.load(logger: logger)
-        if flagLevel == nil { logger.logLevel = loaded.config.daemon.logLevel }
-
-        let runtime: DaemonRuntime
         do {
-            runtime = try DaemonRuntime(loaded: loaded, logger: logger)
-        } catch let error as RunLockError {
-            throw Console.fail(Exit.failure, "\(error)")
-        } catch let error as ConfigError {
-            for line in error.allDescriptions { Console.error(line) }
-            throw ExitCode(error.exitCode)
-        } catch {
-            throw Console.fail(Exit.failure, "cannot start: \(error)")
-        }
-        if once {
-            let summary = try await runtime.runOnce()
-            logger.info(
-                "round done",
-                metadata: [
-                    "feeds": "\(summary.feeds)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
-                    "alerts": "\(summary.alerts)",
-                    "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
-                ])
-            if let reason = summary.failureReason {
-                throw Console.fail(Exit.failure, "run --once: \(reason)")
-            }
-        } else {
-            try await runtime.runService()
+            try await Commands.run(configPath: configOption.config, once: once, logLevel: flagLevel)
+        } catch let error as CommandError {
+            throw Console.fail(error)
         }
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import NewswatchDaemon
-import NewswatchStore
 
 /// `newswatch status`: feed and sink health from the state database (CONTRACT §1, §7). Runs beside the daemon.
 struct StatusCommand: ParsableCommand {
@@ -17,45 +15,16 @@ struct StatusCommand: ParsableCommand {
             read.
             """)
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The config file (default: $NEWSWATCH_CONFIG, else /etc/newswatch/newswatch.toml, else the embedded "
-                + "default).", valueName: "file"))
-    var config: String?
+    @OptionGroup var configOption: ConfigOption
 
     @Flag(name: .long, help: "Print JSON (CONTRACT §7) instead of a table.")
     var json = false
 
     func run() throws {
-        let loaded: LoadedConfig
         do {
-            loaded = try ConfigLoader.load(explicitPath: config)
+            Console.print(try Commands.status(configPath: configOption.config, json: json))
         } catch {
-            for line in error.allDescriptions { Console.error(line) }
-            throw ExitCode(error.exitCode)
+            throw Console.fail(error)
         }
-        let database = StateDatabase.url(stateDirectory: loaded.config.daemon.stateDirectory)
-        var store: SQLiteStore?
-        if FileManager.default.fileExists(atPath: database.path) {
-            do {
-                store = try SQLiteStore(path: database.path, options: .init(readOnly: true, busyTimeout: 5))
-            } catch let error as StoreError where error.kind == .notInitialised {
-                Console.warning("\(database.path): \(error.message); showing the configured feeds only")
-            } catch {
-                throw Console.fail(Exit.failure, "cannot open the state database: \(error)")
-            }
-        } else {
-            Console.warning(
-                "no state database at \(database.path) yet (the daemon has not run); showing the configured feeds only")
-        }
-        let now = Date()
-        let report: StatusReport
-        do {
-            report = try StatusReport.build(config: loaded.config, store: store, now: now)
-        } catch {
-            throw Console.fail(Exit.failure, "cannot read the state database \(database.path): \(error)")
-        }
-        if json { Console.json(report.json.pretty + "\n") } else { Console.output(report.table(now: now)) }
     }
 }

@@ -57,7 +57,7 @@ struct StatusReportTests {
             dir = try TemporaryDirectory(prefix: "newswatch-status")
             configFile = try dir.write("newswatch.toml", StatusReportTests.configText)
             config = try ConfigLoader.load(file: configFile).config
-            store = try SQLiteStore(path: StateDatabase.url(stateDirectory: config.daemon.stateDirectory).path)
+            store = try SQLiteStore(path: StatePaths(config.daemon).database.path)
             let feeds = config.feeds.map { FeedDescriptor(key: $0.key, name: $0.name!, url: $0.key) }
             try store.syncFeeds(feeds, at: now.addingTimeInterval(-10 * 86400))
             let routes = [SinkRoute.file] + config.sinks.map { SinkRoute(id: ConfiguredSink.stableID($0)) }

@@ -1,7 +1,11 @@
 import Foundation
 
-/// Where the daemon keeps its files, derived from `state_dir` and `output_dir` (CONTRACT §1, §4–6).
+/// Where the daemon keeps its files, derived from `state_dir` and `output_dir` (CONTRACT §1, §4–6): the one place
+/// every command (`run`, `status`, `digest`, `match --stored`, `feedback`, `eval --feedback`) finds the database.
 public struct StatePaths: Sendable {
+    /// The database file's name inside `state_dir`.
+    public static let databaseFileName = "newswatch.sqlite"
+
     public var stateDirectory: URL
     public var outputDirectory: URL
 
@@ -14,8 +18,8 @@ public struct StatePaths: Sendable {
         self.init(stateDirectory: settings.stateDirectory, outputDirectory: settings.outputDirectory)
     }
 
-    /// The SQLite database.
-    public var database: URL { StateDatabase.url(stateDirectory: stateDirectory) }
+    /// The SQLite database: `<state_dir>/newswatch.sqlite`.
+    public var database: URL { stateDirectory.appendingPathComponent(Self.databaseFileName, isDirectory: false) }
     public var alerts: URL { outputDirectory.appendingPathComponent("alerts", isDirectory: true) }
     public var digests: URL { outputDirectory.appendingPathComponent("digests", isDirectory: true) }
 

@@ -6,7 +6,7 @@ import NewswatchStore
 public enum TuningStore {
     /// The state database of `config`; a missing file is a `noInput` (the daemon has not run yet).
     public static func open(_ config: NewswatchConfig, readOnly: Bool) throws(TuningError) -> SQLiteStore {
-        let path = StateDatabase.url(stateDirectory: config.daemon.stateDirectory).path
+        let path = StatePaths(config.daemon).database.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw TuningError(.noInput, "no state database at \(path) yet (the daemon has not run)")
         }

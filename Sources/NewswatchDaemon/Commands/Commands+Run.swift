@@ -1,0 +1,32 @@
+import Logging
+
+extension Commands {
+    /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
+    /// over the config's `log_level`. A failed round with `once` is a `failure`; other errors are rethrown as is.
+    public static func run(configPath: String?, once: Bool, logLevel: Logger.Level?) async throws {
+        var logger = Logger(label: "newswatch")
+        logger.logLevel = logLevel ?? .info
+        let loaded = try CommandConfig.load(configPath, logger: logger)
+        if logLevel == nil { logger.logLevel = loaded.config.daemon.logLevel }
+
+        let runtime: DaemonRuntime
+        do {
+            runtime = try DaemonRuntime(loaded: loaded, logger: logger)
+        } catch let error as RunLockError {
+            throw CommandError(.failure, "\(error)")
+        } catch let error as ConfigError {
+            throw CommandError(error)
+        } catch {
+            throw CommandError(.failure, "cannot start: \(error)")
+        }
+        guard once else { return try await runtime.runService() }
+        let summary = try await runtime.runOnce()
+        logger.info(
+            "round done",
+            metadata: [
+                "feeds": "\(summary.feeds)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
+                "alerts": "\(summary.alerts)", "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
+            ])
+        if let reason = summary.failureReason { throw CommandError(.failure, "run --once: \(reason)") }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import NewswatchStore
+
+extension Commands {
+    /// `status`: feed and sink health from the state database, read-only beside the daemon (CONTRACT §7); without
+    /// a database yet, the configured feeds as never fetched and a warning.
+    public static func status(configPath: String?, json: Bool, now: Date = Date()) throws(CommandError) -> CommandOutput
+    {
+        let loaded = try CommandConfig.load(configPath)
+        let database = StatePaths(loaded.config.daemon).database
+        var warnings: [String] = []
+        var store: SQLiteStore?
+        if FileManager.default.fileExists(atPath: database.path) {
+            do {
+                store = try SQLiteStore(path: database.path, options: .init(readOnly: true, busyTimeout: 5))
+            } catch let error as StoreError where error.kind == .notInitialised {
+                warnings.append("\(database.path): \(error.message); showing the configured feeds only")
+            } catch {
+                throw CommandError(.failure, "cannot open the state database: \(error)")
+            }
+        } else {
+            warnings.append(
+                "no state database at \(database.path) yet (the daemon has not run); showing the configured feeds only")
+        }
+        let report: StatusReport
+        do {
+            report = try StatusReport.build(config: loaded.config, store: store, now: now)
+        } catch {
+            throw CommandError(.failure, "cannot read the state database \(database.path): \(error)")
+        }
+        if json { return CommandOutput(report.json.pretty + "\n", format: .json, warnings: warnings) }
+        return CommandOutput(report.table(now: now), warnings: warnings)
+    }
+}
