@@ -104,6 +104,46 @@ import Testing
         }
     }
 
+    /// Found by `scripts/fuzz.sh config`: toml++ under TOMLKit aborted (SIGABRT, exit 134) on a table header that
+    /// does not start with a key, so a typo killed `check-config` and would kill a daemon reloading the file.
+    @Test func aTableHeaderWithoutAKeyIsAConfigErrorNotAnAbort() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let cases = ["[\n", "[[[t\n", "[=]\n", "[#]\n", "[.a]\n", "[,]\n", "[ \n", "a = 1\n[", "  [[ =x]]\n"]
+        for (n, text) in cases.enumerated() {
+            let config = try dir.write("header\(n).toml", text)
+            let r = try NewswatchBinary.run(["check-config", "--config", config.path], timeout: 30)
+            #expect(r.status == 78, "case \(n) \(text.debugDescription): \(r.status) \(r.stderr.prefix(300))")
+            #expect(r.stderr.contains("must start with a key"), "case \(n): \(r.stderr.prefix(300))")
+        }
+        // Arrays whose lines start with '[' are values, not headers: still a good config.
+        let good = try dir.write(
+            "good.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            [[feeds]]
+            path = "feed.xml"
+            tags = [
+              "a", "[b]",
+            ]
+            nested = [
+              [1, 2],
+              [ 3 ],
+            ]
+            [[topics]]
+            id = "t"
+            query = '''
+            [x
+            '''
+            [ "alerts" ]
+            """)
+        _ = try dir.write("feed.xml", "<rss version=\"2.0\"><channel><title>t</title></channel></rss>")
+        let ok = try NewswatchBinary.run(["check-config", "--config", good.path], timeout: 30)
+        #expect(!ok.stderr.contains("must start with a key"), "\(ok.stderr)")
+        #expect(ok.status != 134)
+    }
+
     @Test func terminalEscapesNeverReachParseOrMatchOutput() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

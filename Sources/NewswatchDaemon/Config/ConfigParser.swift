@@ -52,11 +52,15 @@ final class ConfigParser {
     /// Parses and validates; throws the first problem (by line) with the others attached.
     func parse(origin: NewswatchConfig.Origin) throws(ConfigError) -> NewswatchConfig {
         let root: TOMLTable
-        if let deep = TOMLNestingGuard.tooDeepKey(in: text) {
+        if let refused = TOMLNestingGuard.problem(in: text) {
+            let message =
+                switch refused.problem {
+                case .tooDeepKey:
+                    "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep"
+                case .badTableHeader: "a table header must start with a key: write [name] or [[name]]"
+                }
             throw ConfigError(
-                kind: .syntax, file: fileName, line: deep.line, column: deep.column,
-                message:
-                    "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep")
+                kind: .syntax, file: fileName, line: refused.line, column: refused.column, message: message)
         }
         do {
             root = try TOMLTable(string: text)

@@ -1,26 +1,54 @@
-/// Refuses TOML whose keys nest deeper than any config needs, before TOMLKit sees it.
+/// Refuses TOML that would crash the parser under TOMLKit, before TOMLKit sees it.
 ///
-/// toml++ (under TOMLKit) bounds nested arrays and inline tables (256 levels) but not dotted keys or table
-/// headers: `a.a.a…a = 1` with 50,000 parts builds 50,000 nested tables and overflows the stack (SIGSEGV) of
-/// `check-config`, or of a daemon reloading it on SIGHUP. A key with more than `maxKeyParts` parts is refused.
-/// The scan counts `.` outside strings and comments between the separators that end a key (`=`, `,`,
-/// brackets, braces, newline); a float value has one dot, a real key a handful.
+/// toml++ (under TOMLKit 0.6.0) has two ways to die on a config file instead of reporting an error:
+/// - it bounds nested arrays and inline tables (256 levels) but not dotted keys or table headers: `a.a.a…a = 1`
+///   with 50,000 parts builds 50,000 nested tables and overflows the stack (SIGSEGV). A key with more than
+///   `maxKeyParts` parts is refused. The scan counts `.` outside strings and comments between the separators that
+///   end a key (`=`, `,`, brackets, braces, newline); a float value has one dot, a real key a handful.
+/// - a table header whose first character is not a key (`[` alone on a line, `[[[t`, `[=]`, `[.a]`) trips an
+///   assertion in its `parse_key()` and aborts (SIGABRT; found by `scripts/fuzz.sh config`): a typo that would kill
+///   `check-config`, or a daemon reloading the file on SIGHUP. A header is a `[` that starts a line outside any
+///   value (arrays and inline tables are tracked by depth, strings and comments skipped); its first character after
+///   `[` or `[[` and blanks must start a bare or quoted key, or be `]` (which toml++ reports itself).
 enum TOMLNestingGuard {
     /// Far more parts than any key of the config has (`alerts.sinks` has two).
     static let maxKeyParts = 32
 
-    /// The 1-based line and column of the first key with too many parts, or `nil`.
-    static func tooDeepKey(in text: String) -> (line: Int, column: Int)? {
+    /// What the scan refuses.
+    enum Problem: Equatable {
+        /// A key with more than `maxKeyParts` dotted parts.
+        case tooDeepKey
+        /// A table header that does not start with a key.
+        case badTableHeader
+    }
+
+    /// The first problem with its 1-based line and column, or `nil`.
+    static func problem(in text: String) -> (problem: Problem, line: Int, column: Int)? {
         var text = text
         return text.withUTF8 { scan($0) }
     }
 
-    private static func scan(_ b: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+    /// A character that may start a key in a table header: a bare-key character or a string delimiter, or the `]`
+    /// of an empty header, which toml++ reports as an error of its own.
+    private static func startsHeaderKey(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), 0x22, 0x27, 0x5D:
+            true
+        default: false
+        }
+    }
+
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>) -> (problem: Problem, line: Int, column: Int)? {
         let n = b.count
         var i = 0
         var line = 1
         var lineStart = 0
         var dots = 0
+        // Open arrays and inline tables of the value being read; a `[` that starts a line at depth 0 is a header.
+        var depth = 0
+        var inHeader = false
+        var lineHasContent = false
         func at(_ k: Int, _ s: StaticString) -> Bool {
             let p = s.utf8Start
             guard k + s.utf8CodeUnitCount <= n else { return false }
@@ -30,9 +58,13 @@ enum TOMLNestingGuard {
         func newline(_ k: Int) {
             line += 1
             lineStart = k + 1
+            lineHasContent = false
+            inHeader = false
         }
         while i < n {
             let c = b[i]
+            let atLineStart = !lineHasContent
+            if c != 0x20, c != 0x09, c != 0x0D, c != 0x0A { lineHasContent = true }
             switch c {
             case 0x0A:  // newline
                 newline(i)
@@ -59,10 +91,25 @@ enum TOMLNestingGuard {
                     }
                     i += 1
                 }
+                lineHasContent = true
             case 0x2E:  // '.'
                 dots += 1
-                if dots >= maxKeyParts { return (line, i - lineStart + 1) }
-            case 0x3D, 0x2C, 0x5B, 0x5D, 0x7B, 0x7D:  // = , [ ] { }
+                if dots >= maxKeyParts { return (.tooDeepKey, line, i - lineStart + 1) }
+            case 0x5B where depth == 0 && atLineStart:  // '[' opening a table header
+                dots = 0
+                inHeader = true
+                var k = i + 1
+                if k < n, b[k] == 0x5B { k += 1 }
+                i = k - 1
+                while k < n, b[k] == 0x20 || b[k] == 0x09 { k += 1 }
+                guard k < n, startsHeaderKey(b[k]) else { return (.badTableHeader, line, k - lineStart + 1) }
+            case 0x5B, 0x7B:  // '[' '{' in a value
+                dots = 0
+                if !inHeader { depth += 1 }
+            case 0x5D, 0x7D:  // ']' '}'
+                dots = 0
+                if !inHeader { depth = max(0, depth - 1) }
+            case 0x3D, 0x2C:  // = ,
                 dots = 0
             default:
                 break
