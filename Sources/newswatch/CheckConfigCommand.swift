@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewswatchConfig
 import NewswatchDaemon
 
 /// `newswatch check-config`: validates the config and every topic query, prints a summary (CONTRACT §1).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NewswatchConfig
 import NewswatchDaemon
 
 /// The `--config` option shared by every command that reads the config (CONTRACT §1 lookup order).

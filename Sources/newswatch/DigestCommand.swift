@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NewswatchDaemon
+import NewswatchDigest
 import NewswatchStore
 
 /// `newswatch digest`: writes (or rewrites) one day's digest from stored data (CONTRACT §1, §5).

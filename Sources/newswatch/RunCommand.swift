@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NewswatchConfig
 import NewswatchDaemon
 
 /// `newswatch run`: the daemon (CONTRACT §1, §7).

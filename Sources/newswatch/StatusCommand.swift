@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewswatchConfig
 import NewswatchDaemon
 import NewswatchStore
 

@@ -1,11 +1,12 @@
+@testable import NewswatchDaemon
 import Foundation
 import Logging
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
 import Testing
-
-@testable import NewswatchDaemon
 
 /// The dispatcher end to end: a real store filled through `SQLiteStore.ingest`, the real libcurl transport against
 /// loopback servers, real exec commands; times injected (`drainSinks(at:)`), never waited for.
@@ -76,7 +77,7 @@ struct SinkDispatcherTests {
     }
 
     static func webhook(
-        _ url: String, format: WebhookAlertSink.Format = .json, secretFile: URL? = nil,
+        _ url: String, format: SinkConfig.Webhook.Format = .json, secretFile: URL? = nil,
         topics: [String]? = nil, maxPerHour: Int? = nil
     ) -> SinkConfig {
         .webhook(

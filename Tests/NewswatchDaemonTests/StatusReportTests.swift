@@ -1,10 +1,11 @@
+@testable import NewswatchDaemon
 import Foundation
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
 import Testing
-
-@testable import NewswatchDaemon
 
 /// `status` on a known state built through the real `SQLiteStore` (ingest, failures, schedules, outbox).
 @Suite(.timeLimit(.minutes(2)))

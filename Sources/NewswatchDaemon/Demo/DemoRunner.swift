@@ -1,6 +1,9 @@
 import Foundation
 import Logging
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
+import NewswatchDigest
 import NewswatchStore
 
 /// `newswatch demo`: the real pipeline — loopback HTTP, libcurl, libxml2, the matcher, SQLite, the file sink and
@@ -87,7 +90,7 @@ public enum DemoRunner {
     /// state and output. Backfill covers the samples' two days, so the round alerts on every matching item.
     static func demoConfig(directory: URL, server: DemoFeedServer) throws -> NewswatchConfig {
         let defaults = try ConfigLoader.parse(
-            text: EmbeddedDefaultConfig.text, origin: .embedded, location: .embedded, baseDirectory: directory
+            text: ConfigLoader.embeddedText, origin: .embedded, location: .embedded, baseDirectory: directory
         ).config
         var daemon = DaemonSettings(
             stateDirectory: directory, outputDirectory: directory, backfill: ConfigDuration(seconds: 3 * 86400),

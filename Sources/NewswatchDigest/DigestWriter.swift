@@ -1,0 +1,129 @@
+import Foundation
+import NewswatchCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes a digest's files, `<output_dir>/digests/YYYY-MM-DD.{md,html,json}`, each atomically.
+///
+/// Each file is written to a hidden temporary file in the same directory, flushed to disk (`fsync`), then
+/// renamed over the final name, and the directory is flushed: a reader sees the old file or the new one,
+/// never a part, even if the process or machine dies midway. The files' mode is 0666 less the umask
+/// (with the service's `UMask=0027`, readable by group `newswatch`).
+public struct DigestWriter: Sendable {
+    /// `output_dir`; the digests go to its `digests/` subdirectory.
+    public var outputDirectory: URL
+    /// The formats to write, in this order; duplicates are written once.
+    public var formats: [DigestFormat]
+
+    public init(outputDirectory: URL, formats: [DigestFormat] = DigestFormat.allCases) {
+        self.outputDirectory = outputDirectory
+        self.formats = formats
+    }
+
+    /// `<output_dir>/digests`.
+    public var digestsDirectory: URL { outputDirectory.appendingPathComponent("digests", isDirectory: true) }
+
+    /// Where the digest of `date` in `format` goes.
+    public func fileURL(for date: DigestDate, format: DigestFormat) -> URL {
+        digestsDirectory.appendingPathComponent(date.description + "." + format.fileExtension)
+    }
+
+    /// The newest date of issue with a digest file of one of `formats` in `digests/`; `nil` when there is none
+    /// (or the directory is missing). With `DigestSchedule.missedPeriods(after:now:)` this tells a starting
+    /// daemon which digests it still owes. Temporary files and other names are ignored.
+    public func lastWrittenDate() -> DigestDate? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: digestsDirectory.path) else {
+            return nil
+        }
+        let extensions = Set(formats.map { "." + $0.fileExtension })
+        var latest: DigestDate? = nil
+        for name in names where name.utf8.count > 10 {
+            let stem = String(name.prefix(10))
+            guard extensions.contains(String(name.dropFirst(10))), let date = DigestDate(stem) else { continue }
+            if latest.map({ date > $0 }) ?? true { latest = date }
+        }
+        return latest
+    }
+
+    /// Renders `data` in every configured format and writes the files (replacing any earlier ones whole),
+    /// creating `digests/` if missing. Returns the files written, in format order.
+    @discardableResult
+    public func write(_ data: DigestData) throws(DigestError) -> [URL] {
+        let dir = digestsDirectory
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw DigestError(kind: .createDirectory, path: dir.path, reason: Self.reason(of: error))
+        }
+        var written: [URL] = []
+        var seen = Set<DigestFormat>()
+        for format in formats where seen.insert(format).inserted {
+            let url = fileURL(for: data.period.date, format: format)
+            try Self.writeAtomically(format.render(data), to: url)
+            written.append(url)
+        }
+        Self.syncDirectory(dir)
+        return written
+    }
+
+    /// Writes `bytes` to `url` through a temporary file in the same directory, `fsync` and `rename`.
+    public static func writeAtomically(_ bytes: Data, to url: URL) throws(DigestError) {
+        let dir = url.deletingLastPathComponent()
+        let temp = dir.appendingPathComponent(
+            "." + url.lastPathComponent + "." + String(getpid()) + "." + UUID().uuidString.prefix(8) + ".tmp")
+        func fail(_ path: String, _ code: Int32) -> DigestError {
+            DigestError(kind: .writeFile, path: path, reason: String(cString: strerror(code)))
+        }
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd < 0 { throw fail(temp.path, errno) }
+        var failure: DigestError? = nil
+        bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = fail(temp.path, errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = fail(temp.path, errno) }
+        if close(fd) != 0, failure == nil { failure = fail(temp.path, errno) }
+        if failure == nil, rename(temp.path, url.path) != 0 { failure = fail(url.path, errno) }
+        if let failure {
+            unlink(temp.path)
+            throw failure
+        }
+    }
+
+    /// Flushes the directory entry of the renames; best effort (some file systems refuse it).
+    static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    private static func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+            return Glibc.write(fd, pointer, count)
+        #else
+            return Darwin.write(fd, pointer, count)
+        #endif
+    }
+
+    private static func reason(of error: Error) -> String {
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+            posix.domain == NSPOSIXErrorDomain
+        {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
