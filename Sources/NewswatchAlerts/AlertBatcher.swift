@@ -6,35 +6,35 @@ import NewswatchCore
 ///
 /// Pure logic over explicit times; the dispatcher delivers a due batch as ``SinkMessage/batch(_:)`` and
 /// retries it whole. A single alert still goes as a batch of one, so the mail always looks the same.
-public struct AlertBatcher: Sendable {
-    public let window: TimeInterval
+package struct AlertBatcher: Sendable {
+    package let window: TimeInterval
     private var pending: [Alert] = []
     private var openedAt: Date?
 
-    public init(window: TimeInterval) {
+    package init(window: TimeInterval) {
         self.window = window
     }
 
     /// Adds `alert`, opening a batch at `time` if none is open.
-    public mutating func add(_ alert: Alert, at time: Date) {
+    package mutating func add(_ alert: Alert, at time: Date) {
         if openedAt == nil { openedAt = time }
         pending.append(alert)
     }
 
     /// When the open batch falls due; `nil` when nothing is waiting.
-    public var due: Date? { openedAt.map { $0.addingTimeInterval(window) } }
+    package var due: Date? { openedAt.map { $0.addingTimeInterval(window) } }
 
     /// How many alerts are waiting.
-    public var count: Int { pending.count }
+    package var count: Int { pending.count }
 
     /// The open batch if it is due at `time` (and a new batch starts empty); `nil` otherwise.
-    public mutating func takeDue(at time: Date) -> [Alert]? {
+    package mutating func takeDue(at time: Date) -> [Alert]? {
         guard let due, due <= time else { return nil }
         return takeAll()
     }
 
     /// Everything waiting, due or not (for shutdown and `run --once`).
-    public mutating func takeAll() -> [Alert] {
+    package mutating func takeAll() -> [Alert] {
         defer {
             pending = []
             openedAt = nil

@@ -2,13 +2,13 @@ import NewswatchCore
 
 extension AlertPayload {
     /// The longest title a sink receives, in characters; a longer one is cut on a character boundary with "…".
-    public static let maxTitleCharacters = 1_000
+    package static let maxTitleCharacters = 1_000
     /// The longest link a sink receives, in UTF-8 bytes; a longer one is dropped (a cut URL points elsewhere).
-    public static let maxLinkBytes = 4_096
+    package static let maxLinkBytes = 4_096
 
     /// `alert` as sinks may carry it: the title bounded, the link only when it is http(s) and not oversized
     /// (a `javascript:` or `data:` link must never become clickable in a chat or an email).
-    public static func bounded(_ alert: Alert) -> Alert {
+    package static func bounded(_ alert: Alert) -> Alert {
         var alert = alert
         if let title = alert.title, title.utf8.count > maxTitleCharacters, title.count > maxTitleCharacters {
             alert.title = String(title.prefix(maxTitleCharacters - 1)) + "…"

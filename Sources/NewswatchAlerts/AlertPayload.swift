@@ -2,12 +2,12 @@ import Foundation
 import NewswatchCore
 
 /// The bodies the sinks send: alert JSON, Slack/Mattermost `{"text": …}`, and plain-text email.
-public enum AlertPayload {
+package enum AlertPayload {
     // MARK: JSON
 
     /// The compact JSON a `json` webhook and an exec command receive: the alert record of CONTRACT §4,
     /// a JSON array of records for a batch, or the summary object (with `"type": "rate_limit_summary"`).
-    public static func json(_ message: SinkMessage) -> Data {
+    package static func json(_ message: SinkMessage) -> Data {
         switch bounded(message) {
         case .alert(let alert): return Data(alert.json.compact.utf8)
         case .batch(let alerts): return Data(JSONValue.array(alerts.map(\.json)).compact.utf8)
@@ -18,12 +18,12 @@ public enum AlertPayload {
     // MARK: Slack / Mattermost
 
     /// The `{"text": …}` body for a `slack` webhook (Slack and Mattermost incoming webhooks).
-    public static func slack(_ message: SinkMessage) -> Data {
+    package static func slack(_ message: SinkMessage) -> Data {
         Data(JSONValue.object([("text", .string(slackText(message)))]).compact.utf8)
     }
 
     /// The message text in Slack's markup: a bold `<link|title>` line, then topic, matched terms and feed.
-    public static func slackText(_ message: SinkMessage) -> String {
+    package static func slackText(_ message: SinkMessage) -> String {
         switch bounded(message) {
         case .alert(let alert): return slackText(alert)
         case .batch(let alerts): return alerts.map(slackText).joined(separator: "\n\n")
@@ -37,7 +37,7 @@ public enum AlertPayload {
     /// Topic: Gaza war (priority high) · matched: Gaza Strip, Hamas
     /// Feed: Example World
     /// ```
-    public static func slackText(_ alert: Alert) -> String {
+    package static func slackText(_ alert: Alert) -> String {
         let title = alert.title.flatMap { $0.isEmpty ? nil : $0 }
         var headline: String
         switch (title, alert.link) {
@@ -58,7 +58,7 @@ public enum AlertPayload {
     }
 
     /// Escapes the three characters Slack reserves for markup: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`.
-    public static func slackEscape(_ text: String) -> String {
+    package static func slackEscape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {
@@ -99,7 +99,7 @@ public enum AlertPayload {
     ///   - from: the `From:` address (also the Message-ID's domain).
     ///   - to: the `To:` addresses.
     ///   - date: the `Date:` header (the moment of sending).
-    public static func email(_ message: SinkMessage, from: String, to: [String], date: Date) -> EmailMessage {
+    package static func email(_ message: SinkMessage, from: String, to: [String], date: Date) -> EmailMessage {
         switch bounded(message) {
         case .alert(let alert):
             return EmailMessage(

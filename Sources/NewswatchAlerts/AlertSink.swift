@@ -5,7 +5,7 @@ import NewswatchCore
 ///
 /// The dispatcher drains the outbox for each sink independently: it asks the sink's ``SinkRateLimiter`` whether
 /// an alert may go, calls ``deliver(_:)``, and on failure schedules the next attempt with ``SinkRetryPolicy``.
-public protocol AlertSink: Sendable {
+package protocol AlertSink: Sendable {
     /// `webhook`, `email` or `exec`, as in the config and in `status --json`.
     var type: String { get }
     /// A short name for logs, errors and status: the type and where it delivers (``SinkName``), never a token.
@@ -15,7 +15,7 @@ public protocol AlertSink: Sendable {
 }
 
 /// What a sink delivers.
-public enum SinkMessage: Sendable, Equatable {
+package enum SinkMessage: Sendable, Equatable {
     /// One alert.
     case alert(Alert)
     /// Several alerts in one message (an email sink with `batch`), in detection order.

@@ -3,9 +3,9 @@ import NewswatchCore
 import NewswatchFetch
 
 /// Why an alert sink could not deliver a message. Every kind is retried under ``SinkRetryPolicy``.
-public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
+package struct AlertSinkError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// The webhook answered with a non-2xx HTTP status.
         case rejected(status: Int)
         /// The network transfer failed (connect, TLS, SMTP dialogue, transfer timeout).
@@ -20,15 +20,15 @@ public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
         case timedOut
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The sink, e.g. `webhook https://hooks.example.org/…` or `exec /usr/local/bin/notify-desk`.
-    public var sink: String
+    package var sink: String
     /// More detail: the transport's message, the command's stderr tail; any URL in it shortened to its origin.
-    public var detail: String
+    package var detail: String
 
     /// `detail` may quote a URL (a receiver echoing its own address, a command printing its endpoint): every
     /// `scheme://…` in it keeps only scheme and host, since this text is logged and stored in `deliveries.last_error`.
-    public init(_ kind: Kind, sink: String, detail: String = "") {
+    package init(_ kind: Kind, sink: String, detail: String = "") {
         self.kind = kind
         self.sink = sink
         self.detail = URLRedaction.scrubbingURLs(in: detail)
@@ -36,12 +36,12 @@ public struct AlertSinkError: Error, Sendable, CustomStringConvertible {
 
     /// The detail of a failed transfer: a `FetchError`'s kind and message, never its URL (a webhook URL is often its
     /// own token, in the path or the query); other errors as they describe themselves.
-    public static func detail(of error: any Error) -> String {
+    package static func detail(of error: any Error) -> String {
         if let fetch = error as? FetchError { return "\(fetch.kind.rawValue): \(fetch.message)" }
         return "\(error)"
     }
 
-    public var description: String {
+    package var description: String {
         let what: String
         switch kind {
         case .rejected(let status): what = "answered HTTP \(status)"

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Sinks build complete requests (body, headers, message text) and only hand bytes to the transport, so the
 /// sink logic is tested without a network and the transport stays a thin libcurl wrapper.
-public protocol AlertTransport: Sendable {
+package protocol AlertTransport: Sendable {
     /// POSTs `request.body` to `request.url` with `request.headers`; returns the response's status.
     ///
     /// Implementations follow no redirects (a webhook that moved should be reconfigured), verify TLS, and
@@ -22,14 +22,14 @@ public protocol AlertTransport: Sendable {
 }
 
 /// One webhook delivery.
-public struct WebhookRequest: Sendable {
-    public var url: String
+package struct WebhookRequest: Sendable {
+    package var url: String
     /// Header fields in order (`Content-Type`, the signature, …); the transport adds `User-Agent`.
-    public var headers: [(name: String, value: String)]
-    public var body: Data
-    public var timeout: Duration
+    package var headers: [(name: String, value: String)]
+    package var body: Data
+    package var timeout: Duration
 
-    public init(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) {
+    package init(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) {
         self.url = url
         self.headers = headers
         self.body = body
@@ -37,40 +37,40 @@ public struct WebhookRequest: Sendable {
     }
 
     /// The value of header `name` (case-insensitive), if present.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 }
 
 /// What the webhook answered.
-public struct WebhookResponse: Sendable {
-    public var status: Int
+package struct WebhookResponse: Sendable {
+    package var status: Int
     /// The start of the response body, for the log when the status is an error.
-    public var bodyPrefix: Data
+    package var bodyPrefix: Data
 
-    public init(status: Int, bodyPrefix: Data = Data()) {
+    package init(status: Int, bodyPrefix: Data = Data()) {
         self.status = status
         self.bodyPrefix = bodyPrefix
     }
 }
 
 /// One message to submit over SMTP.
-public struct MailSubmission: Sendable {
+package struct MailSubmission: Sendable {
     /// `smtps://host[:port]` or `smtp://host[:port]`.
-    public var url: String
+    package var url: String
     /// The envelope sender.
-    public var from: String
+    package var from: String
     /// The envelope recipients.
-    public var recipients: [String]
-    public var username: String?
-    public var password: String?
+    package var recipients: [String]
+    package var username: String?
+    package var password: String?
     /// `smtp://` must use STARTTLS (CONTRACT §6); only loopback test servers turn this off.
-    public var requireTLS: Bool
+    package var requireTLS: Bool
     /// RFC 5322 message text, CRLF line ends.
-    public var message: Data
-    public var timeout: Duration
+    package var message: Data
+    package var timeout: Duration
 
-    public init(
+    package init(
         url: String, from: String, recipients: [String], username: String?, password: String?, requireTLS: Bool,
         message: Data, timeout: Duration
     ) {

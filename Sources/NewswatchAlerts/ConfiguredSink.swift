@@ -4,22 +4,22 @@ import NewswatchStore
 
 /// One `[[alerts.sinks]]` entry made ready for the dispatcher: the sink, its stable outbox id, its topic filter, its
 /// rate limit and its batch window.
-public struct ConfiguredSink: Sendable {
+package struct ConfiguredSink: Sendable {
     /// The id its outbox rows carry: `<type>:<12 hex digits of SHA-256 of its target>`, e.g. `webhook:3f9a…`.
     ///
     /// The target is what identifies the destination — a webhook's URL, an email sink's server and recipients, an
     /// exec sink's command — so reordering the config, changing a format, a secret or a limit, or reloading keeps
     /// the pending deliveries attached; pointing a sink elsewhere starts a new outbox.
-    public var id: String
-    public var sink: any AlertSink
+    package var id: String
+    package var sink: any AlertSink
     /// Topic ids this sink receives; `nil`: all.
-    public var topics: Set<String>?
+    package var topics: Set<String>?
     /// Per topic per hour; `nil`: unlimited.
-    public var maxPerHour: Int?
+    package var maxPerHour: Int?
     /// An email sink's `batch` window in seconds; `nil`: one message per alert.
-    public var batchWindow: TimeInterval?
+    package var batchWindow: TimeInterval?
 
-    public init(
+    package init(
         id: String, sink: any AlertSink, topics: Set<String>? = nil, maxPerHour: Int? = nil,
         batchWindow: TimeInterval? = nil
     ) {
@@ -31,7 +31,7 @@ public struct ConfiguredSink: Sendable {
     }
 
     /// The route the ingest uses to create this sink's delivery rows.
-    public var route: SinkRoute { SinkRoute(id: id, topics: topics) }
+    package var route: SinkRoute { SinkRoute(id: id, topics: topics) }
 
     /// The outbox id for a sink of `type` delivering to `target` (see ``id``).
     package static func stableID(type: String, target: String) -> String {

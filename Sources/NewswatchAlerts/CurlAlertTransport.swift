@@ -7,9 +7,9 @@ import NewswatchFetch
 /// Webhook and SMTP targets are written by the operator, not taken from feeds, so private and loopback addresses are
 /// allowed here (a desk's Mattermost or relay often lives on the internal network); feeds keep their own client with
 /// the stricter policy. TLS is always verified.
-public final class CurlAlertTransport: AlertTransport {
+package final class CurlAlertTransport: AlertTransport {
     /// The most of a webhook's response body kept (for the log line of a rejected delivery).
-    public static let bodyPrefixBytes = 512
+    package static let bodyPrefixBytes = 512
 
     private let client: HTTPClient
     private let mail: MailSender
@@ -17,7 +17,7 @@ public final class CurlAlertTransport: AlertTransport {
     /// - Parameters:
     ///   - userAgent: sent with every webhook POST (`daemon.user_agent`).
     ///   - connectTimeout: for webhooks and SMTP; each request brings its own total timeout.
-    public init(userAgent: String = "newswatch/1.0", connectTimeout: TimeInterval = 10) throws(FetchError) {
+    package init(userAgent: String = "newswatch/1.0", connectTimeout: TimeInterval = 10) throws(FetchError) {
         client = try HTTPClient(
             configuration: FetchConfiguration(
                 userAgent: userAgent, connectTimeout: connectTimeout, timeout: 30, maxBodyBytes: 1 << 20,
@@ -25,7 +25,7 @@ public final class CurlAlertTransport: AlertTransport {
         mail = MailSender(connectTimeout: connectTimeout, timeout: 30)
     }
 
-    public func post(_ request: WebhookRequest) async throws -> WebhookResponse {
+    package func post(_ request: WebhookRequest) async throws -> WebhookResponse {
         let feedRequest = FeedRequest(
             url: request.url, method: "POST", headers: request.headers, body: request.body,
             timeout: Self.seconds(request.timeout), followRedirects: false)
@@ -41,7 +41,7 @@ public final class CurlAlertTransport: AlertTransport {
         }
     }
 
-    public func submit(_ submission: MailSubmission) async throws {
+    package func submit(_ submission: MailSubmission) async throws {
         try await mail.send(
             MailRequest(
                 url: submission.url, from: submission.from, recipients: submission.recipients,
@@ -50,7 +50,7 @@ public final class CurlAlertTransport: AlertTransport {
     }
 
     /// Stops the HTTP client's thread and waits for it (mail needs no shutdown: each message has its own thread).
-    public func shutdown() async {
+    package func shutdown() async {
         await client.shutdown()
     }
 

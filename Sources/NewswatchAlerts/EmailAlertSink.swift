@@ -2,22 +2,22 @@ import Foundation
 import NewswatchCore
 
 /// The `email` sink: a plain-text message per alert (or per batch) submitted over SMTP through the transport.
-public struct EmailAlertSink: AlertSink {
-    public let url: String
-    public let from: String
-    public let to: [String]
-    public let username: String?
+package struct EmailAlertSink: AlertSink {
+    package let url: String
+    package let from: String
+    package let to: [String]
+    package let username: String?
     /// `password_file`'s contents without the trailing newline.
-    public let password: String?
+    package let password: String?
     /// The config's `batch`: the dispatcher collects alerts for this long and delivers them as one
     /// ``SinkMessage/batch(_:)``; `nil` sends one message per alert.
-    public let batch: Duration?
-    public let requireTLS: Bool
-    public let timeout: Duration
+    package let batch: Duration?
+    package let requireTLS: Bool
+    package let timeout: Duration
     private let transport: any AlertTransport
     private let now: @Sendable () -> Date
 
-    public init(
+    package init(
         url: String, from: String, to: [String], username: String? = nil, password: String? = nil,
         batch: Duration? = nil, requireTLS: Bool = true, timeout: Duration = .seconds(30),
         transport: any AlertTransport, now: @escaping @Sendable () -> Date = { Date() }
@@ -34,18 +34,18 @@ public struct EmailAlertSink: AlertSink {
         self.now = now
     }
 
-    public var type: String { "email" }
-    public var displayName: String { SinkName.email(url: url) }
+    package var type: String { "email" }
+    package var displayName: String { SinkName.email(url: url) }
 
     /// The submission for `message`, dated `date`.
-    public func submission(for message: SinkMessage, date: Date) -> MailSubmission {
+    package func submission(for message: SinkMessage, date: Date) -> MailSubmission {
         let email = AlertPayload.email(message, from: from, to: to, date: date)
         return MailSubmission(
             url: url, from: from, recipients: to, username: username, password: password, requireTLS: requireTLS,
             message: email.rendered, timeout: timeout)
     }
 
-    public func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
+    package func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
         do {
             try await transport.submit(submission(for: message, date: now()))
         } catch {

@@ -6,19 +6,19 @@ import NewswatchCore
 /// Quoted-printable keeps every line under 78 octets and the message 7-bit, so no server needs 8BITMIME and
 /// no feed text can break the message structure. Dot-stuffing is libcurl's job (it escapes a leading `.` in
 /// the DATA phase), not this type's.
-public struct EmailMessage: Sendable, Equatable {
-    public var from: String
-    public var to: [String]
-    public var subject: String
-    public var date: Date
+package struct EmailMessage: Sendable, Equatable {
+    package var from: String
+    package var to: [String]
+    package var subject: String
+    package var date: Date
     /// With angle brackets: `<alert.…@example.org>`.
-    public var messageID: String
+    package var messageID: String
     /// The body as text with `\n` line ends.
-    public var body: String
+    package var body: String
     /// Further header fields (`X-Newswatch-Topic`, …), values ASCII.
-    public var extraHeaders: [(String, String)]
+    package var extraHeaders: [(String, String)]
 
-    public init(
+    package init(
         from: String, to: [String], subject: String, date: Date, messageID: String, body: String,
         extraHeaders: [(String, String)] = []
     ) {
@@ -31,13 +31,13 @@ public struct EmailMessage: Sendable, Equatable {
         self.extraHeaders = extraHeaders
     }
 
-    public static func == (a: EmailMessage, b: EmailMessage) -> Bool {
+    package static func == (a: EmailMessage, b: EmailMessage) -> Bool {
         a.from == b.from && a.to == b.to && a.subject == b.subject && a.date == b.date && a.messageID == b.messageID
             && a.body == b.body && a.extraHeaders.elementsEqual(b.extraHeaders) { $0 == $1 }
     }
 
     /// The message text to hand to SMTP.
-    public var rendered: Data {
+    package var rendered: Data {
         var lines: [String] = []
         lines.append("Date: " + Self.rfc5322Date(date))
         lines.append("From: " + Self.headerSafe(from))
@@ -57,7 +57,7 @@ public struct EmailMessage: Sendable, Equatable {
     }
 
     /// `<local@domain>` with the domain of `from` and `local` reduced to characters allowed in a msg-id.
-    public static func messageID(local: String, from: String) -> String {
+    package static func messageID(local: String, from: String) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+=".unicodeScalars)
         var cleaned = String(String.UnicodeScalarView(local.unicodeScalars.map { allowed.contains($0) ? $0 : "_" }))
         while cleaned.contains("..") { cleaned = cleaned.replacingOccurrences(of: "..", with: ".") }
@@ -71,7 +71,7 @@ public struct EmailMessage: Sendable, Equatable {
     }
 
     /// `Tue, 25 Nov 2026 12:00:00 +0000`.
-    public static func rfc5322Date(_ date: Date) -> String {
+    package static func rfc5322Date(_ date: Date) -> String {
         let secs = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
         let rem = secs - days * 86400
@@ -86,7 +86,7 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// Header text: raw when it is short printable ASCII, else RFC 2047 `=?UTF-8?B?…?=` words of at most 75
     /// characters, split between characters and folded with CRLF SP. Line breaks become spaces first.
-    public static func encodeHeaderText(_ text: String, nameLength: Int) -> String {
+    package static func encodeHeaderText(_ text: String, nameLength: Int) -> String {
         let flat = String(
             String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         let printableASCII = flat.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
@@ -117,7 +117,7 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// Quoted-printable (RFC 2045 §6.7) of UTF-8 `text`: hard line breaks as CRLF, lines of at most 76
     /// characters with `=` soft breaks, trailing blanks encoded; the result ends with CRLF.
-    public static func quotedPrintable(_ text: String) -> String {
+    package static func quotedPrintable(_ text: String) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }

@@ -13,9 +13,9 @@ import NewswatchCore
 /// delivering task is cancelled, e.g. at shutdown) the whole group gets SIGTERM, then SIGKILL after
 /// `killGrace`. Exit status 0 is success; anything else is an ``AlertSinkError`` and the delivery is retried.
 /// The blocking work happens on a thread of its own, never on the cooperative pool.
-public struct ExecAlertSink: AlertSink {
+package struct ExecAlertSink: AlertSink {
     /// How one run ended.
-    public enum Termination: Sendable, Equatable {
+    package enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
         /// Killed by us after the timeout or on cancellation.
@@ -24,28 +24,28 @@ public struct ExecAlertSink: AlertSink {
     }
 
     /// One run's result.
-    public struct Outcome: Sendable, Equatable {
-        public var termination: Termination
+    package struct Outcome: Sendable, Equatable {
+        package var termination: Termination
         /// The end of what the command wrote to stderr (at most ``ExecAlertSink/stderrTailBytes``), as UTF-8.
-        public var stderrTail: String
+        package var stderrTail: String
     }
 
     /// How much stderr is kept.
-    public static let stderrTailBytes = 4096
+    package static let stderrTailBytes = 4096
     /// Variables the command must not inherit: it is not the service's main process.
     static let withheldEnvironment: Set<String> = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
 
-    public let command: [String]
-    public let timeout: Duration
-    public let killGrace: Duration
+    package let command: [String]
+    package let timeout: Duration
+    package let killGrace: Duration
     /// The environment the command starts from (minus systemd's notification variables); `nil`: this process's.
-    public let environment: [String: String]?
+    package let environment: [String: String]?
     private let logger: Logger
 
     /// - Parameters:
     ///   - command: the program (absolute, or looked up in `PATH`) and its arguments.
     ///   - timeout: the config's `timeout` (default 10 s).
-    public init(
+    package init(
         command: [String], timeout: Duration = .seconds(10), killGrace: Duration = .seconds(1),
         environment: [String: String]? = nil, logger: Logger
     ) {
@@ -56,10 +56,10 @@ public struct ExecAlertSink: AlertSink {
         self.logger = logger
     }
 
-    public var type: String { "exec" }
-    public var displayName: String { SinkName.exec(command: command) }
+    package var type: String { "exec" }
+    package var displayName: String { SinkName.exec(command: command) }
 
-    public func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
+    package func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
         var input = AlertPayload.json(message)
         input.append(0x0A)
         let started = ContinuousClock.now
@@ -98,7 +98,7 @@ public struct ExecAlertSink: AlertSink {
     }
 
     /// Runs the command once with `input` on stdin and waits for it (or for the timeout).
-    public func run(input: Data) async -> Outcome {
+    package func run(input: Data) async -> Outcome {
         let cancelled = CancellationFlag()
         let command = command
         let timeout = timeout

@@ -14,20 +14,20 @@ import NewswatchStore
 /// is marked delivered only after its line is `fsync`ed. A crash between the write and the mark leaves the
 /// delivery pending; the next drain finds the id in the file and only marks it. The file's date is the date of
 /// the alert's stored `detected` time in the digest time zone, not of the moment of writing.
-public final class FileAlertSink: @unchecked Sendable {
+package final class FileAlertSink: @unchecked Sendable {
     /// The sink id the store's delivery rows use.
-    public static let sinkID = SinkRoute.fileSinkID
+    package static let sinkID = SinkRoute.fileSinkID
 
     /// An error writing an alert file.
-    public struct WriteError: Error, Sendable, CustomStringConvertible {
-        public var path: String
-        public var message: String
-        public var description: String { "alerts file \(path): \(message)" }
+    package struct WriteError: Error, Sendable, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "alerts file \(path): \(message)" }
     }
 
     /// `<output_dir>/alerts`.
-    public let directory: URL
-    public let timeZone: TimeZone
+    package let directory: URL
+    package let timeZone: TimeZone
     private let store: any Store
     private let calendar: Calendar
     // Owner: `lock` guards `files`; a drain holds it throughout, so drains never interleave.
@@ -43,7 +43,7 @@ public final class FileAlertSink: @unchecked Sendable {
     /// - Parameters:
     ///   - outputDirectory: the configured `output_dir`; `alerts/` inside it is created when first needed.
     ///   - timeZone: the digest time zone, which decides each alert's file.
-    public init(outputDirectory: URL, timeZone: TimeZone, store: any Store) {
+    package init(outputDirectory: URL, timeZone: TimeZone, store: any Store) {
         directory = outputDirectory.appendingPathComponent("alerts", isDirectory: true)
         self.timeZone = timeZone
         self.store = store
@@ -55,7 +55,7 @@ public final class FileAlertSink: @unchecked Sendable {
     /// Writes every alert the store owes this sink and marks them delivered.
     /// - Returns: the alerts newly appended (alerts found already written are only marked).
     @discardableResult
-    public func drain(at now: Date, batchSize: Int = 500) throws -> [Alert] {
+    package func drain(at now: Date, batchSize: Int = 500) throws -> [Alert] {
         lock.lock()
         defer { lock.unlock() }
         var written: [Alert] = []
@@ -79,7 +79,7 @@ public final class FileAlertSink: @unchecked Sendable {
     }
 
     /// The file name (`YYYY-MM-DD.jsonl`) for an alert detected at `detected`.
-    public func fileName(for detected: Date) -> String {
+    package func fileName(for detected: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: detected)
         return String(format: "%04d-%02d-%02d.jsonl", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }

@@ -1,7 +1,7 @@
 /// HMAC-SHA256 (RFC 2104) for the webhook signature header `X-Newswatch-Signature: sha256=<hex>`.
-public enum HMACSHA256 {
+package enum HMACSHA256 {
     /// The 32-byte MAC of `message` under `key` (keys longer than the 64-byte block are hashed first).
-    public static func authenticationCode<Key: Collection, Message: Sequence>(for message: Message, key: Key)
+    package static func authenticationCode<Key: Collection, Message: Sequence>(for message: Message, key: Key)
         -> [UInt8]
     where Key.Element == UInt8, Message.Element == UInt8 {
         var block = key.count > 64 ? SHA256.hash(key) : Array(key)
@@ -17,7 +17,7 @@ public enum HMACSHA256 {
     }
 
     /// The MAC as lower-case hex.
-    public static func hex<Key: Collection, Message: Sequence>(for message: Message, key: Key) -> String
+    package static func hex<Key: Collection, Message: Sequence>(for message: Message, key: Key) -> String
     where Key.Element == UInt8, Message.Element == UInt8 {
         authenticationCode(for: message, key: key).lowercaseHex
     }

@@ -2,18 +2,18 @@ import Foundation
 import NewswatchCore
 
 /// The message a sink gets when `max_per_hour` held back alerts of one topic.
-public struct RateLimitSummary: Sendable, Equatable {
-    public var topic: String
-    public var topicName: String
+package struct RateLimitSummary: Sendable, Equatable {
+    package var topic: String
+    package var topicName: String
     /// How many alerts were held back.
-    public var heldBack: Int
+    package var heldBack: Int
     /// When the first alert was held back and when the hold ended.
-    public var from: Date
-    public var until: Date
+    package var from: Date
+    package var until: Date
     /// Titles of the first held-back alerts (at most ``SinkRateLimiter/sampleLimit``).
-    public var sampleTitles: [String]
+    package var sampleTitles: [String]
 
-    public init(topic: String, topicName: String, heldBack: Int, from: Date, until: Date, sampleTitles: [String]) {
+    package init(topic: String, topicName: String, heldBack: Int, from: Date, until: Date, sampleTitles: [String]) {
         self.topic = topic
         self.topicName = topicName
         self.heldBack = heldBack
@@ -23,7 +23,7 @@ public struct RateLimitSummary: Sendable, Equatable {
     }
 
     /// `12 more alerts for 'gaza' in the last hour were held back: A; B; C; and 9 others`.
-    public var text: String {
+    package var text: String {
         let noun = heldBack == 1 ? "alert" : "alerts"
         let verb = heldBack == 1 ? "was" : "were"
         var text = "\(heldBack) more \(noun) for '\(topic)' in the last hour \(verb) held back"
@@ -35,7 +35,7 @@ public struct RateLimitSummary: Sendable, Equatable {
     }
 
     /// The JSON sent to webhook (`json` format) and exec sinks; `type` tells it apart from an alert record.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("type", .string("rate_limit_summary")), ("topic", .string(topic)), ("topic_name", .string(topicName)),
             ("held_back", .int(heldBack)), ("from", .timestamp(from)), ("until", .timestamp(until)),

@@ -10,14 +10,14 @@ import NewswatchStore
 /// ``run()`` as a service; `run --once` calls ``runOnce(deadline:)`` instead. On a wake the file sink is drained
 /// first, then every other sink is woken; each sink also wakes on its own for retries, batches and rate-limit
 /// summaries (and polls the outbox every ``pollInterval`` in case another process left work).
-public final class SinkDispatcher: Sendable {
+package final class SinkDispatcher: Sendable {
     /// What the ingest needs: the file sink first, then every configured sink with its topic filter.
-    public let routes: [SinkRoute]
+    package let routes: [SinkRoute]
     /// The configured sinks (not the file sink), in config order.
-    public let sinks: [ConfiguredSink]
+    package let sinks: [ConfiguredSink]
     /// How often a sink looks at the outbox when nothing woke it.
-    public let pollInterval: TimeInterval
-    public let fileSink: FileAlertSink
+    package let pollInterval: TimeInterval
+    package let fileSink: FileAlertSink
 
     private let workers: [SinkWorker]
     private let fileSignal = SinkWakeSignal()
@@ -25,7 +25,7 @@ public final class SinkDispatcher: Sendable {
     private let clock: any NewswatchClock
     private let logger: Logger
 
-    public init(
+    package init(
         sinks: [ConfiguredSink], fileSink: FileAlertSink, store: any Store, clock: any NewswatchClock = SystemClock(),
         retryPolicy: SinkRetryPolicy = SinkRetryPolicy(), pollInterval: TimeInterval = 60, logger: Logger
     ) {
@@ -40,14 +40,14 @@ public final class SinkDispatcher: Sendable {
     }
 
     /// Asks for a drain now: the file sink, then every other sink. Cheap; call it after every ingest with alerts.
-    public func wake() {
+    package func wake() {
         fileSignal.signal()
     }
 
     /// Drains until the calling task is cancelled; then writes whatever the file sink is still owed and returns.
     ///
     /// Deliveries in flight at cancellation are abandoned without being counted as failures (they stay pending).
-    public func run() async {
+    package func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runFileSink() }
             for (worker, signal) in zip(workers, signals) {
@@ -66,7 +66,7 @@ public final class SinkDispatcher: Sendable {
     /// backoff (each attempt abandoned at `deadline`), sending open batches and held-back summaries at once.
     /// - Returns: what each sink's drain did, by sink id.
     @discardableResult
-    public func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {
+    package func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {
         let (results, fileFailure) = await runOnceReportingFileFailure(deadline: deadline)
         if let fileFailure { logger.error("alert file sink: cannot write the alerts file: \(fileFailure)") }
         return results
@@ -74,7 +74,7 @@ public final class SinkDispatcher: Sendable {
 
     /// ``runOnce(deadline:)`` that returns the file sink's failure instead of logging it: `run --once` ends with it
     /// as its exit reason (the other sinks still get their attempt).
-    public func runOnceReportingFileFailure(deadline: ContinuousClock.Instant) async -> (
+    package func runOnceReportingFileFailure(deadline: ContinuousClock.Instant) async -> (
         results: [String: SinkDrainResult], fileFailure: (any Error)?
     ) {
         var fileFailure: (any Error)?
@@ -106,13 +106,13 @@ public final class SinkDispatcher: Sendable {
 
     /// `run --once` with the contract's budget: at most `timeLimit` (30 s) for the other sinks' attempts.
     @discardableResult
-    public func runOnce(timeLimit: Duration = .seconds(30)) async -> [String: SinkDrainResult] {
+    package func runOnce(timeLimit: Duration = .seconds(30)) async -> [String: SinkDrainResult] {
         await runOnce(deadline: ContinuousClock.now + timeLimit)
     }
 
     /// Writes every alert the file sink is owed (off the cooperative pool); returns those newly written.
     @discardableResult
-    public func drainFileSink() async throws -> [Alert] {
+    package func drainFileSink() async throws -> [Alert] {
         let fileSink = fileSink
         let now = clock.now()
         let written = try await Offload.run(on: Offload.alertQueue) { try fileSink.drain(at: now) }
@@ -128,7 +128,7 @@ public final class SinkDispatcher: Sendable {
     /// Drains every configured sink once at `now`, concurrently, honouring attempt times (what a wake does after the
     /// file sink). For tests and tools; the daemon uses ``run()``.
     @discardableResult
-    public func drainSinks(at now: Date) async -> [String: SinkDrainResult] {
+    package func drainSinks(at now: Date) async -> [String: SinkDrainResult] {
         await withTaskGroup(of: (String, SinkDrainResult).self) { group in
             for worker in workers {
                 group.addTask { (worker.endpoint.id, await worker.drain(at: now)) }
@@ -140,7 +140,7 @@ public final class SinkDispatcher: Sendable {
     }
 
     /// When the sink with `id` next has work of its own after `now` (a retry, a batch, a summary).
-    public func nextWake(sink id: String, after now: Date) async -> Date? {
+    package func nextWake(sink id: String, after now: Date) async -> Date? {
         guard let worker = workers.first(where: { $0.endpoint.id == id }) else { return nil }
         return await worker.nextWake(after: now)
     }

@@ -10,19 +10,19 @@ import Foundation
 /// - when that hour is over, ``dueSummaries(at:)`` returns one ``RateLimitSummary`` of what was held back, and
 ///   the topic starts afresh.
 /// Held-back alerts are not delivered to this sink later; the file sink has them all.
-public struct SinkRateLimiter: Sendable {
+package struct SinkRateLimiter: Sendable {
     /// Whether an alert may go to the sink.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         case deliver
         case holdBack
     }
 
     /// How many held-back titles a summary names.
-    public static let sampleLimit = 5
+    package static let sampleLimit = 5
 
     /// `nil`: no limit.
-    public let maxPerHour: Int?
-    public let window: TimeInterval
+    package let maxPerHour: Int?
+    package let window: TimeInterval
 
     private struct TopicState: Sendable {
         var admitted: [Date] = []
@@ -37,14 +37,14 @@ public struct SinkRateLimiter: Sendable {
     private var topics: [String: TopicState] = [:]
 
     /// - Parameter maxPerHour: the sink's `max_per_hour`; `nil` or less than 1 disables the limit.
-    public init(maxPerHour: Int?, window: TimeInterval = 3600) {
+    package init(maxPerHour: Int?, window: TimeInterval = 3600) {
         self.maxPerHour = maxPerHour.flatMap { $0 >= 1 ? $0 : nil }
         self.window = window
     }
 
     /// Decides for one alert of `topic` detected (or dispatched) at `time`, and records the decision.
     /// Call ``dueSummaries(at:)`` first, so a hold that ended before `time` is closed.
-    public mutating func admit(topic: String, topicName: String, title: String?, at time: Date) -> Decision {
+    package mutating func admit(topic: String, topicName: String, title: String?, at time: Date) -> Decision {
         guard let maxPerHour else { return .deliver }
         var state = topics[topic] ?? TopicState()
         defer { topics[topic] = state }
@@ -64,7 +64,7 @@ public struct SinkRateLimiter: Sendable {
     }
 
     /// The summaries of holds that ended at or before `time`, oldest first; each is returned once.
-    public mutating func dueSummaries(at time: Date) -> [RateLimitSummary] {
+    package mutating func dueSummaries(at time: Date) -> [RateLimitSummary] {
         var due: [RateLimitSummary] = []
         for topic in topics.keys.sorted() {
             guard var state = topics[topic], let hold = state.hold else { continue }
@@ -82,10 +82,10 @@ public struct SinkRateLimiter: Sendable {
     }
 
     /// When the next summary falls due, so the dispatcher can wake for it; `nil` when no topic is held.
-    public var nextSummaryDue: Date? {
+    package var nextSummaryDue: Date? {
         topics.values.compactMap { $0.hold.map { $0.since.addingTimeInterval(window) } }.min()
     }
 
     /// Whether `topic` is currently held back (for `status`).
-    public func isHoldingBack(topic: String) -> Bool { topics[topic]?.hold != nil }
+    package func isHoldingBack(topic: String) -> Bool { topics[topic]?.hold != nil }
 }

@@ -2,22 +2,22 @@ import Foundation
 
 /// When a sink retries a failed delivery: a growing delay (30 s doubling to a 1 h cap by default), and giving up
 /// 24 hours after the first attempt (CONTRACT §4). Pure; the dispatcher stores the first attempt and the count.
-public struct SinkRetryPolicy: Sendable, Equatable {
+package struct SinkRetryPolicy: Sendable, Equatable {
     /// What to do after a failed attempt.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Try again at this time.
         case retry(at: Date)
         /// Stop: log it and count it as given up in `status`.
         case giveUp
     }
 
-    public var initialDelay: TimeInterval
-    public var multiplier: Double
-    public var maxDelay: TimeInterval
+    package var initialDelay: TimeInterval
+    package var multiplier: Double
+    package var maxDelay: TimeInterval
     /// Measured from the first attempt.
-    public var giveUpAfter: TimeInterval
+    package var giveUpAfter: TimeInterval
 
-    public init(
+    package init(
         initialDelay: TimeInterval = 30, multiplier: Double = 2, maxDelay: TimeInterval = 3600,
         giveUpAfter: TimeInterval = 86400
     ) {
@@ -29,7 +29,7 @@ public struct SinkRetryPolicy: Sendable, Equatable {
 
     /// The wait after the `failures`-th consecutive failure (1-based): `initialDelay · multiplier^(failures−1)`,
     /// at most `maxDelay`.
-    public func delay(afterFailures failures: Int) -> TimeInterval {
+    package func delay(afterFailures failures: Int) -> TimeInterval {
         let n = max(1, failures)
         var delay = initialDelay
         for _ in 1..<n {
@@ -42,7 +42,7 @@ public struct SinkRetryPolicy: Sendable, Equatable {
     /// Decides after the `failures`-th failed attempt at `now`, for a message first attempted at `firstAttempt`.
     /// The last retry is placed at the give-up deadline itself, so a sink that recovers just before it still
     /// gets the message; a failure at or after the deadline gives up.
-    public func decide(firstAttempt: Date, failures: Int, now: Date) -> Decision {
+    package func decide(firstAttempt: Date, failures: Int, now: Date) -> Decision {
         let deadline = firstAttempt.addingTimeInterval(giveUpAfter)
         guard now < deadline else { return .giveUp }
         let next = now.addingTimeInterval(delay(afterFailures: failures))

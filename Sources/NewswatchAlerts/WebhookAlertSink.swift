@@ -3,9 +3,9 @@ import NewswatchCore
 
 /// The `webhook` sink: an HTTP POST of the alert JSON or of a Slack/Mattermost `{"text": …}` body, optionally
 /// signed with HMAC-SHA256 of the exact body (`X-Newswatch-Signature: sha256=<hex>`).
-public struct WebhookAlertSink: AlertSink {
+package struct WebhookAlertSink: AlertSink {
     /// The config's `format`.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         /// The alert record of CONTRACT §4.
         case json
         /// `{"text": …}` for Slack and Mattermost incoming webhooks.
@@ -13,16 +13,16 @@ public struct WebhookAlertSink: AlertSink {
     }
 
     /// The signature header's name.
-    public static let signatureHeader = "X-Newswatch-Signature"
+    package static let signatureHeader = "X-Newswatch-Signature"
 
-    public let url: String
-    public let format: Format
+    package let url: String
+    package let format: Format
     /// The HMAC key (`secret_file`'s contents without the trailing newline); `nil`: unsigned.
-    public let secret: [UInt8]?
-    public let timeout: Duration
+    package let secret: [UInt8]?
+    package let timeout: Duration
     private let transport: any AlertTransport
 
-    public init(
+    package init(
         url: String, format: Format = .json, secret: [UInt8]? = nil, timeout: Duration = .seconds(30),
         transport: any AlertTransport
     ) {
@@ -34,18 +34,18 @@ public struct WebhookAlertSink: AlertSink {
     }
 
     /// The key in a `secret_file`: its bytes without trailing CR/LF (editors add a final newline).
-    public static func secret(fromFileContents data: Data) -> [UInt8] {
+    package static func secret(fromFileContents data: Data) -> [UInt8] {
         var bytes = Array(data)
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
         return bytes
     }
 
-    public var type: String { "webhook" }
-    public var displayName: String { SinkName.webhook(url: url) }
+    package var type: String { "webhook" }
+    package var displayName: String { SinkName.webhook(url: url) }
 
     /// The request for `message`: body, `Content-Type`, signature, and `X-Newswatch-Alert-ID` for a single alert
     /// (so a receiver can drop a retried duplicate).
-    public func request(for message: SinkMessage) -> WebhookRequest {
+    package func request(for message: SinkMessage) -> WebhookRequest {
         let body: Data
         switch format {
         case .json: body = AlertPayload.json(message)
@@ -59,7 +59,7 @@ public struct WebhookAlertSink: AlertSink {
         return WebhookRequest(url: url, headers: headers, body: body, timeout: timeout)
     }
 
-    public func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
+    package func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
         let response: WebhookResponse
         do {
             response = try await transport.post(request(for: message))

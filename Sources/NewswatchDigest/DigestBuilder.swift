@@ -6,14 +6,14 @@ import NewswatchStore
 ///
 /// Everything it reads is bounded by the period (items first seen in it, sources first seen before its end,
 /// failures recorded in it), so rewriting a past period from unchanged data gives the same bytes.
-public struct DigestBuilder: Sendable {
-    public var store: any DigestStore
-    public var topics: [TopicDefinition]
-    public var schedule: DigestSchedule
+package struct DigestBuilder: Sendable {
+    package var store: any DigestStore
+    package var topics: [TopicDefinition]
+    package var schedule: DigestSchedule
     /// A feed with no new item for this long at the end of a period, while its fetches succeed, is listed as silent.
-    public var silenceThreshold: TimeInterval
+    package var silenceThreshold: TimeInterval
 
-    public init(
+    package init(
         store: any DigestStore, topics: [TopicDefinition], schedule: DigestSchedule, silenceThreshold: TimeInterval = 3 * 86400
     ) {
         self.store = store
@@ -23,7 +23,7 @@ public struct DigestBuilder: Sendable {
     }
 
     /// The digest data of `period`.
-    public func build(_ period: DigestPeriod) throws -> DigestData {
+    package func build(_ period: DigestPeriod) throws -> DigestData {
         let records = try store.matchedItems(firstSeenFrom: period.start, to: period.end)
         let storyIDs = Array(Set(records.map(\.story))).sorted()
         let sources = try store.storySources(storyIDs: storyIDs)

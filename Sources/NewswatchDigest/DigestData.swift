@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Renderers depend only on this value: equal data gives identical bytes (there is no generation time).
 /// Topics appear in the order given (the config's order).
-public struct DigestData: Sendable, Equatable {
-    public var period: DigestPeriod
-    public var topics: [DigestTopic]
-    public var feedHealth: DigestFeedHealth
+package struct DigestData: Sendable, Equatable {
+    package var period: DigestPeriod
+    package var topics: [DigestTopic]
+    package var feedHealth: DigestFeedHealth
 
-    public init(period: DigestPeriod, topics: [DigestTopic], feedHealth: DigestFeedHealth = DigestFeedHealth()) {
+    package init(period: DigestPeriod, topics: [DigestTopic], feedHealth: DigestFeedHealth = DigestFeedHealth()) {
         self.period = period
         self.topics = topics
         self.feedHealth = feedHealth

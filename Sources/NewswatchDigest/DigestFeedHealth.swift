@@ -1,19 +1,19 @@
 import Foundation
 
 /// The feed-health part of a digest: feeds that failed during the period and feeds that went silent.
-public struct DigestFeedHealth: Sendable, Equatable {
+package struct DigestFeedHealth: Sendable, Equatable {
     /// A feed that failed at least once in the period.
-    public struct Failure: Sendable, Equatable {
-        public var feed: String
-        public var url: String?
+    package struct Failure: Sendable, Equatable {
+        package var feed: String
+        package var url: String?
         /// Failed fetches in the period.
-        public var failures: Int
+        package var failures: Int
         /// The distinct errors and how often each occurred (e.g. `HTTP 404`, `timed out after 30s`).
-        public var errors: [ErrorCount]
+        package var errors: [ErrorCount]
         /// The last failure in the period.
-        public var lastFailure: Date?
+        package var lastFailure: Date?
 
-        public init(feed: String, url: String?, failures: Int, errors: [ErrorCount], lastFailure: Date?) {
+        package init(feed: String, url: String?, failures: Int, errors: [ErrorCount], lastFailure: Date?) {
             self.feed = feed
             self.url = url
             self.failures = failures
@@ -22,44 +22,44 @@ public struct DigestFeedHealth: Sendable, Equatable {
         }
 
         /// Errors most frequent first, then alphabetically.
-        public var orderedErrors: [ErrorCount] {
+        package var orderedErrors: [ErrorCount] {
             errors.sorted { $0.count != $1.count ? $0.count > $1.count : $0.message < $1.message }
         }
     }
 
     /// One distinct error message and how many failures gave it.
-    public struct ErrorCount: Sendable, Equatable {
-        public var message: String
-        public var count: Int
-        public init(message: String, count: Int) {
+    package struct ErrorCount: Sendable, Equatable {
+        package var message: String
+        package var count: Int
+        package init(message: String, count: Int) {
             self.message = message
             self.count = count
         }
     }
 
     /// A feed that fetches fine but has published nothing new for longer than it normally does.
-    public struct SilentFeed: Sendable, Equatable {
-        public var feed: String
-        public var url: String?
+    package struct SilentFeed: Sendable, Equatable {
+        package var feed: String
+        package var url: String?
         /// When its last new item was first seen; `nil` if it never had one.
-        public var lastNewItem: Date?
-        public init(feed: String, url: String?, lastNewItem: Date?) {
+        package var lastNewItem: Date?
+        package init(feed: String, url: String?, lastNewItem: Date?) {
             self.feed = feed
             self.url = url
             self.lastNewItem = lastNewItem
         }
     }
 
-    public var failed: [Failure]
-    public var silent: [SilentFeed]
+    package var failed: [Failure]
+    package var silent: [SilentFeed]
 
-    public init(failed: [Failure] = [], silent: [SilentFeed] = []) {
+    package init(failed: [Failure] = [], silent: [SilentFeed] = []) {
         self.failed = failed
         self.silent = silent
     }
 
     /// Failing feeds most failures first, then by name and URL.
-    public var orderedFailed: [Failure] {
+    package var orderedFailed: [Failure] {
         failed.sorted {
             if $0.failures != $1.failures { return $0.failures > $1.failures }
             if $0.feed != $1.feed { return $0.feed < $1.feed }
@@ -68,7 +68,7 @@ public struct DigestFeedHealth: Sendable, Equatable {
     }
 
     /// Silent feeds longest silent first (never-published first of all), then by name and URL.
-    public var orderedSilent: [SilentFeed] {
+    package var orderedSilent: [SilentFeed] {
         silent.sorted {
             switch ($0.lastNewItem, $1.lastNewItem) {
             case (nil, .some): return true

@@ -3,7 +3,7 @@ import NewswatchCore
 
 extension DigestFormat {
     /// The digest in this format, as the bytes written to the file (UTF-8).
-    public func render(_ data: DigestData) -> Data {
+    package func render(_ data: DigestData) -> Data {
         switch self {
         case .markdown: return Data(DigestMarkdownRenderer.render(data).utf8)
         case .html: return Data(DigestHTMLRenderer.render(data).utf8)

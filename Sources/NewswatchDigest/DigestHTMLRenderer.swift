@@ -6,9 +6,9 @@ import NewswatchCore
 ///
 /// - Important: every piece of feed and config text is HTML-escaped (also inside attributes), no attribute
 ///   value is made from feed text except an `href`, and an `href` is emitted only for an `http(s)` URL.
-public enum DigestHTMLRenderer {
+package enum DigestHTMLRenderer {
     /// The digest as an HTML document (UTF-8, `\n` line ends, one trailing newline).
-    public static func render(_ data: DigestData) -> String {
+    package static func render(_ data: DigestData) -> String {
         let period = data.period
         let zone = period.timeZone
         var out = ""
@@ -232,7 +232,7 @@ public enum DigestHTMLRenderer {
 
     /// Text for HTML content or a quoted attribute value: `& < > " '` become character references, and line
     /// breaks, control characters and runs of white space become one space.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for ch in DigestText.oneLine(text).unicodeScalars {

@@ -29,14 +29,14 @@ import NewswatchCore
 /// ```
 /// Strings that may be missing (`title`, `link`, `summary`, `feed_url`, `url`, `published`, `last_failure`,
 /// `last_new_item`, `alert`) are `null` then; the averages are numbers or `null`.
-public enum DigestJSONRenderer {
+package enum DigestJSONRenderer {
     /// The digest as pretty-printed JSON text with one trailing newline.
-    public static func render(_ data: DigestData) -> String {
+    package static func render(_ data: DigestData) -> String {
         json(data).pretty + "\n"
     }
 
     /// The digest as a `JSONValue` in the documented shape.
-    public static func json(_ data: DigestData) -> JSONValue {
+    package static func json(_ data: DigestData) -> JSONValue {
         let period = data.period
         return .object([
             ("date", .string(period.date.description)),

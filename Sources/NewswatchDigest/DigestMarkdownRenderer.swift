@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Every piece of feed and config text is escaped so it can never become markup (emphasis, links, HTML,
 /// headings, lists); links are emitted only for `http(s)` URLs.
-public enum DigestMarkdownRenderer {
+package enum DigestMarkdownRenderer {
     /// The widest bar of the hourly volume chart, in characters.
     static let barWidth = 30
 
     /// The digest as Markdown text (UTF-8, `\n` line ends, one trailing newline).
-    public static func render(_ data: DigestData) -> String {
+    package static func render(_ data: DigestData) -> String {
         let period = data.period
         let zone = period.timeZone
         var out: [String] = []
@@ -153,7 +153,7 @@ public enum DigestMarkdownRenderer {
     /// Backslash-escapes every character that could open inline markup (`*`, `_`, `` ` ``, `[`, `]`, `<`, `>`,
     /// `~`, `|`, `\`, an `&` that starts an entity) and, at the start, anything that could open a block
     /// (`#`, `-`, `+`, `=`, `1.`, `1)`); other punctuation stays as is, so plain text stays readable.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         let flat = DigestText.oneLine(text)
         var out = ""
         out.reserveCapacity(flat.utf8.count + 8)

@@ -1,25 +1,25 @@
 import Foundation
 
 /// One story under one topic: the same news item however many feeds carried it, shown once.
-public struct DigestStory: Sendable, Equatable {
+package struct DigestStory: Sendable, Equatable {
     /// The story id, shared with the `story` field of alert records.
-    public var id: String
+    package var id: String
     /// The alert id for this (story, topic), shared with the `id` field of alert records;
     /// `nil` where no alert exists (a digest-only topic).
-    public var alertID: String?
-    public var title: String?
+    package var alertID: String?
+    package var title: String?
     /// The story's link (usually that of the first source).
-    public var link: String?
+    package var link: String?
     /// When the story was first seen (UTC).
-    public var firstSeen: Date
+    package var firstSeen: Date
     /// The topic's matched terms, as recorded when the items were first seen, in order, distinct.
-    public var terms: [String]
+    package var terms: [String]
     /// Plain text; renderers cut it to 300 characters.
-    public var summary: String?
+    package var summary: String?
     /// Every feed's copy of the story, in any order (renderers sort them).
-    public var sources: [DigestSource]
+    package var sources: [DigestSource]
 
-    public init(
+    package init(
         id: String, alertID: String? = nil, title: String?, link: String?, firstSeen: Date, terms: [String] = [],
         summary: String? = nil, sources: [DigestSource]
     ) {
@@ -34,7 +34,7 @@ public struct DigestStory: Sendable, Equatable {
     }
 
     /// Sources in the order they are shown: first seen first, then by feed name and link.
-    public var orderedSources: [DigestSource] {
+    package var orderedSources: [DigestSource] {
         sources.sorted {
             if $0.firstSeen != $1.firstSeen { return $0.firstSeen < $1.firstSeen }
             if $0.feed != $1.feed { return $0.feed < $1.feed }

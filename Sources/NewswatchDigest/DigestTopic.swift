@@ -2,28 +2,28 @@ import Foundation
 import NewswatchCore
 
 /// One topic's part of a digest: its stories in the period with counts, averages and hourly volume.
-public struct DigestTopic: Sendable, Equatable {
+package struct DigestTopic: Sendable, Equatable {
     /// The topic id from the config.
-    public var id: String
-    public var name: String
-    public var priority: Priority
+    package var id: String
+    package var name: String
+    package var priority: Priority
     /// The topic's stories in the period, in any order (see `orderedStories`).
-    public var stories: [DigestStory]
+    package var stories: [DigestStory]
     /// Matched items first seen in the period (each source of each story counts once).
-    public var itemCount: Int
+    package var itemCount: Int
     /// Stories in the period.
-    public var storyCount: Int
+    package var storyCount: Int
     /// The mean daily item count over the previous 7 periods; `nil` when unknown.
-    public var averageItemCount: Double?
+    package var averageItemCount: Double?
     /// The mean daily story count over the previous 7 periods; `nil` when unknown.
-    public var averageStoryCount: Double?
+    package var averageStoryCount: Double?
     /// Items first seen in each hour of the period, one entry per `period.hourStarts` element.
-    public var hourlyVolume: [Int]
+    package var hourlyVolume: [Int]
 
     /// A topic whose counts and hourly volume are derived from the sources' first-seen times in `period`.
     ///
     /// A source first seen outside `period` is shown with its story but not counted.
-    public init(
+    package init(
         id: String, name: String, priority: Priority, stories: [DigestStory], averageItemCount: Double? = nil,
         averageStoryCount: Double? = nil, period: DigestPeriod
     ) {
@@ -42,7 +42,7 @@ public struct DigestTopic: Sendable, Equatable {
     }
 
     /// A topic with every figure given as is (for a store that counts in SQL).
-    public init(
+    package init(
         id: String, name: String, priority: Priority, stories: [DigestStory], itemCount: Int, storyCount: Int,
         averageItemCount: Double?, averageStoryCount: Double?, hourlyVolume: [Int]
     ) {
@@ -59,7 +59,7 @@ public struct DigestTopic: Sendable, Equatable {
 
     /// Stories in the order every format shows them: most sources first, then most recently first seen,
     /// then by id, so equal data always renders identically.
-    public var orderedStories: [DigestStory] {
+    package var orderedStories: [DigestStory] {
         stories.sorted {
             if $0.sources.count != $1.sources.count { return $0.sources.count > $1.sources.count }
             if $0.firstSeen != $1.firstSeen { return $0.firstSeen > $1.firstSeen }

@@ -52,7 +52,7 @@ public struct DigestWriter: Sendable {
     /// Renders `data` in every configured format and writes the files (replacing any earlier ones whole),
     /// creating `digests/` if missing. Returns the files written, in format order.
     @discardableResult
-    public func write(_ data: DigestData) throws(DigestError) -> [URL] {
+    package func write(_ data: DigestData) throws(DigestError) -> [URL] {
         let dir = digestsDirectory
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -13,7 +13,7 @@ extension ConfiguredSink {
     /// does not require it: mail to a local relay never leaves the machine, and such relays often have no
     /// certificate. Everywhere else `smtp://` requires STARTTLS.
     /// - Throws: `ConfigError` (`.unreadable`, exit 66) when a secret or password file cannot be read.
-    public static func make(
+    package static func make(
         from configs: [SinkConfig], transport: any AlertTransport, logger: Logger
     ) throws(ConfigError) -> [ConfiguredSink] {
         var sinks: [ConfiguredSink] = []
@@ -59,7 +59,7 @@ extension ConfiguredSink {
     }
 
     /// The stable outbox id of a configured sink (see ``id``).
-    public static func stableID(_ config: SinkConfig) -> String {
+    package static func stableID(_ config: SinkConfig) -> String {
         stableID(type: config.type, target: target(config))
     }
 

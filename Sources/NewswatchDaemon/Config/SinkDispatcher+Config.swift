@@ -8,7 +8,7 @@ extension SinkDispatcher {
     /// The dispatcher for a loaded config: the file sink in `output_dir` (dated in the digest time zone) and every
     /// `[[alerts.sinks]]` entry over `transport`.
     /// - Throws: `ConfigError` when a `secret_file` or `password_file` cannot be read.
-    public convenience init(
+    package convenience init(
         config: NewswatchConfig, store: any Store, transport: any AlertTransport,
         clock: any NewswatchClock = SystemClock(), logger: Logger
     ) throws(ConfigError) {

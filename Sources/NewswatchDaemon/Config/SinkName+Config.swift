@@ -4,10 +4,10 @@ import NewswatchCore
 
 extension SinkName {
     /// The name of a configured sink: `<type> <target>`.
-    public static func of(_ config: SinkConfig) -> String { config.type + " " + target(config) }
+    package static func of(_ config: SinkConfig) -> String { config.type + " " + target(config) }
 
     /// Where a configured sink delivers, as shown: the URL's origin, or the program's file name.
-    public static func target(_ config: SinkConfig) -> String {
+    package static func target(_ config: SinkConfig) -> String {
         switch config {
         case .webhook(let w): URLRedaction.origin(w.url.absoluteString)
         case .email(let e): URLRedaction.origin(e.url.absoluteString)
