@@ -1,7 +1,9 @@
 /// A duration as written in the config: `90s`, `10m`, `6h`, `30d`, or a sum such as `1h30m`.
 public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The length in whole seconds.
     public var seconds: Int64
 
+    /// A duration of `seconds` seconds.
     public init(seconds: Int64) { self.seconds = seconds }
 
     /// Parses `90s`, `10m`, `6h`, `30d`, `2w`, `1h30m`; `nil` for anything else (including zero units or no unit).
@@ -38,6 +40,7 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
         seconds = total
     }
 
+    /// The length as a Foundation `TimeInterval`.
     public var timeInterval: Double { Double(seconds) }
 
     /// The shortest canonical spelling (`90s` stays `90s`, `3600s` becomes `1h`).
@@ -49,15 +52,19 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
         return "\(seconds)s"
     }
 
+    /// Shorter.
     public static func < (a: ConfigDuration, b: ConfigDuration) -> Bool { a.seconds < b.seconds }
 }
 
 /// A size as written in the config: `10MiB`, `512KiB`, `1GiB`, `2MB`, `1000` (bytes).
 public struct ByteSize: Sendable, Hashable, CustomStringConvertible {
+    /// The size in bytes.
     public var bytes: Int64
 
+    /// A size of `bytes` bytes.
     public init(bytes: Int64) { self.bytes = bytes }
 
+    /// Parses `10MiB`, `512 KiB`, `2MB`, `1000`; `nil` for anything else (or a size that overflows).
     public init?(_ text: String) {
         let t = text.trimmingSpaces()
         let digits = t.prefix { $0.isASCII && $0.isNumber }
@@ -78,6 +85,7 @@ public struct ByteSize: Sendable, Hashable, CustomStringConvertible {
         bytes = p
     }
 
+    /// The largest binary unit that divides it (`10MiB`), else bytes (`1000B`).
     public var description: String {
         for (unit, suffix) in [(Int64(1 << 30), "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
         where bytes >= unit && bytes % unit == 0 {

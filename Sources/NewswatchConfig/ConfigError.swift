@@ -50,6 +50,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
         case unknownFeedReference
     }
 
+    /// What went wrong, for the exit status and for tests.
     public var kind: Kind
     /// The config file's path, or `<embedded default config>`.
     public var file: String
@@ -64,6 +65,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// Further problems found in the same file, in file order (check-config prints them all).
     public var others: [ConfigError]
 
+    /// An error in `file`, at `line`:`column` and `keyPath` where known.
     public init(
         kind: Kind, file: String, line: Int? = nil, column: Int? = nil, keyPath: String? = nil, message: String,
         others: [ConfigError] = []

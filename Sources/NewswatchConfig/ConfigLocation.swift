@@ -19,6 +19,7 @@ public enum ConfigLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Where the config was found, as `check-config` shows it.
     public var description: String {
         switch self {
         case .option(let u): return "\(u.path) (--config)"

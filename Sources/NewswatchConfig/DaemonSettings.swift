@@ -12,6 +12,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var interval: ConfigDuration
     /// Simultaneous fetches (at most 2 per host).
     public var concurrency: Int
+    /// The `User-Agent` header of every fetch.
     public var userAgent: String
     /// Items last seen longer ago than this are pruned.
     public var retention: ConfigDuration
@@ -19,6 +20,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var backfill: ConfigDuration
     /// Whether feeds and redirects may resolve to loopback, private or link-local addresses.
     public var allowPrivateNetworks: Bool
+    /// The TCP and TLS connect phase.
     public var connectTimeout: ConfigDuration
     /// The whole transfer.
     public var timeout: ConfigDuration
@@ -26,18 +28,29 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxBody: ByteSize
     /// The most items one poll of one feed ingests (the newest); a longer feed is truncated with a warning.
     public var maxItems: Int
+    /// The lowest level logged.
     public var logLevel: Logger.Level
 
+    /// `daemon.interval` when unset.
     public static let defaultInterval = ConfigDuration(seconds: 600)
+    /// `daemon.concurrency` when unset.
     public static let defaultConcurrency = 16
+    /// `daemon.user_agent` when unset.
     public static let defaultUserAgent = "newswatch/1.0"
+    /// `daemon.retention` when unset.
     public static let defaultRetention = ConfigDuration(seconds: 30 * 86400)
+    /// `daemon.backfill` when unset.
     public static let defaultBackfill = ConfigDuration(seconds: 6 * 3600)
+    /// `daemon.connect_timeout` when unset.
     public static let defaultConnectTimeout = ConfigDuration(seconds: 10)
+    /// `daemon.timeout` when unset.
     public static let defaultTimeout = ConfigDuration(seconds: 30)
+    /// `daemon.max_body` when unset.
     public static let defaultMaxBody = ByteSize(bytes: 10 << 20)
+    /// `daemon.max_items` when unset.
     public static let defaultMaxItems = 1000
 
+    /// The settings with every unset key at its default; `outputDirectory` defaults to the state directory.
     public init(
         stateDirectory: URL, outputDirectory: URL? = nil, interval: ConfigDuration = defaultInterval,
         concurrency: Int = defaultConcurrency, userAgent: String = defaultUserAgent,

@@ -19,6 +19,7 @@ public struct FeedConfig: Sendable, Equatable {
         }
     }
 
+    /// Where the feed is read from.
     public var source: Source
     /// The configured name (or the OPML outline's title); `nil` means "use the feed's own title".
     public var name: String?
@@ -26,10 +27,12 @@ public struct FeedConfig: Sendable, Equatable {
     public var interval: ConfigDuration
     /// Whether `interval` was set on this entry rather than inherited.
     public var intervalIsOverride: Bool
+    /// The entry's `tags`: what a topic's `feeds = ["tag:…"]` selects it by.
     public var tags: [String]
     /// The OPML file that listed this feed, if it came from one.
     public var opml: URL?
 
+    /// A feed entry; `interval` is the effective one.
     public init(
         source: Source, name: String? = nil, interval: ConfigDuration, intervalIsOverride: Bool = false,
         tags: [String] = [], opml: URL? = nil

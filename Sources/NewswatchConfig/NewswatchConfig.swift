@@ -10,6 +10,7 @@ public struct NewswatchConfig: Sendable, Equatable {
         /// The default compiled into the binary.
         case embedded
 
+        /// The file's path, or the embedded config's name.
         public var description: String {
             switch self {
             case .file(let u): return u.path
@@ -18,8 +19,11 @@ public struct NewswatchConfig: Sendable, Equatable {
         }
     }
 
+    /// Where it came from.
     public var origin: Origin
+    /// The `[daemon]` table.
     public var daemon: DaemonSettings
+    /// The `[digest]` table.
     public var digest: DigestSettings
     /// Every feed, `[[feeds]]` entries and OPML-listed feeds, in file order, without duplicates.
     public var feeds: [FeedConfig]
@@ -28,6 +32,7 @@ public struct NewswatchConfig: Sendable, Equatable {
     /// `[[alerts.sinks]]` besides the always-on file sink.
     public var sinks: [SinkConfig]
 
+    /// A configuration from its parts.
     public init(
         origin: Origin, daemon: DaemonSettings, digest: DigestSettings = DigestSettings(), feeds: [FeedConfig] = [],
         topics: [TopicDefinition] = [], sinks: [SinkConfig] = []

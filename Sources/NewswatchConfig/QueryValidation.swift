@@ -13,6 +13,7 @@ public struct QueryValidation: Sendable {
         /// What is wrong, e.g. `expected a term after OR`.
         public var message: String
 
+        /// A problem at `line`:`column` of the query.
         public init(line: Int = 1, column: Int, message: String) {
             self.line = line
             self.column = column
@@ -25,6 +26,7 @@ public struct QueryValidation: Sendable {
     /// The query's canonical spelling (for `check-config`).
     public var canonical: @Sendable (String) -> String
 
+    /// A validation from a checker and a canonicaliser.
     public init(
         check: @escaping @Sendable (String) -> Problem?, canonical: @escaping @Sendable (String) -> String
     ) {

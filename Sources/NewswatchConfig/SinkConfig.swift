@@ -14,6 +14,7 @@ public enum SinkConfig: Sendable, Equatable {
         /// Per topic; a summary message is sent when it trips. `nil`: no limit.
         public var maxPerHour: Int?
 
+        /// The common keys; `nil`: all topics, no limit.
         public init(topics: [String]? = nil, maxPerHour: Int? = nil) {
             self.topics = topics
             self.maxPerHour = maxPerHour
@@ -30,12 +31,16 @@ public enum SinkConfig: Sendable, Equatable {
             case slack
         }
 
+        /// The endpoint (`http` or `https`).
         public var url: URL
+        /// The body format.
         public var format: Format
         /// A file holding the HMAC-SHA256 key for a signature header; absolute.
         public var secretFile: URL?
+        /// The keys every sink accepts.
         public var common: Common
 
+        /// A webhook sink entry.
         public init(url: URL, format: Format = .json, secretFile: URL? = nil, common: Common = Common()) {
             self.url = url
             self.format = format
@@ -46,16 +51,22 @@ public enum SinkConfig: Sendable, Equatable {
 
     /// SMTP through libcurl (`smtps://`, or `smtp://` with STARTTLS).
     public struct Email: Sendable, Equatable {
+        /// The SMTP server (`smtps://` or `smtp://`).
         public var url: URL
+        /// The sender address.
         public var from: String
+        /// The recipient addresses.
         public var to: [String]
+        /// The SMTP login, if the server wants one.
         public var username: String?
         /// A file holding the SMTP password; absolute.
         public var passwordFile: URL?
         /// One message per this much time of alerts; `nil`: one message per alert.
         public var batch: ConfigDuration?
+        /// The keys every sink accepts.
         public var common: Common
 
+        /// An email sink entry.
         public init(
             url: URL, from: String, to: [String], username: String? = nil, passwordFile: URL? = nil,
             batch: ConfigDuration? = nil, common: Common = Common()
@@ -75,11 +86,15 @@ public enum SinkConfig: Sendable, Equatable {
         /// The program and its arguments; a relative program path containing `/` is resolved against the
         /// config file's directory, a bare name is looked up in `PATH` when run.
         public var command: [String]
+        /// How long one run may take before it is killed.
         public var timeout: ConfigDuration
+        /// The keys every sink accepts.
         public var common: Common
 
+        /// `timeout` when unset.
         public static let defaultTimeout = ConfigDuration(seconds: 10)
 
+        /// An exec sink entry.
         public init(command: [String], timeout: ConfigDuration = defaultTimeout, common: Common = Common()) {
             self.command = command
             self.timeout = timeout

@@ -11,7 +11,8 @@ package enum Offload {
     package static let workQueue = DispatchQueue(label: "newswatch.work", qos: .userInitiated, attributes: .concurrent)
     /// Concurrent queue for the alert path (outbox reads and marks, the file sink's writes and fsyncs): the store
     /// serialises its own writes, and one sink's slow call must not queue another's.
-    package static let alertQueue = DispatchQueue(label: "newswatch.alerts", qos: .userInitiated, attributes: .concurrent)
+    package static let alertQueue = DispatchQueue(
+        label: "newswatch.alerts", qos: .userInitiated, attributes: .concurrent)
 
     /// CPU time (µs) the store queue has spent running work since the process started: it is the one serial
     /// stage of the pipeline, so this is what bounds a round (logged by `run --once`).
@@ -19,7 +20,9 @@ package enum Offload {
     private static let storeCPU = Atomic<Int>(0)
 
     /// Runs `body` on `queue` and returns its result to the awaiting task.
-    package static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T)
+        async throws -> T
+    {
         let measured = queue === storeQueue
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {

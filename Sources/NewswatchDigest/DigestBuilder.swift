@@ -14,7 +14,8 @@ package struct DigestBuilder: Sendable {
     package var silenceThreshold: TimeInterval
 
     package init(
-        store: any DigestStore, topics: [TopicDefinition], schedule: DigestSchedule, silenceThreshold: TimeInterval = 3 * 86400
+        store: any DigestStore, topics: [TopicDefinition], schedule: DigestSchedule,
+        silenceThreshold: TimeInterval = 3 * 86400
     ) {
         self.store = store
         self.topics = topics
@@ -48,7 +49,8 @@ package struct DigestBuilder: Sendable {
                 }
                 return DigestStory(
                     id: storyID, alertID: alertIDs[AlertKey(story: storyID, topic: topic.id)], title: first.title,
-                    link: first.link, firstSeen: first.firstSeen, terms: terms, summary: Self.shortSummary(first.summary),
+                    link: first.link, firstSeen: first.firstSeen, terms: terms,
+                    summary: Self.shortSummary(first.summary),
                     sources: storySources)
             }
             var volume = Array(repeating: 0, count: period.hourStarts.count)

@@ -5,6 +5,7 @@ public struct DigestDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Days since 1970-01-01 (proleptic Gregorian); the one stored field, so arithmetic is exact.
     public let daysSince1970: Int64
 
+    /// The date `daysSince1970` days after 1970-01-01.
     public init(daysSince1970: Int64) { self.daysSince1970 = daysSince1970 }
 
     /// A date from its fields; `nil` when the day does not exist (`2026-02-30`).
@@ -31,8 +32,11 @@ public struct DigestDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.init(year: y, month: m, day: d)
     }
 
+    /// The year.
     public var year: Int { Int(Timestamp.civil(fromDays: daysSince1970).0) }
+    /// The month, 1–12.
     public var month: Int { Int(Timestamp.civil(fromDays: daysSince1970).1) }
+    /// The day of the month, 1–31.
     public var day: Int { Int(Timestamp.civil(fromDays: daysSince1970).2) }
 
     /// 0 = Sunday … 6 = Saturday.
@@ -55,6 +59,7 @@ public struct DigestDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
     }
 
+    /// Earlier.
     public static func < (a: DigestDate, b: DigestDate) -> Bool { a.daysSince1970 < b.daysSince1970 }
 
     static func daysInMonth(year: Int, month: Int) -> Int {

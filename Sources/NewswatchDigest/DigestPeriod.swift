@@ -18,6 +18,7 @@ public struct DigestPeriod: Sendable, Hashable {
     /// The configured digest time.
     public var time: DigestTime
 
+    /// A period from its parts (``DigestSchedule`` computes them).
     public init(date: DigestDate, start: Date, end: Date, timeZone: TimeZone, time: DigestTime) {
         self.date = date
         self.start = start

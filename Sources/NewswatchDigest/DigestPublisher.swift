@@ -6,12 +6,18 @@ import NewswatchStore
 /// Writes digests from the store: on demand (`newswatch digest`), the ones missed while the daemon was down, and
 /// each one at its time while the daemon runs (CONTRACT §5).
 public struct DigestPublisher: Sendable {
+    /// Where the digest's items, alerts and feed health are read.
     public var store: any DigestStore
+    /// The configured topics, in config order.
     public var topics: [TopicDefinition]
+    /// When digests are issued.
     public var schedule: DigestSchedule
+    /// Where and in which formats they are written.
     public var writer: DigestWriter
+    /// Where each written digest and each failure is logged.
     public var logger: Logger
 
+    /// A publisher from its parts.
     public init(
         store: any DigestStore, topics: [TopicDefinition], schedule: DigestSchedule, writer: DigestWriter,
         logger: Logger

@@ -6,9 +6,12 @@ import NewswatchCore
 /// All arithmetic is on the zone's UTC offsets (`TimeZone.secondsFromGMT(for:)`), never on the process's
 /// local zone or the wall clock, so it is exact for any IANA zone and testable with fixed dates.
 public struct DigestSchedule: Sendable, Hashable {
+    /// The local issue time.
     public var time: DigestTime
+    /// The zone the issue time and the dates are in.
     public var timeZone: TimeZone
 
+    /// Daily at `time` in `timeZone`.
     public init(time: DigestTime, timeZone: TimeZone) {
         self.time = time
         self.timeZone = timeZone

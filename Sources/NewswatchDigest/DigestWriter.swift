@@ -19,6 +19,7 @@ public struct DigestWriter: Sendable {
     /// The formats to write, in this order; duplicates are written once.
     public var formats: [DigestFormat]
 
+    /// A writer into `outputDirectory` of `formats`.
     public init(outputDirectory: URL, formats: [DigestFormat] = DigestFormat.allCases) {
         self.outputDirectory = outputDirectory
         self.formats = formats

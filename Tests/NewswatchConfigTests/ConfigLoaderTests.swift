@@ -1,6 +1,6 @@
 import Foundation
-import NewswatchCore
 import NewswatchConfig
+import NewswatchCore
 import NewswatchTestSupport
 import Testing
 

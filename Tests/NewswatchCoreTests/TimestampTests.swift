@@ -7,8 +7,9 @@ import Testing
         #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_000_000.9)) == "2026-11-18T11:06:40Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
-        #expect(Timestamp.format(Timestamp.date(year: 2000, month: 2, day: 29, hour: 23, minute: 59, second: 58))
-            == "2000-02-29T23:59:58Z")
+        #expect(
+            Timestamp.format(Timestamp.date(year: 2000, month: 2, day: 29, hour: 23, minute: 59, second: 58))
+                == "2000-02-29T23:59:58Z")
     }
 
     @Test func parsesWhatItFormats() {

@@ -1,10 +1,11 @@
-@testable import NewswatchDaemon
 import Foundation
 import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
 import Testing
+
+@testable import NewswatchDaemon
 
 /// The email sink through the dispatcher and libcurl into a real SMTP server on loopback (Python's aiosmtpd).
 /// Skipped without aiosmtpd on a developer's machine; under CI (`CI=true`) it runs and fails loudly instead.

@@ -1,4 +1,3 @@
-@testable import NewswatchDaemon
 import Foundation
 import Logging
 import NewswatchAlerts
@@ -7,6 +6,8 @@ import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
 import Testing
+
+@testable import NewswatchDaemon
 
 /// The dispatcher end to end: a real store filled through `SQLiteStore.ingest`, the real libcurl transport against
 /// loopback servers, real exec commands; times injected (`drainSinks(at:)`), never waited for.

@@ -1,4 +1,3 @@
-@testable import NewswatchDaemon
 import Foundation
 import NewswatchAlerts
 import NewswatchConfig
@@ -6,6 +5,8 @@ import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
 import Testing
+
+@testable import NewswatchDaemon
 
 /// `status` on a known state built through the real `SQLiteStore` (ingest, failures, schedules, outbox).
 @Suite(.timeLimit(.minutes(2)))

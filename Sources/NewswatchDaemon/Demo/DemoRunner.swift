@@ -54,7 +54,8 @@ public enum DemoRunner {
         let round = try await daemon.runOnce()
         await daemon.shutdown()
 
-        let sink = FileAlertSink(outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
+        let sink = FileAlertSink(
+            outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
         let alerts = try sink.drain(at: Date())
         let publisher = DigestPublisher(config: config, store: store, logger: logger)
         // The period under way: "what is known so far" (CONTRACT §5).
