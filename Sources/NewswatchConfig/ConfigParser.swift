@@ -9,15 +9,15 @@ import TOMLKit
 /// The TOML is walked by hand rather than decoded with `Codable`: TOMLKit's decoder reports a wrong type as
 /// "key not found" and ignores unknown keys, and both must be clear errors here.
 final class ConfigParser {
-    private let fileName: String
-    private let baseDirectory: URL
-    private let environment: [String: String]
-    private let queries: QueryValidation
+    let fileName: String
+    let baseDirectory: URL
+    let environment: [String: String]
+    let queries: QueryValidation
     /// Built on the first message that needs a line number: most configs have none, and scanning the text for
     /// every key's position was a quarter of the daemon's start-up on a 2,000-feed config.
-    private lazy var locator = ConfigKeyLocator(text: text)
-    private let text: String
-    private var errors: [ConfigError] = []
+    lazy var locator = ConfigKeyLocator(text: text)
+    let text: String
+    var errors: [ConfigError] = []
     private(set) var warnings: [String] = []
 
     /// - Parameters:
@@ -92,7 +92,7 @@ final class ConfigParser {
 
     // MARK: - Sections
 
-    private func parseDaemon(_ t: TOMLTable?) -> DaemonSettings {
+    func parseDaemon(_ t: TOMLTable?) -> DaemonSettings {
         var d = DaemonSettings(stateDirectory: DaemonSettings.defaultStateDirectory(environment: environment))
         guard let t else { return d }
         let p = "daemon"
@@ -133,7 +133,7 @@ final class ConfigParser {
         return d
     }
 
-    private func parseDigest(_ t: TOMLTable?) -> DigestSettings {
+    func parseDigest(_ t: TOMLTable?) -> DigestSettings {
         var d = DigestSettings()
         guard let t else { return d }
         let p = "digest"
@@ -181,7 +181,7 @@ final class ConfigParser {
         return d
     }
 
-    private func parseFeeds(_ root: TOMLTable, defaultInterval: ConfigDuration) -> [FeedConfig] {
+    func parseFeeds(_ root: TOMLTable, defaultInterval: ConfigDuration) -> [FeedConfig] {
         var feeds: [FeedConfig] = []
         var seen: [String: String] = [:]  // feed key → where it was first listed
         var names: [String: String] = [:]
@@ -245,7 +245,7 @@ final class ConfigParser {
     /// Records a `[[feeds]]` url/path entry; a feed or name listed twice is an error.
     /// `seen` and `names` map a feed key / name to the key path that first listed it; its line is looked up only
     /// for the message when a second one turns up.
-    private func add(
+    func add(
         _ feed: FeedConfig, at p: String, seen: inout [String: String], names: inout [String: String]
     ) -> Bool {
         if let first = seen[feed.key] {
@@ -268,7 +268,7 @@ final class ConfigParser {
         return true
     }
 
-    private func opmlFeeds(
+    func opmlFeeds(
         _ file: URL, path: String, interval: ConfigDuration?, default defaultInterval: ConfigDuration, tags: [String]
     ) -> [FeedConfig] {
         let bytes: [UInt8]
@@ -302,7 +302,7 @@ final class ConfigParser {
         return feeds
     }
 
-    private func parseTags(_ t: TOMLTable, path p: String) -> [String] {
+    func parseTags(_ t: TOMLTable, path p: String) -> [String] {
         guard let list = stringArray(t, "tags", path: p) else { return [] }
         var tags: [String] = []
         for (i, tag) in list.enumerated() {
@@ -317,7 +317,7 @@ final class ConfigParser {
         return tags
     }
 
-    private func parseTopics(_ root: TOMLTable, feeds: [FeedConfig]) -> [TopicDefinition] {
+    func parseTopics(_ root: TOMLTable, feeds: [FeedConfig]) -> [TopicDefinition] {
         var topics: [TopicDefinition] = []
         var ids: [String: String] = [:]
         let feedNames = Set(feeds.compactMap(\.name))
@@ -393,7 +393,7 @@ final class ConfigParser {
     }
 
     /// Validates one query; a problem is reported at the query's own column where the file allows it.
-    private func checkQuery(_ query: String, path: String) -> Bool {
+    func checkQuery(_ query: String, path: String) -> Bool {
         if query.allSatisfy(\.isWhitespace) {
             fail(.badQuery, path, "the query is empty; write the words to match, e.g. 'Gaza OR \"Gaza Strip\"'")
             return false
@@ -406,369 +406,5 @@ final class ConfigParser {
             .badQuery, path, "query error at \(within) of the query: \(problem.message)", line: place?.line,
             column: place?.column)
         return false
-    }
-
-    private func parseSinks(_ root: TOMLTable, topicIDs: Set<String>) -> [SinkConfig] {
-        guard let alerts = table(root, "alerts", path: "") else { return [] }
-        checkKeys(alerts, path: "alerts", allowed: ["sinks"])
-        var sinks: [SinkConfig] = []
-        for (i, t) in arrayOfTables(alerts, "sinks", path: "alerts").enumerated() {
-            let p = "alerts.sinks[\(i)]"
-            guard let type = requiredString(t, "type", path: p) else { continue }
-            guard let specific = ConfigParser.sinkKeys[type] else {
-                let valid = ConfigParser.sinkKeys.keys.sorted()
-                fail(
-                    .invalidValue, join(p, "type"),
-                    "unknown sink type '\(type)'\(didYouMean(type, valid)); use webhook, email or exec")
-                continue
-            }
-            checkKeys(t, path: p, allowed: ConfigParser.sinkCommonKeys + specific)
-            var common = SinkConfig.Common()
-            if let list = stringArray(t, "topics", path: p) {
-                for (j, id) in list.enumerated() where !topicIDs.contains(id) {
-                    fail(
-                        .badTopicID, "\(join(p, "topics"))[\(j)]",
-                        "no topic has the id '\(id)'\(didYouMean(id, topicIDs.sorted())); list configured topic ids")
-                }
-                common.topics = list
-            }
-            common.maxPerHour = int(t, "max_per_hour", path: p, range: 1...100_000, example: 30)
-            switch type {
-            case "webhook":
-                guard let s = requiredString(t, "url", path: p),
-                    let url = httpURL(s, path: join(p, "url"), what: "webhook")
-                else { continue }
-                var format = SinkConfig.Webhook.Format.json
-                if let f = string(t, "format", path: p) {
-                    if let v = SinkConfig.Webhook.Format(rawValue: f) {
-                        format = v
-                    } else {
-                        fail(.invalidValue, join(p, "format"), "'\(f)' is not a webhook format; use json or slack")
-                    }
-                }
-                let secret = nonEmptyString(t, "secret_file", path: p).flatMap {
-                    secretFile($0, path: join(p, "secret_file"), key: "secret_file")
-                }
-                sinks.append(.webhook(.init(url: url, format: format, secretFile: secret, common: common)))
-            case "email":
-                let urlText = requiredString(t, "url", path: p)
-                var url: URL? = nil
-                if let urlText {
-                    if let u = URL(string: urlText), let s = u.scheme?.lowercased(), s == "smtp" || s == "smtps",
-                        u.host?.isEmpty == false
-                    {
-                        url = u
-                    } else {
-                        fail(
-                            .badURL, join(p, "url"),
-                            "'\(URLRedaction.redact(urlText))' is not an SMTP server URL; write smtps://host[:port] or smtp://host[:port] "
-                                + "(STARTTLS)")
-                    }
-                }
-                let from = requiredString(t, "from", path: p)
-                if let from, !ConfigParser.looksLikeAddress(from) {
-                    fail(.invalidValue, join(p, "from"), "'\(from)' is not an e-mail address")
-                }
-                let to = stringArray(t, "to", path: p)
-                if t["to"] == nil {
-                    fail(.missingKey, p, "missing key 'to': the e-mail addresses to send alerts to")
-                } else if let to, to.isEmpty {
-                    fail(.invalidValue, join(p, "to"), "no recipient; list at least one e-mail address")
-                }
-                for (j, address) in (to ?? []).enumerated() where !ConfigParser.looksLikeAddress(address) {
-                    fail(.invalidValue, "\(join(p, "to"))[\(j)]", "'\(address)' is not an e-mail address")
-                }
-                let username = nonEmptyString(t, "username", path: p)
-                let password = nonEmptyString(t, "password_file", path: p).flatMap {
-                    secretFile($0, path: join(p, "password_file"), key: "password_file")
-                }
-                let batch = duration(t, "batch", path: p, range: ConfigBounds.batch)
-                if let url, let from, let to, !to.isEmpty {
-                    sinks.append(
-                        .email(
-                            .init(
-                                url: url, from: from, to: to, username: username, passwordFile: password,
-                                batch: batch, common: common)))
-                }
-            default:
-                guard t["command"] != nil else {
-                    fail(
-                        .missingKey, p,
-                        "missing key 'command': the program and its arguments, e.g. [\"/usr/local/bin/notify\"]")
-                    continue
-                }
-                guard var command = stringArray(t, "command", path: p) else { continue }
-                guard let program = command.first, !program.isEmpty else {
-                    fail(.invalidValue, join(p, "command"), "the command is empty; name a program to run")
-                    continue
-                }
-                if program.contains("/") {
-                    guard let file = existingFile(program, path: "\(join(p, "command"))[0]", what: "program")
-                    else { continue }
-                    command[0] = file.path
-                }
-                let timeout =
-                    duration(t, "timeout", path: p, range: ConfigBounds.timeout) ?? SinkConfig.Exec.defaultTimeout
-                sinks.append(.exec(.init(command: command, timeout: timeout, common: common)))
-            }
-        }
-        return sinks
-    }
-
-    // MARK: - Typed access
-
-    private func fail(
-        _ kind: ConfigError.Kind, _ path: String, _ message: String, line: Int? = nil, column: Int? = nil
-    ) {
-        errors.append(
-            ConfigError(
-                kind: kind, file: fileName, line: line ?? locator.line(of: path), column: column, keyPath: path,
-                message: message))
-    }
-
-    private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
-
-    /// `feeds[0] (line 12)`, for "already listed by …" messages.
-    private func placeOf(_ path: String) -> String {
-        locator.line(of: path).map { "\(path) (line \($0))" } ?? path
-    }
-
-    private func didYouMean(_ word: String, _ candidates: [String]) -> String {
-        KeySuggestion.nearest(word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
-    }
-
-    private func checkKeys(_ t: TOMLTable, path: String, allowed: [String]) {
-        for key in t.keys where !allowed.contains(key) {
-            let scope = path.isEmpty ? "at the top level" : "in \(path)"
-            fail(
-                .unknownKey, join(path, key),
-                "unknown key '\(key)'\(didYouMean(key, allowed)); valid keys \(scope): "
-                    + allowed.joined(separator: ", "))
-        }
-    }
-
-    private static func typeName(_ v: TOMLValueConvertible) -> String {
-        switch v.type {
-        case .bool: return "a boolean"
-        case .int: return "an integer"
-        case .double: return "a floating-point number"
-        case .array: return "an array"
-        case .table: return "a table"
-        case .string: return "a string"
-        default: return "a \(v.type.description)"
-        }
-    }
-
-    private func wrongType(_ v: TOMLValueConvertible, _ path: String, expected: String, example: String) {
-        fail(.wrongType, path, "expected \(expected), found \(ConfigParser.typeName(v)); write e.g. \(example)")
-    }
-
-    private func table(_ t: TOMLTable, _ key: String, path: String) -> TOMLTable? {
-        guard let v = t[key] else { return nil }
-        guard let table = v.table else {
-            wrongType(v, join(path, key), expected: "a table", example: "[\(join(path, key))]")
-            return nil
-        }
-        return table
-    }
-
-    private func arrayOfTables(_ t: TOMLTable, _ key: String, path: String) -> [TOMLTable] {
-        guard let v = t[key] else { return [] }
-        let p = join(path, key)
-        guard let array = v.array else {
-            wrongType(v, p, expected: "an array of tables", example: "[[\(p)]]")
-            return []
-        }
-        var tables: [TOMLTable] = []
-        for (i, element) in array.enumerated() {
-            if let table = element.table {
-                tables.append(table)
-            } else {
-                wrongType(element, "\(p)[\(i)]", expected: "a table", example: "[[\(p)]]")
-            }
-        }
-        return tables
-    }
-
-    private func string(_ t: TOMLTable, _ key: String, path: String) -> String? {
-        guard let v = t[key] else { return nil }
-        guard let s = v.string else {
-            wrongType(v, join(path, key), expected: "a string", example: "\(key) = \"…\"")
-            return nil
-        }
-        return s
-    }
-
-    private func nonEmptyString(_ t: TOMLTable, _ key: String, path: String) -> String? {
-        guard let s = string(t, key, path: path) else { return nil }
-        if s.allSatisfy(\.isWhitespace) {
-            fail(.invalidValue, join(path, key), "\(key) is empty; give a value or remove the key")
-            return nil
-        }
-        return s
-    }
-
-    private func requiredString(_ t: TOMLTable, _ key: String, path: String) -> String? {
-        guard t[key] != nil else {
-            fail(.missingKey, path, "missing key '\(key)'")
-            return nil
-        }
-        return nonEmptyString(t, key, path: path)
-    }
-
-    private func bool(_ t: TOMLTable, _ key: String, path: String) -> Bool? {
-        guard let v = t[key] else { return nil }
-        guard let b = v.bool else {
-            wrongType(v, join(path, key), expected: "a boolean", example: "\(key) = true")
-            return nil
-        }
-        return b
-    }
-
-    private func int(
-        _ t: TOMLTable, _ key: String, path: String, range: ClosedRange<Int>, example: Int? = nil
-    ) -> Int? {
-        guard let v = t[key] else { return nil }
-        guard let n = v.int else {
-            wrongType(v, join(path, key), expected: "an integer", example: "\(key) = \(example ?? range.lowerBound)")
-            return nil
-        }
-        guard range.contains(n) else {
-            fail(
-                .invalidValue, join(path, key),
-                "\(n) is out of range; \(key) must be from \(range.lowerBound) to \(range.upperBound)")
-            return nil
-        }
-        return n
-    }
-
-    private func duration(_ t: TOMLTable, _ key: String, path: String, range: ClosedRange<Int64>) -> ConfigDuration? {
-        guard let v = t[key] else { return nil }
-        let p = join(path, key)
-        guard let s = v.string else {
-            wrongType(v, p, expected: "a duration string", example: "\(key) = \"10m\"")
-            return nil
-        }
-        guard let d = ConfigDuration(s) else {
-            fail(
-                .badDuration, p,
-                "'\(s)' is not a duration; write a number and a unit (s, m, h, d, w): 90s, 10m, 6h, 30d, or a sum "
-                    + "like 1h30m")
-            return nil
-        }
-        guard d.seconds >= range.lowerBound else {
-            let minimum = ConfigDuration(seconds: range.lowerBound)
-            fail(.badDuration, p, "'\(s)' is too short; \(key) must be at least \(minimum)")
-            return nil
-        }
-        guard d.seconds <= range.upperBound else {
-            let maximum = ConfigDuration(seconds: range.upperBound)
-            fail(.badDuration, p, "'\(s)' is too long; \(key) must be at most \(maximum)")
-            return nil
-        }
-        return d
-    }
-
-    private func stringArray(_ t: TOMLTable, _ key: String, path: String) -> [String]? {
-        guard let v = t[key] else { return nil }
-        let p = join(path, key)
-        guard let array = v.array else {
-            wrongType(v, p, expected: "an array of strings", example: "\(key) = [\"…\"]")
-            return nil
-        }
-        var result: [String] = []
-        var ok = true
-        for (i, element) in array.enumerated() {
-            if let s = element.string {
-                result.append(s)
-            } else {
-                ok = false
-                wrongType(element, "\(p)[\(i)]", expected: "a string", example: "\(key) = [\"…\"]")
-            }
-        }
-        return ok ? result : nil
-    }
-
-    // MARK: - Values
-
-    /// A path from the file: `~/` expanded, relative paths against the config file's directory.
-    private func resolvePath(_ s: String, directory: Bool = false) -> URL {
-        var path = s
-        if path == "~" || path.hasPrefix("~/") {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            path = home + path.dropFirst()
-        }
-        let url =
-            path.hasPrefix("/")
-            ? URL(fileURLWithPath: path, isDirectory: directory)
-            : baseDirectory.appendingPathComponent(path, isDirectory: directory)
-        return url.standardizedFileURL
-    }
-
-    private func existingFile(_ s: String, path: String, what: String) -> URL? {
-        let url = resolvePath(s)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            let relative = s.hasPrefix("/") || s.hasPrefix("~") ? "" : " (relative to \(baseDirectory.path))"
-            fail(.missingFile, path, "no such \(what): \(url.path)\(relative)")
-            return nil
-        }
-        guard !isDirectory.boolValue else {
-            fail(.missingFile, path, "\(url.path) is a directory; name a \(what)")
-            return nil
-        }
-        return url
-    }
-
-    /// A secret file, located and checked by ``SecretFile`` (a bare name is a systemd credential).
-    private func secretFile(_ s: String, path: String, key: String) -> URL? {
-        switch SecretFile.locate(s, key: key, environment: environment, resolve: { resolvePath($0) }) {
-        case .success(let url): return url
-        case .failure(let problem):
-            fail(problem.kind, path, problem.message)
-            return nil
-        }
-    }
-
-    private func httpURL(_ s: String, path: String, what: String) -> URL? {
-        guard let url = URL(string: s), let scheme = url.scheme?.lowercased() else {
-            fail(.badURL, path, "'\(URLRedaction.redact(s))' is not a URL; write an absolute http:// or https:// URL")
-            return nil
-        }
-        guard scheme == "http" || scheme == "https" else {
-            let hint = what == "feed" ? " (for a local file use path = \"…\")" : ""
-            fail(.badURL, path, "the scheme '\(scheme)' is not allowed for a \(what); use http or https\(hint)")
-            return nil
-        }
-        guard url.host?.isEmpty == false else {
-            fail(.badURL, path, "'\(URLRedaction.redact(s))' has no host; write an absolute http:// or https:// URL")
-            return nil
-        }
-        return url
-    }
-
-    static func isValidTopicID(_ id: String) -> Bool {
-        guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 64 else { return false }
-        func lowerOrDigit(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
-        return lowerOrDigit(first) && id.unicodeScalars.allSatisfy { lowerOrDigit($0) || $0 == "-" }
-    }
-
-    /// A valid id close to `text`, for the error message.
-    static func slug(_ text: String) -> String {
-        var out = ""
-        for c in text.lowercased().unicodeScalars {
-            if ("a"..."z").contains(c) || ("0"..."9").contains(c) {
-                out.unicodeScalars.append(c)
-            } else if !out.isEmpty, !out.hasSuffix("-") {
-                out += "-"
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "my-topic" : String(out.prefix(64))
-    }
-
-    static func looksLikeAddress(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !s.contains(where: \.isWhitespace)
     }
 }
