@@ -15,8 +15,8 @@ let package = Package(
         // For the Benchmarks/ package (it depends on this one by path).
         .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
         .library(name: "NewswatchStore", targets: ["NewswatchStore"]),
-        // For the Fuzz/ package (the config-parser fuzz target feeds TOML text to ConfigLoader).
-        .library(name: "NewswatchDaemon", targets: ["NewswatchDaemon"]),
+        // For the Fuzz/ package: the config parser on its own, without the daemon.
+        .library(name: "NewswatchConfig", targets: ["NewswatchConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,14 +44,34 @@ let package = Package(
         .target(
             name: "NewswatchStore",
             dependencies: ["NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The config file: TOML → typed settings with file:line errors; the embedded default.
+        .target(
+            name: "NewswatchConfig",
+            dependencies: [
+                "NewswatchCore", "NewswatchSystem", "NewswatchMatch", "NewswatchParse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
+        // Delivery: the alert outbox drain and the sinks (file, webhook, email, exec).
+        .target(
+            name: "NewswatchAlerts",
+            dependencies: [
+                "NewswatchCore", "NewswatchSystem", "NewswatchFetch", "NewswatchStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Daily digests: periods, the model built from the store, renderers, atomic writing.
+        .target(
+            name: "NewswatchDigest",
+            dependencies: [
+                "NewswatchCore", "NewswatchSystem", "NewswatchStore", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "NewswatchDaemon",
             dependencies: [
                 "NewswatchCore", "NewswatchSystem", "NewswatchParse", "NewswatchFetch", "NewswatchMatch",
-                "NewswatchStore",
+                "NewswatchStore", "NewswatchConfig", "NewswatchAlerts", "NewswatchDigest",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Resources")]),
         .executableTarget(
@@ -83,8 +103,25 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
         .testTarget(
-            name: "NewswatchDaemonTests", dependencies: ["NewswatchDaemon", "NewswatchTestSupport"],
+            name: "NewswatchConfigTests", dependencies: ["NewswatchConfig", "NewswatchTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "NewswatchAlertsTests",
+            dependencies: [
+                "NewswatchAlerts", "NewswatchFetch", "NewswatchStore", "NewswatchTestSupport",
+                // ExecAlertSinkTests reads the exec sink's log lines through the daemon's real journal handler.
+                "NewswatchDaemon", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "NewswatchDigestTests",
+            dependencies: [
+                "NewswatchDigest", "NewswatchMatch", "NewswatchParse", "NewswatchStore", "NewswatchTestSupport",
+            ]),
+        .testTarget(
+            name: "NewswatchDaemonTests",
+            dependencies: [
+                "NewswatchDaemon", "NewswatchConfig", "NewswatchAlerts", "NewswatchDigest", "NewswatchTestSupport",
+            ]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(
             name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchTestSupport"],

@@ -34,7 +34,7 @@ let package = Package(
             name: "fuzz-query", dependencies: ["FuzzSupport", .product(name: "NewswatchMatch", package: "newswatch")]),
         // TOML config text through ConfigLoader.parse (TOMLKit, then every check of the config).
         .executableTarget(
-            name: "fuzz-config", dependencies: ["FuzzSupport", .product(name: "NewswatchDaemon", package: "newswatch")]),
+            name: "fuzz-config", dependencies: ["FuzzSupport", .product(name: "NewswatchConfig", package: "newswatch")]),
         // OPML subscription lists through OPMLParser.
         .executableTarget(
             name: "fuzz-opml", dependencies: ["FuzzSupport", .product(name: "NewswatchParse", package: "newswatch")]),

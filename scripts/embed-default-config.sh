@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates Sources/NewswatchDaemon/Config/EmbeddedDefaultConfig.swift from Config/newswatch.toml and
+# Regenerates Sources/NewswatchConfig/EmbeddedDefaultConfig.swift from Config/newswatch.toml and
 # Config/default-topics.toml (the embedded default config, CONTRACT §1). Run after editing either file and commit
 # the result; a test fails while the generated file is out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out=Sources/NewswatchDaemon/Config/EmbeddedDefaultConfig.swift
+out=Sources/NewswatchConfig/EmbeddedDefaultConfig.swift
 files=(Config/newswatch.toml)
 [[ -f Config/default-topics.toml ]] && files+=(Config/default-topics.toml)
 

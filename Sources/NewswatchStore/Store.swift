@@ -6,7 +6,7 @@ import NewswatchCore
 /// One implementation exists (`SQLiteStore`); the protocol is the seam for a PostgreSQL backend. Every method is
 /// synchronous and thread-safe; writes are serialised by the implementation. All times are UTC instants passed in by
 /// the caller (never read from the wall clock here), stored with one-second resolution (fractions are dropped).
-public protocol Store: Sendable {
+public protocol Store: DigestStore {
     // MARK: Ingest
 
     /// Records one successfully fetched and parsed feed in ONE write transaction: feed state, validators and body
@@ -20,11 +20,10 @@ public protocol Store: Sendable {
     /// Inactive feeds keep their items (so re-adding one does not make its items new) until retention prunes them.
     func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws
 
+    // `feedStates(includeInactive:)` is inherited from `DigestStore`.
+
     /// The state of one feed, `nil` if the store has never heard of it.
     func feedState(key: String) throws -> FeedState?
-
-    /// The state of every feed (active ones only unless `includeInactive`), ordered by key.
-    func feedStates(includeInactive: Bool) throws -> [FeedState]
 
     /// Records a fetch that brought nothing new to parse: `304 Not Modified`, or a body whose hash equals the
     /// stored one, with the next schedule if the record carries one. Counts as a success (clears the error and the
@@ -59,26 +58,13 @@ public protocol Store: Sendable {
     /// Pending and given-up delivery counts per sink (for `status`).
     func sinkSummaries() throws -> [SinkSummary]
 
-    // MARK: Queries (digests, status)
-
-    /// Items first seen in `[from, to)` that matched a topic when first seen: one record per (item, topic),
-    /// ordered by first seen, then item, then topic.
-    func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord]
-
-    /// Every stored item of each given story (by story id as in alerts), ordered by first seen.
-    func storySources(storyIDs: [String]) throws -> [String: [StorySource]]
-
-    /// Failed fetches recorded in `[from, to)`, ordered by time.
-    func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord]
+    // MARK: Queries (status; the digest's are in `DigestStore`)
 
     /// Number of stored items per feed key.
     func itemCounts() throws -> [String: Int]
 
     /// Totals for `status`: feeds, failing feeds, items, alerts detected since `alertsSince`.
     func totals(alertsSince: Date) throws -> StoreTotals
-
-    /// Alerts detected in `[from, to)`, oldest first.
-    func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
 
     // MARK: Tuning (`match --stored`, `feedback`, `eval --feedback`)
 

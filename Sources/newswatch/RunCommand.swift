@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NewswatchConfig
 import NewswatchDaemon
 
 /// `newswatch run`: the daemon (CONTRACT §1, §7).

@@ -7,8 +7,9 @@ import Testing
         #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_000_000.9)) == "2026-11-18T11:06:40Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
-        #expect(Timestamp.format(Timestamp.date(year: 2000, month: 2, day: 29, hour: 23, minute: 59, second: 58))
-            == "2000-02-29T23:59:58Z")
+        #expect(
+            Timestamp.format(Timestamp.date(year: 2000, month: 2, day: 29, hour: 23, minute: 59, second: 58))
+                == "2000-02-29T23:59:58Z")
     }
 
     @Test func parsesWhatItFormats() {
@@ -18,32 +19,6 @@ import Testing
         }
         #expect(Timestamp.parse("2026-13-01T00:00:00Z") == nil)
         #expect(Timestamp.parse("2026-11-01 00:00:00Z") == nil)
-    }
-}
-
-@Suite struct ConfigDurationTests {
-    @Test func parsesUnits() {
-        #expect(ConfigDuration("90s")?.seconds == 90)
-        #expect(ConfigDuration("10m")?.seconds == 600)
-        #expect(ConfigDuration("6h")?.seconds == 21_600)
-        #expect(ConfigDuration("30d")?.seconds == 2_592_000)
-        #expect(ConfigDuration("1h30m")?.seconds == 5_400)
-        #expect(ConfigDuration("1h30m")?.description == "90m")
-    }
-
-    @Test func rejectsNonsense() {
-        for bad in ["", "10", "m", "10x", "1.5h", "-5m", "10 minutes", "99999999999999999999d"] {
-            #expect(ConfigDuration(bad) == nil, "\(bad)")
-        }
-    }
-
-    @Test func byteSizes() {
-        #expect(ByteSize("10MiB")?.bytes == 10 << 20)
-        #expect(ByteSize("512 KiB")?.bytes == 512 << 10)
-        #expect(ByteSize("2MB")?.bytes == 2_000_000)
-        #expect(ByteSize("10MiB")?.description == "10MiB")
-        #expect(ByteSize("ten") == nil)
-        #expect(ByteSize("5PiB") == nil)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NewswatchConfig
 import NewswatchCore
 import NewswatchDaemon
 import NewswatchStore

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport
@@ -76,7 +78,7 @@ struct SinkDispatcherTests {
     }
 
     static func webhook(
-        _ url: String, format: WebhookAlertSink.Format = .json, secretFile: URL? = nil,
+        _ url: String, format: SinkConfig.Webhook.Format = .json, secretFile: URL? = nil,
         topics: [String]? = nil, maxPerHour: Int? = nil
     ) -> SinkConfig {
         .webhook(

@@ -1,4 +1,6 @@
 import Foundation
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchTestSupport

@@ -1,7 +1,7 @@
 // TOML text as a config file, through every check `check-config` runs.
 import Foundation
 import FuzzSupport
-import NewswatchDaemon
+import NewswatchConfig
 
 /// Relative paths in the fuzzed config (`path =`, `opml =`, `secret_file =`) resolve inside this (missing) folder.
 let baseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(

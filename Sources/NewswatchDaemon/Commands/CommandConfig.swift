@@ -1,4 +1,5 @@
 import Logging
+import NewswatchConfig
 
 /// The config as every command reads it (CONTRACT §1 lookup order: `--config`, `$NEWSWATCH_CONFIG`, the system
 /// file, the embedded default).

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 import NewswatchCore
 
 /// A command-line duration (`7d`, `36h`, `90m`): the config's duration syntax.

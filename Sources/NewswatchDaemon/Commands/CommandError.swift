@@ -1,3 +1,5 @@
+import NewswatchConfig
+
 /// Why a `newswatch` command failed: the lines for stderr and the CONTRACT §1 exit status.
 public struct CommandError: Error, Sendable, CustomStringConvertible {
     /// The exit statuses of CONTRACT §1 (sysexits) that the commands use.

@@ -1,3 +1,5 @@
+import NewswatchConfig
+
 extension Commands {
     /// `check-config`: validates the config and every topic query; the summary of CONTRACT §1.
     public static func checkConfig(configPath: String?) throws(CommandError) -> CommandOutput {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NewswatchDigest
 import NewswatchStore
 
 extension Commands {

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 import NewswatchMatch
 
 extension Commands {

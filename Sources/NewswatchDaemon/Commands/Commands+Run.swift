@@ -1,4 +1,5 @@
 import Logging
+import NewswatchConfig
 
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins

@@ -1,5 +1,8 @@
 import Foundation
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
+import NewswatchDigest
 
 /// The human-readable summary `newswatch check-config` prints: where the config came from, daemon and digest
 /// settings, every feed, every topic with its queries in canonical form, and the sinks.

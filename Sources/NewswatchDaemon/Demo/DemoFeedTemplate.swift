@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 import NewswatchCore
 
 /// Turns a bundled sample feed into a live-looking one by replacing its date placeholders.

@@ -1,6 +1,9 @@
 import Foundation
 import Logging
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
+import NewswatchDigest
 import NewswatchStore
 
 /// `newswatch demo`: the real pipeline — loopback HTTP, libcurl, libxml2, the matcher, SQLite, the file sink and
@@ -51,7 +54,8 @@ public enum DemoRunner {
         let round = try await daemon.runOnce()
         await daemon.shutdown()
 
-        let sink = FileAlertSink(outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
+        let sink = FileAlertSink(
+            outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
         let alerts = try sink.drain(at: Date())
         let publisher = DigestPublisher(config: config, store: store, logger: logger)
         // The period under way: "what is known so far" (CONTRACT §5).
@@ -87,7 +91,7 @@ public enum DemoRunner {
     /// state and output. Backfill covers the samples' two days, so the round alerts on every matching item.
     static func demoConfig(directory: URL, server: DemoFeedServer) throws -> NewswatchConfig {
         let defaults = try ConfigLoader.parse(
-            text: EmbeddedDefaultConfig.text, origin: .embedded, location: .embedded, baseDirectory: directory
+            text: ConfigLoader.embeddedText, origin: .embedded, location: .embedded, baseDirectory: directory
         ).config
         var daemon = DaemonSettings(
             stateDirectory: directory, outputDirectory: directory, backfill: ConfigDuration(seconds: 3 * 86400),

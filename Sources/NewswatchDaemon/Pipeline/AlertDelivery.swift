@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NewswatchAlerts
+import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 import NewswatchSystem

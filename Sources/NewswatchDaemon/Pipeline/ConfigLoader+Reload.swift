@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 
 extension ConfigLoader {
     /// Loads the config again from where `old` came from (SIGHUP): the same file, or the lookup again when the

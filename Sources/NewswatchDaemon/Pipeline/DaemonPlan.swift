@@ -1,5 +1,7 @@
 import Foundation
+import NewswatchConfig
 import NewswatchCore
+import NewswatchDigest
 import NewswatchFetch
 import NewswatchMatch
 import NewswatchStore

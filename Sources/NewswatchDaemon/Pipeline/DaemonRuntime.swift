@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import NewswatchConfig
 import NewswatchCore
+import NewswatchDigest
 import NewswatchStore
 import NewswatchSystem
 import ServiceLifecycle

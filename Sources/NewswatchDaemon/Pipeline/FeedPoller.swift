@@ -1,10 +1,12 @@
 import Foundation
 import Logging
+import NewswatchConfig
 import NewswatchCore
 import NewswatchFetch
 import NewswatchMatch
 import NewswatchParse
 import NewswatchStore
+import NewswatchSystem
 
 /// Polls one feed: fetch (conditional GET) → skip if unchanged → parse → match → ingest in one transaction.
 ///

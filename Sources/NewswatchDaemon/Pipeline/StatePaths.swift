@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 
 /// Where the daemon keeps its files, derived from `state_dir` and `output_dir` (CONTRACT §1, §4–6): the one place
 /// every command (`run`, `status`, `digest`, `match --stored`, `feedback`, `eval --feedback`) finds the database.

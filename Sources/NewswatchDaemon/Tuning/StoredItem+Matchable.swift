@@ -1,3 +1,4 @@
+import NewswatchConfig
 import NewswatchMatch
 import NewswatchStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchConfig
 import NewswatchStore
 
 /// Opening the state database for the tuning commands: read-only beside a running daemon (`match --stored`,

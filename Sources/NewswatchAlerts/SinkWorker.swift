@@ -1,0 +1,312 @@
+import Foundation
+import Logging
+import NewswatchCore
+import NewswatchStore
+import NewswatchSystem
+
+/// Drains the outbox of one sink: due deliveries → rate limiter → (email) batcher → deliver → mark delivered, or
+/// record the failure with the retry policy's next attempt, giving up 24 hours after the alert's detection.
+///
+/// One actor per sink, so a sink's limiter, batch and retry times are its own and a dead sink delays nobody else.
+/// A drain never runs twice at once (a call during a drain returns an empty result).
+///
+/// After a failed attempt the sink is treated as down for the rest of that drain: the other due deliveries are
+/// recorded as failed with the same error without being tried, so a dead sink costs one attempt per backoff step,
+/// not one per alert. After a successful attempt the sink is up again, and every pending delivery goes at once,
+/// backed-off ones included.
+actor SinkWorker {
+    let endpoint: ConfiguredSink
+    private let store: any Store
+    private let policy: SinkRetryPolicy
+    private let logger: Logger
+    private let pageSize: Int
+
+    private var limiter: SinkRateLimiter
+    private var batcher: AlertBatcher?
+    /// The deliveries waiting in the open batch, by alert id.
+    private var batched: [String: PendingDelivery] = [:]
+    /// Alerts the limiter already admitted (a retry must not count against the limit again).
+    private var admitted: Set<String> = []
+    /// When deliveries this worker marked failed fall due again.
+    private var retryTimes: [Date] = []
+    private var summaries: [PendingSummary] = []
+    private var draining = false
+
+    private struct PendingSummary {
+        var summary: RateLimitSummary
+        var failures = 0
+        var nextAttempt: Date
+    }
+
+    private enum Admission {
+        case deliver
+        case heldBack
+        case batch
+    }
+
+    init(endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger, pageSize: Int = 200) {
+        self.endpoint = endpoint
+        self.store = store
+        self.policy = policy
+        self.pageSize = pageSize
+        var logger = logger
+        logger[metadataKey: "sink"] = "\(endpoint.id)"
+        logger[metadataKey: "sink_type"] = "\(endpoint.sink.type)"
+        self.logger = logger
+        limiter = SinkRateLimiter(maxPerHour: endpoint.maxPerHour)
+        batcher = endpoint.batchWindow.map { AlertBatcher(window: $0) }
+    }
+
+    /// The earliest instant this sink has work of its own (a retry, a batch, a summary); `nil`: none known.
+    func nextWake(after now: Date) -> Date? {
+        var candidates = retryTimes.filter { $0 > now }
+        if let due = batcher?.due { candidates.append(due) }
+        if let due = limiter.nextSummaryDue { candidates.append(due) }
+        candidates += summaries.map(\.nextAttempt)
+        return candidates.min()
+    }
+
+    /// One drain at `now`.
+    /// - Parameter deadline: `run --once`: ignore attempt times and batch windows, send held-back summaries now,
+    ///   and give up waiting for an attempt at this instant (the attempt is cancelled and counts as failed).
+    func drain(at now: Date, deadline: ContinuousClock.Instant? = nil) async -> SinkDrainResult {
+        guard !draining else { return SinkDrainResult() }
+        draining = true
+        defer { draining = false }
+        var result = SinkDrainResult()
+        retryTimes.removeAll { $0 <= now }
+
+        summaries += limiter.dueSummaries(at: now).map { PendingSummary(summary: $0, nextAttempt: now) }
+        await sendSummaries(at: now, deadline: deadline, into: &result)
+
+        var handled: Set<String> = []
+        var ignoreAttemptTimes = deadline != nil
+        var sinkError: String?
+        page: while !Task.isCancelled {
+            let due = ignoreAttemptTimes ? nil : now
+            let store = store
+            let id = endpoint.id
+            let size = pageSize
+            let page: [PendingDelivery]
+            do {
+                page = try await Offload.run(on: Offload.alertQueue) { try store.pendingDeliveries(sink: id, dueAt: due, limit: size) }
+            } catch {
+                logger.error("cannot read the outbox: \(error)")
+                break
+            }
+            let fresh = page.filter { !handled.contains($0.alert.id) && batched[$0.alert.id] == nil }
+            if fresh.isEmpty { break }
+            for delivery in fresh {
+                if let deadline, ContinuousClock.now >= deadline { break page }
+                handled.insert(delivery.alert.id)
+                if let sinkError {
+                    await recordFailure(delivery, error: sinkError, at: now, into: &result)
+                    continue
+                }
+                switch admit(delivery, at: now) {
+                case .heldBack:
+                    await markDelivered([delivery.alert.id], at: now)
+                    result.heldBack += 1
+                    logger.info(
+                        "alert held back by max_per_hour",
+                        metadata: ["alert": "\(delivery.alert.id)", "topic": "\(delivery.alert.topic)"])
+                    continue
+                case .batch:
+                    batcher?.add(delivery.alert, at: now)
+                    batched[delivery.alert.id] = delivery
+                    result.batched += 1
+                    continue
+                case .deliver:
+                    break
+                }
+                result.attempts += 1
+                switch await attempt(.alert(delivery.alert), deadline: deadline) {
+                case .success:
+                    await markDelivered([delivery.alert.id], at: now)
+                    result.delivered += 1
+                    if !ignoreAttemptTimes {
+                        // The sink answers: everything it is owed may go now, backed-off deliveries too.
+                        ignoreAttemptTimes = true
+                        continue page
+                    }
+                case .failure(let error):
+                    if Task.isCancelled {
+                        admitted.remove(delivery.alert.id)  // shutdown, not the sink's fault: stays pending as it was
+                        break page
+                    }
+                    sinkError = error.description
+                    await recordFailure(delivery, error: error.description, at: now, into: &result)
+                }
+            }
+            if page.count < pageSize { break }
+        }
+
+        await sendBatch(at: now, deadline: deadline, sinkError: sinkError, into: &result)
+        if deadline != nil {
+            summaries += limiter.dueSummaries(at: .distantFuture).map { PendingSummary(summary: $0, nextAttempt: now) }
+            await sendSummaries(at: now, deadline: deadline, into: &result)
+        }
+        if let sinkError {
+            logger.warning(
+                "alert sink failing: \(sinkError)",
+                metadata: [
+                    "failed": "\(result.failed)", "given_up": "\(result.givenUp)",
+                    "next_attempt": "\(nextWake(after: now).map(Timestamp.format) ?? "-")",
+                ])
+        }
+        return result
+    }
+
+    // MARK: - Steps
+
+    private func admit(_ delivery: PendingDelivery, at now: Date) -> Admission {
+        let alert = delivery.alert
+        if !admitted.contains(alert.id) {
+            let decision = limiter.admit(topic: alert.topic, topicName: alert.topicName, title: alert.title, at: now)
+            if decision == .holdBack { return .heldBack }
+            admitted.insert(alert.id)
+        }
+        return batcher == nil ? .deliver : .batch
+    }
+
+    private func sendBatch(
+        at now: Date, deadline: ContinuousClock.Instant?, sinkError: String?, into result: inout SinkDrainResult
+    ) async {
+        guard var current = batcher else { return }
+        let taken = deadline != nil ? current.takeAll() : (current.takeDue(at: now) ?? [])
+        batcher = current
+        guard !taken.isEmpty else { return }
+        let deliveries = taken.compactMap { batched.removeValue(forKey: $0.id) }
+        if let sinkError {
+            for delivery in deliveries { await recordFailure(delivery, error: sinkError, at: now, into: &result) }
+            return
+        }
+        result.attempts += 1
+        switch await attempt(.batch(taken), deadline: deadline) {
+        case .success:
+            await markDelivered(taken.map(\.id), at: now)
+            result.delivered += taken.count
+        case .failure(let error):
+            guard !Task.isCancelled else { return }
+            for delivery in deliveries {
+                await recordFailure(delivery, error: error.description, at: now, into: &result)
+            }
+        }
+    }
+
+    private func sendSummaries(at now: Date, deadline: ContinuousClock.Instant?, into result: inout SinkDrainResult)
+        async
+    {
+        var remaining: [PendingSummary] = []
+        let pending = summaries
+        summaries = []
+        for var item in pending {
+            guard deadline != nil || item.nextAttempt <= now else {
+                remaining.append(item)
+                continue
+            }
+            result.attempts += 1
+            switch await attempt(.summary(item.summary), deadline: deadline) {
+            case .success:
+                result.summaries += 1
+                logger.info(
+                    "rate-limit summary sent",
+                    metadata: ["topic": "\(item.summary.topic)", "held_back": "\(item.summary.heldBack)"])
+            case .failure(let error):
+                item.failures += 1
+                switch policy.decide(firstAttempt: item.summary.until, failures: item.failures, now: now) {
+                case .retry(let at):
+                    item.nextAttempt = at
+                    remaining.append(item)
+                case .giveUp:
+                    logger.error(
+                        "giving up a rate-limit summary after 24 h: \(error)",
+                        metadata: ["topic": "\(item.summary.topic)"])
+                }
+            }
+        }
+        summaries = remaining + summaries
+    }
+
+    private func attempt(_ message: SinkMessage, deadline: ContinuousClock.Instant?) async -> Result<
+        Void, AlertSinkError
+    > {
+        let sink = endpoint.sink
+        guard let deadline else { return await Self.deliver(message, to: sink) }
+        return await withTaskGroup(of: Result<Void, AlertSinkError>?.self) { group in
+            group.addTask { await Self.deliver(message, to: sink) }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+                ?? .failure(
+                    AlertSinkError(
+                        .unreachable, sink: sink.displayName, detail: "no answer within the time run --once allows"))
+        }
+    }
+
+    private static func deliver(_ message: SinkMessage, to sink: any AlertSink) async -> Result<Void, AlertSinkError> {
+        do {
+            try await sink.deliver(message)
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func markDelivered(_ ids: [String], at now: Date) async {
+        let store = store
+        let sinkID = endpoint.id
+        do {
+            try await Offload.run(on: Offload.alertQueue) { try store.markDelivered(alertIDs: ids, sink: sinkID, at: now) }
+        } catch {
+            logger.error("cannot mark alerts delivered: \(error)", metadata: ["alerts": "\(ids.count)"])
+        }
+        for id in ids { admitted.remove(id) }
+    }
+
+    /// Records a failed (or, the sink having just failed, untried) delivery: its next attempt, or giving up.
+    private func recordFailure(
+        _ delivery: PendingDelivery, error: String, at now: Date, into result: inout SinkDrainResult
+    ) async {
+        let failures = delivery.attempts + 1
+        let next: Date
+        switch policy.decide(firstAttempt: delivery.alert.detected, failures: failures, now: now) {
+        case .retry(let at): next = at
+        case .giveUp: next = now
+        }
+        let store = store
+        let sinkID = endpoint.id
+        let alertID = delivery.alert.id
+        let giveUpAfter = policy.giveUpAfter
+        let state: DeliveryState
+        do {
+            state = try await Offload.run(on: Offload.alertQueue) {
+                try store.markFailed(
+                    alertID: alertID, sink: sinkID, at: now, error: error, nextAttempt: next, giveUpAfter: giveUpAfter)
+            }
+        } catch {
+            logger.error("cannot record a failed delivery: \(error)", metadata: ["alert": "\(alertID)"])
+            return
+        }
+        result.failed += 1
+        switch state {
+        case .pending:
+            retryTimes.append(next)
+        case .givenUp:
+            result.givenUp += 1
+            admitted.remove(alertID)
+            logger.error(
+                "giving up alert after \(failures) failed attempts over 24 h: \(error)",
+                metadata: [
+                    "alert": "\(alertID)", "topic": "\(delivery.alert.topic)",
+                    "detected": "\(Timestamp.format(delivery.alert.detected))",
+                ])
+        case .delivered:
+            admitted.remove(alertID)
+        }
+    }
+}

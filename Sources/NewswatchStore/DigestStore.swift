@@ -1,0 +1,23 @@
+import Foundation
+import NewswatchCore
+
+/// The store as the digest reads it: the few queries a digest is built from, nothing that writes.
+///
+/// `Store` refines it, so any store serves; a digest test or another backend needs only these.
+public protocol DigestStore: Sendable {
+    /// The state of every feed (active ones only unless `includeInactive`), ordered by key.
+    func feedStates(includeInactive: Bool) throws -> [FeedState]
+
+    /// Items first seen in `[from, to)` that matched a topic when first seen: one record per (item, topic),
+    /// ordered by first seen, then item, then topic.
+    func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord]
+
+    /// Every stored item of each given story (by story id as in alerts), ordered by first seen.
+    func storySources(storyIDs: [String]) throws -> [String: [StorySource]]
+
+    /// Failed fetches recorded in `[from, to)`, ordered by time.
+    func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord]
+
+    /// Alerts detected in `[from, to)`, oldest first.
+    func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
+}
