@@ -42,13 +42,20 @@ arch="$(dpkg --print-architecture)"
 echo "build-deb: [$(date -u +%T)] swift build -c release --static-swift-stdlib (scratch path .build-deb)" >&2
 swift build -c release --product newswatch --static-swift-stdlib --scratch-path "$scratch" >&2
 bin_dir="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)"
+# SwiftPM does not relink when only --static-swift-stdlib changed (seen after `swift package plugin
+# generate-manual`, which rebuilds the release products without it in this scratch path): relink from scratch.
+if ldd "$bin_dir/newswatch" | grep -q 'libswiftCore'; then
+    echo "build-deb: $bin_dir/newswatch links the Swift runtime dynamically; relinking it" >&2
+    rm -f "$bin_dir/newswatch"
+    swift build -c release --product newswatch --static-swift-stdlib --scratch-path "$scratch" >&2
+    ! ldd "$bin_dir/newswatch" | grep -q 'libswiftCore' || die "swift build did not link the Swift runtime statically"
+fi
 
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 tree="$stage/root"
 mkdir -p "$tree/DEBIAN" "$tree/usr/bin"
 
-# Copy the static binary before the man page plugin relinks the build products without --static-swift-stdlib.
 install -m 0755 "$bin_dir/newswatch" "$tree/usr/bin/newswatch"
 strip --remove-section=.comment --remove-section=.note "$tree/usr/bin/newswatch"
 bin="$tree/usr/bin/newswatch"
@@ -75,12 +82,17 @@ chmod 0644 "$tree/etc/newswatch/newswatch.toml"
     die "the packaged config fails newswatch check-config"
 echo /etc/newswatch/newswatch.toml >"$tree/DEBIAN/conffiles"
 
-# Man pages: one per command and subcommand, from the argument parser's own description of them.
-echo "build-deb: [$(date -u +%T)] swift package plugin generate-manual" >&2
+# Man pages: one per command and subcommand, from the argument parser's own description of them. This runs the
+# tool behind swift-argument-parser's generate-manual plugin (`swift package plugin generate-manual --multi-page`)
+# on the packaged binary itself: the plugin would first rebuild every release product without
+# --static-swift-stdlib in this scratch path (minutes, and a dynamic newswatch the next build does not relink).
+echo "build-deb: [$(date -u +%T)] generate-manual (swift-argument-parser)" >&2
+swift build --scratch-path "$scratch" --product generate-manual >&2
 man_date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)"
-swift package --scratch-path "$scratch" plugin generate-manual --multi-page --date "$man_date" \
-    --authors "newswatch maintainers" >&2
-man_src="$scratch/plugins/GenerateManual/outputs/newswatch"
+man_src="$stage/man"
+mkdir -p "$man_src"
+"$scratch/debug/generate-manual" "$bin" --multi-page --date "$man_date" --authors "newswatch maintainers" \
+    --output-directory "$man_src" >&2
 [ -f "$man_src/newswatch.1" ] || die "generate-manual wrote no newswatch.1 in $man_src"
 install -d "$tree/usr/share/man/man1"
 for page in "$man_src"/*.1; do

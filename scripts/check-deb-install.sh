@@ -46,7 +46,10 @@ installed="$(newswatch --version)" || die "newswatch --version failed"
 [ "$installed" = "${version%-*}" ] || die "newswatch --version says $installed, the package is $version"
 echo "check-deb-install: newswatch --version: $installed"
 
-newswatch check-config --config /etc/newswatch/newswatch.toml || die "check-config rejects the packaged config"
+newswatch check-config --config /etc/newswatch/newswatch.toml >/tmp/newswatch-check-config.$$ 2>&1 ||
+    die "check-config rejects the packaged config: $(cat /tmp/newswatch-check-config.$$)"
+echo "check-deb-install: newswatch check-config --config /etc/newswatch/newswatch.toml: $(tail -n 1 /tmp/newswatch-check-config.$$)"
+rm -f /tmp/newswatch-check-config.$$
 
 echo "check-deb-install: ldd /usr/bin/newswatch:"
 ldd /usr/bin/newswatch | sed 's/^/    /'
