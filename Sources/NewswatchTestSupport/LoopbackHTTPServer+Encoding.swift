@@ -82,6 +82,7 @@ extension LoopbackHTTPServer {
         }
 
         private static func run(_ tool: String, _ arguments: [String]) throws -> Data {
+            _ = try RequiredTool.path("gzip", install: "apt-get install gzip")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: tool)
             process.arguments = arguments

@@ -38,38 +38,23 @@ public final class LoopbackSMTPServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Whether `python3` with `aiosmtpd` is installed (`pip install aiosmtpd`).
-    public static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import aiosmtpd"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
-    /// What to tell a developer when `isAvailable` is false.
-    public static let unavailableMessage =
-        "python3 with aiosmtpd is needed for the SMTP tests: pip install aiosmtpd (CI installs it in .ci/run)"
-
-    /// Whether tests run under CI (`CI=true`), where a missing dependency must fail rather than skip.
-    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// How to install what the server needs (the Debian package, or pip for a `python3` of its own).
+    static let install = "apt-get install python3-aiosmtpd (or: python3 -m pip install aiosmtpd)"
 
     /// Starts a server and waits (at most `timeout` seconds) until it listens.
+    /// - Throws: `RequiredTool.Missing` when `python3` or its `aiosmtpd` module is not installed.
     public static func start(
         credentials: (user: String, password: String)? = nil, timeout: TimeInterval = 15
     ) throws -> LoopbackSMTPServer {
+        let python = try RequiredTool.python(importing: "aiosmtpd", install: install)
         let directory = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
             .appendingPathComponent("newswatch-smtp-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = directory.appendingPathComponent("server.py")
         try Data(pythonScript.utf8).write(to: script)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", script.path, directory.path] + (credentials.map { [$0.user, $0.password] } ?? [])
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path, directory.path] + (credentials.map { [$0.user, $0.password] } ?? [])
         let stdin = Pipe()
         let stderr = Pipe()
         process.standardInput = stdin
@@ -94,7 +79,7 @@ public final class LoopbackSMTPServer: @unchecked Sendable {
         let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         try? FileManager.default.removeItem(at: directory)
         throw LoopbackHTTPServer.Failure(
-            "the SMTP test server did not start: " + (message.isEmpty ? unavailableMessage : message))
+            "the SMTP test server did not start: " + (message.isEmpty ? "no error output" : message))
     }
 
     /// The messages accepted so far, in order of arrival.

@@ -12,9 +12,11 @@ public final class SQLiteWriteLock: @unchecked Sendable {
     private let input = Pipe()
     private let output = Pipe()
 
-    /// Takes the lock (waiting at most 10 s for the daemon's own write to finish); throws if it cannot.
+    /// Takes the lock (waiting at most 10 s for the daemon's own write to finish); throws if it cannot, or
+    /// `RequiredTool.Missing` when `python3` is not installed.
     public init(database: String) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.executableURL = URL(
+            fileURLWithPath: try RequiredTool.path("python3", install: "apt-get install python3"))
         let script = """
             import sqlite3, sys
             con = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
@@ -23,7 +25,7 @@ public final class SQLiteWriteLock: @unchecked Sendable {
             sys.stdin.read()
             con.execute("ROLLBACK")
             """
-        process.arguments = ["python3", "-c", script, database]
+        process.arguments = ["-c", script, database]
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -8,9 +8,7 @@ enum Chaos {
     /// `prlimit` from util-linux: it sets `RLIMIT_FSIZE` in the child before exec (and can lift it for a running
     /// process). A missing `prlimit` fails the test; it never skips.
     static func prlimit() throws -> String {
-        try #require(
-            ["/usr/bin/prlimit", "/bin/prlimit"].first { FileManager.default.isExecutableFile(atPath: $0) },
-            "prlimit (util-linux) is needed to give the daemon a file size limit")
+        try RequiredTool.path("prlimit", install: "apt-get install util-linux")
     }
 
     /// The launcher that runs the daemon with a soft file size limit of `bytes` (the hard limit stays unlimited, so

@@ -92,8 +92,9 @@ struct SinkDispatcherTests {
         let file = dir.file("body.bin")
         try body.write(to: file)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "dgst", "-sha256", "-hmac", key, "-r", file.path]
+        process.executableURL = URL(
+            fileURLWithPath: try RequiredTool.path("openssl", install: "apt-get install openssl"))
+        process.arguments = ["dgst", "-sha256", "-hmac", key, "-r", file.path]
         let out = Pipe()
         process.standardOutput = out
         try process.run()

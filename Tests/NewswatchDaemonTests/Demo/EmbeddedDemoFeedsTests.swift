@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchTestSupport
 import Testing
 
 @testable import NewswatchDaemon
@@ -7,14 +8,14 @@ import Testing
 /// `scripts/embed-demo-feeds.sh` after editing a sample).
 @Suite struct EmbeddedDemoFeedsTests {
     @Test func matchesConfigDemoFolder() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let dir = root.appendingPathComponent("Config/demo")
+        let dir = SourceTree.root.appendingPathComponent("Config/demo")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         let embedded = EmbeddedDemoFeeds.files
         #expect(embedded.map(\.name) == names, "run scripts/embed-demo-feeds.sh")
         for (name, data) in embedded {
-            #expect(data == (try Data(contentsOf: dir.appendingPathComponent(name))), "\(name): run scripts/embed-demo-feeds.sh")
+            #expect(
+                data == (try Data(contentsOf: dir.appendingPathComponent(name))),
+                "\(name): run scripts/embed-demo-feeds.sh")
         }
         #expect(Set(DemoRunner.outlets.map(\.file)) == Set(names))
     }
