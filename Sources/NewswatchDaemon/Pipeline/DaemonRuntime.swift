@@ -17,7 +17,7 @@ public final class DaemonRuntime: Sendable {
     public let logger: Logger
     private let lock: RunLock
     private let clock: any NewswatchClock
-    private let notifier: SystemdNotifier
+    let notifier: SystemdNotifier
     private let loaded: Locked<LoadedConfig>
     private let deliveries: AlertDelivery
     /// Every store call of the pipeline, for the watchdog.
@@ -69,108 +69,30 @@ public final class DaemonRuntime: Sendable {
     /// outbox to the file sink and returns (the caller exits 0).
     public func runService() async throws {
         let petter = WatchdogPetter(notifier: notifier, store: storeProgress, logger: logger)
-        // The loop must wake within a quarter of the watchdog period (WatchdogPetter's timing); sub-second periods
-        // are kept, so a short `WatchdogSec=` is honoured, not rounded up to a second.
-        let maxSleep = petter.maxLoopSleep.map(\.inSeconds)
-        let daemon = self.daemon
-        let notifier = self.notifier
-        let deliveries = self.deliveries
-        let clock = self.clock
-        let logger = self.logger
         // SIGHUP is trapped before READY=1 is sent: systemd may send a reload at once, and an untrapped SIGHUP
         // would end the process. (The group traps SIGTERM/SIGINT before it starts any service.)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-
-        // READY=1 at the loop's first wake-up: the feeds are in the store and scheduled, so the STATUS= sent with
-        // it counts them.
-        let started = Locked(false)
-        let poll = ClosureService { [self] in
-            try await withGracefulShutdownHandler {
-                try await cancelWhenGracefulShutdown {
-                    try await daemon.run(
-                        heartbeat: {
-                            petter.heartbeat()
-                            let first = started.withLock { was in
-                                defer { was = true }
-                                return !was
-                            }
-                            // The status line reads the store: off this (synchronous) heartbeat, READY follows at once.
-                            if first { Task { notifier.ready(status: await self.statusLine()) } }
-                        }, maxSleep: max(0.05, min(30, maxSleep ?? 30)))
-                }
-            } onGracefulShutdown: {
-                // The group shuts services down one after another, polling first: STOPPING=1 goes out as the
-                // shutdown begins, not once the in-flight fetches have been abandoned.
-                notifier.stopping()
-                logger.info("stopping")
-            }
-        }
-        let delivery = ClosureService {
-            deliveries.start()
-            await cancelWhenGracefulShutdown {
-                while !Task.isCancelled { try? await Task.sleep(nanoseconds: 3_600_000_000_000) }
-            }
-            // Graceful stop: whatever the last ingests owed goes to the file before we exit.
-            await deliveries.stop()
-        }
-        let digests = ClosureService { [self] in
-            await cancelWhenGracefulShutdown { await self.publisher().run(clock: clock) }
-        }
-        let control = ClosureService { [self] in
-            await cancelWhenGracefulShutdown { await self.handleSignalsAndStatus(hangups) }
-        }
-        let maintenance = ClosureService { [self] in
-            await cancelWhenGracefulShutdown { await self.pruneHourly() }
-        }
+        let publisher = DigestPublisher(config: loaded.withLock { $0.config }, store: store, logger: logger)
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // Without a systemd watchdog the petter has nothing to do and returns at once.
+            .init(service: petter, successTerminationBehavior: .ignore, serviceName: "watchdog"),
+            .init(service: AlertDrainService(deliveries: deliveries), serviceName: "alert-drain"),
+            .init(service: DigestService(publisher: publisher, clock: clock), serviceName: "digest"),
+            .init(
+                service: RetentionService(store: store, loaded: loaded, clock: clock, logger: logger),
+                serviceName: "retention"),
+            .init(service: StatusService(runtime: self), serviceName: "status"),
+            .init(service: ReloadService(runtime: self, hangups: hangups), serviceName: "reload"),
+            .init(service: PollService(runtime: self, petter: petter), serviceName: "poll"),
+        ]
         // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last.
         let group = ServiceGroup(
-            services: [petter, delivery, digests, maintenance, control, poll],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await daemon.shutdown()
         await deliveries.flushFile()
         logger.info("stopped")
-    }
-
-    /// Retention (CONTRACT §6): prunes in small batches once an hour, the first time a minute after start.
-    private func pruneHourly() async {
-        var delay: UInt64 = 60
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: delay * 1_000_000_000)
-            if Task.isCancelled { return }
-            delay = 3600
-            let retention = loaded.withLock { $0.config.daemon.retention.timeInterval }
-            let store = self.store
-            let now = clock.now()
-            do {
-                let outcome = try await Offload.run(on: Offload.storeQueue) {
-                    try store.prune(now: now, retention: retention, batchSize: 500)
-                }
-                logger.debug("retention pass", metadata: ["outcome": "\(outcome)"])
-            } catch {
-                logger.error("retention pass failed: \(error)")
-            }
-        }
-    }
-
-    private func publisher() -> DigestPublisher {
-        DigestPublisher(config: loaded.withLock { $0.config }, store: store, logger: logger)
-    }
-
-    /// SIGHUP reloads; every minute the one-line STATUS= is refreshed.
-    private func handleSignalsAndStatus(_ hangups: UnixSignalsSequence) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [self] in
-                for await _ in hangups { await reload() }
-            }
-            group.addTask { [self] in
-                while !Task.isCancelled {
-                    notifier.status(await statusLine())
-                    try? await Task.sleep(nanoseconds: 60_000_000_000)
-                }
-            }
-            await group.waitForAll()
-        }
     }
 
     /// Re-reads the config from where it came from; a valid one replaces the old, an invalid one is refused with
@@ -203,7 +125,7 @@ public final class DaemonRuntime: Sendable {
 
     /// The one-line STATUS= text. It reads the store, so it runs on the alert queue: a slow disk must not hold a
     /// cooperative thread (there are only as many as cores).
-    private func statusLine() async -> String {
+    func statusLine() async -> String {
         let config = loaded.withLock { $0.config }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.digest.timeZone

@@ -80,16 +80,14 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     }
 
     /// Pings systemd every ``pingInterval`` while healthy, until the task is cancelled or graceful shutdown
-    /// begins (systemd stops the watchdog once the unit is stopping). Without a watchdog it just waits.
+    /// begins (systemd stops the watchdog once the unit is stopping). Without a watchdog it returns at once (the
+    /// daemon's service group ignores that).
     public func run() async throws {
         await cancelWhenGracefulShutdown { [self] in await loop() }
     }
 
     private func loop() async {
-        guard let pingInterval else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
+        guard let pingInterval else { return }
         var wasHealthy = true
         while !Task.isCancelled {
             let problem = problem(at: .now)
