@@ -64,7 +64,8 @@ extension AlertPayload {
             let next = out.isEmpty ? block : out + separator + block
             if i > 0 && next.utf8.count > maxChatTextBytes {
                 let rest = alerts.count - i
-                return out + separator + more("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)")
+                return out + separator
+                    + more("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)")
             }
             out = next
         }

@@ -23,7 +23,8 @@ extension AlertPayload {
                 bytes += element.compact.utf8.count
                 if i > 0 && bytes > maxTeamsCardBytes {
                     let rest = alerts.count - i
-                    elements.append(teamsText("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)"))
+                    elements.append(
+                        teamsText("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)"))
                     break
                 }
                 elements.append(element)
@@ -41,11 +42,14 @@ extension AlertPayload {
             ("contentUrl", .null),
             ("content", card),
         ])
-        return Data(JSONValue.object([("type", .string("message")), ("attachments", .array([attachment]))]).compact.utf8)
+        return Data(
+            JSONValue.object([("type", .string("message")), ("attachments", .array([attachment]))]).compact.utf8)
     }
 
     private static func teamsText(_ text: String, bold: Bool = false) -> JSONValue {
-        var block: [(String, JSONValue)] = [("type", .string("TextBlock")), ("text", .string(text)), ("wrap", .bool(true))]
+        var block: [(String, JSONValue)] = [
+            ("type", .string("TextBlock")), ("text", .string(text)), ("wrap", .bool(true)),
+        ]
         if bold { block += [("weight", .string("Bolder")), ("size", .string("Medium"))] }
         return .object(block)
     }

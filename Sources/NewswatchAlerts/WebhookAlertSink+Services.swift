@@ -63,7 +63,8 @@ extension WebhookAlertSink {
     /// ASCII is one RFC 2047 encoded word (`=?UTF-8?B?…?=`), which ntfy decodes (header values are Latin-1 on the
     /// wire, so raw UTF-8 would arrive garbled).
     static func headerText(_ text: String) -> String {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let clean = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         if clean.unicodeScalars.allSatisfy({ $0.isASCII }) && !clean.contains("=?") { return clean }
         return "=?UTF-8?B?" + Data(clean.utf8).base64EncodedString() + "?="
     }
@@ -72,7 +73,9 @@ extension WebhookAlertSink {
     static func headerURL(_ url: String) -> String {
         var out = ""
         for byte in url.utf8 {
-            if byte > 0x20 && byte < 0x7F { out.unicodeScalars.append(Unicode.Scalar(byte)) } else {
+            if byte > 0x20 && byte < 0x7F {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
                 out += String(format: "%%%02X", byte)
             }
         }

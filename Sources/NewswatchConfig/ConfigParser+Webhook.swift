@@ -62,7 +62,9 @@ extension ConfigParser {
                 if r.hasPrefix("!") && r.contains(":") {
                     room = r
                 } else {
-                    fail(.invalidValue, join(p, "room"), "'\(r)' is not a room id; write the room's id, \"!abc:example.org\"")
+                    fail(
+                        .invalidValue, join(p, "room"),
+                        "'\(r)' is not a room id; write the room's id, \"!abc:example.org\"")
                 }
             }
         }

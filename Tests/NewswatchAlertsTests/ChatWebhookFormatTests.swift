@@ -15,9 +15,11 @@ import Testing
         _ messages: [SinkMessage], answers: [Int] = [], make: (String, CurlAlertTransport) -> WebhookAlertSink
     ) async throws -> (requests: [LoopbackHTTPServer.Request], errors: [AlertSinkError]) {
         let queue = AnswerQueue(answers)
-        let server = try LoopbackHTTPServer.start { _ in
+        let server = try LoopbackHTTPServer.start { request in
+            // A rejection echoes the request's target, as some services do: the error must not carry its token.
             let status = queue.next()
-            return .init(status: status, body: .bytes(Data((status == 200 ? "{}" : "{\"error\":\"boom\"}").utf8)))
+            let body = status == 200 ? "{}" : "{\"error\":\"no route \(request.target)\"}"
+            return .init(status: status, body: .bytes(Data(body.utf8)))
         }
         defer { server.stop() }
         let transport = try CurlAlertTransport()

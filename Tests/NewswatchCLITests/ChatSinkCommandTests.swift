@@ -44,18 +44,22 @@ import Testing
         #expect(r.status == 78, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n").map(String.init)
         let p = "newswatch: \(config.path):"
-        #expect(lines.contains(p + "4: alerts.sinks[0]: missing key 'token_file': the file holding the telegram access token"))
+        #expect(
+            lines.contains(
+                p + "4: alerts.sinks[0]: missing key 'token_file': the file holding the telegram access token"))
         #expect(lines.contains { $0.hasPrefix(p + "4: alerts.sinks[0]: missing key 'chat_id'") }, "\(r.stderr)")
         #expect(lines.contains { $0.hasPrefix(p + "8: alerts.sinks[1]: missing key 'room'") }, "\(r.stderr)")
         #expect(
             lines.contains {
-                $0.hasPrefix(p + "16: alerts.sinks[2].format: 'telgram' is not a webhook format (did you mean 'telegram'?)")
+                $0.hasPrefix(
+                    p + "16: alerts.sinks[2].format: 'telgram' is not a webhook format (did you mean 'telegram'?)")
             }, "\(r.stderr)")
         #expect(lines.contains { $0.hasPrefix(p + "23: alerts.sinks[3].room: room applies to format = matrix only") })
     }
 
     @Test func runOnceDeliversToEveryChatFormat() throws {
-        let feed = RunOnceTests.rss("Wire", [("w1", "Aid convoy reaches Gaza & Rafah", "https://wire.example/aid", 300)])
+        let feed = RunOnceTests.rss(
+            "Wire", [("w1", "Aid convoy reaches Gaza & Rafah", "https://wire.example/aid", 300)])
         let server = try LoopbackHTTPServer.start { request in
             request.path == "/wire.xml" ? .ok(feed) : .ok("{}")
         }
