@@ -11,6 +11,7 @@ extension ConfigParser {
         ("room", [.matrix], "matrix"),
     ]
 
+    /// The webhook sink in `t`, or `nil` after recording its problems (missing `url`, `token_file`, `chat_id`, `room`).
     func parseWebhook(_ t: TOMLTable, path p: String, common: SinkConfig.Common) -> SinkConfig.Webhook? {
         var format = SinkConfig.Webhook.Format.json
         if let f = string(t, "format", path: p) {

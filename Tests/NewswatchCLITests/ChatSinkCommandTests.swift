@@ -138,4 +138,30 @@ import Testing
             #expect(!output.contains("SECRET"), "a token leaked: \(output)")
         }
     }
+
+    @Test func aTokenFileThatIsNotOneTokenStopsTheRunWithoutShowingIt() throws {
+        let dir = try TemporaryDirectory(prefix: "newswatch-chat")
+        defer { dir.remove() }
+        // A space or a second line would split the Authorization header or the Telegram URL.
+        let token = try dir.write("telegram.token", "4242:SECRET part\nsecond-line\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: token.path)
+        let config = try dir.write(
+            "newswatch.toml",
+            """
+            [daemon]
+            state_dir = "state"
+            output_dir = "out"
+
+            [[alerts.sinks]]
+            type = "webhook"
+            format = "telegram"
+            url = "http://127.0.0.1:9"
+            token_file = "./telegram.token"
+            chat_id = 1
+            """)
+        let r = try NewswatchBinary.run(["run", "--once", "--config", config.path])
+        #expect(r.status == 66, "\(r.stderr)")
+        #expect(r.stderr.contains("\(token.path): the token_file does not hold one token"), "\(r.stderr)")
+        #expect(!r.stderr.contains("SECRET") && !r.stdout.contains("SECRET"))
+    }
 }
