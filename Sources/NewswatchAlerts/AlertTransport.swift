@@ -25,13 +25,18 @@ package protocol AlertTransport: Sendable {
 /// One webhook delivery.
 package struct WebhookRequest: Sendable {
     package var url: String
+    /// `POST`, or `PUT` for a Matrix room message.
+    package var method: String
     /// Header fields in order (`Content-Type`, the signature, …); the transport adds `User-Agent`.
     package var headers: [(name: String, value: String)]
     package var body: Data
     package var timeout: Duration
 
-    package init(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) {
+    package init(
+        url: String, method: String = "POST", headers: [(name: String, value: String)], body: Data, timeout: Duration
+    ) {
         self.url = url
+        self.method = method
         self.headers = headers
         self.body = body
         self.timeout = timeout

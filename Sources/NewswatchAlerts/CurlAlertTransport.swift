@@ -28,7 +28,7 @@ package final class CurlAlertTransport: AlertTransport {
 
     package func post(_ request: WebhookRequest) async throws -> WebhookResponse {
         let feedRequest = FeedRequest(
-            url: request.url, method: "POST", headers: request.headers, body: request.body,
+            url: request.url, method: request.method, headers: request.headers, body: request.body,
             timeout: request.timeout.inSeconds, followRedirects: false)
         switch await client.fetch(feedRequest) {
         case .ok(let response), .notModified(let response):

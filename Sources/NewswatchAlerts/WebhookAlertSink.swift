@@ -2,7 +2,8 @@ import Foundation
 import NewswatchCore
 
 /// The `webhook` sink: an HTTP POST of the alert JSON or of a Slack/Mattermost `{"text": …}` body, optionally
-/// signed with HMAC-SHA256 of the exact body (`X-Newswatch-Signature: sha256=<hex>`).
+/// signed with HMAC-SHA256 of the exact body (`X-Newswatch-Signature: sha256=<hex>`), or a message in the incoming
+/// API of Teams, ntfy, Telegram or Matrix (`WebhookAlertSink+Services.swift`).
 package struct WebhookAlertSink: AlertSink {
     /// The config's `format`.
     package enum Format: String, Sendable, CaseIterable {
@@ -10,6 +11,14 @@ package struct WebhookAlertSink: AlertSink {
         case json
         /// `{"text": …}` for Slack and Mattermost incoming webhooks.
         case slack
+        /// A Teams incoming-webhook message with an Adaptive Card.
+        case teams
+        /// An ntfy publish: the text as body, `Title`, `Priority`, `Click`, `Tags` headers.
+        case ntfy
+        /// A Telegram Bot API `sendMessage` to `chatID`.
+        case telegram
+        /// A Matrix client-server `m.room.message` PUT into `room`.
+        case matrix
     }
 
     /// The signature header's name.
@@ -20,12 +29,21 @@ package struct WebhookAlertSink: AlertSink {
     /// The HMAC key (`secret_file`'s contents without the trailing newline); `nil`: unsigned.
     package let secret: [UInt8]?
     package let timeout: Duration
+    /// The access token (ntfy and Matrix `Authorization: Bearer`, Telegram's bot token in the path); never shown.
+    package let token: String?
+    /// Telegram's `chat_id`.
+    package let chatID: String?
+    /// Matrix's room id (`!abc:example.org`).
+    package let room: String?
     private let transport: any AlertTransport
 
     package init(
         url: String, format: Format = .json, secret: [UInt8]? = nil, timeout: Duration = .seconds(30),
-        transport: any AlertTransport
+        token: String? = nil, chatID: String? = nil, room: String? = nil, transport: any AlertTransport
     ) {
+        self.token = token
+        self.chatID = chatID
+        self.room = room
         self.url = url
         self.format = format
         self.secret = secret
@@ -50,6 +68,7 @@ package struct WebhookAlertSink: AlertSink {
         switch format {
         case .json: body = AlertPayload.json(message)
         case .slack: body = AlertPayload.slack(message)
+        case .teams, .ntfy, .telegram, .matrix: return serviceRequest(for: message)
         }
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8")]
         if let secret {
@@ -61,17 +80,19 @@ package struct WebhookAlertSink: AlertSink {
 
     package func deliver(_ message: SinkMessage) async throws(AlertSinkError) {
         let response: WebhookResponse
+        let request = request(for: message)
         do {
-            response = try await transport.post(request(for: message))
+            response = try await transport.post(request)
         } catch {
-            throw AlertSinkError(.unreachable, sink: displayName, detail: AlertSinkError.detail(of: error))
+            throw AlertSinkError(
+                .unreachable, sink: displayName, detail: hidingSecrets(AlertSinkError.detail(of: error), request))
         }
         guard (200..<300).contains(response.status) else {
             // The receiver's own words help ("invalid_payload"), but it may echo the URL's token back.
             let snippet = String(decoding: response.bodyPrefix.prefix(200), as: UTF8.self)
             throw AlertSinkError(
                 .rejected(status: response.status), sink: displayName,
-                detail: URLRedaction.hidingPathAndQuery(of: url, in: snippet))
+                detail: hidingSecrets(snippet, request))
         }
     }
 }

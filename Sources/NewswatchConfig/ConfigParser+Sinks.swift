@@ -33,21 +33,7 @@ extension ConfigParser {
             common.maxPerHour = int(t, "max_per_hour", path: p, range: 1...100_000, example: 30)
             switch type {
             case "webhook":
-                guard let s = requiredString(t, "url", path: p),
-                    let url = httpURL(s, path: join(p, "url"), what: "webhook")
-                else { continue }
-                var format = SinkConfig.Webhook.Format.json
-                if let f = string(t, "format", path: p) {
-                    if let v = SinkConfig.Webhook.Format(rawValue: f) {
-                        format = v
-                    } else {
-                        fail(.invalidValue, join(p, "format"), "'\(f)' is not a webhook format; use json or slack")
-                    }
-                }
-                let secret = nonEmptyString(t, "secret_file", path: p).flatMap {
-                    secretFile($0, path: join(p, "secret_file"), key: "secret_file")
-                }
-                sinks.append(.webhook(.init(url: url, format: format, secretFile: secret, common: common)))
+                if let webhook = parseWebhook(t, path: p, common: common) { sinks.append(.webhook(webhook)) }
             case "email":
                 let urlText = requiredString(t, "url", path: p)
                 var url: URL? = nil

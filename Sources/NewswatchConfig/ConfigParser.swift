@@ -43,7 +43,7 @@ final class ConfigParser {
     static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"]
     static let sinkCommonKeys = ["type", "topics", "max_per_hour"]
     static let sinkKeys: [String: [String]] = [
-        "webhook": ["url", "format", "secret_file"],
+        "webhook": ["url", "format", "secret_file", "token_file", "chat_id", "room"],
         "email": ["url", "from", "to", "username", "password_file", "batch"],
         "exec": ["command", "timeout"],
     ]

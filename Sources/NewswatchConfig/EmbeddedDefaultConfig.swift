@@ -194,12 +194,38 @@ tags = ["middle-east"]
 # [[alerts.sinks]]
 # type = "webhook"
 # url = "https://hooks.example.org/services/T000/B000/XXXX"   # logs and status show only https://hooks.example.org/…
-# format = "slack"                  # or "json"
+# format = "slack"                  # or "json", "teams", "ntfy", "telegram", "matrix" (below)
 # secret_file = "webhook.secret"    # optional HMAC key: a bare name is a systemd credential, read from
 #                                   # $CREDENTIALS_DIRECTORY (LoadCredential=webhook.secret:/etc/newswatch/webhook.secret);
 #                                   # a path is read as a file, refused if group or others can read it (chmod 600)
 # topics = ["gaza"]
 # max_per_hour = 30
+#
+# Chat services, each through its own incoming API (CONTRACT §10); every message carries the title, link, topic,
+# sources and matched terms. token_file is read like secret_file (a bare name is a systemd credential).
+# [[alerts.sinks]]
+# type = "webhook"
+# format = "teams"                  # a Teams incoming-webhook (Workflows) URL; an Adaptive Card per alert
+# url = "https://example.webhook.office.com/webhookb2/…"
+#
+# [[alerts.sinks]]
+# type = "webhook"
+# format = "ntfy"                   # the topic URL; Title, Priority (high topics: high), Click, Tags headers
+# url = "https://ntfy.example.org/newsdesk"
+# token_file = "ntfy.token"         # optional: an access token, sent as Bearer
+#
+# [[alerts.sinks]]
+# type = "webhook"
+# format = "telegram"               # POST <url>/bot<token>/sendMessage; url defaults to https://api.telegram.org
+# token_file = "telegram.token"     # required: the bot token (it is in the URL path, so never shown)
+# chat_id = -1001234567890          # required: the chat id, or "@channelname"
+#
+# [[alerts.sinks]]
+# type = "webhook"
+# format = "matrix"                 # PUT an m.room.message into the room
+# url = "https://matrix.example.org"   # the homeserver
+# token_file = "matrix.token"       # required: the access token, sent as Bearer
+# room = "!AbCdEf:example.org"      # required: the room id (Room settings → Advanced)
 #
 # [[alerts.sinks]]
 # type = "email"

@@ -29,7 +29,18 @@ public enum SinkConfig: Sendable, Equatable {
             case json
             /// `{"text": …}` for Slack and Mattermost incoming webhooks.
             case slack
+            /// A Teams incoming-webhook message with an Adaptive Card.
+            case teams
+            /// An ntfy publish to the topic URL.
+            case ntfy
+            /// A Telegram Bot API `sendMessage` (`token_file`, `chat_id` required).
+            case telegram
+            /// A Matrix `m.room.message` (`token_file`, `room` required).
+            case matrix
         }
+
+        /// Telegram's Bot API when `url` is not set.
+        public static let telegramDefaultURL = URL(string: "https://api.telegram.org")!
 
         /// The endpoint (`http` or `https`).
         public var url: URL
@@ -37,14 +48,26 @@ public enum SinkConfig: Sendable, Equatable {
         public var format: Format
         /// A file holding the HMAC-SHA256 key for a signature header; absolute.
         public var secretFile: URL?
+        /// A file holding the access token (ntfy, Telegram, Matrix); absolute or a credential.
+        public var tokenFile: URL?
+        /// Telegram's `chat_id` (a number or `@channel`).
+        public var chatID: String?
+        /// Matrix's room id (`!abc:example.org`).
+        public var room: String?
         /// The keys every sink accepts.
         public var common: Common
 
         /// A webhook sink entry.
-        public init(url: URL, format: Format = .json, secretFile: URL? = nil, common: Common = Common()) {
+        public init(
+            url: URL, format: Format = .json, secretFile: URL? = nil, tokenFile: URL? = nil, chatID: String? = nil,
+            room: String? = nil, common: Common = Common()
+        ) {
             self.url = url
             self.format = format
             self.secretFile = secretFile
+            self.tokenFile = tokenFile
+            self.chatID = chatID
+            self.room = room
             self.common = common
         }
     }

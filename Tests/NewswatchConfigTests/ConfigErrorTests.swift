@@ -270,7 +270,7 @@ import Testing
         try expect(
             "[[alerts.sinks]]\ntype = \"webhook\"\nurl = \"https://h.example/\"\nformat = \"xml\"\n",
             kind: .invalidValue,
-            line: 4, keyPath: "alerts.sinks[0].format", mentions: ["json or slack"])
+            line: 4, keyPath: "alerts.sinks[0].format", mentions: ["json, slack, teams, ntfy, telegram, matrix"])
         try expect(
             "[[alerts.sinks]]\ntype = \"email\"\nurl = \"smtp://m.example\"\nfrom = \"a@b.example\"\nto = []\n",
             kind: .invalidValue, line: 5, keyPath: "alerts.sinks[0].to")

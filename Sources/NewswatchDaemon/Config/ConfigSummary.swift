@@ -54,6 +54,9 @@ public enum ConfigSummary {
             case .webhook(let w):
                 details.append("format \(w.format.rawValue)")
                 if w.secretFile != nil { details.append("signed") }
+                if let chat = w.chatID { details.append("chat \(chat)") }
+                if let room = w.room { details.append("room \(room)") }
+                if w.tokenFile != nil { details.append("token from file") }
             case .email(let e):
                 details.append("from \(e.from) to \(e.to.joined(separator: ", "))")
                 if let batch = e.batch { details.append("batch \(batch)") }

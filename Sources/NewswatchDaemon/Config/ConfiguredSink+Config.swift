@@ -26,9 +26,12 @@ extension ConfiguredSink {
                 let secret = try w.secretFile.map { (file: URL) throws(ConfigError) -> [UInt8] in
                     WebhookAlertSink.secret(fromFileContents: try read(file, what: "secret_file"))
                 }
+                let token = try w.tokenFile.map { (file: URL) throws(ConfigError) -> String in
+                    try accessToken(file, format: w.format)
+                }
                 sink = WebhookAlertSink(
                     url: w.url.absoluteString, format: webhookFormat(w.format), secret: secret, timeout: .seconds(30),
-                    transport: transport)
+                    token: token, chatID: w.chatID, room: w.room, transport: transport)
             case .email(let e):
                 let password = try e.passwordFile.map { (file: URL) throws(ConfigError) -> String in
                     String(
@@ -66,7 +69,13 @@ extension ConfiguredSink {
     /// What names the destination of a sink.
     package static func target(_ config: SinkConfig) -> String {
         switch config {
-        case .webhook(let w): return w.url.absoluteString
+        case .webhook(let w):
+            // A chat service's URL is shared by every chat and room on it; the chat or room names the destination.
+            switch w.format {
+            case .telegram: return w.url.absoluteString + "\nchat " + (w.chatID ?? "")
+            case .matrix: return w.url.absoluteString + "\nroom " + (w.room ?? "")
+            case .json, .slack, .teams, .ntfy: return w.url.absoluteString
+            }
         case .email(let e):
             return e.url.absoluteString + "\n" + e.to.map { $0.lowercased() }.sorted().joined(separator: ",")
         case .exec(let x): return x.command.joined(separator: "\u{0}")
@@ -77,7 +86,25 @@ extension ConfiguredSink {
         switch format {
         case .json: .json
         case .slack: .slack
+        case .teams: .teams
+        case .ntfy: .ntfy
+        case .telegram: .telegram
+        case .matrix: .matrix
         }
+    }
+
+    /// The token in `file`, without the trailing newline: visible ASCII only, since it goes into a header (and
+    /// Telegram's into the URL path), where a space or a line break would split or corrupt the request.
+    private static func accessToken(_ file: URL, format: SinkConfig.Webhook.Format) throws(ConfigError) -> String {
+        let bytes = WebhookAlertSink.secret(fromFileContents: try read(file, what: "token_file"))
+        let forbidden: Set<UInt8> = format == .telegram ? Set("/?#%".utf8) : []
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }) else {
+            throw ConfigError(
+                kind: .unreadable, file: file.path,
+                message: "the token_file does not hold one token (visible ASCII characters on one line); "
+                    + "write only the access token into it")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func read(_ file: URL, what: String) throws(ConfigError) -> Data {
