@@ -58,6 +58,9 @@ final class ConfigParser {
                 case .tooDeepKey:
                     "a key with more than \(TOMLNestingGuard.maxKeyParts) dotted parts; no config key nests so deep"
                 case .badTableHeader: "a table header must start with a key: write [name] or [[name]]"
+                case .missingValue: "expected a value or ']' in the array"
+                case .lineSeparator:
+                    "a Unicode line or paragraph separator outside a string; TOML lines end with a plain newline"
                 }
             throw ConfigError(
                 kind: .syntax, file: fileName, line: refused.line, column: refused.column, message: message)

@@ -1,6 +1,6 @@
 /// Refuses TOML that would crash the parser under TOMLKit, before TOMLKit sees it.
 ///
-/// toml++ (under TOMLKit 0.6.0) has two ways to die on a config file instead of reporting an error:
+/// toml++ (under TOMLKit 0.6.0) has three ways to die on a config file instead of reporting an error:
 /// - it bounds nested arrays and inline tables (256 levels) but not dotted keys or table headers: `a.a.a…a = 1`
 ///   with 50,000 parts builds 50,000 nested tables and overflows the stack (SIGSEGV). A key with more than
 ///   `maxKeyParts` parts is refused. The scan counts `.` outside strings and comments between the separators that
@@ -10,6 +10,9 @@
 ///   `check-config`, or a daemon reloading the file on SIGHUP. A header is a `[` that starts a line outside any
 ///   value (arrays and inline tables are tracked by depth, strings and comments skipped); its first character after
 ///   `[` or `[[` and blanks must start a bare or quoted key, or be `]` (which toml++ reports itself).
+/// - an array whose next element starts with `}` (`a = [}]`, `[1, }]`) or with U+0085/U+2028/U+2029 trips its
+///   `parse_value()` assertion the same way (found by the same fuzz target after the header fix): such a `}` and those
+///   separators outside strings and comments are refused.
 enum TOMLNestingGuard {
     /// Far more parts than any key of the config has (`alerts.sinks` has two).
     static let maxKeyParts = 32
@@ -20,6 +23,10 @@ enum TOMLNestingGuard {
         case tooDeepKey
         /// A table header that does not start with a key.
         case badTableHeader
+        /// An array whose next element is `}` (toml++ asserts that a value follows `[` or `,`).
+        case missingValue
+        /// U+0085, U+2028 or U+2029 outside a string or comment: toml++ counts them as white space it never skips.
+        case lineSeparator
     }
 
     /// The first problem with its 1-based line and column, or `nil`.
@@ -46,7 +53,10 @@ enum TOMLNestingGuard {
         var lineStart = 0
         var dots = 0
         // Open arrays and inline tables of the value being read; a `[` that starts a line at depth 0 is a header.
-        var depth = 0
+        // `[` or `{` for each array or inline table open in the value being read (innermost last).
+        var containers: [UInt8] = []
+        // Just after an array's `[` or `,`: a value (or `]`) must come next, never `}`.
+        var expectValue = false
         var inHeader = false
         var lineHasContent = false
         func at(_ k: Int, _ s: StaticString) -> Bool {
@@ -65,6 +75,10 @@ enum TOMLNestingGuard {
             let c = b[i]
             let atLineStart = !lineHasContent
             if c != 0x20, c != 0x09, c != 0x0D, c != 0x0A { lineHasContent = true }
+            if c != 0x20, c != 0x09, c != 0x0D, c != 0x0A, c != 0x23 {
+                if expectValue, c == 0x7D { return (.missingValue, line, i - lineStart + 1) }
+                expectValue = false
+            }
             switch c {
             case 0x0A:  // newline
                 newline(i)
@@ -95,7 +109,7 @@ enum TOMLNestingGuard {
             case 0x2E:  // '.'
                 dots += 1
                 if dots >= maxKeyParts { return (.tooDeepKey, line, i - lineStart + 1) }
-            case 0x5B where depth == 0 && atLineStart:  // '[' opening a table header
+            case 0x5B where containers.isEmpty && atLineStart:  // '[' opening a table header
                 dots = 0
                 inHeader = true
                 var k = i + 1
@@ -105,12 +119,21 @@ enum TOMLNestingGuard {
                 guard k < n, startsHeaderKey(b[k]) else { return (.badTableHeader, line, k - lineStart + 1) }
             case 0x5B, 0x7B:  // '[' '{' in a value
                 dots = 0
-                if !inHeader { depth += 1 }
+                if !inHeader {
+                    containers.append(c)
+                    expectValue = c == 0x5B
+                }
             case 0x5D, 0x7D:  // ']' '}'
                 dots = 0
-                if !inHeader { depth = max(0, depth - 1) }
-            case 0x3D, 0x2C:  // = ,
+                if !inHeader { _ = containers.popLast() }
+            case 0x2C:  // ','
                 dots = 0
+                expectValue = containers.last == 0x5B
+            case 0x3D:  // '='
+                dots = 0
+            case 0xC2 where i + 1 < n && b[i + 1] == 0x85,
+                0xE2 where i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9):
+                return (.lineSeparator, line, i - lineStart + 1)
             default:
                 break
             }

@@ -116,6 +116,15 @@ import Testing
             #expect(r.status == 78, "case \(n) \(text.debugDescription): \(r.status) \(r.stderr.prefix(300))")
             #expect(r.stderr.contains("must start with a key"), "case \(n): \(r.stderr.prefix(300))")
         }
+        // The same parser asserted that a value follows an array's '[' or ',' (found by the fuzz target next).
+        let values = ["a = [}]\n", "a = [1, }]\n", "a = { b = [ } ] }\n", "a = [\u{2028}]\n", "a = [\u{85}1]\n",
+            "a = [\n  # c\n  }\n"]
+        for (n, text) in values.enumerated() {
+            let config = try dir.write("value\(n).toml", text)
+            let r = try NewswatchBinary.run(["check-config", "--config", config.path], timeout: 30)
+            #expect(r.status == 78, "case \(n) \(text.debugDescription): \(r.status) \(r.stderr.prefix(300))")
+            #expect(r.stderr.contains("value\(n).toml:"), "case \(n): \(r.stderr.prefix(300))")
+        }
         // Arrays whose lines start with '[' are values, not headers: still a good config.
         let good = try dir.write(
             "good.toml",
