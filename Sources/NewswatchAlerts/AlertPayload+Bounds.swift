@@ -26,6 +26,9 @@ extension AlertPayload {
         switch message {
         case .alert(let alert): return .alert(bounded(alert))
         case .batch(let alerts): return .batch(alerts.map { bounded($0) })
+        case .topicBatch(var batch):
+            batch.alerts = batch.alerts.map { bounded($0) }
+            return .topicBatch(batch)
         case .summary: return message
         }
     }

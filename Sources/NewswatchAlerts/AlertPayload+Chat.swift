@@ -49,6 +49,8 @@ extension AlertPayload {
         switch message {
         case .alert(let alert): return chatText(alert)
         case .batch(let alerts): return chatBlocks(alerts, render: chatText, separator: "\n\n", more: { $0 })
+        case .topicBatch(let batch):
+            return batch.heading + "\n\n" + chatBlocks(batch.stories, render: chatText, separator: "\n\n", more: { $0 })
         case .summary(let summary): return "⚠ " + summary.text
         }
     }
@@ -104,6 +106,11 @@ extension AlertPayload {
         case .batch(let alerts):
             return chatBlocks(
                 alerts, render: { chatHTML($0, newline: newline) }, separator: newline + newline, more: htmlEscape)
+        case .topicBatch(let batch):
+            return "<b>" + htmlEscape(batch.heading) + "</b>" + newline + newline
+                + chatBlocks(
+                    batch.stories, render: { chatHTML($0, newline: newline) }, separator: newline + newline,
+                    more: htmlEscape)
         case .summary(let summary): return htmlEscape("⚠ " + summary.text)
         }
     }

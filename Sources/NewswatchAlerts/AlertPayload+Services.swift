@@ -16,19 +16,9 @@ extension AlertPayload {
         var elements: [JSONValue] = []
         switch message {
         case .alert(let alert): elements = [teamsContainer(alert, separator: false)]
-        case .batch(let alerts):
-            var bytes = 0
-            for (i, alert) in alerts.enumerated() {
-                let element = teamsContainer(alert, separator: i > 0)
-                bytes += element.compact.utf8.count
-                if i > 0 && bytes > maxTeamsCardBytes {
-                    let rest = alerts.count - i
-                    elements.append(
-                        teamsText("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)"))
-                    break
-                }
-                elements.append(element)
-            }
+        case .topicBatch(let batch):
+            elements = [teamsText(batch.heading, bold: true)] + teamsElements(batch.stories)
+        case .batch(let alerts): elements = teamsElements(alerts)
         case .summary(let summary): elements = [teamsText("⚠ " + summary.text)]
         }
         let card = JSONValue.object([
@@ -44,6 +34,23 @@ extension AlertPayload {
         ])
         return Data(
             JSONValue.object([("type", .string("message")), ("attachments", .array([attachment]))]).compact.utf8)
+    }
+
+    /// One container per alert while the card stays under ``maxTeamsCardBytes``, then "… and N more alerts".
+    private static func teamsElements(_ alerts: [Alert]) -> [JSONValue] {
+        var elements: [JSONValue] = []
+        var bytes = 0
+        for (i, alert) in alerts.enumerated() {
+            let element = teamsContainer(alert, separator: i > 0)
+            bytes += element.compact.utf8.count
+            if i > 0 && bytes > maxTeamsCardBytes {
+                let rest = alerts.count - i
+                elements.append(teamsText("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)"))
+                break
+            }
+            elements.append(element)
+        }
+        return elements
     }
 
     private static func teamsText(_ text: String, bold: Bool = false) -> JSONValue {
@@ -106,6 +113,7 @@ extension AlertPayload {
         switch message {
         case .alert(let alert): key = "alert\n" + alert.id
         case .batch(let alerts): key = "batch\n" + alerts.map(\.id).joined(separator: "\n")
+        case .topicBatch(let batch): key = "topic-" + batch.key
         case .summary(let s): key = "held\n\(s.topic)\n\(Int64(s.until.timeIntervalSince1970))"
         }
         return "newswatch-" + SHA256.hash(Array(key.utf8)).prefix(16).lowercaseHex

@@ -11,6 +11,7 @@ package enum AlertPayload {
         switch bounded(message) {
         case .alert(let alert): return Data(alert.json.compact.utf8)
         case .batch(let alerts): return Data(JSONValue.array(alerts.map(\.json)).compact.utf8)
+        case .topicBatch(let batch): return Data(batch.json.compact.utf8)
         case .summary(let summary): return Data(summary.json.compact.utf8)
         }
     }
@@ -27,6 +28,8 @@ package enum AlertPayload {
         switch bounded(message) {
         case .alert(let alert): return slackText(alert)
         case .batch(let alerts): return alerts.map(slackText).joined(separator: "\n\n")
+        case .topicBatch(let batch):
+            return (["*" + slackEscape(batch.heading) + "*"] + batch.stories.map(slackText)).joined(separator: "\n\n")
         case .summary(let summary): return ":warning: " + slackEscape(summary.text)
         }
     }
@@ -130,6 +133,8 @@ package enum AlertPayload {
                 messageID: EmailMessage.messageID(
                     local: "batch." + SHA256.hash(Array(ids.utf8)).prefix(12).lowercaseHex, from: from),
                 body: body)
+        case .topicBatch(let batch):
+            return topicBatchEmail(batch, from: from, to: to, date: date)
         case .summary(let summary):
             let noun = summary.heldBack == 1 ? "alert" : "alerts"
             return EmailMessage(

@@ -20,6 +20,8 @@ package enum SinkMessage: Sendable, Equatable {
     case alert(Alert)
     /// Several alerts in one message (an email sink with `batch`), in detection order.
     case batch([Alert])
+    /// One message for one topic and period (`delivery = "batch"`, quiet hours), each story once.
+    case topicBatch(TopicBatch)
     /// The note that a topic's alerts were held back by `max_per_hour`.
     case summary(RateLimitSummary)
 }

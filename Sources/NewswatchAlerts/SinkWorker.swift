@@ -16,9 +16,9 @@ import NewswatchSystem
 /// backed-off ones included.
 actor SinkWorker {
     let endpoint: ConfiguredSink
-    private let store: any Store
+    let store: any Store
     private let policy: SinkRetryPolicy
-    private let logger: Logger
+    let logger: Logger
     private let pageSize: Int
 
     private var limiter: SinkRateLimiter
@@ -31,6 +31,8 @@ actor SinkWorker {
     private var retryTimes: [Date] = []
     private var summaries: [PendingSummary] = []
     private var draining = false
+    /// When the next timed batch in the outbox falls due (read after every drain).
+    private var nextRelease: Date?
 
     private struct PendingSummary {
         var summary: RateLimitSummary
@@ -61,6 +63,7 @@ actor SinkWorker {
     func nextWake(after now: Date) -> Date? {
         var candidates = retryTimes.filter { $0 > now }
         if let due = batcher?.due { candidates.append(due) }
+        if let nextRelease, nextRelease > now { candidates.append(nextRelease) }
         if let due = limiter.nextSummaryDue { candidates.append(due) }
         candidates += summaries.map(\.nextAttempt)
         return candidates.min()
@@ -141,6 +144,9 @@ actor SinkWorker {
             if page.count < pageSize { break }
         }
 
+        await sendReleased(
+            at: now, attemptsDue: !ignoreAttemptTimes, deadline: deadline, sinkError: &sinkError, into: &result)
+        nextRelease = await loadNextRelease(after: now)
         await sendBatch(at: now, deadline: deadline, sinkError: sinkError, into: &result)
         if deadline != nil {
             summaries += limiter.dueSummaries(at: .distantFuture).map { PendingSummary(summary: $0, nextAttempt: now) }
@@ -228,7 +234,7 @@ actor SinkWorker {
         summaries = remaining + summaries
     }
 
-    private func attempt(_ message: SinkMessage, deadline: ContinuousClock.Instant?) async -> Result<
+    func attempt(_ message: SinkMessage, deadline: ContinuousClock.Instant?) async -> Result<
         Void, AlertSinkError
     > {
         let sink = endpoint.sink
@@ -257,7 +263,7 @@ actor SinkWorker {
         }
     }
 
-    private func markDelivered(_ ids: [String], at now: Date) async {
+    func markDelivered(_ ids: [String], at now: Date) async {
         let store = store
         let sinkID = endpoint.id
         do {
@@ -269,7 +275,7 @@ actor SinkWorker {
     }
 
     /// Records a failed (or, the sink having just failed, untried) delivery: its next attempt, or giving up.
-    private func recordFailure(
+    func recordFailure(
         _ delivery: PendingDelivery, error: String, at now: Date, into result: inout SinkDrainResult
     ) async {
         let failures = delivery.attempts + 1

@@ -21,6 +21,8 @@ enum ConfigBounds {
     static let timeout: ClosedRange<Int64> = 1...hour
     /// An e-mail sink's `batch`: a second to a day.
     static let batch: ClosedRange<Int64> = 1...day
+    /// A topic's `batch` period: a minute to a day.
+    static let topicBatch: ClosedRange<Int64> = minute...day
     /// `daemon.max_body`: 1 KiB to 1 GiB (bodies are held in memory).
     static let maxBody: ClosedRange<Int64> = 1024...(1 << 30)
     /// `daemon.max_items`: items one poll of one feed ingests.

@@ -40,7 +40,7 @@ final class ConfigParser {
     ]
     static let digestKeys = ["time", "timezone", "formats"]
     static let feedKeys = ["url", "path", "opml", "name", "interval", "tags"]
-    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"]
+    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys
     static let sinkCommonKeys = ["type", "topics", "max_per_hour"]
     static let sinkKeys: [String: [String]] = [
         "webhook": ["url", "format", "secret_file", "token_file", "chat_id", "room"],
@@ -79,7 +79,7 @@ final class ConfigParser {
         let daemon = parseDaemon(table(root, "daemon", path: ""))
         let digest = parseDigest(table(root, "digest", path: ""))
         let feeds = parseFeeds(root, defaultInterval: daemon.interval)
-        let topics = parseTopics(root, feeds: feeds)
+        let topics = parseTopics(root, feeds: feeds, timeZone: digest.timeZone)
         let sinks = parseSinks(root, topicIDs: Set(topics.map(\.id)))
 
         if !errors.isEmpty {
@@ -324,7 +324,7 @@ final class ConfigParser {
         return tags
     }
 
-    func parseTopics(_ root: TOMLTable, feeds: [FeedConfig]) -> [TopicDefinition] {
+    func parseTopics(_ root: TOMLTable, feeds: [FeedConfig], timeZone: TimeZone = .gmt) -> [TopicDefinition] {
         var topics: [TopicDefinition] = []
         var ids: [String: String] = [:]
         let feedNames = Set(feeds.compactMap(\.name))
@@ -370,6 +370,8 @@ final class ConfigParser {
                 }
             }
             let alert = bool(t, "alert", path: p) ?? true
+            let delivery = parseDelivery(t, path: p, alert: alert, timeZone: timeZone)
+            if delivery == nil { ok = false }
             let filters = stringArray(t, "feeds", path: p) ?? []
             for (j, f) in filters.enumerated() {
                 let fp = "\(join(p, "feeds"))[\(j)]"
@@ -392,8 +394,8 @@ final class ConfigParser {
             if ok, let id, let query {
                 topics.append(
                     TopicDefinition(
-                        id: id, name: name ?? id, query: query, exclude: exclude, priority: priority, alert: alert,
-                        feeds: filters))
+                        id: id, name: name ?? id, query: query, exclude: exclude, priority: priority,
+                        alert: alert && delivery?.mode != .digest, feeds: filters, delivery: delivery ?? .immediate))
             }
         }
         return topics

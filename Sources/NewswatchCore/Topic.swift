@@ -21,10 +21,12 @@ public struct TopicDefinition: Sendable, Equatable {
     public var alert: Bool
     /// Only items from these feeds (feed name, or `tag:TAG`); empty means all feeds.
     public var feeds: [String]
+    /// When alerts go to the non-file sinks (`delivery`, `batch`, `quiet_hours`).
+    public var delivery: TopicDelivery
 
     public init(
         id: String, name: String, query: String, exclude: String? = nil, priority: Priority = .normal,
-        alert: Bool = true, feeds: [String] = []
+        alert: Bool = true, feeds: [String] = [], delivery: TopicDelivery = .immediate
     ) {
         self.id = id
         self.name = name
@@ -33,6 +35,7 @@ public struct TopicDefinition: Sendable, Equatable {
         self.priority = priority
         self.alert = alert
         self.feeds = feeds
+        self.delivery = delivery
     }
 }
 

@@ -58,6 +58,14 @@ public protocol Store: DigestStore {
     /// Pending and given-up delivery counts per sink (for `status`).
     func sinkSummaries() throws -> [SinkSummary]
 
+    /// Timed deliveries (batch periods, quiet hours) owed to `sink` whose time has come at `now`, by release instant,
+    /// topic and alert; `attemptsDue`: only those whose next attempt is due too. ``pendingDeliveries(sink:dueAt:limit:)``
+    /// never returns these: a batch goes whole (CONTRACT §10).
+    func releasedDeliveries(sink: String, at now: Date, attemptsDue: Bool, limit: Int) throws -> [PendingDelivery]
+
+    /// What each sink holds back at `now` (quiet hours, open batches) and when its next batch goes (for `status`).
+    func deliveryTimings(at now: Date) throws -> [SinkTiming]
+
     // MARK: Queries (status; the digest's are in `DigestStore`)
 
     /// Number of stored items per feed key.

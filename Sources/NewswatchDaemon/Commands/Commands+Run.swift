@@ -1,5 +1,6 @@
 import Logging
 import NewswatchConfig
+import NewswatchCore
 
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
@@ -12,7 +13,7 @@ extension Commands {
 
         let runtime: DaemonRuntime
         do {
-            runtime = try DaemonRuntime(loaded: loaded, logger: logger)
+            runtime = try DaemonRuntime(loaded: loaded, logger: logger, clock: OffsetClock.fromEnvironment())
         } catch let error as RunLockError {
             throw CommandError(.failure, "\(error)")
         } catch let error as ConfigError {

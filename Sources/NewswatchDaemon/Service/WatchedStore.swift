@@ -16,7 +16,7 @@ public struct WatchedStore: Store {
         self.progress = progress
     }
 
-    private func watch<T>(write: Bool, _ body: () throws -> T) rethrows -> T {
+    func watch<T>(write: Bool, _ body: () throws -> T) rethrows -> T {
         let token = progress.start()
         do {
             let result = try body()

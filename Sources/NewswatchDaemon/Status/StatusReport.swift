@@ -55,6 +55,11 @@ public struct StatusReport: Sendable, Equatable {
         public var target: String
         public var pending: Int
         public var givenUp: Int
+        /// Deliveries held through quiet hours, and waiting in open batch periods (CONTRACT §10).
+        public var held = 0
+        public var batched = 0
+        /// When the next held or batched message goes.
+        public var nextBatch: Date?
 
         public init(type: String, id: String, target: String = "", pending: Int, givenUp: Int) {
             self.type = type
@@ -157,6 +162,7 @@ public struct StatusReport: Sendable, Equatable {
             feeds: feeds.count, failing: feeds.filter(\.failing).count, items: feeds.reduce(0) { $0 + $1.items },
             alertsToday: alertsToday)
         var report = StatusReport(feeds: feeds, sinks: sinks, totals: totals)
+        try report.addDeliveryTimings(from: store, now: now)
         report.verdicts = try store?.verdictCounts() ?? []
         return report
     }
@@ -185,6 +191,7 @@ public struct StatusReport: Sendable, Equatable {
                     sinks.map { s in
                         .object([
                             ("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp)),
+                            ("held", .int(s.held)), ("batched", .int(s.batched)), ("next_batch", .timestamp(s.nextBatch)),
                         ])
                     })
             ),
@@ -216,8 +223,13 @@ public struct StatusReport: Sendable, Equatable {
             if let warning = f.warning { out += "warning: \(f.name): \(Self.oneLine(warning, limit: 200))\n" }
         }
         out += "\n"
-        var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP"]]
-        for s in sinks { sinkRows.append([s.type, s.target, s.id, String(s.pending), String(s.givenUp)]) }
+        var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP", "HELD", "BATCHED", "NEXT BATCH"]]
+        for s in sinks {
+            sinkRows.append([
+                s.type, s.target, s.id, String(s.pending), String(s.givenUp), String(s.held), String(s.batched),
+                time(s.nextBatch),
+            ])
+        }
         out += Self.align(sinkRows)
         out += "\n"
         out +=

@@ -9,12 +9,17 @@ public struct PendingDelivery: Sendable, Equatable {
     public var attempts: Int
     /// The last attempt's error, if any.
     public var lastError: String?
+    /// When a timed delivery (batch, quiet hours) may go and the period it belongs to; `nil`: at once.
+    public var release: TopicDelivery.Release?
 
-    public init(alert: Alert, sink: String, attempts: Int, lastError: String?) {
+    public init(
+        alert: Alert, sink: String, attempts: Int, lastError: String?, release: TopicDelivery.Release? = nil
+    ) {
         self.alert = alert
         self.sink = sink
         self.attempts = attempts
         self.lastError = lastError
+        self.release = release
     }
 }
 

@@ -530,10 +530,17 @@ struct IngestTransaction {
         let seq = db.lastInsertedRowID
         let delivery = try db.cachedStatement(
             sql:
-                "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)"
+                "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt, not_before, "
+                + "period_start, hold) VALUES (?, ?, ?, 0, ?, ?, ?, ?)"
         )
+        // Batch periods and quiet hours are decided now and kept in the row, so a restart needs no memory.
+        let release = topic.delivery.release(at: Date(storeSeconds: now), priority: topic.priority)
         for sink in batch.sinks where sink.wants(topic: topic.id) {
-            try delivery.execute(arguments: [seq, sink.id, SQLiteStore.deliveryPending, now])
+            let timed = sink.id == SinkRoute.fileSinkID ? nil : release
+            try delivery.execute(arguments: [
+                seq, sink.id, SQLiteStore.deliveryPending, now, timed?.notBefore.storeSeconds,
+                timed?.periodStart.storeSeconds, timed?.hold.rawValue,
+            ])
         }
         alerts.append(alert)
     }

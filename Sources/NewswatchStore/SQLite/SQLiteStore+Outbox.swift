@@ -11,7 +11,7 @@ extension SQLiteStore {
                 sql: """
                     SELECT \(Self.alertColumns), d.attempts, d.last_error
                     FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-                    WHERE d.sink = ? AND d.state = ? \(due)
+                    WHERE d.sink = ? AND d.state = ? AND d.not_before IS NULL \(due)
                     ORDER BY d.alert_seq LIMIT ?
                     """,
                 arguments: [sink, Self.deliveryPending, max(0, limit)])

@@ -1,0 +1,88 @@
+import Foundation
+import NewswatchCore
+import NewswatchStore
+import NewswatchSystem
+
+// Timed deliveries (CONTRACT §10): the outbox rows of one (topic, not_before) go as ONE message and are marked
+// delivered together, in one transaction; until then they stay pending, so a crash resends the same batch.
+extension SinkWorker {
+    /// The most timed deliveries one drain reads; more (a huge batch) go as a further message of the same period.
+    static let releasedLimit = 10_000
+
+    /// Sends every batch whose time has come at `now`, one message per (topic, period end).
+    /// - Parameters:
+    ///   - attemptsDue: honour backoff after failures (false once the sink answered, or for `run --once`).
+    ///   - sinkError: the sink already failed in this drain: record the batches as failed without trying them.
+    func sendReleased(
+        at now: Date, attemptsDue: Bool, deadline: ContinuousClock.Instant?, sinkError: inout String?,
+        into result: inout SinkDrainResult
+    ) async {
+        let store = store
+        let id = endpoint.id
+        let rows: [PendingDelivery]
+        do {
+            rows = try await Offload.run(on: Offload.alertQueue) {
+                try store.releasedDeliveries(sink: id, at: now, attemptsDue: attemptsDue, limit: Self.releasedLimit)
+            }
+        } catch {
+            logger.error("cannot read the outbox: \(error)")
+            return
+        }
+        for group in Self.batches(rows) {
+            if Task.isCancelled { return }
+            if let deadline, ContinuousClock.now >= deadline { return }
+            if let error = sinkError {
+                for delivery in group.deliveries { await recordFailure(delivery, error: error, at: now, into: &result) }
+                continue
+            }
+            result.attempts += 1
+            switch await attempt(.topicBatch(group.batch), deadline: deadline) {
+            case .success:
+                await markDelivered(group.batch.alerts.map(\.id), at: now)
+                result.delivered += group.batch.alerts.count
+                logger.info(
+                    "batch sent",
+                    metadata: [
+                        "topic": "\(group.batch.topic)", "alerts": "\(group.batch.alerts.count)",
+                        "held": "\(group.batch.hold.rawValue)",
+                    ])
+            case .failure(let error):
+                if Task.isCancelled { return }  // shutdown: the rows stay pending as they were
+                sinkError = error.description
+                for delivery in group.deliveries {
+                    await recordFailure(delivery, error: error.description, at: now, into: &result)
+                }
+            }
+        }
+    }
+
+    /// When this sink's next batch falls due after `now`, from the outbox.
+    func loadNextRelease(after now: Date) async -> Date? {
+        let store = store
+        let id = endpoint.id
+        let timings = try? await Offload.run(on: Offload.alertQueue) { try store.deliveryTimings(at: now) }
+        return timings?.first { $0.sink == id }?.nextBatch
+    }
+
+    /// Rows (ordered by release instant, topic, alert) grouped into one batch per (release instant, topic).
+    static func batches(_ rows: [PendingDelivery]) -> [(batch: TopicBatch, deliveries: [PendingDelivery])] {
+        var groups: [(batch: TopicBatch, deliveries: [PendingDelivery])] = []
+        for row in rows {
+            guard let release = row.release else { continue }
+            if let last = groups.last, last.batch.topic == row.alert.topic,
+                last.batch.periodEnd == release.notBefore
+            {
+                groups[groups.count - 1].deliveries.append(row)
+                groups[groups.count - 1].batch.alerts.append(row.alert)
+                groups[groups.count - 1].batch.periodStart = min(last.batch.periodStart, release.periodStart)
+                if release.hold == .quiet { groups[groups.count - 1].batch.hold = .quiet }
+            } else {
+                let batch = TopicBatch(
+                    topic: row.alert.topic, topicName: row.alert.topicName, periodStart: release.periodStart,
+                    periodEnd: release.notBefore, hold: release.hold, alerts: [row.alert])
+                groups.append((batch, [row]))
+            }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import NewswatchCore
+
+/// One message for one topic and period (`delivery = "batch"`, or alerts held through quiet hours; CONTRACT §10):
+/// every story once, with its link and sources.
+///
+/// Its identity is (topic, period end): the outbox rows of one (sink, topic, `not_before`) make it, so a retry after
+/// a failure or a crash sends the same batch again, and Matrix gets the same transaction id.
+package struct TopicBatch: Sendable, Equatable {
+    package var topic: String
+    package var topicName: String
+    /// The start of the earliest period in the batch.
+    package var periodStart: Date
+    /// When the batch fell due (the end of the batch period or of quiet hours).
+    package var periodEnd: Date
+    /// Why it waited: a batch period, or quiet hours.
+    package var hold: TopicDelivery.Hold
+    /// Every alert the batch delivers, in detection order (the outbox rows it marks delivered).
+    package var alerts: [Alert]
+
+    package init(
+        topic: String, topicName: String, periodStart: Date, periodEnd: Date, hold: TopicDelivery.Hold,
+        alerts: [Alert]
+    ) {
+        self.topic = topic
+        self.topicName = topicName
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.hold = hold
+        self.alerts = alerts
+    }
+
+    /// Each story once, in order of first appearance, as its latest alert says it (most sources).
+    package var stories: [Alert] {
+        var order: [String] = []
+        var latest: [String: Alert] = [:]
+        for alert in alerts {
+            if let seen = latest[alert.story] {
+                if alert.sources >= seen.sources { latest[alert.story] = alert }
+            } else {
+                order.append(alert.story)
+                latest[alert.story] = alert
+            }
+        }
+        return order.compactMap { latest[$0] }
+    }
+
+    /// `3 stories on Gaza war, 2026-11-24 22:00–22:15 UTC` (or "held through quiet hours, …").
+    package var heading: String {
+        let count = stories.count
+        let noun = count == 1 ? "story" : "stories"
+        let why = hold == .quiet ? " held through quiet hours" : ""
+        return "\(count) \(noun) on \(topicName)\(why), \(Self.minute(periodStart))–\(Self.minute(periodEnd)) UTC"
+    }
+
+    /// A key naming this batch (topic and period end), for message and transaction ids.
+    package var key: String { "batch\n\(topic)\n\(Int64(periodEnd.timeIntervalSince1970))" }
+
+    /// The JSON a `json` webhook and an exec command receive.
+    package var json: JSONValue {
+        .object([
+            ("kind", .string("batch")), ("topic", .string(topic)), ("topic_name", .string(topicName)),
+            ("held", .string(hold.rawValue)), ("period_start", .timestamp(periodStart)),
+            ("period_end", .timestamp(periodEnd)), ("alerts", .array(stories.map(\.json))),
+        ])
+    }
+
+    private static func minute(_ date: Date) -> String {
+        let text = Timestamp.format(date)  // 2026-11-24T22:00:00Z
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+}
