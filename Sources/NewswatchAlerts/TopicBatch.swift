@@ -50,7 +50,10 @@ package struct TopicBatch: Sendable, Equatable {
         let count = stories.count
         let noun = count == 1 ? "story" : "stories"
         let why = hold == .quiet ? " held through quiet hours" : ""
-        return "\(count) \(noun) on \(topicName)\(why), \(Self.minute(periodStart))–\(Self.minute(periodEnd)) UTC"
+        let from = Self.minute(periodStart)
+        var to = Self.minute(periodEnd)
+        if to.prefix(11) == from.prefix(11) { to = String(to.dropFirst(11)) }  // the same day: its time only
+        return "\(count) \(noun) on \(topicName)\(why), \(from)–\(to) UTC"
     }
 
     /// A key naming this batch (topic and period end), for message and transaction ids.

@@ -16,8 +16,8 @@ final class DaemonProcess: @unchecked Sendable {
     let logFile: URL
     let startedAt = Date()
 
-    /// Starts `newswatch arguments...`, logging to `logFile`.
-    init(_ arguments: [String], logFile: URL) throws {
+    /// Starts `newswatch arguments...`, logging to `logFile`, with `environment` added to the test's own.
+    init(_ arguments: [String], logFile: URL, environment: [String: String] = [:]) throws {
         self.logFile = logFile
         process.executableURL = NewswatchBinary.url
         process.arguments = arguments
@@ -25,6 +25,7 @@ final class DaemonProcess: @unchecked Sendable {
         for key in ["NEWSWATCH_CONFIG", "NOTIFY_SOCKET", "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             env.removeValue(forKey: key)
         }
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)

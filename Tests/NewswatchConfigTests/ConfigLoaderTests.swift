@@ -56,14 +56,17 @@ import Testing
         #expect(loaded.warnings.contains { $0.contains("already listed") && $0.contains("feeds[0]") })
         #expect(loaded.warnings.contains { $0.contains("mailto:desk@example.org") })
 
+        let zone = c.digest.timeZone
         #expect(
             c.topics == [
                 TopicDefinition(
                     id: "gaza", name: "Gaza", query: #""Gaza Strip" OR Gaza OR Rafah"#, exclude: "title:sport*",
-                    priority: .high, alert: true, feeds: ["tag:middle-east", "Local wire"]),
+                    priority: .high, alert: true, feeds: ["tag:middle-east", "Local wire"],
+                    delivery: TopicDelivery(
+                        mode: .batch, batchPeriod: 600, quietHours: QuietHours("23:00-06:00"), timeZone: zone)),
                 TopicDefinition(
                     id: "us-israel", name: "us-israel", query: #"(US OR "White House") NEAR/15 Israel"#,
-                    priority: .normal, alert: false),
+                    priority: .normal, alert: false, delivery: TopicDelivery(mode: .digest, timeZone: zone)),
             ])
 
         #expect(c.sinks.count == 3)

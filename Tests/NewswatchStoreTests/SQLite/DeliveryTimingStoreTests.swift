@@ -1,0 +1,47 @@
+import Foundation
+import NewswatchCore
+import Testing
+
+@testable import NewswatchStore
+
+private typealias Kit = StoreTestKit
+
+/// Timed deliveries in the outbox (CONTRACT §10): decided at ingest, invisible to the single-alert path, released
+/// whole at their instant; the file sink's rows are never timed.
+@Suite struct DeliveryTimingStoreTests {
+    @Test func aBatchedTopicsRowsWaitForTheirPeriodAndTheFileDoesNot() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let now = Kit.at(hours: 0)
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        var batch = Kit.batch(
+            at: now,
+            items: [
+                Kit.item("1", "Israel budget vote"), Kit.item("2", "Israel coalition talks"), Kit.item("3", "Gaza"),
+            ])
+        batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 900)
+        let alerts = try store.ingest(batch).alerts
+        #expect(alerts.count == 3)
+        let period = (now.timeIntervalSince1970 / 900).rounded(.down) * 900
+        let end = Date(timeIntervalSince1970: period + 900)
+
+        #expect(try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).count == 3)
+        #expect(try store.pendingDeliveries(sink: "webhook", dueAt: nil, limit: 10).map(\.alert.topic) == ["gaza"])
+        #expect(try store.releasedDeliveries(sink: "webhook", at: now, attemptsDue: false, limit: 10).isEmpty)
+        #expect(
+            try store.deliveryTimings(at: now) == [SinkTiming(sink: "webhook", held: 0, batched: 2, nextBatch: end)])
+
+        let released = try store.releasedDeliveries(sink: "webhook", at: end, attemptsDue: true, limit: 10)
+        #expect(released.map(\.alert.topic) == ["israel", "israel"])
+        #expect(
+            released.allSatisfy {
+                $0.release
+                    == TopicDelivery.Release(
+                        notBefore: end, periodStart: Date(timeIntervalSince1970: period), hold: .batch)
+            })
+        try store.markDelivered(alertIDs: released.map(\.alert.id), sink: "webhook", at: end)
+        #expect(try store.releasedDeliveries(sink: "webhook", at: end, attemptsDue: false, limit: 10).isEmpty)
+        #expect(try store.deliveryTimings(at: now).isEmpty)
+    }
+}
