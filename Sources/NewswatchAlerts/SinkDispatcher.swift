@@ -64,7 +64,8 @@ package final class SinkDispatcher: Sendable {
     }
 
     /// `run --once`: writes everything the file sink is owed, then gives every other sink one drain that ignores
-    /// backoff (each attempt abandoned at `deadline`), sending open batches and held-back summaries at once.
+    /// backoff (each attempt abandoned at `deadline`), sending open email batches and held-back summaries at once;
+    /// topic batches and quiet hours keep their times (they are in the outbox).
     /// - Returns: what each sink's drain did, by sink id.
     @discardableResult
     package func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {

@@ -42,8 +42,10 @@ extension WebhookAlertSink {
         case .batch(let batch): alerts = batch
         case .topicBatch(let batch):
             let priority = batch.alerts.contains { $0.priority == .high } ? "high" : "default"
-            return [("Title", headerText("newswatch: " + batch.heading)), ("Priority", priority),
-                ("Tags", headerText("newspaper," + batch.topic))]
+            return [
+                ("Title", headerText("newswatch: " + batch.heading)), ("Priority", priority),
+                ("Tags", headerText("newspaper," + batch.topic)),
+            ]
         case .summary(let summary):
             return [("Title", headerText("newswatch: alerts for '\(summary.topic)' held back")), ("Tags", "warning")]
         }

@@ -5,8 +5,9 @@ import NewswatchStore
 extension Commands {
     /// `status`: feed and sink health from the state database, read-only beside the daemon (CONTRACT §7); without
     /// a database yet, the configured feeds as never fetched and a warning.
-    public static func status(configPath: String?, json: Bool, now: Date = OffsetClock.fromEnvironment().now()) throws(CommandError) -> CommandOutput
-    {
+    public static func status(
+        configPath: String?, json: Bool, now: Date = OffsetClock.fromEnvironment().now()
+    ) throws(CommandError) -> CommandOutput {
         let loaded = try CommandConfig.load(configPath)
         let database = StatePaths(loaded.config.daemon).database
         var warnings: [String] = []

@@ -191,7 +191,8 @@ public struct StatusReport: Sendable, Equatable {
                     sinks.map { s in
                         .object([
                             ("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp)),
-                            ("held", .int(s.held)), ("batched", .int(s.batched)), ("next_batch", .timestamp(s.nextBatch)),
+                            ("held", .int(s.held)), ("batched", .int(s.batched)),
+                            ("next_batch", .timestamp(s.nextBatch)),
                         ])
                     })
             ),

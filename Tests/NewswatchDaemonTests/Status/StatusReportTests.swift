@@ -149,7 +149,8 @@ struct StatusReportTests {
         #expect(feeds[1]["silent"] as? Bool == true)
         #expect(feeds.allSatisfy { $0["warning"] is NSNull })
         let sinks = try #require(object["sinks"] as? [[String: Any]])
-        #expect(sinks.allSatisfy { $0.keys.sorted() == ["batched", "given_up", "held", "next_batch", "pending", "type"] })
+        let keys = ["batched", "given_up", "held", "next_batch", "pending", "type"]
+        #expect(sinks.allSatisfy { $0.keys.sorted() == keys })
         let totals = try #require(object["totals"] as? [String: Any])
         #expect(totals.keys.sorted() == ["alerts_today", "failing", "feeds", "items"])
         #expect(totals["alerts_today"] as? Int == 1)
