@@ -94,6 +94,15 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "newswatch-delivery")
         defer { dir.remove() }
         let config = try Self.config(dir, server)
+        let check = try NewswatchBinary.run(["check-config", "--config", config.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        for line in [
+            "ceasefire: ceasefire (priority high, alerts, quiet 23:00-06:00)",
+            "harbour: harbour (priority normal, alerts, quiet 23:00-06:00)",
+            "markets: markets (priority low, batch every 15m)", "fete: fete (priority normal, digest only)",
+        ] {
+            #expect(check.stdout.contains(line), "\(line)\n\(check.stdout)")
+        }
 
         // 23:30, in quiet hours: the file records all four alerts (not the digest-only fete); only the high-priority
         // ceasefire alert goes out; the wheat stories wait for their batch, the harbour strike for 06:00.
