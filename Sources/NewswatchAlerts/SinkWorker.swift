@@ -280,7 +280,9 @@ actor SinkWorker {
     ) async {
         let failures = delivery.attempts + 1
         let next: Date
-        switch policy.decide(firstAttempt: delivery.alert.detected, failures: failures, now: now) {
+        // A batched or held delivery's 24 hours start when it may first go, not at detection.
+        let first = delivery.release?.notBefore ?? delivery.alert.detected
+        switch policy.decide(firstAttempt: first, failures: failures, now: now) {
         case .retry(let at): next = at
         case .giveUp: next = now
         }

@@ -49,7 +49,8 @@ public protocol Store: DigestStore {
     func markDelivered(alertIDs: [String], sink: String, at time: Date) throws
 
     /// Records a failed delivery attempt: schedules `nextAttempt`, or gives up when `time` is at least
-    /// `giveUpAfter` past the alert's detection (the file sink passes `nil`: it never gives up).
+    /// `giveUpAfter` past the alert's detection, or past its `not_before` for a batched or held delivery (the file sink
+    /// passes `nil`: it never gives up).
     @discardableResult
     func markFailed(
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?

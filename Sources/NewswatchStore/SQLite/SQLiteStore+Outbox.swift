@@ -45,7 +45,8 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT a.seq, a.detected, d.state FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq
+                        SELECT a.seq, COALESCE(d.not_before, a.detected), d.state
+                        FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq
                         WHERE a.alert_id = ? AND d.sink = ?
                         """,
                     arguments: [alertID, sink])

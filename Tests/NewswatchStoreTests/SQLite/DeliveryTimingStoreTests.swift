@@ -44,4 +44,32 @@ private typealias Kit = StoreTestKit
         #expect(try store.releasedDeliveries(sink: "webhook", at: end, attemptsDue: false, limit: 10).isEmpty)
         #expect(try store.deliveryTimings(at: now).isEmpty)
     }
+
+    @Test func aHeldDeliverysDayOfRetriesStartsWhenItMayFirstGo() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let now = Kit.at(hours: 0)
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        var batch = Kit.batch(at: now, items: [Kit.item("1", "Israel budget vote")])
+        batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 86_400)
+        let alert = try #require(try store.ingest(batch).alerts.first)
+        let release = try #require(
+            try store.releasedDeliveries(
+                sink: "webhook", at: now.addingTimeInterval(86_400), attemptsDue: false, limit: 1
+            )
+            .first?.release)
+        // 25 hours after detection but only a few after its batch fell due: retried, not given up.
+        let late = now.addingTimeInterval(25 * 3600)
+        #expect(release.notBefore > now.addingTimeInterval(2 * 3600))
+        #expect(
+            try store.markFailed(
+                alertID: alert.id, sink: "webhook", at: late, error: "down", nextAttempt: late.addingTimeInterval(60),
+                giveUpAfter: 86_400) == .pending)
+        let gone = release.notBefore.addingTimeInterval(86_400)
+        #expect(
+            try store.markFailed(
+                alertID: alert.id, sink: "webhook", at: gone, error: "down", nextAttempt: gone, giveUpAfter: 86_400)
+                == .givenUp)
+    }
 }
