@@ -189,6 +189,10 @@ tags = ["middle-east"]
 
 # --- Topics ---------------------------------------------------------------------------------------------------
 # The default topics live in Config/default-topics.toml; in your own file, add [[topics]] here (CONTRACT §3).
+# When a topic's alerts reach the sinks besides the alerts file (CONTRACT §10; README "Delivery"):
+# delivery = "immediate"            # or "batch" (one message per topic and period) or "digest" (alert = false)
+# batch = "15m"                     # delivery = "batch" only: the period, 1m to 1d
+# quiet_hours = "23:00-06:00"       # digest.timezone; held alerts go as one message at the end; never for priority high
 
 # --- Alert sinks besides alerts/YYYY-MM-DD.jsonl --------------------------------------------------------------
 # [[alerts.sinks]]
