@@ -45,7 +45,7 @@ package struct TopicBatch: Sendable, Equatable {
         return order.compactMap { latest[$0] }
     }
 
-    /// `3 stories on Gaza war, 2026-11-24 22:00–22:15 UTC` (or "held through quiet hours, …").
+    /// `3 stories on Gaza war, 2026-11-24 22:00-22:15 UTC` (or "held through quiet hours, …").
     package var heading: String {
         let count = stories.count
         let noun = count == 1 ? "story" : "stories"
@@ -53,7 +53,7 @@ package struct TopicBatch: Sendable, Equatable {
         let from = Self.minute(periodStart)
         var to = Self.minute(periodEnd)
         if to.prefix(11) == from.prefix(11) { to = String(to.dropFirst(11)) }  // the same day: its time only
-        return "\(count) \(noun) on \(topicName)\(why), \(from)–\(to) UTC"
+        return "\(count) \(noun) on \(topicName)\(why), \(from)-\(to) UTC"
     }
 
     /// A key naming this batch (topic and period end), for message and transaction ids.
