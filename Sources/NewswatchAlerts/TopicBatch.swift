@@ -59,10 +59,13 @@ package struct TopicBatch: Sendable, Equatable {
     /// A key naming this batch (topic and period end), for message and transaction ids.
     package var key: String { "batch\n\(topic)\n\(Int64(periodEnd.timeIntervalSince1970))" }
 
+    /// The batch's id: the same for every retry of it (a receiver may drop a resent batch by it), 32 hex digits.
+    package var id: String { SHA256.hash(Array(key.utf8)).prefix(16).lowercaseHex }
+
     /// The JSON a `json` webhook and an exec command receive.
     package var json: JSONValue {
         .object([
-            ("kind", .string("batch")), ("topic", .string(topic)), ("topic_name", .string(topicName)),
+            ("kind", .string("batch")), ("id", .string(id)), ("topic", .string(topic)), ("topic_name", .string(topicName)),
             ("held", .string(hold.rawValue)), ("period_start", .timestamp(periodStart)),
             ("period_end", .timestamp(periodEnd)), ("alerts", .array(stories.map(\.json))),
         ])

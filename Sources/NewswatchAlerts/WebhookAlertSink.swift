@@ -75,6 +75,7 @@ package struct WebhookAlertSink: AlertSink {
             headers.append((Self.signatureHeader, "sha256=" + HMACSHA256.hex(for: body, key: secret)))
         }
         if case .alert(let alert) = message { headers.append(("X-Newswatch-Alert-ID", alert.id)) }
+        if case .topicBatch(let batch) = message { headers.append(("X-Newswatch-Batch-ID", batch.id)) }
         return WebhookRequest(url: url, headers: headers, body: body, timeout: timeout)
     }
 

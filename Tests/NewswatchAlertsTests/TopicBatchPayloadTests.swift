@@ -38,6 +38,7 @@ import Testing
         let data = AlertPayload.json(.topicBatch(Self.batch()))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["kind"] as? String == "batch" && object["topic"] as? String == "gaza")
+        #expect((object["id"] as? String)?.count == 32)
         #expect(object["topic_name"] as? String == "Gaza war" && object["held"] as? String == "batch")
         #expect(object["period_start"] as? String == "2026-11-24T18:00:00Z")
         #expect(object["period_end"] as? String == "2026-11-24T18:15:00Z")
@@ -89,5 +90,6 @@ import Testing
         let later = Self.batch(periodEnd: Timestamp.date(year: 2026, month: 11, day: 24, hour: 18, minute: 30))
         #expect(id != AlertPayload.matrixTransactionID(.topicBatch(later)))
         #expect(id != AlertPayload.matrixTransactionID(.batch(Self.batch().alerts)))
+        #expect(Self.batch().id == retried.id && Self.batch().id != later.id)
     }
 }

@@ -91,6 +91,8 @@ import Testing
         #expect(after.hook.count == 2 && after.matrix.count == 2)
         guard after.hook.count == 2, after.matrix.count == 2 else { return }
         #expect(after.hook[0].bodyText == after.hook[1].bodyText)
+        #expect(after.hook[0].header("X-Newswatch-Batch-ID") == after.hook[1].header("X-Newswatch-Batch-ID"))
+        #expect(after.hook[0].header("X-Newswatch-Batch-ID")?.count == 32)
         #expect(after.hook[1].bodyText.contains("\"kind\":\"batch\""))
         #expect(after.hook[1].bodyText.contains("Wheat prices") && after.hook[1].bodyText.contains("Wheat harvest"))
         #expect(after.matrix[0].path == after.matrix[1].path)
