@@ -65,8 +65,8 @@ package struct TopicBatch: Sendable, Equatable {
     /// The JSON a `json` webhook and an exec command receive.
     package var json: JSONValue {
         .object([
-            ("kind", .string("batch")), ("id", .string(id)), ("topic", .string(topic)), ("topic_name", .string(topicName)),
-            ("held", .string(hold.rawValue)), ("period_start", .timestamp(periodStart)),
+            ("kind", .string("batch")), ("id", .string(id)), ("topic", .string(topic)),
+            ("topic_name", .string(topicName)), ("held", .string(hold.rawValue)), ("period_start", .timestamp(periodStart)),
             ("period_end", .timestamp(periodEnd)), ("alerts", .array(stories.map(\.json))),
         ])
     }
