@@ -66,7 +66,8 @@ package struct TopicBatch: Sendable, Equatable {
     package var json: JSONValue {
         .object([
             ("kind", .string("batch")), ("id", .string(id)), ("topic", .string(topic)),
-            ("topic_name", .string(topicName)), ("held", .string(hold.rawValue)), ("period_start", .timestamp(periodStart)),
+            ("topic_name", .string(topicName)), ("held", .string(hold.rawValue)),
+            ("period_start", .timestamp(periodStart)),
             ("period_end", .timestamp(periodEnd)), ("alerts", .array(stories.map(\.json))),
         ])
     }
