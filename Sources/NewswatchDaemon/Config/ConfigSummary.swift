@@ -38,8 +38,8 @@ public enum ConfigSummary {
         }
         out.append("topics (\(c.topics.count)):")
         for t in c.topics {
-            out.append(
-                "  \(t.id): \(t.name) (priority \(t.priority.rawValue), \(t.alert ? t.delivery.summary : "digest only"))")
+            let delivery = t.alert ? t.delivery.summary : "digest only"
+            out.append("  \(t.id): \(t.name) (priority \(t.priority.rawValue), \(delivery))")
             out.append("    query:   \(oneLine(queries.canonical(t.query)))")
             if let exclude = t.exclude { out.append("    exclude: \(oneLine(queries.canonical(exclude)))") }
             if !t.feeds.isEmpty { out.append("    feeds:   \(t.feeds.joined(separator: ", "))") }
