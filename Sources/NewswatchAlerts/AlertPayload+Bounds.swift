@@ -26,7 +26,7 @@ extension AlertPayload {
         switch message {
         case .alert(let alert): return .alert(bounded(alert))
         case .batch(let alerts): return .batch(alerts.map { bounded($0) })
-        case .summary: return message
+        case .summary, .event: return message
         }
     }
 }

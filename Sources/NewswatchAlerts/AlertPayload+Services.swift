@@ -30,6 +30,7 @@ extension AlertPayload {
                 elements.append(element)
             }
         case .summary(let summary): elements = [teamsText("⚠ " + summary.text)]
+        case .event(let event): elements = [teamsText("⚠ " + eventText(event))]
         }
         let card = JSONValue.object([
             ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")),
@@ -107,6 +108,7 @@ extension AlertPayload {
         case .alert(let alert): key = "alert\n" + alert.id
         case .batch(let alerts): key = "batch\n" + alerts.map(\.id).joined(separator: "\n")
         case .summary(let s): key = "held\n\(s.topic)\n\(Int64(s.until.timeIntervalSince1970))"
+        case .event(let e): key = "event\n" + e.id
         }
         return "newswatch-" + SHA256.hash(Array(key.utf8)).prefix(16).lowercaseHex
     }

@@ -12,6 +12,7 @@ package enum AlertPayload {
         case .alert(let alert): return Data(alert.json.compact.utf8)
         case .batch(let alerts): return Data(JSONValue.array(alerts.map(\.json)).compact.utf8)
         case .summary(let summary): return Data(summary.json.compact.utf8)
+        case .event(let event): return Data(event.json.compact.utf8)
         }
     }
 
@@ -28,6 +29,7 @@ package enum AlertPayload {
         case .alert(let alert): return slackText(alert)
         case .batch(let alerts): return alerts.map(slackText).joined(separator: "\n\n")
         case .summary(let summary): return ":warning: " + slackEscape(summary.text)
+        case .event(let event): return ":rotating_light: " + slackEscape(eventText(event))
         }
     }
 
@@ -51,6 +53,7 @@ package enum AlertPayload {
         if alert.priority != .normal { topicLine += " (priority \(alert.priority.rawValue))" }
         if !alert.terms.isEmpty { topicLine += " · matched: " + alert.terms.map(slackEscape).joined(separator: ", ") }
         lines.append(topicLine)
+        if let change = changeLine(alert) { lines.append(slackEscape(change)) }
         var feedLine = "Feed: " + slackEscape(alert.feed)
         if alert.sources > 1 { feedLine += " (\(alert.sources) sources)" }
         lines.append(feedLine)
@@ -140,6 +143,8 @@ package enum AlertPayload {
                 body: summary.text
                     + "\n\nThe limit is the sink's max_per_hour; every alert is still in the alerts file.\n",
                 extraHeaders: [("X-Newswatch-Topic", summary.topic)])
+        case .event(let event):
+            return eventEmail(event, from: from, to: to, date: date)
         }
     }
 
@@ -153,6 +158,7 @@ package enum AlertPayload {
         var text = displayTitle(alert) + "\n"
         if let link = alert.link { text += link + "\n" }
         text += "\n"
+        if let change = changeLine(alert) { text += change + "\n" }
         text += "Topic:     \(alert.topicName) (\(alert.topic)), priority \(alert.priority.rawValue)\n"
         if !alert.terms.isEmpty { text += "Matched:   " + alert.terms.joined(separator: ", ") + "\n" }
         text += "Feed:      " + alert.feed + (alert.feedURL.map { " <\($0)>" } ?? "") + "\n"

@@ -42,6 +42,8 @@ extension WebhookAlertSink {
         case .batch(let batch): alerts = batch
         case .summary(let summary):
             return [("Title", headerText("newswatch: alerts for '\(summary.topic)' held back")), ("Tags", "warning")]
+        case .event(let event):
+            return [("Title", headerText(AlertPayload.eventTitle(event))), ("Priority", "high"), ("Tags", "warning")]
         }
         var headers: [(name: String, value: String)] = []
         if alerts.count == 1, let alert = alerts.first {

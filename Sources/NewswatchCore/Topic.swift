@@ -21,6 +21,8 @@ public struct TopicDefinition: Sendable, Equatable {
     public var alert: Bool
     /// Only items from these feeds (feed name, or `tag:TAG`); empty means all feeds.
     public var feeds: [String]
+    /// Escalation and spike rules (CONTRACT §10 `escalate_sources`, `spike_factor`, `spike_min_items`).
+    public var rules = TopicAlertRules()
 
     public init(
         id: String, name: String, query: String, exclude: String? = nil, priority: Priority = .normal,

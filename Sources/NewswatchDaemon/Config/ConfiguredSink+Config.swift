@@ -52,11 +52,11 @@ extension ConfiguredSink {
                 id = stableID(type: config.type, target: target(config) + "\n" + String(describing: config))
             }
             used.insert(id)
-            sinks.append(
-                ConfiguredSink(
-                    id: id, sink: sink, topics: config.common.topics.map(Set.init),
-                    maxPerHour: config.common.maxPerHour,
-                    batchWindow: batch))
+            var configured = ConfiguredSink(
+                id: id, sink: sink, topics: config.common.topics.map(Set.init), maxPerHour: config.common.maxPerHour,
+                batchWindow: batch)
+            configured.events = config.common.events
+            sinks.append(configured)
         }
         return sinks
     }

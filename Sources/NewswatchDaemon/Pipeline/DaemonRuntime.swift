@@ -82,6 +82,10 @@ public final class DaemonRuntime: Sendable {
                 service: RetentionService(store: store, loaded: loaded, clock: clock, logger: logger),
                 serviceName: "retention"),
             .init(service: StatusService(runtime: self), serviceName: "status"),
+            .init(
+                service: OperatorEventService(
+                    watch: OperatorWatch(store: store, logger: logger), loaded: loaded, deliveries: deliveries,
+                    clock: clock), serviceName: "operator-events"),
             .init(service: ReloadService(runtime: self, hangups: hangups), serviceName: "reload"),
             .init(service: PollService(runtime: self, petter: petter), serviceName: "poll"),
         ]

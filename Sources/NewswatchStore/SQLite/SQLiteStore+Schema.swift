@@ -189,6 +189,7 @@ extension SQLiteStore {
             // What the last ingest of a feed left out (`daemon.max_items`), for `status`; NULL when nothing was.
             try db.execute(sql: "ALTER TABLE feeds ADD COLUMN warning TEXT")
         }
+        migrator.registerMigration("v4-events-kinds") { db in try addAlertKinds(db) }
         return migrator
     }()
 
