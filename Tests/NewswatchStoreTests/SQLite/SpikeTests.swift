@@ -65,7 +65,8 @@ private typealias Kit = StoreTestKit
         #expect(spike.extra.itemsLastHour == 6)
         #expect(spike.extra.baseline == 2)
         #expect(spike.json.compact.contains("\"story\":null,\"sources\":null,\"kind\":\"spike\",\"items_last_hour\":6,\"baseline\":2"))
-        #expect(try store.pendingDeliveries(sink: "webhook", dueAt: nil, limit: 10).map(\.alert) == [spike])
+        let owed = try store.pendingDeliveries(sink: "webhook", dueAt: nil, limit: 100).map(\.alert)
+        #expect(owed.filter { $0.kind == .spike } == [spike], "the spike reads back whole")
 
         // Still surging, after a restart: nothing within 6 hours, again after.
         let reopened = try kit.open()
