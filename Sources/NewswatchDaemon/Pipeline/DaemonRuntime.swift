@@ -57,6 +57,10 @@ public final class DaemonRuntime: Sendable {
     public func runOnce() async throws -> RoundSummary {
         var summary = try await daemon.runOnce()
         await daemon.shutdown()
+        // Spikes and operator events as the service would check them after this round (CONTRACT §10).
+        _ = await OperatorWatch(store: store, logger: logger).check(
+            config: loaded.withLock { $0.config }, sinks: deliveries.sinks, alertRoutes: deliveries.routes,
+            now: clock.now())
         if let failure = await deliveries.deliverOnce() {
             summary.fileSinkFailure = "\(failure)"
         }

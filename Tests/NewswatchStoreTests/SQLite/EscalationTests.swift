@@ -61,6 +61,8 @@ private typealias Kit = StoreTestKit
         defer { kit.dir.remove() }
         let store = try kit.open()
         for n in 1...3 { _ = try store.ingest(Self.batch(feed: n, hours: Double(n))) }
+        let facts = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM escalations") }
+        #expect(facts == 1)
         let duplicate = try store.write { db -> Bool in
             do {
                 try db.execute(

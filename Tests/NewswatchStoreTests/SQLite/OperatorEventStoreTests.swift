@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NewswatchCore
 import Testing
 
@@ -44,6 +45,10 @@ private typealias Kit = StoreTestKit
         #expect(try store.pendingEvents(sink: "file", dueAt: nil, limit: 10).isEmpty)
         try store.markEventFailed(id: down.id, sink: "pager", at: Kit.at(hours: 30), error: "503", nextAttempt: nil)
         #expect(try store.pendingEvents(sink: "pager", dueAt: nil, limit: 10).isEmpty)
+
+        // Retention: finished events older than the cutoff go; nothing is owed any more.
+        try store.prune(now: Kit.at(hours: 24 * 40), retention: 30 * 86400, batchSize: 10)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operator_events") } == 0)
     }
 
     @Test func aSinkIsFailingWhenItsOldestOwedAlertFailedAndWaitedLongEnough() throws {
