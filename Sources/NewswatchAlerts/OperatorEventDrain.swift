@@ -53,7 +53,8 @@ package struct OperatorEventDrain: Sendable {
                         }
                     if next == nil {
                         logger.error(
-                            "operator event given up", metadata: ["sink": "\(sink.sink.displayName)", "error": "\(error)"])
+                            "operator event given up",
+                            metadata: ["sink": "\(sink.sink.displayName)", "error": "\(error)"])
                     }
                     try store.markEventFailed(
                         id: pending.event.id, sink: sink.id, at: now, error: "\(error)", nextAttempt: next)

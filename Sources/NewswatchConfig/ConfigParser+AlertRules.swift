@@ -4,6 +4,9 @@ import TOMLKit
 
 // Escalation, spikes and operator events (CONTRACT §10): the topic, sink and daemon keys.
 extension ConfigParser {
+    /// The topic keys of escalation and spikes.
+    static let alertRuleKeys = ["escalate_sources", "spike_factor", "spike_min_items"]
+
     /// A topic's `escalate_sources`, `spike_factor` and `spike_min_items`.
     func parseAlertRules(_ t: TOMLTable, path p: String) -> TopicAlertRules {
         var rules = TopicAlertRules()

@@ -41,10 +41,7 @@ final class ConfigParser {
     ]
     static let digestKeys = ["time", "timezone", "formats"]
     static let feedKeys = ["url", "path", "opml", "name", "interval", "tags"]
-    static let topicKeys = [
-        "id", "name", "query", "exclude", "priority", "alert", "feeds", "escalate_sources", "spike_factor",
-        "spike_min_items",
-    ]
+    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + alertRuleKeys
     static let sinkCommonKeys = ["type", "topics", "max_per_hour", "events"]
     static let sinkKeys: [String: [String]] = [
         "webhook": ["url", "format", "secret_file", "token_file", "chat_id", "room"],

@@ -6,6 +6,12 @@ extension Alert {
     /// Whether the alert is about one story (every kind but `spike`).
     public var hasStory: Bool { kind != .spike }
 
+    /// `story` in the record: null for a spike.
+    var storyJSON: JSONValue { hasStory ? .string(story) : .null }
+
+    /// `sources` in the record: null for a spike.
+    var sourcesJSON: JSONValue { hasStory ? .int(sources) : .null }
+
     var kindFields: [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [("kind", .string(kind.rawValue))]
         switch kind {

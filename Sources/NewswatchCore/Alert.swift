@@ -48,14 +48,12 @@ public struct Alert: Sendable, Equatable {
 
     /// The record in the contract's key order.
     public var json: JSONValue {
-        .object(
-            [
+        .object([
             ("id", .string(id)), ("topic", .string(topic)), ("topic_name", .string(topicName)),
             ("priority", .string(priority.rawValue)), ("title", .string(title)), ("link", .string(link)),
             ("feed", .string(feed)), ("feed_url", .string(feedURL)), ("published", .timestamp(published)),
             ("detected", .timestamp(detected)), ("terms", .array(terms.map { .string($0) })),
-            ("summary", .string(summary)), ("story", hasStory ? .string(story) : .null),
-                ("sources", hasStory ? .int(sources) : .null),
-            ] + kindFields)
+            ("summary", .string(summary)), ("story", storyJSON), ("sources", sourcesJSON),
+        ]).appending(kindFields)
     }
 }

@@ -41,7 +41,8 @@ import Testing
         #expect(AlertPayload.slackText(Self.update).contains(line))
         #expect(AlertPayload.chatText(.alert(Self.update)).contains(line))
         #expect(AlertPayload.chatHTML(.alert(Self.update), newline: "\n").contains(line))
-        #expect(String(decoding: AlertPayload.teams(.alert(Self.update)), as: UTF8.self).contains("now 3 sources (was 1)"))
+        #expect(
+            String(decoding: AlertPayload.teams(.alert(Self.update)), as: UTF8.self).contains("now 3 sources (was 1)"))
         let mail = AlertPayload.email(.alert(Self.update), from: "nw@example.org", to: ["desk@example.org"], date: .now)
         #expect(mail.body.contains(line))
         #expect(!AlertPayload.chatText(.alert(.sample())).contains("Update:"), "a new alert has no change line")
@@ -59,7 +60,8 @@ import Testing
         #expect(Set(json.keys) == ["kind", "feed", "url", "since", "error"])
         #expect(json["since"] as? String == "2026-11-24T06:00:00Z")
         let text = AlertPayload.chatText(.event(Self.event))
-        #expect(text == "⚠ Feed down: Wire <A>\nhttps://***@wire.example/rss\nSince: 2026-11-24T06:00:00Z\nError: HTTP 500")
+        #expect(
+            text == "⚠ Feed down: Wire <A>\nhttps://***@wire.example/rss\nSince: 2026-11-24T06:00:00Z\nError: HTTP 500")
         #expect(AlertPayload.slackText(.event(Self.event)).contains("Feed down: Wire &lt;A&gt;"))
         #expect(AlertPayload.chatHTML(.event(Self.event), newline: "<br>").contains("Wire &lt;A&gt;<br>"))
         #expect(String(decoding: AlertPayload.teams(.event(Self.event)), as: UTF8.self).contains("Feed down"))

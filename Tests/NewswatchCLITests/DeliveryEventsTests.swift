@@ -45,7 +45,9 @@ import Testing
 
     /// A feed carrying the shared story (same link on every feed) or only its own filler item.
     static func rss(_ name: String, story: Bool) -> String {
-        var items = [(guid: "\(name)-filler", title: "\(name) weather report", link: "https://\(name).example/w", ago: 60.0)]
+        var items = [
+            (guid: "\(name)-filler", title: "\(name) weather report", link: "https://\(name).example/w", ago: 60.0)
+        ]
         if story {
             items.insert(("\(name)-story", "Rafah crossing reopens for aid", "https://wire.example/rafah", 30), at: 0)
         }
@@ -94,7 +96,9 @@ import Testing
         await DaemonLoopTests.wait("the events sink gets both") { server.requests(for: "/events").count == 2 }
         await DaemonLoopTests.wait("the alert sink gets both alerts") { server.requests(for: "/hook").count == 2 }
         let more = server.requests(for: "/a.xml").count
-        await DaemonLoopTests.wait("alpha is polled three more times") { server.requests(for: "/a.xml").count >= more + 3 }
+        await DaemonLoopTests.wait("alpha is polled three more times") {
+            server.requests(for: "/a.xml").count >= more + 3
+        }
         await DaemonLoopTests.stop(daemon)
 
         let lines = alerts()

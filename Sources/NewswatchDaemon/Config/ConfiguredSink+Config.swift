@@ -52,11 +52,12 @@ extension ConfiguredSink {
                 id = stableID(type: config.type, target: target(config) + "\n" + String(describing: config))
             }
             used.insert(id)
-            var configured = ConfiguredSink(
-                id: id, sink: sink, topics: config.common.topics.map(Set.init), maxPerHour: config.common.maxPerHour,
-                batchWindow: batch)
-            configured.events = config.common.events
-            sinks.append(configured)
+            sinks.append(
+                ConfiguredSink(
+                    id: id, sink: sink, topics: config.common.topics.map(Set.init),
+                    maxPerHour: config.common.maxPerHour,
+                    batchWindow: batch))
+            sinks[sinks.count - 1].events = config.common.events
         }
         return sinks
     }

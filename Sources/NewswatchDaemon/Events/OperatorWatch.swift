@@ -57,17 +57,21 @@ final class OperatorWatch: Sendable {
             let subject = "feed:" + state.key
             let interval = intervals[state.key] ?? config.daemon.interval.timeInterval
             let firstSeen = firstFailures.withLock { seen -> Date? in
-                if state.consecutiveFailures == 0 { seen[state.key] = nil } else if seen[state.key] == nil {
+                if state.consecutiveFailures == 0 {
+                    seen[state.key] = nil
+                } else if seen[state.key] == nil {
                     seen[state.key] = now
                 }
                 return seen[state.key]
             }
             if let since = open[subject] {
                 guard rule.isBack(state, interval: interval, now: now) else { continue }
-                try raise(.feedRecovered, subject: subject, name: state.name, url: state.url, since: since,
+                try raise(
+                    .feedRecovered, subject: subject, name: state.name, url: state.url, since: since,
                     error: nil, now: now, routes: routes)
             } else if let since = rule.downSince(state, interval: interval, now: now, firstFailureSeen: firstSeen) {
-                try raise(.feedDown, subject: subject, name: state.name, url: state.url, since: since,
+                try raise(
+                    .feedDown, subject: subject, name: state.name, url: state.url, since: since,
                     error: state.error ?? "no new item since \(Timestamp.format(since))", now: now, routes: routes)
             }
         }
@@ -77,10 +81,12 @@ final class OperatorWatch: Sendable {
     /// one `sink_failing` per incident, which ends (without an event) when no such alert is left.
     private func checkSinks(config: NewswatchConfig, sinks: [ConfiguredSink], routes: [EventRoute], now: Date) throws {
         let open = try store.openIncidents()
-        let failing = try store.failingSinks(owedSince: now.addingTimeInterval(-config.daemon.feedDownAfter.timeInterval))
+        let failing = try store.failingSinks(
+            owedSince: now.addingTimeInterval(-config.daemon.feedDownAfter.timeInterval))
         let names = Dictionary(sinks.map { ($0.id, $0.sink.displayName) }, uniquingKeysWith: { a, _ in a })
         for sink in failing where open["sink:" + sink.sink] == nil {
-            try raise(.sinkFailing, subject: "sink:" + sink.sink, name: names[sink.sink] ?? sink.sink, url: nil,
+            try raise(
+                .sinkFailing, subject: "sink:" + sink.sink, name: names[sink.sink] ?? sink.sink, url: nil,
                 since: sink.since, error: sink.error, now: now, routes: routes)
         }
         let still = Set(failing.map { "sink:" + $0.sink })

@@ -42,12 +42,14 @@ extension SQLiteStore {
                 else { continue }
                 let id = ContentHash.hex(fields: ["update", storyKey, topicID, String(threshold)])
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO escalations(story_key, topic, threshold, alert_id, at) VALUES (?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT OR IGNORE INTO escalations(story_key, topic, threshold, alert_id, at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [storyKey, topicID, threshold, id, now])
                 guard db.changesCount > 0,
                     let first = try Row.fetchOne(
                         db,
-                        sql: "SELECT \(alertColumns) FROM alerts a WHERE a.story_key = ? AND a.topic = ? ORDER BY a.seq",
+                        sql:
+                            "SELECT \(alertColumns) FROM alerts a WHERE a.story_key = ? AND a.topic = ? ORDER BY a.seq",
                         arguments: [storyKey, topicID])
                 else { continue }
                 var update = alert(first)

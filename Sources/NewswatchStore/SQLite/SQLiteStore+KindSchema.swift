@@ -76,7 +76,8 @@ extension SQLiteStore {
         let seq = db.lastInsertedRowID
         for sink in sinks where sink.wants(topic: alert.topic) {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)",
+                sql:
+                    "INSERT OR IGNORE INTO deliveries(alert_seq, sink, state, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)",
                 arguments: [seq, sink.id, deliveryPending, alert.detected.storeSeconds])
         }
         return true

@@ -96,7 +96,8 @@ extension SQLiteStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
+                sql:
+                    "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
                 arguments: [from.storeSeconds, to.storeSeconds]
             ).map(Self.alert)
         }

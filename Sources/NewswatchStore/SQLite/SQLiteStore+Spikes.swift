@@ -37,13 +37,15 @@ extension SQLiteStore {
                 let c = counts[topic.id] ?? [0]
                 let baseline = SpikeRule.baseline(Array(c.dropFirst()))
                 guard rule.isSpike(lastHour: c[0], baseline: baseline) else { continue }
-                let last = try Int64.fetchOne(db, sql: "SELECT MAX(at) FROM spikes WHERE topic = ?", arguments: [topic.id])
+                let last = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(at) FROM spikes WHERE topic = ?", arguments: [topic.id])
                 if let last, Double(t - last) < SpikeRule.quietPeriod { continue }
                 let id = ContentHash.hex(fields: ["spike", topic.id, String(t)])
                 let alert = Alert(
                     id: id, topic: topic.id, topicName: topic.name, priority: topic.priority,
                     title: "Spike: \(c[0]) items on \(topic.name) in the last hour", link: nil, feed: "newswatch",
-                    feedURL: nil, published: nil, detected: Date(storeSeconds: t), terms: [], summary: nil, story: "spike:" + id,
+                    feedURL: nil, published: nil, detected: Date(storeSeconds: t), terms: [], summary: nil,
+                    story: "spike:" + id,
                     sources: 0, kind: .spike, extra: AlertExtra(itemsLastHour: c[0], baseline: baseline))
                 try db.execute(
                     sql: "INSERT INTO spikes(topic, at, alert_id) VALUES (?, ?, ?)", arguments: [topic.id, t, id])

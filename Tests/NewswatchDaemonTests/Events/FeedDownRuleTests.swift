@@ -13,23 +13,29 @@ import Testing
     static func state(failures: Int, lastSuccess: Date?, lastNewItem: Date? = nil) -> FeedState {
         FeedState(
             key: "wire", name: "Wire", url: "https://wire.example/rss", active: true, validators: HTTPValidators(),
-            bodyHash: nil, lastFetch: t0, lastSuccess: lastSuccess, firstSuccess: lastSuccess.map { _ in t0 - 86400 * 10 },
+            bodyHash: nil, lastFetch: t0, lastSuccess: lastSuccess,
+            firstSuccess: lastSuccess.map { _ in t0 - 86400 * 10 },
             lastNewItem: lastNewItem, httpStatus: failures > 0 ? 500 : 200, errorKind: failures > 0 ? "http" : nil,
             error: failures > 0 ? "HTTP 500" : nil, consecutiveFailures: failures, schedule: FeedSchedule())
     }
 
     @Test func failingForFeedDownAfterSinceTheLastSuccess() {
         let last = Self.t0 - 3599
-        #expect(Self.rule.downSince(Self.state(failures: 3, lastSuccess: last), interval: 600, now: Self.t0,
-            firstFailureSeen: nil) == nil)
-        #expect(Self.rule.downSince(Self.state(failures: 3, lastSuccess: last), interval: 600, now: Self.t0 + 1,
-            firstFailureSeen: nil) == last)
+        #expect(
+            Self.rule.downSince(
+                Self.state(failures: 3, lastSuccess: last), interval: 600, now: Self.t0,
+                firstFailureSeen: nil) == nil)
+        #expect(
+            Self.rule.downSince(
+                Self.state(failures: 3, lastSuccess: last), interval: 600, now: Self.t0 + 1,
+                firstFailureSeen: nil) == last)
     }
 
     @Test func aFeedThatNeverWorkedCountsFromWhenItWasFirstSeenFailing() {
         let never = Self.state(failures: 5, lastSuccess: nil)
         #expect(Self.rule.downSince(never, interval: 600, now: Self.t0, firstFailureSeen: nil) == nil)
-        #expect(Self.rule.downSince(never, interval: 600, now: Self.t0, firstFailureSeen: Self.t0 - 7200) == Self.t0 - 7200)
+        #expect(
+            Self.rule.downSince(never, interval: 600, now: Self.t0, firstFailureSeen: Self.t0 - 7200) == Self.t0 - 7200)
     }
 
     @Test func silentByStatusRuleIsDownAtOnceAndANewItemBringsItBack() {

@@ -66,7 +66,9 @@ private typealias Kit = StoreTestKit
         let duplicate = try store.write { db -> Bool in
             do {
                 try db.execute(
-                    sql: "INSERT INTO escalations(story_key, topic, threshold, alert_id, at) SELECT story_key, topic, threshold, 'x', 0 FROM escalations")
+                    sql:
+                        "INSERT INTO escalations(story_key, topic, threshold, alert_id, at) SELECT story_key, topic, threshold, 'x', 0 FROM escalations"
+                )
                 return false
             } catch {
                 return true

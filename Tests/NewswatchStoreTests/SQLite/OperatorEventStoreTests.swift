@@ -25,8 +25,9 @@ private typealias Kit = StoreTestKit
         #expect(try !store.raiseEvent(down, subject: "feed:wire", routes: routes), "the incident is open already")
         store = try kit.open()
         #expect(try store.openIncidents() == ["feed:wire": Kit.t0])
-        #expect(try !store.raiseEvent(
-            Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 2)), subject: "feed:wire", routes: routes))
+        #expect(
+            try !store.raiseEvent(
+                Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 2)), subject: "feed:wire", routes: routes))
         let up = Self.event(.feedRecovered, since: Kit.t0, at: Kit.at(hours: 3))
         #expect(try store.raiseEvent(up, subject: "feed:wire", routes: routes))
         #expect(try !store.raiseEvent(up, subject: "feed:wire", routes: routes))
@@ -64,9 +65,10 @@ private typealias Kit = StoreTestKit
             alertID: alert.id, sink: "webhook", at: Kit.at(hours: 0.1), error: "HTTP 503",
             nextAttempt: Kit.at(hours: 0.2), giveUpAfter: 86400)
         #expect(try store.failingSinks(owedSince: Kit.at(hours: -1)).isEmpty, "owed for less than the limit")
-        #expect(try store.failingSinks(owedSince: Kit.at(hours: 1)) == [
-            FailingSink(sink: "webhook", since: Kit.t0, error: "HTTP 503")
-        ])
+        #expect(
+            try store.failingSinks(owedSince: Kit.at(hours: 1)) == [
+                FailingSink(sink: "webhook", since: Kit.t0, error: "HTTP 503")
+            ])
         try store.markDelivered(alertIDs: [alert.id], sink: "webhook", at: Kit.at(hours: 1))
         #expect(try store.failingSinks(owedSince: Kit.at(hours: 2)).isEmpty)
     }

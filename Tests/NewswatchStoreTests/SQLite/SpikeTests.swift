@@ -19,7 +19,8 @@ private typealias Kit = StoreTestKit
     /// `count` gaza items first seen at `time` (a feed's second fetch, so none is held back).
     static func ingest(_ store: SQLiteStore, count: Int, at time: Date, tag: String) throws {
         let items = (0..<count).map { i in
-            Kit.item("\(tag)-\(i)", "Gaza report \(tag) number \(i) of the day", link: "https://x.example/\(tag)/\(i)",
+            Kit.item(
+                "\(tag)-\(i)", "Gaza report \(tag) number \(i) of the day", link: "https://x.example/\(tag)/\(i)",
                 published: time)
         }
         _ = try store.ingest(Kit.batch(feed: Kit.feed(1), at: time, items: items))
@@ -64,7 +65,9 @@ private typealias Kit = StoreTestKit
         #expect(spike.topic == "gaza")
         #expect(spike.extra.itemsLastHour == 6)
         #expect(spike.extra.baseline == 2)
-        #expect(spike.json.compact.contains("\"story\":null,\"sources\":null,\"kind\":\"spike\",\"items_last_hour\":6,\"baseline\":2"))
+        #expect(
+            spike.json.compact.contains(
+                "\"story\":null,\"sources\":null,\"kind\":\"spike\",\"items_last_hour\":6,\"baseline\":2"))
         let owed = try store.pendingDeliveries(sink: "webhook", dueAt: nil, limit: 100).map(\.alert)
         #expect(owed.filter { $0.kind == .spike } == [spike], "the spike reads back whole")
 
@@ -82,7 +85,8 @@ private typealias Kit = StoreTestKit
         let store = try kit.open()
         // A new feed's first fetch: 20 old gaza items, held back by the backfill rule.
         let old = (0..<20).map { i in
-            Kit.item("old-\(i)", "Gaza archive story \(i)", link: "https://x.example/old/\(i)",
+            Kit.item(
+                "old-\(i)", "Gaza archive story \(i)", link: "https://x.example/old/\(i)",
                 published: Kit.at(hours: -48))
         }
         _ = try store.ingest(Kit.batch(at: Kit.at(hours: -0.5), items: old))
