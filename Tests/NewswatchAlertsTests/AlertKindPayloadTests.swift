@@ -67,6 +67,9 @@ import Testing
         #expect(String(decoding: AlertPayload.teams(.event(Self.event)), as: UTF8.self).contains("Feed down"))
         let mail = AlertPayload.email(.event(Self.event), from: "nw@example.org", to: ["ops@example.org"], date: .now)
         #expect(mail.subject == "[newswatch] Feed down: Wire <A>")
+        let ntfy = WebhookAlertSink.ntfyHeaders(.event(Self.event))
+        #expect(ntfy.first { $0.name == "Title" }?.value == "Feed down: Wire <A>")
+        #expect(ntfy.first { $0.name == "Priority" }?.value == "high")
         #expect(
             AlertPayload.matrixTransactionID(.event(Self.event))
                 != AlertPayload.matrixTransactionID(.alert(.sample())))
