@@ -5,6 +5,7 @@ import Foundation
 public struct OperatorEvent: Sendable, Equatable {
     /// Unique per incident and kind, stable across restarts.
     public var id: String
+    /// What happened.
     public var kind: OperatorEventKind
     /// The feed's name, or the sink's display name for `sink_failing`.
     public var feed: String
@@ -40,7 +41,10 @@ public struct OperatorEvent: Sendable, Equatable {
 
 /// The kinds of operator event a sink can ask for (`events = [...]`).
 public enum OperatorEventKind: String, Sendable, Codable, CaseIterable {
+    /// A feed failing for `daemon.feed_down_after`, or silent.
     case feedDown = "feed_down"
+    /// The first success of a feed that was down.
     case feedRecovered = "feed_recovered"
+    /// A sink whose oldest owed alert has failed and waited `daemon.feed_down_after`.
     case sinkFailing = "sink_failing"
 }

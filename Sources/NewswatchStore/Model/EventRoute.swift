@@ -5,6 +5,7 @@ import NewswatchCore
 public struct EventRoute: Sendable, Hashable {
     /// The sink's outbox id (`file` for the events file).
     public var id: String
+    /// The kinds it asked for.
     public var kinds: Set<OperatorEventKind>
 
     public init(id: String, kinds: Set<OperatorEventKind>) {
@@ -18,6 +19,7 @@ public struct EventRoute: Sendable, Hashable {
 
 /// One operator event owed to one sink.
 public struct PendingEvent: Sendable, Equatable {
+    /// The event.
     public var event: OperatorEvent
     /// Failed attempts so far.
     public var attempts: Int
@@ -30,8 +32,11 @@ public struct PendingEvent: Sendable, Equatable {
 
 /// A sink whose oldest owed alert has failed and waited since `since` (the `sink_failing` rule).
 public struct FailingSink: Sendable, Equatable {
+    /// The sink's outbox id.
     public var sink: String
+    /// When its oldest owed alert was detected.
     public var since: Date
+    /// That delivery's last error.
     public var error: String?
 
     public init(sink: String, since: Date, error: String?) {

@@ -9,7 +9,9 @@ public struct SpikeRule: Sendable, Equatable {
     /// A topic spikes at most once in this many seconds.
     public static let quietPeriod: TimeInterval = 6 * 3600
 
+    /// `spike_factor`.
     public var factor: Double
+    /// `spike_min_items`.
     public var minItems: Int
 
     public init(factor: Double, minItems: Int) {
