@@ -13,6 +13,10 @@ final class OperatorWatch: Sendable {
     private let logger: Logger
     /// When this daemon first saw each never-successful feed failing (it has no last success to count from).
     private let firstFailures = Locked<[String: Date]>([:])
+    /// When spikes were last checked.
+    private let lastSpikeCheck = Locked<Date?>(nil)
+    /// The least time between two spike checks.
+    static let spikeCheckInterval: TimeInterval = 60
 
     init(store: SQLiteStore, logger: Logger) {
         self.store = store
@@ -24,8 +28,16 @@ final class OperatorWatch: Sendable {
         -> Bool
     {
         var alerted = false
+        // Counting the spike windows reads 8 hours of items: once a minute is plenty for an hourly rule.
+        let spikeDue = lastSpikeCheck.withLock { last in
+            guard last.map({ now.timeIntervalSince($0) >= Self.spikeCheckInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
         do {
-            alerted = try !store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now).isEmpty
+            if spikeDue {
+                alerted = try !store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now).isEmpty
+            }
         } catch {
             logger.error("spike check failed: \(error)")
         }

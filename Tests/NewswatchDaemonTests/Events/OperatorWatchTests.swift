@@ -101,6 +101,45 @@ struct OperatorWatchTests {
         await world.transport.shutdown()
     }
 
+    @Test func aSurgeRaisesASpikeAlertAndTheCheckRunsAtMostOnceAMinute() async throws {
+        let dir = try TemporaryDirectory(prefix: "newswatch-events")
+        defer { dir.remove() }
+        let server = try LoopbackHTTPServer.start { _ in .status(204) }
+        defer { server.stop() }
+        let world = try World(dir, server)
+        var config = world.config
+        var topic = TopicDefinition(id: "gaza", name: "Gaza", query: "gaza")
+        topic.rules = TopicAlertRules(spikeFactor: 3, spikeMinItems: 5)
+        config.topics = [topic]
+        let matcher: @Sendable (ParsedItem) -> [TopicMatch] = { _ in
+            [TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "gaza", field: .title)])]
+        }
+        func ingest(_ n: Int, at time: Date) throws {
+            let items = (0..<n).map {
+                ParsedItem(id: "\(time)-\($0)", title: "Gaza item \($0) at \(time)", link: nil, published: time)
+            }
+            _ = try world.store.ingest(
+                IngestBatch(
+                    feed: Self.feed, fetchedAt: time, httpStatus: 200, bodyHash: nil, items: items, topics: [],
+                    sinks: [.file], backfill: 86400, matcher: matcher))
+        }
+        try ingest(0, at: Self.at(minutes: -120))
+        try ingest(4, at: Self.at(minutes: -10))
+        let watch = OperatorWatch(store: world.store, logger: Self.logger)
+        func check(_ minutes: Double) async -> Bool {
+            await watch.check(config: config, sinks: world.sinks, alertRoutes: [.file], now: Self.at(minutes: minutes))
+        }
+        #expect(await check(0) == false, "4 items: below spike_min_items")
+        try ingest(1, at: Self.at(minutes: -5))
+        #expect(await check(0.5) == false, "checked less than a minute ago")
+        #expect(await check(1), "5 items against a baseline of 0")
+        let owed = try world.store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).map(\.alert)
+        #expect(owed.map(\.kind) == [.spike])
+        #expect(owed.first?.extra.itemsLastHour == 5)
+        #expect(await check(2) == false, "at most one spike per topic in 6 hours")
+        await world.transport.shutdown()
+    }
+
     /// A store, an events-only sink `/ops` (every kind) and an alerts sink `/alerts` without events.
     struct World {
         let store: SQLiteStore
