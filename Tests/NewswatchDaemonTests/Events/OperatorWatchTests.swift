@@ -20,16 +20,10 @@ struct OperatorWatchTests {
     static func at(minutes: Double) -> Date { t0.addingTimeInterval(minutes * 60) }
 
     @Test func aDeadFeedRaisesOneFeedDownThenOneFeedRecoveredOnlyToTheSinkThatAskedAcrossRestarts() async throws {
-        let dir = try TemporaryDirectory(prefix: "newswatch-events")
-        defer { dir.remove() }
-        let server = try LoopbackHTTPServer.start { _ in .status(204) }
-        defer { server.stop() }
-        let world = try World(dir, server)
-        let (store, config, sinks) = (world.store, world.config, world.sinks)
-        let watch = OperatorWatch(store: store, logger: Self.logger)
-        func check(_ minutes: Double) async {
-            _ = await watch.check(config: config, sinks: sinks, alertRoutes: [.file], now: Self.at(minutes: minutes))
-        }
+        let world = try World()
+        defer { world.close() }
+        let (store, server, config, sinks) = (world.store, world.server, world.config, world.sinks)
+        func check(_ minutes: Double) async { _ = await world.check(minutes) }
 
         try store.syncFeeds([Self.feed], at: Self.t0)
         try store.recordNoChange(
@@ -46,7 +40,8 @@ struct OperatorWatchTests {
         await check(90)
 
         let lines = String(
-            decoding: try Data(contentsOf: dir.url.appendingPathComponent("events/2026-11-24.jsonl")), as: UTF8.self)
+            decoding: try Data(contentsOf: world.dir.url.appendingPathComponent("events/2026-11-24.jsonl")),
+            as: UTF8.self)
         #expect(
             lines == """
                 {"kind":"feed_down","feed":"Wire","url":"https://wire.example/rss","since":"2026-11-24T12:00:00Z","error":"HTTP 500"}
@@ -60,20 +55,13 @@ struct OperatorWatchTests {
         let again = OperatorWatch(store: store, logger: Self.logger)
         _ = await again.check(config: config, sinks: sinks, alertRoutes: [.file], now: Self.at(minutes: 95))
         #expect(server.requests(for: "/ops").count == 2)
-        await world.transport.shutdown()
     }
 
     @Test func aSinkWhoseOldestOwedAlertFailedForFeedDownAfterRaisesOneSinkFailing() async throws {
-        let dir = try TemporaryDirectory(prefix: "newswatch-events")
-        defer { dir.remove() }
-        let server = try LoopbackHTTPServer.start { _ in .status(204) }
-        defer { server.stop() }
-        let world = try World(dir, server)
-        let (store, config, sinks) = (world.store, world.config, world.sinks)
-        let watch = OperatorWatch(store: store, logger: Self.logger)
-        func check(_ minutes: Double) async {
-            _ = await watch.check(config: config, sinks: sinks, alertRoutes: [.file], now: Self.at(minutes: minutes))
-        }
+        let world = try World()
+        defer { world.close() }
+        let (store, server, sinks) = (world.store, world.server, world.sinks)
+        func check(_ minutes: Double) async { _ = await world.check(minutes) }
         let topic = TopicDefinition(id: "gaza", name: "Gaza", query: "gaza")
         let alerts = sinks[1].id
         let item = ParsedItem(id: "1", title: "Gaza talks", link: "https://wire.example/1", published: Self.t0)
@@ -98,15 +86,11 @@ struct OperatorWatchTests {
         #expect(bodies[0].hasPrefix(#"{"kind":"sink_failing","feed":"webhook"#))
         #expect(bodies[0].hasSuffix(#""url":null,"since":"2026-11-24T12:00:00Z","error":"HTTP 503"}"#))
         #expect(try store.openIncidents().isEmpty, "the incident ends once the sink has caught up")
-        await world.transport.shutdown()
     }
 
     @Test func aSurgeRaisesASpikeAlertAndTheCheckRunsAtMostOnceAMinute() async throws {
-        let dir = try TemporaryDirectory(prefix: "newswatch-events")
-        defer { dir.remove() }
-        let server = try LoopbackHTTPServer.start { _ in .status(204) }
-        defer { server.stop() }
-        let world = try World(dir, server)
+        let world = try World()
+        defer { world.close() }
         var config = world.config
         var topic = TopicDefinition(id: "gaza", name: "Gaza", query: "gaza")
         topic.rules = TopicAlertRules(spikeFactor: 3, spikeMinItems: 5)
@@ -125,10 +109,7 @@ struct OperatorWatchTests {
         }
         try ingest(0, at: Self.at(minutes: -120))
         try ingest(4, at: Self.at(minutes: -10))
-        let watch = OperatorWatch(store: world.store, logger: Self.logger)
-        func check(_ minutes: Double) async -> Bool {
-            await watch.check(config: config, sinks: world.sinks, alertRoutes: [.file], now: Self.at(minutes: minutes))
-        }
+        func check(_ minutes: Double) async -> Bool { await world.check(minutes, config: config) }
         #expect(await check(0) == false, "4 items: below spike_min_items")
         try ingest(1, at: Self.at(minutes: -5))
         #expect(await check(0.5) == false, "checked less than a minute ago")
@@ -137,17 +118,22 @@ struct OperatorWatchTests {
         #expect(owed.map(\.kind) == [.spike])
         #expect(owed.first?.extra.itemsLastHour == 5)
         #expect(await check(2) == false, "at most one spike per topic in 6 hours")
-        await world.transport.shutdown()
     }
 
-    /// A store, an events-only sink `/ops` (every kind) and an alerts sink `/alerts` without events.
-    struct World {
+    /// A store in a temp dir, a loopback receiver, an events-only sink `/ops` (every kind), an alerts sink `/alerts`
+    /// without events, and the watch under test.
+    final class World: Sendable {
+        let dir: TemporaryDirectory
+        let server: LoopbackHTTPServer
         let store: SQLiteStore
         let config: NewswatchConfig
         let sinks: [ConfiguredSink]
         let transport: CurlAlertTransport
+        let watch: OperatorWatch
 
-        init(_ dir: TemporaryDirectory, _ server: LoopbackHTTPServer) throws {
+        init() throws {
+            dir = try TemporaryDirectory(prefix: "newswatch-events")
+            server = try LoopbackHTTPServer.start { _ in .status(204) }
             store = try SQLiteStore(path: dir.file("state/newswatch.sqlite").path)
             var daemon = DaemonSettings(stateDirectory: dir.url)
             daemon.feedDownAfter = ConfigDuration(seconds: 3600)
@@ -157,6 +143,22 @@ struct OperatorWatchTests {
             config = NewswatchConfig(origin: .embedded, daemon: daemon, sinks: [.webhook(ops), alerts])
             transport = try CurlAlertTransport(userAgent: "newswatch-test", connectTimeout: 3)
             sinks = try ConfiguredSink.make(from: config.sinks, transport: transport, logger: OperatorWatchTests.logger)
+            watch = OperatorWatch(store: store, logger: OperatorWatchTests.logger)
+        }
+
+        /// One check `minutes` after t0 (with `config`, default the world's); whether it created alerts.
+        @discardableResult
+        func check(_ minutes: Double, config: NewswatchConfig? = nil) async -> Bool {
+            await watch.check(
+                config: config ?? self.config, sinks: sinks, alertRoutes: [.file],
+                now: OperatorWatchTests.at(minutes: minutes))
+        }
+
+        func close() {
+            let transport = self.transport
+            Task { await transport.shutdown() }
+            server.stop()
+            dir.remove()
         }
     }
 }
