@@ -201,13 +201,7 @@ tags = ["middle-east"]
 #                                   # a path is read as a file, refused if group or others can read it (chmod 600)
 # topics = ["gaza"]
 # max_per_hour = 30
-#
-# An operator's sink: events only (topics = []); feed_down, feed_recovered, sink_failing (CONTRACT §10).
-# [[alerts.sinks]]
-# type = "webhook"
-# url = "https://hooks.example.org/ops"
-# topics = []
-# events = ["feed_down", "feed_recovered", "sink_failing"]
+# events = ["feed_down", "feed_recovered", "sink_failing"]   # operator events (CONTRACT §10); topics = []: only these
 #
 # Chat services, each through its own incoming API (CONTRACT §10); every message carries the title, link, topic,
 # sources and matched terms. token_file is read like secret_file (a bare name is a systemd credential).
