@@ -17,6 +17,16 @@ extension AlertPayload {
         }
     }
 
+    /// What a one-line headline (an email subject, an ntfy title) puts before the title: `Update (3 sources): `,
+    /// `Spike: `, or nothing for a new alert.
+    package static func kindPrefix(_ alert: Alert) -> String {
+        switch alert.kind {
+        case .new: return ""
+        case .update: return "Update (\(alert.sources) sources): "
+        case .spike: return ""
+        }
+    }
+
     /// The headline of an event: `Feed down: Example World`, `Feed recovered: …`, `Sink failing: …`.
     package static func eventTitle(_ event: OperatorEvent) -> String {
         switch event.kind {

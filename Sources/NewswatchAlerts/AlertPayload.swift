@@ -106,7 +106,8 @@ package enum AlertPayload {
         switch bounded(message) {
         case .alert(let alert):
             return EmailMessage(
-                from: from, to: to, subject: "[newswatch] \(alert.topicName): \(displayTitle(alert))", date: date,
+                from: from, to: to,
+                subject: "[newswatch] \(alert.topicName): " + kindPrefix(alert) + displayTitle(alert), date: date,
                 messageID: EmailMessage.messageID(local: "alert." + alert.id, from: from),
                 body: emailBlock(alert) + "\n-- \nnewswatch alert \(alert.id), story \(alert.story)\n",
                 extraHeaders: [("X-Newswatch-Topic", alert.topic), ("X-Newswatch-Priority", alert.priority.rawValue)])

@@ -47,7 +47,7 @@ extension WebhookAlertSink {
         }
         var headers: [(name: String, value: String)] = []
         if alerts.count == 1, let alert = alerts.first {
-            headers.append(("Title", headerText(AlertPayload.chatFields(alert).title)))
+            headers.append(("Title", headerText(AlertPayload.kindPrefix(alert) + AlertPayload.chatFields(alert).title)))
             if let link = alert.link { headers.append(("Click", headerURL(link))) }
         } else {
             headers.append(("Title", headerText("newswatch: \(alerts.count) new alerts")))

@@ -45,6 +45,9 @@ import Testing
             String(decoding: AlertPayload.teams(.alert(Self.update)), as: UTF8.self).contains("now 3 sources (was 1)"))
         let mail = AlertPayload.email(.alert(Self.update), from: "nw@example.org", to: ["desk@example.org"], date: .now)
         #expect(mail.body.contains(line))
+        #expect(mail.subject == "[newswatch] Gaza war: Update (3 sources): Strikes & talks: <Rafah> crossing")
+        let ntfy = WebhookAlertSink.ntfyHeaders(.alert(Self.update))
+        #expect(ntfy.first { $0.name == "Title" }?.value == "Update (3 sources): Strikes & talks: <Rafah> crossing")
         #expect(!AlertPayload.chatText(.alert(.sample())).contains("Update:"), "a new alert has no change line")
     }
 
