@@ -29,7 +29,7 @@ extension AlertPayload {
         case .topicBatch(var batch):
             batch.alerts = batch.alerts.map { bounded($0) }
             return .topicBatch(batch)
-        case .summary: return message
+        case .summary, .event: return message
         }
     }
 }

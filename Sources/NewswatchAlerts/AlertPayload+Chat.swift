@@ -21,8 +21,13 @@ extension AlertPayload {
         /// `Sources: Example World (3 sources)`.
         package var sources: String
 
+        /// What an update or a spike changed (``changeLine(_:)``); `nil` for a new alert.
+        package var change: String? = nil
+
         /// Every line after the title, in order.
-        package var detailLines: [String] { [topic] + (matched.map { [$0] } ?? []) + [sources] }
+        package var detailLines: [String] {
+            (change.map { [$0] } ?? []) + [topic] + (matched.map { [$0] } ?? []) + [sources]
+        }
     }
 
     /// `alert` (bounded) as chat fields.
@@ -34,7 +39,8 @@ extension AlertPayload {
         let matched = alert.terms.isEmpty ? nil : "Matched: " + alert.terms.joined(separator: ", ")
         var sources = "Sources: " + alert.feed
         if alert.sources > 1 { sources += " (\(alert.sources) sources)" }
-        return ChatFields(title: title, link: alert.link, topic: topic, matched: matched, sources: sources)
+        return ChatFields(
+            title: title, link: alert.link, topic: topic, matched: matched, sources: sources, change: changeLine(alert))
     }
 
     /// One alert as plain text: the title, the link, then topic, matched terms and sources.
@@ -52,6 +58,7 @@ extension AlertPayload {
         case .topicBatch(let batch):
             return batch.heading + "\n\n" + chatBlocks(batch.stories, render: chatText, separator: "\n\n", more: { $0 })
         case .summary(let summary): return "⚠ " + summary.text
+        case .event(let event): return "⚠ " + eventText(event)
         }
     }
 
@@ -112,6 +119,7 @@ extension AlertPayload {
                     batch.stories, render: { chatHTML($0, newline: newline) }, separator: newline + newline,
                     more: htmlEscape)
         case .summary(let summary): return htmlEscape("⚠ " + summary.text)
+        case .event(let event): return htmlEscape("⚠ " + eventText(event)).replacingOccurrences(of: "\n", with: newline)
         }
     }
 }

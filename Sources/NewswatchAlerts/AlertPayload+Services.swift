@@ -20,6 +20,7 @@ extension AlertPayload {
             elements = [teamsText(batch.heading, bold: true)] + teamsElements(batch.stories)
         case .batch(let alerts): elements = teamsElements(alerts)
         case .summary(let summary): elements = [teamsText("⚠ " + summary.text)]
+        case .event(let event): elements = [teamsText("⚠ " + eventText(event))]
         }
         let card = JSONValue.object([
             ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")),
@@ -115,6 +116,7 @@ extension AlertPayload {
         case .batch(let alerts): key = "batch\n" + alerts.map(\.id).joined(separator: "\n")
         case .topicBatch(let batch): key = "topic-" + batch.key
         case .summary(let s): key = "held\n\(s.topic)\n\(Int64(s.until.timeIntervalSince1970))"
+        case .event(let e): key = "event\n" + e.id
         }
         return "newswatch-" + SHA256.hash(Array(key.utf8)).prefix(16).lowercaseHex
     }

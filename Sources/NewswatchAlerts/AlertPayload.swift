@@ -13,6 +13,7 @@ package enum AlertPayload {
         case .batch(let alerts): return Data(JSONValue.array(alerts.map(\.json)).compact.utf8)
         case .topicBatch(let batch): return Data(batch.json.compact.utf8)
         case .summary(let summary): return Data(summary.json.compact.utf8)
+        case .event(let event): return Data(event.json.compact.utf8)
         }
     }
 
@@ -31,6 +32,7 @@ package enum AlertPayload {
         case .topicBatch(let batch):
             return (["*" + slackEscape(batch.heading) + "*"] + batch.stories.map(slackText)).joined(separator: "\n\n")
         case .summary(let summary): return ":warning: " + slackEscape(summary.text)
+        case .event(let event): return ":rotating_light: " + slackEscape(eventText(event))
         }
     }
 
@@ -54,6 +56,7 @@ package enum AlertPayload {
         if alert.priority != .normal { topicLine += " (priority \(alert.priority.rawValue))" }
         if !alert.terms.isEmpty { topicLine += " · matched: " + alert.terms.map(slackEscape).joined(separator: ", ") }
         lines.append(topicLine)
+        if let change = changeLine(alert) { lines.append(slackEscape(change)) }
         var feedLine = "Feed: " + slackEscape(alert.feed)
         if alert.sources > 1 { feedLine += " (\(alert.sources) sources)" }
         lines.append(feedLine)
@@ -106,7 +109,8 @@ package enum AlertPayload {
         switch bounded(message) {
         case .alert(let alert):
             return EmailMessage(
-                from: from, to: to, subject: "[newswatch] \(alert.topicName): \(displayTitle(alert))", date: date,
+                from: from, to: to,
+                subject: "[newswatch] \(alert.topicName): " + kindPrefix(alert) + displayTitle(alert), date: date,
                 messageID: EmailMessage.messageID(local: "alert." + alert.id, from: from),
                 body: emailBlock(alert) + "\n-- \nnewswatch alert \(alert.id), story \(alert.story)\n",
                 extraHeaders: [("X-Newswatch-Topic", alert.topic), ("X-Newswatch-Priority", alert.priority.rawValue)])
@@ -145,6 +149,8 @@ package enum AlertPayload {
                 body: summary.text
                     + "\n\nThe limit is the sink's max_per_hour; every alert is still in the alerts file.\n",
                 extraHeaders: [("X-Newswatch-Topic", summary.topic)])
+        case .event(let event):
+            return eventEmail(event, from: from, to: to, date: date)
         }
     }
 
@@ -158,6 +164,7 @@ package enum AlertPayload {
         var text = displayTitle(alert) + "\n"
         if let link = alert.link { text += link + "\n" }
         text += "\n"
+        if let change = changeLine(alert) { text += change + "\n" }
         text += "Topic:     \(alert.topicName) (\(alert.topic)), priority \(alert.priority.rawValue)\n"
         if !alert.terms.isEmpty { text += "Matched:   " + alert.terms.joined(separator: ", ") + "\n" }
         text += "Feed:      " + alert.feed + (alert.feedURL.map { " <\($0)>" } ?? "") + "\n"

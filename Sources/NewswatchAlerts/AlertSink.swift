@@ -24,4 +24,6 @@ package enum SinkMessage: Sendable, Equatable {
     case topicBatch(TopicBatch)
     /// The note that a topic's alerts were held back by `max_per_hour`.
     case summary(RateLimitSummary)
+    /// An operator event (`feed_down`, `feed_recovered`, `sink_failing`).
+    case event(OperatorEvent)
 }

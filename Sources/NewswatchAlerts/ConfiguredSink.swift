@@ -18,6 +18,8 @@ package struct ConfiguredSink: Sendable {
     package var maxPerHour: Int?
     /// An email sink's `batch` window in seconds; `nil`: one message per alert.
     package var batchWindow: TimeInterval?
+    /// Operator events this sink receives (`events`); empty: none.
+    package var events: Set<OperatorEventKind> = []
 
     package init(
         id: String, sink: any AlertSink, topics: Set<String>? = nil, maxPerHour: Int? = nil,

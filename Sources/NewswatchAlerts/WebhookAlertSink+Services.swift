@@ -48,10 +48,12 @@ extension WebhookAlertSink {
             ]
         case .summary(let summary):
             return [("Title", headerText("newswatch: alerts for '\(summary.topic)' held back")), ("Tags", "warning")]
+        case .event(let event):
+            return [("Title", headerText(AlertPayload.eventTitle(event))), ("Priority", "high"), ("Tags", "warning")]
         }
         var headers: [(name: String, value: String)] = []
         if alerts.count == 1, let alert = alerts.first {
-            headers.append(("Title", headerText(AlertPayload.chatFields(alert).title)))
+            headers.append(("Title", headerText(AlertPayload.kindPrefix(alert) + AlertPayload.chatFields(alert).title)))
             if let link = alert.link { headers.append(("Click", headerURL(link))) }
         } else {
             headers.append(("Title", headerText("newswatch: \(alerts.count) new alerts")))

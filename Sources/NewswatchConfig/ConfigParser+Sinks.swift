@@ -31,6 +31,7 @@ extension ConfigParser {
                 common.topics = list
             }
             common.maxPerHour = int(t, "max_per_hour", path: p, range: 1...100_000, example: 30)
+            common.events = parseSinkEvents(t, path: p)
             switch type {
             case "webhook":
                 if let webhook = parseWebhook(t, path: p, common: common) { sinks.append(.webhook(webhook)) }

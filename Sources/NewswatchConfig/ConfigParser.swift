@@ -37,11 +37,12 @@ final class ConfigParser {
     static let daemonKeys = [
         "state_dir", "output_dir", "interval", "concurrency", "user_agent", "retention", "backfill",
         "allow_private_networks", "connect_timeout", "timeout", "max_body", "max_items", "log_level",
+        "feed_down_after",
     ]
     static let digestKeys = ["time", "timezone", "formats"]
     static let feedKeys = ["url", "path", "opml", "name", "interval", "tags"]
-    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys
-    static let sinkCommonKeys = ["type", "topics", "max_per_hour"]
+    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys + alertRuleKeys
+    static let sinkCommonKeys = ["type", "topics", "max_per_hour", "events"]
     static let sinkKeys: [String: [String]] = [
         "webhook": ["url", "format", "secret_file", "token_file", "chat_id", "room"],
         "email": ["url", "from", "to", "username", "password_file", "batch"],
@@ -113,6 +114,7 @@ final class ConfigParser {
         if let v = nonEmptyString(t, "user_agent", path: p) { d.userAgent = v }
         if let v = duration(t, "retention", path: p, range: ConfigBounds.retention) { d.retention = v }
         if let v = duration(t, "backfill", path: p, range: ConfigBounds.backfill) { d.backfill = v }
+        if let v = duration(t, "feed_down_after", path: p, range: ConfigBounds.interval) { d.feedDownAfter = v }
         if let v = bool(t, "allow_private_networks", path: p) { d.allowPrivateNetworks = v }
         if let v = duration(t, "connect_timeout", path: p, range: ConfigBounds.connectTimeout) {
             d.connectTimeout = v
@@ -391,11 +393,12 @@ final class ConfigParser {
                         "no feed is named '\(f)'\(didYouMean(f, feedNames.sorted())); use a feed's name or tag:TAG")
                 }
             }
+            let rules = parseAlertRules(t, path: p)
             if ok, let id, let query {
                 topics.append(
                     TopicDefinition(
-                        id: id, name: name ?? id, query: query, exclude: exclude, priority: priority,
-                        alert: alert && delivery?.mode != .digest, feeds: filters, delivery: delivery ?? .immediate))
+    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys + alertRuleKeys
+    static let sinkCommonKeys = ["type", "topics", "max_per_hour", "events"]
             }
         }
         return topics

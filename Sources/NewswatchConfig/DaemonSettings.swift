@@ -18,6 +18,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var retention: ConfigDuration
     /// On a feed's first fetch, items published longer ago than this are stored, not alerted.
     public var backfill: ConfigDuration
+    /// A feed failing or silent this long raises `feed_down` (CONTRACT §10 `daemon.feed_down_after`).
+    public var feedDownAfter = ConfigDuration(seconds: 3600)
     /// Whether feeds and redirects may resolve to loopback, private or link-local addresses.
     public var allowPrivateNetworks: Bool
     /// The TCP and TLS connect phase.

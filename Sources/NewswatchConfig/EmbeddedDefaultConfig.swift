@@ -20,6 +20,7 @@ concurrency = 16                     # simultaneous fetches, at most 2 per host
 user_agent = "newswatch/1.0"
 retention = "30d"                    # up to 3650d
 backfill = "6h"                      # a feed's first fetch alerts only items published this recently (up to 365d)
+feed_down_after = "1h"               # a feed failing this long (or silent) raises a feed_down event (1s to 30d)
 allow_private_networks = false       # proxy variables (http_proxy, ALL_PROXY, …) are ignored: feeds are fetched directly
 connect_timeout = "10s"              # 1s to 10m
 timeout = "30s"                      # whole transfer, 1s to 1h
@@ -204,6 +205,7 @@ tags = ["middle-east"]
 #                                   # a path is read as a file, refused if group or others can read it (chmod 600)
 # topics = ["gaza"]
 # max_per_hour = 30
+# events = ["feed_down", "feed_recovered", "sink_failing"]   # operator events (CONTRACT §10); topics = []: only these
 #
 # Chat services, each through its own incoming API (CONTRACT §10); every message carries the title, link, topic,
 # sources and matched terms. token_file is read like secret_file (a bare name is a systemd credential).

@@ -13,6 +13,8 @@ public enum SinkConfig: Sendable, Equatable {
         public var topics: [String]?
         /// Per topic; a summary message is sent when it trips. `nil`: no limit.
         public var maxPerHour: Int?
+        /// Operator events this sink receives (CONTRACT §10 `events`); default none.
+        public var events: Set<OperatorEventKind> = []
 
         /// The common keys; `nil`: all topics, no limit.
         public init(topics: [String]? = nil, maxPerHour: Int? = nil) {

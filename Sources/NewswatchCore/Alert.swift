@@ -18,11 +18,15 @@ public struct Alert: Sendable, Equatable {
     public var summary: String?
     public var story: String
     public var sources: Int
+    /// `new`, `update` (escalation) or `spike` (CONTRACT §4, §10); `extra` holds what the kind adds.
+    public var kind: AlertKind
+    /// The kind's own fields: `previous_sources` of an update, `items_last_hour` and `baseline` of a spike.
+    public var extra: AlertExtra
 
     public init(
         id: String, topic: String, topicName: String, priority: Priority, title: String?, link: String?,
         feed: String, feedURL: String?, published: Date?, detected: Date, terms: [String], summary: String?,
-        story: String, sources: Int
+        story: String, sources: Int, kind: AlertKind = .new, extra: AlertExtra = AlertExtra()
     ) {
         self.id = id
         self.topic = topic
@@ -38,6 +42,8 @@ public struct Alert: Sendable, Equatable {
         self.summary = summary
         self.story = story
         self.sources = sources
+        self.kind = kind
+        self.extra = extra
     }
 
     /// The record in the contract's key order.
@@ -47,7 +53,7 @@ public struct Alert: Sendable, Equatable {
             ("priority", .string(priority.rawValue)), ("title", .string(title)), ("link", .string(link)),
             ("feed", .string(feed)), ("feed_url", .string(feedURL)), ("published", .timestamp(published)),
             ("detected", .timestamp(detected)), ("terms", .array(terms.map { .string($0) })),
-            ("summary", .string(summary)), ("story", .string(story)), ("sources", .int(sources)),
-        ])
+            ("summary", .string(summary)), ("story", storyJSON), ("sources", sourcesJSON),
+        ]).appending(kindFields)
     }
 }

@@ -23,6 +23,8 @@ public struct TopicDefinition: Sendable, Equatable {
     public var feeds: [String]
     /// When alerts go to the non-file sinks (`delivery`, `batch`, `quiet_hours`).
     public var delivery: TopicDelivery
+    /// Escalation and spike rules (CONTRACT §10 `escalate_sources`, `spike_factor`, `spike_min_items`).
+    public var rules = TopicAlertRules()
 
     public init(
         id: String, name: String, query: String, exclude: String? = nil, priority: Priority = .normal,

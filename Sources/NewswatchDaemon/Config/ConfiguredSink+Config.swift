@@ -57,6 +57,7 @@ extension ConfiguredSink {
                     id: id, sink: sink, topics: config.common.topics.map(Set.init),
                     maxPerHour: config.common.maxPerHour,
                     batchWindow: batch))
+            sinks[sinks.count - 1].events = config.common.events
         }
         return sinks
     }

@@ -35,6 +35,9 @@ final class AlertDelivery: Sendable {
     /// The sinks every ingest owes deliveries to (the file sink first).
     var routes: [SinkRoute] { current.withLock { $0.dispatcher.routes } }
 
+    /// The configured sinks in force (operator events go to those that asked).
+    var sinks: [ConfiguredSink] { current.withLock { $0.dispatcher.sinks } }
+
     /// New alerts are in the outbox.
     func wake() { current.withLock { $0.dispatcher }.wake() }
 

@@ -57,6 +57,10 @@ public final class DaemonRuntime: Sendable {
     public func runOnce() async throws -> RoundSummary {
         var summary = try await daemon.runOnce()
         await daemon.shutdown()
+        // Spikes and operator events as the service would check them after this round (CONTRACT §10).
+        _ = await OperatorWatch(store: store, logger: logger).check(
+            config: loaded.withLock { $0.config }, sinks: deliveries.sinks, alertRoutes: deliveries.routes,
+            now: clock.now())
         if let failure = await deliveries.deliverOnce() {
             summary.fileSinkFailure = "\(failure)"
         }
@@ -82,6 +86,10 @@ public final class DaemonRuntime: Sendable {
                 service: RetentionService(store: store, loaded: loaded, clock: clock, logger: logger),
                 serviceName: "retention"),
             .init(service: StatusService(runtime: self), serviceName: "status"),
+            .init(
+                service: OperatorEventService(
+                    watch: OperatorWatch(store: store, logger: logger), loaded: loaded, deliveries: deliveries,
+                    clock: clock), serviceName: "operator-events"),
             .init(service: ReloadService(runtime: self, hangups: hangups), serviceName: "reload"),
             .init(service: PollService(runtime: self, petter: petter), serviceName: "poll"),
         ]

@@ -16,7 +16,8 @@ extension SQLiteStore {
             outcome = try write { db in
                 try storyIndex.catchUp(db, now: batch.fetchedAt.storeSeconds)
                 var transaction = IngestTransaction(db: db, batch: batch, index: storyIndex)
-                let outcome = try transaction.run(incoming)
+                var outcome = try transaction.run(incoming)
+                outcome.alerts += try SQLiteStore.escalate(db, batch: batch, now: batch.fetchedAt.storeSeconds)
                 maxItemID = transaction.maxItemID
                 return outcome
             }

@@ -16,7 +16,8 @@ extension SQLiteStore {
                     """,
                 arguments: [sink, Self.deliveryPending, max(0, limit)])
             return rows.map { row in
-                PendingDelivery(alert: Self.alert(row), sink: sink, attempts: row[14], lastError: row[15])
+                PendingDelivery(
+                    alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"])
             }
         }
     }
@@ -96,7 +97,8 @@ extension SQLiteStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
+                sql:
+                    "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
                 arguments: [from.storeSeconds, to.storeSeconds]
             ).map(Self.alert)
         }
@@ -104,7 +106,7 @@ extension SQLiteStore {
 
     static let alertColumns = """
         a.alert_id, a.topic, a.topic_name, a.priority, a.title, a.link, a.feed, a.feed_url, a.published, a.detected,
-        a.terms, a.summary, a.story_key, a.sources
+        a.terms, a.summary, a.story_key, a.sources, a.kind, a.previous_sources, a.items_last_hour, a.baseline
         """
 
     static func alert(_ row: Row) -> Alert {
@@ -112,7 +114,9 @@ extension SQLiteStore {
             id: row[0], topic: row[1], topicName: row[2], priority: Priority(rawValue: row[3]) ?? .normal,
             title: row[4], link: row[5], feed: row[6], feedURL: row[7],
             published: (row[8] as Int64?).map(Date.init(storeSeconds:)), detected: Date(storeSeconds: row[9]),
-            terms: decodeStrings(row[10]), summary: row[11], story: row[12], sources: row[13])
+            terms: decodeStrings(row[10]), summary: row[11], story: row[12], sources: row[13],
+            kind: AlertKind(rawValue: row[14]) ?? .new,
+            extra: AlertExtra(previousSources: row[15], itemsLastHour: row[16], baseline: row[17]))
     }
 
     /// Decodes a JSON array of strings written by the store (`[]` for anything else).

@@ -78,6 +78,8 @@ extension SQLiteStore {
             if n < size { break }
         }
 
+        try pruneKindRecords(cutoff: cutoff)
+
         // Feeds removed from the config long ago, once nothing of theirs is left.
         outcome.feeds = try write { db in
             try db.execute(

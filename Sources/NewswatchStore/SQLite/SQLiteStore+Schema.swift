@@ -190,6 +190,7 @@ extension SQLiteStore {
             try db.execute(sql: "ALTER TABLE feeds ADD COLUMN warning TEXT")
         }
         migrator.registerMigration("v4-delivery-not-before") { db in try addDeliveryTiming(db) }
+        migrator.registerMigration("v4-events-kinds") { db in try addAlertKinds(db) }
         return migrator
     }()
 

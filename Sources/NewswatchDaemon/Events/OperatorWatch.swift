@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NewswatchAlerts
+import NewswatchConfig
+import NewswatchCore
+import NewswatchStore
+import NewswatchSystem
+
+/// One pass of the operator checks (CONTRACT §10): spikes, feeds down and back, sinks failing, then the event
+/// outbox. Every decision is a store transaction keyed by incident, so a restart never repeats an event.
+final class OperatorWatch: Sendable {
+    private let store: SQLiteStore
+    private let logger: Logger
+    /// When this daemon first saw each never-successful feed failing (it has no last success to count from).
+    private let firstFailures = Locked<[String: Date]>([:])
+    /// When spikes were last checked.
+    private let lastSpikeCheck = Locked<Date?>(nil)
+    /// The least time between two spike checks.
+    static let spikeCheckInterval: TimeInterval = 60
+
+    init(store: SQLiteStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Checks everything at `now` with `config` and the sinks in force; returns whether alerts were created.
+    func check(config: NewswatchConfig, sinks: [ConfiguredSink], alertRoutes: [SinkRoute], now: Date) async
+        -> Bool
+    {
+        var alerted = false
+        // Counting the spike windows reads 8 hours of items: once a minute is plenty for an hourly rule.
+        let spikeDue = lastSpikeCheck.withLock { last in
+            guard last.map({ now.timeIntervalSince($0) >= Self.spikeCheckInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        do {
+            if spikeDue {
+                alerted = try !store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now).isEmpty
+            }
+        } catch {
+            logger.error("spike check failed: \(error)")
+        }
+        let routes = OperatorEventDrain.routes(sinks)
+        do {
+            try checkFeeds(config: config, routes: routes, now: now)
+            try checkSinks(config: config, sinks: sinks, routes: routes, now: now)
+        } catch {
+            logger.error("operator event check failed: \(error)")
+        }
+        do {
+            try await OperatorEventDrain(
+                outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store,
+                logger: logger
+            ).drain(sinks: sinks, at: now)
+        } catch {
+            logger.error("operator events: \(error)")
+        }
+        return alerted
+    }
+
+    private func checkFeeds(config: NewswatchConfig, routes: [EventRoute], now: Date) throws {
+        let rule = FeedDownRule(downAfter: config.daemon.feedDownAfter.timeInterval)
+        let open = try store.openIncidents()
+        let intervals = Dictionary(
+            config.feeds.map { ($0.key, $0.interval.timeInterval) },
+            uniquingKeysWith: { a, _ in a })
+        for state in try store.feedStates(includeInactive: false) {
+            let subject = "feed:" + state.key
+            let interval = intervals[state.key] ?? config.daemon.interval.timeInterval
+            let firstSeen = firstFailures.withLock { seen -> Date? in
+                if state.consecutiveFailures == 0 {
+                    seen[state.key] = nil
+                } else if seen[state.key] == nil {
+                    seen[state.key] = now
+                }
+                return seen[state.key]
+            }
+            if let since = open[subject] {
+                guard rule.isBack(state, interval: interval, now: now) else { continue }
+                try raise(
+                    .feedRecovered, subject: subject, name: state.name, url: state.url, since: since,
+                    error: nil, now: now, routes: routes)
+            } else if let since = rule.downSince(state, interval: interval, now: now, firstFailureSeen: firstSeen) {
+                try raise(
+                    .feedDown, subject: subject, name: state.name, url: state.url, since: since,
+                    error: state.error ?? "no new item since \(Timestamp.format(since))", now: now, routes: routes)
+            }
+        }
+    }
+
+    /// A sink is failing when its oldest owed alert has failed at least once and has waited `feed_down_after`;
+    /// one `sink_failing` per incident, which ends (without an event) when no such alert is left.
+    private func checkSinks(config: NewswatchConfig, sinks: [ConfiguredSink], routes: [EventRoute], now: Date) throws {
+        let open = try store.openIncidents()
+        let failing = try store.failingSinks(
+            owedSince: now.addingTimeInterval(-config.daemon.feedDownAfter.timeInterval))
+        let names = Dictionary(sinks.map { ($0.id, $0.sink.displayName) }, uniquingKeysWith: { a, _ in a })
+        for sink in failing where open["sink:" + sink.sink] == nil {
+            try raise(
+                .sinkFailing, subject: "sink:" + sink.sink, name: names[sink.sink] ?? sink.sink, url: nil,
+                since: sink.since, error: sink.error, now: now, routes: routes)
+        }
+        let still = Set(failing.map { "sink:" + $0.sink })
+        for subject in open.keys where subject.hasPrefix("sink:") && !still.contains(subject) {
+            try store.closeIncident(subject: subject)
+        }
+    }
+
+    private func raise(
+        _ kind: OperatorEventKind, subject: String, name: String, url: String?, since: Date, error: String?, now: Date,
+        routes: [EventRoute]
+    ) throws {
+        let id = ContentHash.hex(fields: ["event", kind.rawValue, subject, String(Int64(since.timeIntervalSince1970))])
+        let event = OperatorEvent(
+            id: id, kind: kind, feed: name, url: url.map(URLRedaction.redact), since: since, error: error, at: now)
+        if try store.raiseEvent(event, subject: subject, routes: routes) {
+            logger.warning("\(AlertPayload.eventTitle(event))", metadata: ["since": "\(Timestamp.format(since))"])
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import NewswatchCore
+
+extension SQLiteStore {
+    /// Escalation (CONTRACT §10 `escalate_sources`), run inside an ingest's write transaction after its items are
+    /// stored: every story this feed's new items joined that has an alert for a topic with `escalate_sources = N`,
+    /// now counts N or more sources and had fewer at its last alert for the topic, alerts once more with
+    /// `kind: "update"`. The `escalations` row (story, topic, N) is written in the same transaction as the update
+    /// and its delivery rows, and its primary key makes a second update for the same threshold impossible.
+    /// - Returns: the update alerts created, in outbox order.
+    static func escalate(_ db: Database, batch: IngestBatch, now: Int64) throws -> [Alert] {
+        var rules: [String: (topic: TopicDefinition, threshold: Int)] = [:]
+        for topic in batch.topics where topic.alert && rules[topic.id] == nil {
+            if let n = topic.rules.escalateSources, n > 1 { rules[topic.id] = (topic, n) }
+        }
+        guard !rules.isEmpty else { return [] }
+        let stories = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT s.id, s.key FROM items i JOIN stories s ON s.id = i.story_id
+                WHERE i.feed_id = (SELECT id FROM feeds WHERE key = ?) AND i.first_seen = ?
+                """,
+            arguments: [batch.feed.key, now])
+        var updates: [Alert] = []
+        for story in stories {
+            let storyID: Int64 = story[0]
+            let storyKey: String = story[1]
+            let sources =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = ?", arguments: [storyID])
+                ?? 0
+            let alerted = try Row.fetchAll(
+                db,
+                sql: "SELECT topic, MAX(sources) FROM alerts WHERE story_key = ? AND kind != 'spike' GROUP BY topic",
+                arguments: [storyKey])
+            for row in alerted {
+                let topicID: String = row[0]
+                let previous: Int = row[1]
+                guard let (topic, threshold) = rules[topicID].map({ ($0.topic, $0.threshold) }), previous < threshold,
+                    sources >= threshold
+                else { continue }
+                let id = ContentHash.hex(fields: ["update", storyKey, topicID, String(threshold)])
+                try db.execute(
+                    sql:
+                        "INSERT OR IGNORE INTO escalations(story_key, topic, threshold, alert_id, at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [storyKey, topicID, threshold, id, now])
+                guard db.changesCount > 0,
+                    let first = try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT \(alertColumns) FROM alerts a WHERE a.story_key = ? AND a.topic = ? ORDER BY a.seq",
+                        arguments: [storyKey, topicID])
+                else { continue }
+                var update = alert(first)
+                update.id = id
+                update.topicName = topic.name
+                update.priority = topic.priority
+                update.feed = batch.feed.name
+                update.feedURL = batch.feed.url
+                update.detected = Date(storeSeconds: now)
+                update.sources = sources
+                update.kind = .update
+                update.extra = AlertExtra(previousSources: previous)
+                if try insertKindAlert(db, update, topic: topic, sinks: batch.sinks) { updates.append(update) }
+            }
+        }
+        return updates
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import NewswatchCore
+import Testing
+
+@testable import NewswatchStore
+
+private typealias Kit = StoreTestKit
+
+/// Operator events in the store (CONTRACT §10): one event per incident, across restarts, with its own outbox.
+@Suite struct OperatorEventStoreTests {
+    static func event(_ kind: OperatorEventKind, since: Date, at: Date) -> OperatorEvent {
+        OperatorEvent(
+            id: "\(kind.rawValue)-\(Int(since.timeIntervalSince1970))", kind: kind, feed: "Wire",
+            url: "https://wire.example/rss", since: since, error: kind == .feedDown ? "HTTP 500" : nil, at: at)
+    }
+
+    @Test func oneEventPerIncidentAcrossRestartsAndPerSinkKinds() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let routes = [EventRoute(id: "pager", kinds: [.feedDown]), EventRoute(id: "chat", kinds: [])]
+        var store = try kit.open()
+        let down = Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 1))
+        #expect(try store.raiseEvent(down, subject: "feed:wire", routes: routes))
+        #expect(try !store.raiseEvent(down, subject: "feed:wire", routes: routes), "the incident is open already")
+        store = try kit.open()
+        #expect(try store.openIncidents() == ["feed:wire": Kit.t0])
+        #expect(
+            try !store.raiseEvent(
+                Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 2)), subject: "feed:wire", routes: routes))
+        let up = Self.event(.feedRecovered, since: Kit.t0, at: Kit.at(hours: 3))
+        #expect(try store.raiseEvent(up, subject: "feed:wire", routes: routes))
+        #expect(try !store.raiseEvent(up, subject: "feed:wire", routes: routes))
+        #expect(try store.openIncidents().isEmpty)
+
+        #expect(try store.pendingEvents(sink: "file", dueAt: nil, limit: 10).map(\.event) == [down, up])
+        #expect(try store.pendingEvents(sink: "pager", dueAt: nil, limit: 10).map(\.event) == [down])
+        #expect(try store.pendingEvents(sink: "chat", dueAt: nil, limit: 10).isEmpty)
+
+        // The outbox: a failure waits for its next attempt; delivered is final; given up is final.
+        try store.markEventFailed(
+            id: down.id, sink: "pager", at: Kit.at(hours: 4), error: "503", nextAttempt: Kit.at(hours: 5))
+        #expect(try store.pendingEvents(sink: "pager", dueAt: Kit.at(hours: 4.5), limit: 10).isEmpty)
+        #expect(try store.pendingEvents(sink: "pager", dueAt: Kit.at(hours: 5), limit: 10).map(\.attempts) == [1])
+        try store.markEventsDelivered(ids: [down.id, up.id], sink: "file", at: Kit.at(hours: 5))
+        #expect(try store.pendingEvents(sink: "file", dueAt: nil, limit: 10).isEmpty)
+        try store.markEventFailed(id: down.id, sink: "pager", at: Kit.at(hours: 30), error: "503", nextAttempt: nil)
+        #expect(try store.pendingEvents(sink: "pager", dueAt: nil, limit: 10).isEmpty)
+
+        // Retention: finished events older than the cutoff go; nothing is owed any more.
+        try store.prune(now: Kit.at(hours: 24 * 40), retention: 30 * 86400, batchSize: 10)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operator_events") } == 0)
+    }
+
+    @Test func aSinkIsFailingWhenItsOldestOwedAlertFailedAndWaitedLongEnough() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        let alert = try store.ingest(
+            Kit.batch(at: Kit.t0, items: [Kit.item("1", "Gaza one", link: "https://x.example/1", published: Kit.t0)])
+        ).alerts[0]
+        #expect(try store.failingSinks(owedSince: Kit.at(hours: 2)).isEmpty, "never attempted: not failing")
+        try store.markFailed(
+            alertID: alert.id, sink: "webhook", at: Kit.at(hours: 0.1), error: "HTTP 503",
+            nextAttempt: Kit.at(hours: 0.2), giveUpAfter: 86400)
+        #expect(try store.failingSinks(owedSince: Kit.at(hours: -1)).isEmpty, "owed for less than the limit")
+        #expect(
+            try store.failingSinks(owedSince: Kit.at(hours: 1)) == [
+                FailingSink(sink: "webhook", since: Kit.t0, error: "HTTP 503")
+            ])
+        try store.markDelivered(alertIDs: [alert.id], sink: "webhook", at: Kit.at(hours: 1))
+        #expect(try store.failingSinks(owedSince: Kit.at(hours: 2)).isEmpty)
+    }
+}
