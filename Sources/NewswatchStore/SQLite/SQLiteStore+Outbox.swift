@@ -16,7 +16,8 @@ extension SQLiteStore {
                     """,
                 arguments: [sink, Self.deliveryPending, max(0, limit)])
             return rows.map { row in
-                PendingDelivery(alert: Self.alert(row), sink: sink, attempts: row[14], lastError: row[15])
+                PendingDelivery(
+                    alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"])
             }
         }
     }
@@ -95,7 +96,8 @@ extension SQLiteStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
+                sql:
+                    "SELECT \(Self.alertColumns) FROM alerts a WHERE a.detected >= ? AND a.detected < ? ORDER BY a.seq",
                 arguments: [from.storeSeconds, to.storeSeconds]
             ).map(Self.alert)
         }
@@ -106,12 +108,15 @@ extension SQLiteStore {
         a.terms, a.summary, a.story_key, a.sources
         """
 
+    /// An `alerts` row selected with `alertColumns`, decoded by column name.
     static func alert(_ row: Row) -> Alert {
         Alert(
-            id: row[0], topic: row[1], topicName: row[2], priority: Priority(rawValue: row[3]) ?? .normal,
-            title: row[4], link: row[5], feed: row[6], feedURL: row[7],
-            published: (row[8] as Int64?).map(Date.init(storeSeconds:)), detected: Date(storeSeconds: row[9]),
-            terms: decodeStrings(row[10]), summary: row[11], story: row[12], sources: row[13])
+            id: row["alert_id"], topic: row["topic"], topicName: row["topic_name"],
+            priority: Priority(rawValue: row["priority"]) ?? .normal, title: row["title"], link: row["link"],
+            feed: row["feed"], feedURL: row["feed_url"],
+            published: (row["published"] as Int64?).map(Date.init(storeSeconds:)),
+            detected: Date(storeSeconds: row["detected"]), terms: decodeStrings(row["terms"]), summary: row["summary"],
+            story: row["story_key"], sources: row["sources"])
     }
 
     /// Decodes a JSON array of strings written by the store (`[]` for anything else).

@@ -26,8 +26,7 @@ public final class SQLiteStore: Store {
     let busyTimeout: TimeInterval
     let writer: (any DatabaseWriter)?
     let reader: any DatabaseReader
-    // Owner: `ingestLock` — only `ingest` touches the index, inside its write transaction.
-    let ingestLock = NSLock()
+    // Owner: GRDB's writer — only `ingest` touches the index, inside its write transactions.
     let storyIndex = StoryIndex()
     /// `nil` when read-only.
     let checkpointer: WALCheckpointer?
@@ -129,17 +128,32 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// `write` awaited: the transaction runs on GRDB's writer, no thread waits for it.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard let writer else { throw StoreError(.invalidArgument, "store was opened read-only", path: path) }
+        do {
+            let result = try await writer.write(body)
+            checkpointer?.committed()
+            return result
+        } catch {
+            throw storeError(error)
+        }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard let writer else { throw StoreError(.invalidArgument, "store was opened read-only", path: path) }
         do {
             let result = try writer.write(body)
             checkpointer?.committed()
             return result
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
+            throw storeError(error)
         }
+    }
+
+    /// A failed write as the store reports it: the body's own `StoreError` unchanged, anything else from SQLite.
+    private func storeError(_ error: any Error) -> StoreError {
+        error as? StoreError ?? StoreError.sqlite(error, path: path, busyTimeout: busyTimeout)
     }
 }
 
