@@ -14,9 +14,13 @@ extension SQLiteStore {
         // write, not on the writer's thread, the serial stage of a cold round: the write only borrows it.
         let box = IngestBox(batch: batch, incoming: incoming)
         defer { Offload.workQueue.async { box.release() } }
-        return try await write { db in
-            try Offload.measuringStoreCPU { try Self.ingest(box.batch, box.incoming, index: index, db) }
-        }
+        // GRDB interrupts an async access when its task is cancelled; an ingest that has started is not the poll's
+        // to abandon (a shutdown waits for it, as for the blocking one), so it runs in a task of its own.
+        return try await Task {
+            try await write { db in
+                try Offload.measuringStoreCPU { try Self.ingest(box.batch, box.incoming, index: index, db) }
+            }
+        }.value
     }
 
     /// The same ingest, blocking the calling thread (tools and tests that hold no task).

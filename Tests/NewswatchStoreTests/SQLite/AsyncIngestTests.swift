@@ -84,4 +84,20 @@ private typealias Kit = StoreTestKit
         _ = try await store.ingest(Kit.batch(at: Kit.at(hours: 0), items: items))
         #expect(Offload.storeQueueCPUMicroseconds > before)
     }
+
+    /// GRDB interrupts an async access whose task is cancelled; an ingest commits all the same, as the blocking one
+    /// did (a shutdown cancels the polls it waits for).
+    @Test func anIngestOfACancelledTaskStillCommits() async throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        _ = try await store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        let item = Kit.item("1", "Gaza hospital loses power", link: "https://feed1.example/1")
+        let outcome = try await Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await store.ingest(Kit.batch(at: Kit.at(hours: 0), items: [item]))
+        }.value
+        #expect(outcome.newItems == 1 && outcome.alerts.count == 1)
+        #expect(try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).count == 1)
+    }
 }
