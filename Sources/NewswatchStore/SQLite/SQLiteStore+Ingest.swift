@@ -17,9 +17,7 @@ extension SQLiteStore {
         // GRDB interrupts an async access when its task is cancelled; an ingest that has started is not the poll's
         // to abandon (a shutdown waits for it, as for the blocking one), so it runs in a task of its own.
         return try await Task {
-            try await write { db in
-                try Offload.measuringStoreCPU { try Self.ingest(box.batch, box.incoming, index: index, db) }
-            }
+            try await write { db in try Self.ingest(box.batch, box.incoming, index: index, db) }
         }.value
     }
 
