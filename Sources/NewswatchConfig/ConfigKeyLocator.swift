@@ -20,7 +20,7 @@ struct ConfigKeyLocator: Sendable {
         var section = ""
         var arrayCounts: [String: Int] = [:]
         // Multi-line constructs: a string opened by `"""`/`'''`, or brackets of an array or inline table.
-        var openString: String? = nil
+        var openString: TOMLLexer.Delimiter? = nil
         var depth = 0
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -62,7 +62,8 @@ struct ConfigKeyLocator: Sendable {
                     continue
                 }
             }
-            ConfigKeyLocator.scanValue(chars, from: start, openString: &openString, depth: &depth)
+            ConfigKeyLocator.scanValue(
+                line, fromByte: String(chars[..<start]).utf8.count, openString: &openString, depth: &depth)
         }
     }
 
@@ -203,49 +204,37 @@ struct ConfigKeyLocator: Sendable {
         return nil
     }
 
-    /// Follows strings, comments and brackets through a value so the next line's state is known.
-    private static func scanValue(_ chars: [Character], from: Int, openString: inout String?, depth: inout Int) {
-        var i = from
-        func at(_ k: Int, _ s: String) -> Bool {
-            let a = Array(s)
-            guard k + a.count <= chars.count else { return false }
-            return Array(chars[k..<(k + a.count)]) == a
-        }
-        while i < chars.count {
+    /// Follows strings, comments and brackets through the rest of a line (from its byte `start`) so the next line's
+    /// state is known: a multi-line string still open, the depth of open arrays and inline tables.
+    private static func scanValue(
+        _ line: String, fromByte start: Int, openString: inout TOMLLexer.Delimiter?, depth: inout Int
+    ) {
+        var line = line
+        line.withUTF8 { b in
+            var i = start
             if let open = openString {
-                if open == "\"\"\"" && chars[i] == "\\" {
-                    i += 2
+                let (end, closed) = TOMLLexer.endOfString(b, from: i, open)
+                guard closed else { return }
+                openString = nil
+                i = end
+            }
+            while i < b.count {
+                let c = b[i]
+                if c == TOMLLexer.comment { return }
+                if let d = TOMLLexer.delimiter(at: i, in: b) {
+                    let (end, closed) = TOMLLexer.endOfString(b, from: i + d.count, d)
+                    if !closed, d.multiLine {
+                        openString = d
+                        return
+                    }
+                    // A one-line string left open runs to the end of the line.
+                    i = end
                     continue
                 }
-                if at(i, open) {
-                    openString = nil
-                    i += 3
-                    // A closing delimiter may be followed by up to two more quotes that belong to the string.
-                    while i < chars.count, String(chars[i]) == String(open.first!) { i += 1 }
-                    continue
-                }
+                if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+                if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth = max(0, depth - 1) }
                 i += 1
-                continue
             }
-            let c = chars[i]
-            if c == "#" { return }
-            if at(i, "\"\"\"") || at(i, "'''") {
-                openString = String(chars[i..<(i + 3)])
-                i += 3
-                continue
-            }
-            if c == "\"" || c == "'" {
-                i += 1
-                while i < chars.count, chars[i] != c {
-                    if c == "\"" && chars[i] == "\\" { i += 1 }
-                    i += 1
-                }
-                i += 1
-                continue
-            }
-            if c == "[" || c == "{" { depth += 1 }
-            if c == "]" || c == "}" { depth = max(0, depth - 1) }
-            i += 1
         }
     }
 }

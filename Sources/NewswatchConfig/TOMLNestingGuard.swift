@@ -59,12 +59,6 @@ enum TOMLNestingGuard {
         var expectValue = false
         var inHeader = false
         var lineHasContent = false
-        func at(_ k: Int, _ s: StaticString) -> Bool {
-            let p = s.utf8Start
-            guard k + s.utf8CodeUnitCount <= n else { return false }
-            for m in 0..<s.utf8CodeUnitCount where b[k + m] != p[m] { return false }
-            return true
-        }
         func newline(_ k: Int) {
             line += 1
             lineStart = k + 1
@@ -83,28 +77,14 @@ enum TOMLNestingGuard {
             case 0x0A:  // newline
                 newline(i)
                 dots = 0
-            case 0x23:  // '#': a comment to the end of the line
-                while i + 1 < n, b[i + 1] != 0x0A { i += 1 }
+            case TOMLLexer.comment:  // a comment to the end of the line
+                i = TOMLLexer.endOfComment(b, from: i) - 1
             case 0x22, 0x27:  // a string: basic or literal, one line or multi-line
-                let triple = c == 0x22 ? at(i, "\"\"\"") : at(i, "'''")
-                i += triple ? 3 : 1
-                while i < n {
-                    let d = b[i]
-                    if d == 0x5C, c == 0x22 {  // an escape in a basic string (a line-ending one too)
-                        if i + 1 < n, b[i + 1] == 0x0A { newline(i + 1) }
-                        i += 2
-                        continue
-                    }
-                    if d == 0x0A {
-                        newline(i)
-                        if !triple { break }
-                    }
-                    if d == c, !triple || (c == 0x22 ? at(i, "\"\"\"") : at(i, "'''")) {
-                        i += triple ? 2 : 0
-                        break
-                    }
-                    i += 1
-                }
+                let d = TOMLLexer.delimiter(at: i, in: b)!
+                let (end, closed) = TOMLLexer.endOfString(b, from: i + d.count, d, newline: newline)
+                // A one-line string left open ends at its newline, which it takes with it.
+                if !closed, end < n { newline(end) }
+                i = closed ? end - 1 : end
                 lineHasContent = true
             case 0x2E:  // '.'
                 dots += 1

@@ -10,8 +10,11 @@ public protocol NewswatchClock: Sendable {
 
 /// The wall clock.
 public struct SystemClock: NewswatchClock {
+    /// The wall clock.
     public init() {}
+    /// The current instant.
     public func now() -> Date { Date() }
+    /// Sleeps until `deadline` (at most a year at a time).
     public func sleep(until deadline: Date) async throws {
         let interval = deadline.timeIntervalSinceNow
         // Callers sleep a day at most; the cap only keeps `UInt64(_:)` from trapping on an absurd deadline (past 584
@@ -28,13 +31,16 @@ public final class ManualClock: NewswatchClock, @unchecked Sendable {
     private var sleepers: [(id: UInt64, deadline: Date, continuation: CheckedContinuation<Void, Error>)] = []
     private var nextID: UInt64 = 0
 
+    /// A clock standing at `start`.
     public init(start: Date) { current = start }
 
+    /// The instant the clock was last set or advanced to.
     public func now() -> Date { lock.withLock { current } }
 
     /// Number of tasks currently sleeping on this clock (lets tests wait until a loop is idle).
     public var sleeperCount: Int { lock.withLock { sleepers.count } }
 
+    /// Suspends until `advance` passes `deadline` (or cancelled).
     public func sleep(until deadline: Date) async throws {
         let id: UInt64 = lock.withLock {
             nextID += 1

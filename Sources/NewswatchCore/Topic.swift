@@ -2,6 +2,7 @@
 public enum Priority: String, Sendable, Codable, CaseIterable, Comparable {
     case low, normal, high
 
+    /// `low` < `normal` < `high`.
     public static func < (a: Priority, b: Priority) -> Bool {
         let order: [Priority] = [.low, .normal, .high]
         return order.firstIndex(of: a)! < order.firstIndex(of: b)!
@@ -12,10 +13,13 @@ public enum Priority: String, Sendable, Codable, CaseIterable, Comparable {
 public struct TopicDefinition: Sendable, Equatable {
     /// `[a-z0-9][a-z0-9-]*`, unique; used in file names and records.
     public var id: String
+    /// The display name (alerts, digests).
     public var name: String
+    /// The query as written (CONTRACT §3 query syntax).
     public var query: String
     /// An item matching this never matches the topic.
     public var exclude: String?
+    /// How urgent the topic's alerts are.
     public var priority: Priority
     /// `false`: digest only.
     public var alert: Bool
@@ -26,6 +30,7 @@ public struct TopicDefinition: Sendable, Equatable {
     /// Escalation and spike rules (CONTRACT §10 `escalate_sources`, `spike_factor`, `spike_min_items`).
     public var rules = TopicAlertRules()
 
+    /// A topic with the given fields.
     public init(
         id: String, name: String, query: String, exclude: String? = nil, priority: Priority = .normal,
         alert: Bool = true, feeds: [String] = [], delivery: TopicDelivery = .immediate
@@ -48,8 +53,11 @@ public enum ItemField: String, Sendable, Codable, CaseIterable {
 
 /// A query term that matched, as written in the query (`"Gaza Strip"` → `Gaza Strip`), and where.
 public struct MatchedTerm: Sendable, Hashable {
+    /// The term as written in the query.
     public var term: String
+    /// Where the term matched.
     public var field: ItemField
+    /// A term and its field.
     public init(term: String, field: ItemField) {
         self.term = term
         self.field = field
@@ -58,9 +66,11 @@ public struct MatchedTerm: Sendable, Hashable {
 
 /// One topic an item matched, with the evidence (for alert explanations and digests).
 public struct TopicMatch: Sendable, Equatable {
+    /// The id of the topic that matched.
     public var topicID: String
     /// Distinct matched terms in first-occurrence order.
     public var terms: [MatchedTerm]
+    /// A match of `topicID` with its terms.
     public init(topicID: String, terms: [MatchedTerm]) {
         self.topicID = topicID
         self.terms = terms

@@ -4,15 +4,17 @@ import NewswatchCore
 /// The daemon's persistent state: feeds, items, stories, matches and the alert outbox.
 ///
 /// One implementation exists (`SQLiteStore`); the protocol is the seam for a PostgreSQL backend. Every method is
-/// synchronous and thread-safe; writes are serialised by the implementation. All times are UTC instants passed in by
+/// thread-safe and synchronous except `ingest`, the poll path's write, which is awaited; writes are serialised by the
+/// implementation. All times are UTC instants passed in by
 /// the caller (never read from the wall clock here), stored with one-second resolution (fractions are dropped).
 public protocol Store: DigestStore {
     // MARK: Ingest
 
     /// Records one successfully fetched and parsed feed in ONE write transaction: feed state, validators and body
     /// hash, new items, updates, story assignment, matches, alerts and their delivery rows commit together, so a
-    /// crash at any instant neither loses nor doubles an alert.
-    func ingest(_ batch: IngestBatch) throws -> IngestOutcome
+    /// crash at any instant neither loses nor doubles an alert. Plain values in (items already matched), counts,
+    /// alerts and the feed's state out.
+    func ingest(_ batch: IngestBatch) async throws -> IngestOutcome
 
     // MARK: Feed state (scheduler, daemon, status)
 

@@ -14,10 +14,18 @@ package enum Offload {
     package static let alertQueue = DispatchQueue(
         label: "newswatch.alerts", qos: .userInitiated, attributes: .concurrent)
 
-    /// CPU time (µs) the store queue has spent running work since the process started: it is the one serial
-    /// stage of the pipeline, so this is what bounds a round (logged by `run --once`).
+    /// CPU time (µs) the store's writes have spent since the process started (on `storeQueue`, and ingests on the
+    /// database's writer): the one serial stage of the pipeline, so this is what bounds a round (`run --once`).
     package static var storeQueueCPUMicroseconds: Int { storeCPU.load(ordering: .relaxed) }
     private static let storeCPU = Atomic<Int>(0)
+
+    /// Runs `body` on the calling thread, counting its CPU time as the store's (for a store write that runs on the
+    /// database's own writer thread instead of `storeQueue`).
+    package static func measuringStoreCPU<T>(_ body: () throws -> T) rethrows -> T {
+        let start = threadCPUMicroseconds()
+        defer { storeCPU.add(threadCPUMicroseconds() - start, ordering: .relaxed) }
+        return try body()
+    }
 
     /// Runs `body` on `queue` and returns its result to the awaiting task.
     package static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T)

@@ -16,6 +16,8 @@ public final class Daemon: Sendable {
     public let clock: any NewswatchClock
     public let logger: Logger
     public let policy: SchedulerPolicy
+    /// Decides every feed's next due time (from `policy`).
+    private let scheduler: FeedScheduler
     /// Called after an ingest that created alerts (wakes the sinks).
     private let alertsArrived: @Sendable () -> Void
     /// The sink routes every ingest creates delivery rows for.
@@ -41,6 +43,7 @@ public final class Daemon: Sendable {
         self.clock = clock
         self.logger = logger
         self.policy = policy
+        scheduler = FeedScheduler(policy: policy)
         self.sinkRoutes = sinkRoutes
         self.alertsArrived = alertsArrived
         current = Locked(Current(plan: plan, client: try HTTPClient(configuration: plan.fetch), generation: 0))
@@ -114,9 +117,8 @@ public final class Daemon: Sendable {
             func startNext() {
                 guard let target = pending.popFirst() else { return }
                 group.addTask {
-                    let state = states[target.descriptor.key]
                     let outcome = await poller.poll(
-                        target, state: state, schedule: self.successSchedule(target, state: state))
+                        target, state: states[target.descriptor.key], scheduler: self.scheduler)
                     if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
                     return (target, outcome)
                 }
@@ -149,31 +151,8 @@ public final class Daemon: Sendable {
         return summary
     }
 
-    /// How a successful poll of `target` schedules the feed (the poller stores it with the poll's outcome).
-    private func successSchedule(_ target: PollTarget, state: FeedState?) -> FeedPoller.SuccessSchedule {
-        let policy = self.policy
-        return { outcome, now in
-            Self.schedule(
-                target, after: outcome, state: state, previous: state?.schedule, policy: policy, now: now,
-                networkDown: false)
-        }
-    }
-
-    /// The feed's schedule after `outcome`. `state` is the feed's state from before the poll: the policy counts
-    /// the outcome itself (a state that already holds a charged failure doubled every backoff). `previous` is the
-    /// stored schedule whose floors a failure keeps.
-    private static func schedule(
-        _ target: PollTarget, after outcome: FetchOutcome, state: FeedState?, previous: FeedSchedule?,
-        policy: SchedulerPolicy, now: Date, networkDown: Bool
-    ) -> FeedSchedule {
-        let next = policy.next(
-            after: outcome, state: FeedScheduling.scheduleState(state, fallbackDue: now), feed: target.descriptor.key,
-            interval: target.interval, now: now, networkDown: networkDown)
-        return FeedScheduling.storedSchedule(next: next, outcome: outcome, previous: previous, now: now)
-    }
-
     /// Stores when `target` is due next after `outcome`; returns that time and the feed's state as now stored.
-    /// A successful poll has stored both already (`successSchedule`): then nothing is read or written here.
+    /// A successful poll has stored both already (the poller asked `scheduler`): then nothing is read or written here.
     /// Failures, and successes the store could not record, are scheduled here.
     @discardableResult
     private func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
@@ -192,9 +171,9 @@ public final class Daemon: Sendable {
         let store = self.store
         let key = target.descriptor.key
         let fresh = (try? await Offload.run(on: Offload.storeQueue) { try store.feedState(key: key) }) ?? state
-        let schedule = Self.schedule(
+        let schedule = scheduler.schedule(
             target, after: FeedScheduling.fetchOutcome(outcome, now: now), state: state, previous: fresh?.schedule,
-            policy: policy, now: now, networkDown: networkDown)
+            now: now, networkDown: networkDown)
         do {
             try await Offload.run(on: Offload.storeQueue) { try store.setSchedule(key: key, schedule) }
         } catch {
@@ -226,9 +205,7 @@ public final class Daemon: Sendable {
             let wanted = Dictionary(plan.targets.map { ($0.descriptor.key, $0) }, uniquingKeysWith: { a, _ in a })
             for key in targets.keys where wanted[key] == nil { queue.remove(key) }
             for (key, target) in wanted where targets[key] == nil {
-                let initial = policy.initialState(feed: key, interval: target.interval, now: now).nextDue
-                let due = states[key]?.schedule.nextDue ?? initial
-                queue.schedule(key, host: target.host, at: due)
+                queue.schedule(key, host: target.host, at: scheduler.firstDue(target, state: states[key], now: now))
             }
             targets = wanted
         }
@@ -287,9 +264,9 @@ public final class Daemon: Sendable {
                 for key in queue.take(at: clock.now()) {
                     guard let target = targets[key] else { continue }
                     let state = states[key]
-                    let schedule = successSchedule(target, state: state)
+                    let scheduler = self.scheduler
                     group.addTask {
-                        let outcome = await poller.poll(target, state: state, schedule: schedule)
+                        let outcome = await poller.poll(target, state: state, scheduler: scheduler)
                         if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
                         continuation.yield(.finished(key: key, outcome: outcome))
                     }

@@ -45,15 +45,12 @@ public struct FeedPoller: Sendable {
         self.maxFileBytes = maxFileBytes ?? client.configuration.maxBodyBytes
     }
 
-    /// How the caller schedules a feed after a successful poll: the schedule is stored in the same write as the
-    /// poll's outcome (one transaction per feed, where the all-304 round needed three).
-    public typealias SuccessSchedule = @Sendable (FetchOutcome, Date) -> FeedSchedule
-
     /// Polls `target` once. `state` is the feed's stored state (validators, last body hash); `conditional: false`
-    /// sends no validators (a forced refetch). A successful poll stores the feed's next schedule from `schedule`
-    /// too, and the outcome carries the feed's state after it.
+    /// sends no validators (a forced refetch). A successful poll stores the feed's next schedule, asked of
+    /// `scheduler`, in the same write as its outcome (one transaction per feed), and the outcome carries the feed's
+    /// state after it.
     public func poll(
-        _ target: PollTarget, state: FeedState?, conditional: Bool = true, schedule: SuccessSchedule
+        _ target: PollTarget, state: FeedState?, conditional: Bool = true, scheduler: FeedScheduler
     ) async -> PollOutcome {
         var log = logger
         log[metadataKey: "feed"] = "\(target.descriptor.name)"
@@ -62,11 +59,10 @@ public struct FeedPoller: Sendable {
         switch target.source {
         case .url(let url):
             log[metadataKey: "url"] = "\(URLRedaction.redact(url))"
-            outcome = await pollURL(
-                url, target: target, state: conditional ? state : nil, schedule: schedule, logger: log)
+            outcome = await pollURL(url, target: target, state: state, conditional: conditional, scheduler: scheduler)
         case .file(let path):
             log[metadataKey: "path"] = "\(path)"
-            outcome = await pollFile(path, target: target, state: state, schedule: schedule, logger: log)
+            outcome = await pollFile(path, target: target, state: state, scheduler: scheduler)
         }
         let ms = Int(clock.now().timeIntervalSince(started) * 1000)
         switch outcome {
@@ -78,15 +74,15 @@ public struct FeedPoller: Sendable {
                     "new": "\(result.newItems)", "updated": "\(result.updatedItems)",
                     "alerts": "\(result.alerts.count)", "duration_ms": "\(ms)",
                 ])
-        case .unchanged(let reason, _, let state):
+        case .unchanged(let fetch, let state):
             if state != nil { storeOutage.accepted(logger: logger) }
-            log.debug("unchanged", metadata: ["reason": "\(reason.rawValue)", "duration_ms": "\(ms)"])
+            log.debug("unchanged", metadata: ["reason": "\(fetch.noChangeReason.rawValue)", "duration_ms": "\(ms)"])
         case .failed(let failure) where failure.isCancellation:
             log.debug("poll cancelled")
         case .failed(let failure) where failure.storeUnavailable:
             storeOutage.refused(failure.message, logger: log, metadata: ["duration_ms": "\(ms)"])
         case .failed(let failure):
-            var meta: Logger.Metadata = ["kind": "\(failure.kind)", "duration_ms": "\(ms)"]
+            var meta: Logger.Metadata = ["kind": "\(failure.kind.name)", "duration_ms": "\(ms)"]
             if let status = failure.httpStatus { meta["status"] = "\(status)" }
             log.warning("feed failed: \(failure.message)", metadata: meta)
         }
@@ -96,95 +92,94 @@ public struct FeedPoller: Sendable {
     // MARK: - Sources
 
     private func pollURL(
-        _ url: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
+        _ url: String, target: PollTarget, state: FeedState?, conditional: Bool, scheduler: FeedScheduler
     ) async -> PollOutcome {
-        let request = FeedRequest(url: url, etag: state?.validators.etag, lastModified: state?.validators.lastModified)
+        let sent = conditional ? state : nil
+        let request = FeedRequest(url: url, etag: sent?.validators.etag, lastModified: sent?.validators.lastModified)
         let result = await client.fetch(request)
         let now = clock.now()
         switch result {
         case .notModified(let response):
             let validators = HTTPValidators(
-                etag: response.etag ?? state?.validators.etag,
-                lastModified: response.lastModified ?? state?.validators.lastModified)
+                etag: response.etag ?? sent?.validators.etag,
+                lastModified: response.lastModified ?? sent?.validators.lastModified)
             return await recordNoChange(
-                target, reason: .notModified, status: response.status, validators: validators, at: now,
-                hints: .init(maxAge: response.cacheMaxAge), schedule: schedule)
+                target, status: response.status, validators: validators, at: now,
+                fetch: FeedScheduling.successOutcome(notModified: true, maxAge: response.cacheMaxAge),
+                state: state, scheduler: scheduler)
         case .ok(let response):
             let validators = HTTPValidators(etag: response.etag, lastModified: response.lastModified)
             // Relative links resolve against the URL without user-info: a link shows no credential, not even a
             // redacted one (`***@`), and stays clickable.
             let base = URLRedaction.removingUserInfo(response.finalURL)
             return await ingestBody(
-                response.body, target: target, state: state, baseURL: base, charset: response.charset,
+                response.body, target: target, state: state, known: sent, baseURL: base, charset: response.charset,
                 status: response.status, validators: validators, maxAge: response.cacheMaxAge, at: now,
-                schedule: schedule)
+                scheduler: scheduler)
         case .failed(let error):
             let failure = PollFailure(
-                kind: error.kind.rawValue, message: error.message, httpStatus: error.httpStatus,
-                retryAfter: error.retryAfter.map { TimeBounds.date(now, adding: $0.delay(from: now)) },
-                isNetworkLevel: [.dns, .connect, .network].contains(error.kind))
+                kind: .fetch(error.kind), message: error.message, httpStatus: error.httpStatus,
+                retryAfter: error.retryAfter.map { TimeBounds.date(now, adding: $0.delay(from: now)) })
             return .failed(failure)
         }
     }
 
     private func pollFile(
-        _ path: String, target: PollTarget, state: FeedState?, schedule: SuccessSchedule, logger: Logger
+        _ path: String, target: PollTarget, state: FeedState?, scheduler: FeedScheduler
     ) async -> PollOutcome {
         let data: Data
         let cap = maxFileBytes
         do {
             data = try await Offload.run(on: Offload.workQueue) { try LocalFeedReader.read(path: path, cap: cap) }
         } catch let error as FetchError {
-            return .failed(PollFailure(kind: error.kind.rawValue, message: error.message, isNetworkLevel: false))
+            return .failed(PollFailure(kind: .fetch(error.kind), message: error.message))
         } catch {
             let message = "cannot read \(path): \((error as NSError).localizedDescription)"
-            return .failed(PollFailure(kind: "file", message: message, isNetworkLevel: false))
+            return .failed(PollFailure(kind: .file, message: message))
         }
         return await ingestBody(
-            data, target: target, state: state, baseURL: nil, charset: nil, status: nil, validators: HTTPValidators(),
-            maxAge: nil, at: clock.now(), schedule: schedule)
+            data, target: target, state: state, known: state, baseURL: nil, charset: nil, status: nil,
+            validators: HTTPValidators(),
+            maxAge: nil, at: clock.now(), scheduler: scheduler)
     }
 
     // MARK: - Steps
 
+    /// Parses, matches and ingests a fetched body, unless it is the body of the last ingest. `state` is the
+    /// feed's stored state (scheduling); `known` the one whose body hash is compared (`nil`: a forced refetch).
     private func ingestBody(
-        _ body: Data, target: PollTarget, state: FeedState?, baseURL: String?, charset: String?, status: Int?,
-        validators: HTTPValidators, maxAge: Int?, at now: Date, schedule: SuccessSchedule
+        _ body: Data, target: PollTarget, state: FeedState?, known: FeedState?, baseURL: String?, charset: String?,
+        status: Int?, validators: HTTPValidators, maxAge: Int?, at now: Date, scheduler: FeedScheduler
     ) async -> PollOutcome {
         let hash = ContentHash.hex(of: body)
-        if let state, state.bodyHash == hash, state.firstSuccess != nil {
+        if let known, known.bodyHash == hash, known.firstSuccess != nil {
+            let ttlMinutes = known.schedule.ttlFloor.map { TimeBounds.int($0 / 60) }
             return await recordNoChange(
-                target, reason: .bodyUnchanged, status: status, validators: validators, at: now,
-                hints: .init(ttlMinutes: state.schedule.ttlFloor.map { TimeBounds.int($0 / 60) }, maxAge: maxAge),
-                schedule: schedule)
+                target, status: status, validators: validators, at: now,
+                fetch: FeedScheduling.successOutcome(notModified: false, ttlMinutes: ttlMinutes, maxAge: maxAge),
+                state: state, scheduler: scheduler)
         }
-        let matcher = self.matcher
-        let feedName = target.descriptor.name
-        let tags = target.tags
-        let sinks = self.sinks
-        let backfill = self.backfill
-        let maxItems = self.maxItems
         let parsed: ParsedFeed
         var batch: IngestBatch
         do {
-            // Parse, match and key every item on the work queue (both cores); the store's serial queue only writes.
-            (parsed, batch) = try await Offload.run(on: Offload.workQueue) {
-                let parsed = try Self.parse(body, baseURL: baseURL, charset: charset)
+            // Parse, match and key every item on the work queue (both cores); the store's writer only writes.
+            (parsed, batch) = try await Offload.run(on: Offload.workQueue) { [self] in
+                let parsed = try FeedParser.parse(body, baseURL: baseURL, httpCharset: charset)
                 // Only the newest `max_items` are matched and stored: a feed cannot flood alerts or the store.
                 let (items, warning) = ItemLimit.newest(parsed.items, limit: maxItems)
                 var batch = IngestBatch(
                     feed: target.descriptor, fetchedAt: now, httpStatus: status, validators: validators,
-                    bodyHash: hash, items: items, topics: matcher.topics, sinks: sinks, backfill: backfill,
-                    matcher: { item in matcher.match(MatchableItem(item, feedName: feedName, feedTags: tags)) })
+                    bodyHash: hash, items: match(items, of: target), topics: matcher.topics, sinks: sinks,
+                    backfill: backfill)
                 batch.warning = warning
                 batch.prepare()
                 return (parsed, batch)
             }
         } catch {
-            return .failed(PollFailure(kind: "parse", message: "\(error)", httpStatus: status, isNetworkLevel: false))
+            return .failed(PollFailure(kind: .parse, message: "\(error)", httpStatus: status))
         }
-        let hints = PollOutcome.CacheHints(ttlMinutes: parsed.ttlMinutes, maxAge: maxAge)
-        let next = schedule(FeedScheduling.successOutcome(notModified: false, hints: hints), now)
+        let fetch = FeedScheduling.successOutcome(notModified: false, ttlMinutes: parsed.ttlMinutes, maxAge: maxAge)
+        let next = scheduler.schedule(target, success: fetch, state: state, now: now)
         batch.schedule = next
         for warning in parsed.warnings.prefix(3) {
             logger.notice("feed recovered: \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
@@ -193,24 +188,14 @@ public struct FeedPoller: Sendable {
             logger.warning("feed \(warning)", metadata: ["feed": "\(target.descriptor.name)"])
         }
         do {
-            let store = self.store
-            let box = BatchBox(batch)
-            defer {
-                // Let the batch (every item, key and match: many small allocations) go off the store's serial queue,
-                // the cold round's bottleneck: its closure only borrows it from the box.
-                Offload.workQueue.async { box.batch = nil }
-            }
-            var result = try await Offload.run(on: Offload.storeQueue) {
-                guard let batch = box.batch else { throw CancellationError() }
-                return try store.ingest(batch)
-            }
+            var result = try await store.ingest(batch)
             // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
             result.feedState?.schedule = next
-            return .ingested(result, hints: hints)
+            return .ingested(result, fetch: fetch)
         } catch {
             // A store failure is ours, not the feed's; it is still recorded so status shows it, unless the store
             // cannot take writes at all (locked by another process, disk full).
-            var failure = PollFailure(kind: "store", message: "\(error)", httpStatus: status, isNetworkLevel: false)
+            var failure = PollFailure(kind: .store, message: "\(error)", httpStatus: status)
             if let error = error as? StoreError, [.locked, .full].contains(error.kind) {
                 failure.storeUnavailable = true
             }
@@ -218,27 +203,33 @@ public struct FeedPoller: Sendable {
         }
     }
 
-    private static func parse(_ body: Data, baseURL: String?, charset: String?) throws -> ParsedFeed {
-        try FeedParser.parse(body, baseURL: baseURL, httpCharset: charset)
+    /// What the topics find in each item, with the feed's name and tags (what `feeds = [...]` selects).
+    private func match(_ items: [ParsedItem], of target: PollTarget) -> [MatchedItem] {
+        items.map { item in
+            MatchedItem(
+                item,
+                matches: matcher.match(MatchableItem(item, feedName: target.descriptor.name, feedTags: target.tags)))
+        }
     }
 
     private func recordNoChange(
-        _ target: PollTarget, reason: NoChangeRecord.Reason, status: Int?, validators: HTTPValidators, at now: Date,
-        hints: PollOutcome.CacheHints, schedule: SuccessSchedule
+        _ target: PollTarget, status: Int?, validators: HTTPValidators, at now: Date, fetch: FetchOutcome,
+        state: FeedState?, scheduler: FeedScheduler
     ) async -> PollOutcome {
-        let next = schedule(FeedScheduling.successOutcome(notModified: reason == .notModified, hints: hints), now)
+        let next = scheduler.schedule(target, success: fetch, state: state, now: now)
         let record = NoChangeRecord(
-            key: target.descriptor.key, at: now, reason: reason, httpStatus: status, validators: validators,
+            key: target.descriptor.key, at: now, reason: fetch.noChangeReason, httpStatus: status,
+            validators: validators,
             schedule: next)
         let store = self.store
         do {
             var after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
             // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
             after.schedule = next
-            return .unchanged(reason, hints: hints, state: after)
+            return .unchanged(fetch: fetch, state: after)
         } catch {
             logger.error("store: cannot record fetch: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
-            return .unchanged(reason, hints: hints, state: nil)
+            return .unchanged(fetch: fetch, state: nil)
         }
     }
 
@@ -247,7 +238,7 @@ public struct FeedPoller: Sendable {
     public func record(_ failure: PollFailure, for target: PollTarget, charged: Bool, at now: Date) async {
         guard !failure.isCancellation, !failure.storeUnavailable else { return }
         let record = FeedFailure(
-            key: target.descriptor.key, at: now, kind: failure.kind, message: failure.message,
+            key: target.descriptor.key, at: now, kind: failure.kind.name, message: failure.message,
             httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: charged)
         let store = self.store
         do {
@@ -256,12 +247,4 @@ public struct FeedPoller: Sendable {
             logger.error("store: cannot record failure: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
         }
     }
-}
-
-/// Holds an ingest batch so that the thread that lets it go is chosen, not whichever releases the last reference.
-private final class BatchBox: @unchecked Sendable {
-    // Written once after the store is done with it (ordered after the read by the await in between).
-    var batch: IngestBatch?
-
-    init(_ batch: IngestBatch) { self.batch = batch }
 }

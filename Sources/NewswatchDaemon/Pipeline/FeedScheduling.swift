@@ -4,36 +4,34 @@ import NewswatchStore
 
 /// Translates between a poll's outcome, the stored feed state and the scheduler policy's vocabulary.
 enum FeedScheduling {
-    /// The policy's view of a poll outcome.
+    /// The policy's view of a poll outcome; a failure's `Retry-After` is counted from `now`.
     static func fetchOutcome(_ outcome: PollOutcome, now: Date) -> FetchOutcome {
         switch outcome {
-        case .ingested(_, let hints):
-            return successOutcome(notModified: false, hints: hints)
-        case .unchanged(let reason, let hints, _):
-            return successOutcome(notModified: reason == .notModified, hints: hints)
+        case .ingested(_, let fetch), .unchanged(let fetch, _):
+            return fetch
         case .failed(let failure):
             let retryAfter = failure.retryAfter.map { TimeBounds.serverDelay($0.timeIntervalSince(now)) }
             let result: FetchOutcome.Result
             switch failure.kind {
-            case "httpStatus", "http_status": result = .httpStatus(failure.httpStatus ?? 0)
-            case "dns": result = .network(.dns)
-            case "connect": result = .network(.connect)
-            case "tls": result = .network(.tls)
-            case "timeout": result = .network(.timeout)
-            case "network": result = .network(.other)
+            case .fetch(.httpStatus): result = .httpStatus(failure.httpStatus ?? 0)
+            case .fetch(.dns): result = .network(.dns)
+            case .fetch(.connect): result = .network(.connect)
+            case .fetch(.tls): result = .network(.tls)
+            case .fetch(.timeout): result = .network(.timeout)
+            case .fetch(.network): result = .network(.other)
             default: result = .unusable
             }
             return FetchOutcome(result, retryAfter: retryAfter)
         }
     }
 
-    /// The policy's view of a successful poll (new body, unchanged body, or `304`). A feed's `<ttl>` and a
-    /// response's `max-age` are outside data: each is capped at `TimeBounds.maximumServerDelay` here, before it is
-    /// stored or added to a time.
-    static func successOutcome(notModified: Bool, hints: PollOutcome.CacheHints) -> FetchOutcome {
+    /// The policy's view of a successful poll (new body, unchanged body, or `304`) with its server hints (RSS
+    /// `<ttl>` in minutes, `Cache-Control: max-age` in seconds). Both are outside data: each is capped at
+    /// `TimeBounds.maximumServerDelay` here, before it is stored or added to a time.
+    static func successOutcome(notModified: Bool, ttlMinutes: Int? = nil, maxAge: Int? = nil) -> FetchOutcome {
         FetchOutcome(
-            notModified ? .notModified : .ok, ttl: hints.ttlMinutes.map { TimeBounds.serverDelay(Double($0) * 60) },
-            maxAge: hints.maxAge.map { TimeBounds.serverDelay(Double($0)) })
+            notModified ? .notModified : .ok, ttl: ttlMinutes.map { TimeBounds.serverDelay(Double($0) * 60) },
+            maxAge: maxAge.map { TimeBounds.serverDelay(Double($0)) })
     }
 
     /// The policy's view of a stored feed (failure counts survive restarts; 404 streaks are inferred from them).

@@ -28,8 +28,16 @@ public struct WatchedStore: Store {
         }
     }
 
-    public func ingest(_ batch: IngestBatch) throws -> IngestOutcome {
-        try watch(write: true) { try base.ingest(batch) }
+    public func ingest(_ batch: IngestBatch) async throws -> IngestOutcome {
+        let token = progress.start()
+        do {
+            let result = try await base.ingest(batch)
+            progress.finish(token, write: true, succeeded: true)
+            return result
+        } catch {
+            progress.finish(token, write: true, succeeded: false)
+            throw error
+        }
     }
 
     public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws {

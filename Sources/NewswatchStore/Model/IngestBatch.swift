@@ -13,16 +13,14 @@ public struct IngestBatch: Sendable {
     public var validators: HTTPValidators
     /// The hash of the response body (`ContentHash.hex(of:)`), so an unchanged body skips parsing next time.
     public var bodyHash: String?
-    /// The parsed items in document order.
-    public var items: [ParsedItem]
+    /// The parsed items in document order, each with its matches.
+    public var items: [MatchedItem]
     /// The configured topics (for name, priority and the alert flag of what `matcher` returns).
     public var topics: [TopicDefinition]
     /// The sinks that get a delivery row for each new alert (the file sink must be among them).
     public var sinks: [SinkRoute]
     /// On a feed's first successful fetch only items published within this window before `fetchedAt` alert.
     public var backfill: TimeInterval
-    /// Matches one item against the topics that apply to this feed. Called only for new and changed items.
-    public var matcher: @Sendable (ParsedItem) -> [TopicMatch]
     /// The scheduler's decision for the feed's next poll, stored in the same transaction (`nil` keeps the stored
     /// schedule).
     public var schedule: FeedSchedule?
@@ -32,10 +30,11 @@ public struct IngestBatch: Sendable {
     /// Keys, hashes, matches and title words of `items`, made by `prepare()`; `nil` until then.
     var prepared: [IngestTransaction.Incoming]?
 
+    /// A batch of items already matched.
     public init(
         feed: FeedDescriptor, fetchedAt: Date, httpStatus: Int?, validators: HTTPValidators = HTTPValidators(),
-        bodyHash: String?, items: [ParsedItem], topics: [TopicDefinition], sinks: [SinkRoute],
-        backfill: TimeInterval, matcher: @escaping @Sendable (ParsedItem) -> [TopicMatch]
+        bodyHash: String?, items: [MatchedItem], topics: [TopicDefinition], sinks: [SinkRoute],
+        backfill: TimeInterval
     ) {
         self.feed = feed
         self.fetchedAt = fetchedAt
@@ -46,14 +45,23 @@ public struct IngestBatch: Sendable {
         self.topics = topics
         self.sinks = sinks
         self.backfill = backfill
-        self.matcher = matcher
     }
 
-    /// Computes everything about the items that needs no database — identifying keys, content hashes, every
-    /// item's matches, title words — so that `Store.ingest` only writes. Call it on a worker thread: the store
-    /// serialises its writes, and this is most of an ingest's CPU time. `ingest` does it itself if it was not done.
-    /// Matching runs for every item here (the store matches only new and changed items otherwise): the matcher
-    /// is pure, so the result is the same, and matching is cheap next to parsing.
+    /// A batch whose items are matched now, by `matcher` (the store itself never calls back into the matcher).
+    public init(
+        feed: FeedDescriptor, fetchedAt: Date, httpStatus: Int?, validators: HTTPValidators = HTTPValidators(),
+        bodyHash: String?, items: [ParsedItem], topics: [TopicDefinition], sinks: [SinkRoute],
+        backfill: TimeInterval, matcher: (ParsedItem) -> [TopicMatch]
+    ) {
+        self.init(
+            feed: feed, fetchedAt: fetchedAt, httpStatus: httpStatus, validators: validators, bodyHash: bodyHash,
+            items: items.map { MatchedItem($0, matches: matcher($0)) }, topics: topics, sinks: sinks,
+            backfill: backfill)
+    }
+
+    /// Computes everything about the items that needs no database — identifying keys, content hashes, title
+    /// words — so that `Store.ingest` only writes. Call it on a worker thread: the store serialises its writes.
+    /// `ingest` does it itself if it was not done.
     public mutating func prepare() {
         if prepared == nil { prepared = IngestTransaction.prepare(self) }
     }

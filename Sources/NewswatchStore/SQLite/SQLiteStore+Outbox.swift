@@ -109,14 +109,18 @@ extension SQLiteStore {
         a.terms, a.summary, a.story_key, a.sources, a.kind, a.previous_sources, a.items_last_hour, a.baseline
         """
 
+    /// An `alerts` row selected with `alertColumns`, decoded by column name.
     static func alert(_ row: Row) -> Alert {
         Alert(
-            id: row[0], topic: row[1], topicName: row[2], priority: Priority(rawValue: row[3]) ?? .normal,
-            title: row[4], link: row[5], feed: row[6], feedURL: row[7],
-            published: (row[8] as Int64?).map(Date.init(storeSeconds:)), detected: Date(storeSeconds: row[9]),
-            terms: decodeStrings(row[10]), summary: row[11], story: row[12], sources: row[13],
-            kind: AlertKind(rawValue: row[14]) ?? .new,
-            extra: AlertExtra(previousSources: row[15], itemsLastHour: row[16], baseline: row[17]))
+            id: row["alert_id"], topic: row["topic"], topicName: row["topic_name"],
+            priority: Priority(rawValue: row["priority"]) ?? .normal, title: row["title"], link: row["link"],
+            feed: row["feed"], feedURL: row["feed_url"],
+            published: (row["published"] as Int64?).map(Date.init(storeSeconds:)),
+            detected: Date(storeSeconds: row["detected"]), terms: decodeStrings(row["terms"]), summary: row["summary"],
+            story: row["story_key"], sources: row["sources"], kind: AlertKind(rawValue: row["kind"]) ?? .new,
+            extra: AlertExtra(
+                previousSources: row["previous_sources"], itemsLastHour: row["items_last_hour"],
+                baseline: row["baseline"]))
     }
 
     /// Decodes a JSON array of strings written by the store (`[]` for anything else).

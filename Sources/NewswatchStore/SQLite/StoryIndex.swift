@@ -13,7 +13,8 @@ import GRDB
 /// 50,000 new items made one poll's transaction quadratic). Each lookup compares at most `maximumCandidates` titles,
 /// so even a flood of near-identical headlines costs linear time.
 ///
-/// - Important: Not thread-safe. Owner: `SQLiteStore.ingestLock`; touched only inside `ingest`'s transaction.
+/// - Important: Not thread-safe. Owner: GRDB's writer; touched only inside `ingest`'s transactions (and their
+///   commit and rollback callbacks), which the writer runs one at a time.
 final class StoryIndex: @unchecked Sendable {
     struct Entry {
         var storyID: Int64

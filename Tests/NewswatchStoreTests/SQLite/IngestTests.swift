@@ -375,13 +375,11 @@ private typealias Kit = StoreTestKit
         defer { kit.dir.remove() }
         let store = try kit.open()
         var batch = Kit.batch(at: Kit.at(hours: 0), items: [Kit.item("1", "Gaza", published: Kit.at(hours: -1))])
-        batch.matcher = { _ in
-            [
-                TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "gaza", field: .title)]),
-                TopicMatch(topicID: "israel", terms: [MatchedTerm(term: "israel", field: .summary)]),
-                TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "Gaza Strip", field: .summary)]),
-            ]
-        }
+        batch.items[0].matches = [
+            TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "gaza", field: .title)]),
+            TopicMatch(topicID: "israel", terms: [MatchedTerm(term: "israel", field: .summary)]),
+            TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "Gaza Strip", field: .summary)]),
+        ]
         let r = try store.ingest(batch)
         #expect(r.alerts.map(\.topic).sorted() == ["gaza", "israel"])
         let digest = try store.matchedItems(firstSeenFrom: Kit.at(hours: -1), to: Kit.at(hours: 1))
