@@ -8,7 +8,7 @@ extension XMLFeedParser {
         target = t
         mode = m
         captureDepth = depth
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
         nested = false
         nestedSkip = 0
         captureFull = false

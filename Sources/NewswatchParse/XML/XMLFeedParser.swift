@@ -34,6 +34,9 @@ final class XMLFeedParser {
         let uri: UnsafeRawPointer?
     }
     @exclusivity(unchecked) private var tags: [Key: FeedTag] = [:]
+    @exclusivity(unchecked) private var recent = [(key: Key, tag: FeedTag)](
+        repeating: (Key(local: UnsafeRawPointer(bitPattern: 1)!, uri: nil), FeedTag(ns: .none, name: .other)), count: 64
+    )
 
     enum Role: UInt8 { case plain, author }
     struct Frame {
@@ -62,7 +65,7 @@ final class XMLFeedParser {
     @exclusivity(unchecked) var target: Target?
     @exclusivity(unchecked) var mode: Mode = .raw
     @exclusivity(unchecked) var captureDepth = 0
-    @exclusivity(unchecked) var buffer: [UInt8] = []
+    let buffer = ByteBuffer()
     @exclusivity(unchecked) var nested = false
     @exclusivity(unchecked) var nestedSkip = 0
     @exclusivity(unchecked) var captureFull = false
@@ -76,7 +79,6 @@ final class XMLFeedParser {
     init(baseURL: String?, html: HTMLTextExtractor) {
         self.baseURL = baseURL
         self.html = html
-        buffer.reserveCapacity(4096)
     }
 
     // MARK: Driving libxml2
@@ -235,12 +237,12 @@ final class XMLFeedParser {
     private func characters(_ ch: UnsafePointer<xmlChar>, _ len: Int) {
         guard target != nil, nestedSkip == 0, !captureFull else { return }
         if buffer.count + len <= Self.fieldLimit {
-            buffer.append(contentsOf: UnsafeBufferPointer(start: ch, count: len))
+            buffer.append(ch, count: len)
         } else {
             // Cut at a character boundary; the rest of this field's text is ignored.
             var room = Self.fieldLimit - buffer.count
             while room > 0, room < len, ch[room] & 0xC0 == 0x80 { room -= 1 }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: ch, count: room))
+            buffer.append(ch, count: room)
             truncatedFields += 1
             captureFull = true
         }
@@ -250,12 +252,22 @@ final class XMLFeedParser {
 
     private func classify(_ localname: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> FeedTag {
         let key = Key(local: UnsafeRawPointer(localname), uri: uri.map { UnsafeRawPointer($0) })
-        if let t = tags[key] { return t }
-        let name = FeedName.of(Self.bytes(localname))
-        let ns = uri.map { FeedNamespace.of(uri: Self.bytes($0)) } ?? .none
-        let t = FeedTag(ns: ns, name: name)
-        tags[key] = t
-        return t
+        // A direct-mapped cache in front of the dictionary: a feed uses a few dozen names, and hashing the key
+        // for every element cost more than the rest of the classification.
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key.local) >> 4) ^ (UInt(bitPattern: key.uri) >> 6)) & 63
+        let cached = recent[slot]
+        if cached.key == key { return cached.tag }
+        let tag: FeedTag
+        if let t = tags[key] {
+            tag = t
+        } else {
+            let name = FeedName.of(Self.bytes(localname))
+            let ns = uri.map { FeedNamespace.of(uri: Self.bytes($0)) } ?? .none
+            tag = FeedTag(ns: ns, name: name)
+            tags[key] = tag
+        }
+        recent[slot] = (key, tag)
+        return tag
     }
 
     private static func bytes(_ p: UnsafePointer<xmlChar>) -> [UInt8] {
