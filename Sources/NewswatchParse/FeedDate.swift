@@ -139,11 +139,10 @@ public enum FeedDate {
                 return nil
             }
         }
-        let h: Int64
-        let m: Int64
+        let (h, m): (Int64, Int64)
         switch digits {
-        case 1, 2: h = value; m = 0  // "+5", "+05"
-        case 3, 4: h = value / 100; m = value % 100  // "+530", "+0530", "+05:30"
+        case 1, 2: (h, m) = (value, 0)  // "+5", "+05"
+        case 3, 4: (h, m) = (value / 100, value % 100)  // "+530", "+0530", "+05:30"
         default: return nil
         }
         guard h <= 14, m < 60 else { return nil }
