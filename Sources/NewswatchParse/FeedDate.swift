@@ -123,25 +123,26 @@ public enum FeedDate {
     private static func numericOffset(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count >= 2, b[0] == 0x2B || b[0] == 0x2D else { return nil }
         let sign: Int64 = b[0] == 0x2D ? -1 : 1
-        var ds: [Int64] = []
+        // The digits as one number and their count (no array: every dated item comes here).
+        var value: Int64 = 0
+        var digits = 0
         var colon = false
         for k in 1..<b.count {
             let c = b[k]
             if isDigit(c) {
-                ds.append(Int64(c - 48))
-            } else if c == 0x3A, !colon, ds.count == 2 {
+                guard digits < 4 else { return nil }
+                value = value * 10 + Int64(c - 48)
+                digits += 1
+            } else if c == 0x3A, !colon, digits == 2 {
                 colon = true
             } else {
                 return nil
             }
         }
-        let h: Int64
-        let m: Int64
-        switch ds.count {
-        case 1: h = ds[0]; m = 0
-        case 2: h = ds[0] * 10 + ds[1]; m = 0
-        case 3: h = ds[0]; m = ds[1] * 10 + ds[2]
-        case 4: h = ds[0] * 10 + ds[1]; m = ds[2] * 10 + ds[3]
+        let (h, m): (Int64, Int64)
+        switch digits {
+        case 1, 2: (h, m) = (value, 0)  // "+5", "+05"
+        case 3, 4: (h, m) = (value / 100, value % 100)  // "+530", "+0530", "+05:30"
         default: return nil
         }
         guard h <= 14, m < 60 else { return nil }

@@ -1,29 +1,46 @@
 import ArgumentParser
 import NewswatchDaemon
 
-/// `newswatch parse SOURCE [--json] [--allow-private-networks]` (CONTRACT §1–2).
+/// `newswatch parse SOURCE [--json] [--allow-private-networks]` and `parse --brief SOURCE...` (CONTRACT §1–2).
 struct ParseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
         abstract: "Parse one feed (a file, - for stdin, or an http(s) URL) and print what newswatch reads in it.",
         discussion: """
             Exit status: 0 parsed (recovered problems are warned about on stderr), 65 not a usable feed, \
-            66 file missing or unreadable, 69 source unreachable.
+            66 file missing or unreadable, 69 source unreachable. With --brief, one line per source and the \
+            status of the first source that failed.
             """)
 
-    @Argument(help: "A feed file, '-' for standard input, or an http(s) URL.")
-    var source: String
+    @Argument(help: "A feed file, '-' for standard input, or an http(s) URL (several with --brief).")
+    var sources: [String]
 
     @Flag(help: "Print the parsed feed as JSON (CONTRACT §2).")
     var json = false
 
+    @Flag(help: "One line per source: format, item count and warnings, or the error.")
+    var brief = false
+
     @Flag(help: "Allow a URL source that resolves to a loopback, private or link-local address.")
     var allowPrivateNetworks = false
 
+    func validate() throws {
+        if sources.isEmpty { throw ValidationError("Missing expected argument '<sources>'.") }
+        if brief && json { throw ValidationError("--brief and --json cannot be combined.") }
+        if !brief && sources.count != 1 { throw ValidationError("Give one SOURCE (or several with --brief).") }
+    }
+
     func run() async throws {
+        if brief {
+            let result = await Commands.parseBrief(sources: sources, allowPrivateNetworks: allowPrivateNetworks)
+            Console.print(result.output)
+            if let failure = result.failure { throw Console.fail(failure) }
+            return
+        }
         do {
             Console.print(
-                try await Commands.parse(source: source, json: json, allowPrivateNetworks: allowPrivateNetworks))
+                try await Commands.parse(
+                    source: sources[0], json: json, allowPrivateNetworks: allowPrivateNetworks))
         } catch {
             throw Console.fail(error)
         }

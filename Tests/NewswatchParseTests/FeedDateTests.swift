@@ -67,4 +67,20 @@ import Testing
     func rejects(_ input: String) {
         #expect(FeedDate.parse(input) == nil, "\(input)")
     }
+
+    /// Numeric zone offsets of one to four digits, with or without a colon, after a zone name or alone.
+    @Test func numericOffsetsOfEveryLength() {
+        let base = "Sun, 09 Feb 2025 11:07:23 "
+        let readable = [
+            ("+5", "2025-02-09T06:07:23Z"), ("-05", "2025-02-09T16:07:23Z"), ("+530", "2025-02-09T05:37:23Z"),
+            ("+0530", "2025-02-09T05:37:23Z"), ("+05:30", "2025-02-09T05:37:23Z"), ("GMT-3", "2025-02-09T14:07:23Z"),
+            ("UTC+0545", "2025-02-09T05:22:23Z"), ("+14", "2025-02-08T21:07:23Z"),
+        ]
+        for (zone, expected) in readable {
+            #expect(FeedDate.parse(base + zone).map(Timestamp.format) == expected, "\(zone)")
+        }
+        for zone in ["+12345", "+15", "+0560", "+1:30", "+05::30", "GMT+123456"] {
+            #expect(FeedDate.parse(base + zone) == nil, "\(zone)")
+        }
+    }
 }

@@ -46,6 +46,10 @@ enum ControlCharacters {
         let n = b.count
         var i = 0
         while i < n {
+            if i + 8 <= n, ByteWords.allPrintable(ByteWords.load(p + i)) {
+                i += 8
+                continue
+            }
             let c = p[i]
             i += 1
             if c &- 0x20 < 0x5F { continue }  // printable ASCII, almost every byte: one comparison

@@ -31,14 +31,44 @@ enum HTMLElementClass: Sendable {
 
     /// Classifies a packed name key (see `key`); longer names are blocks.
     init(key: UInt64) {
-        if Self.inlineKeys.contains(key) {
-            self = .inline
-        } else if Self.dropKeys.contains(key) {
-            self = .drop
-        } else {
+        // Every tag of every description comes here: an open-addressed table with a multiplicative hash, not
+        // the two `Set` lookups (SipHash) it replaces, which cost more than the rest of the tag's scan.
+        guard key != 0 else {
             self = .block
+            return
+        }
+        var i = Self.slot(key)
+        while true {
+            let entry = Self.table[i]
+            if entry.key == key {
+                self = entry.kind
+                return
+            }
+            if entry.key == 0 {
+                self = .block
+                return
+            }
+            i = (i + 1) & (Self.tableSize - 1)
         }
     }
+
+    private static let tableSize = 256
+
+    @inline(__always)
+    private static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+
+    /// The inline and drop keys; an empty slot (key 0) ends a probe.
+    private static let table: [(key: UInt64, kind: HTMLElementClass)] = {
+        var t = [(key: UInt64, kind: HTMLElementClass)](repeating: (0, .block), count: tableSize)
+        for (keys, kind) in [(inlineKeys, HTMLElementClass.inline), (dropKeys, .drop)] {
+            for k in keys where k != 0 {
+                var i = slot(k)
+                while t[i].key != 0 { i = (i + 1) & (tableSize - 1) }
+                t[i] = (k, kind)
+            }
+        }
+        return t
+    }()
 
     /// Classifies a NUL-terminated element name, in any case.
     init(name: UnsafePointer<UInt8>) {

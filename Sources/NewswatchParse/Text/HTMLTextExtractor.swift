@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// Owns one libxml2 HTML parser context and reuses it for every fragment of a feed.
 ///
@@ -98,7 +99,9 @@ final class HTMLTextExtractor {
     /// Plain text (collapsed, trimmed) of an HTML fragment; runs a second pass over double-escaped HTML.
     func plainText(_ html: UnsafeBufferPointer<UInt8>, doubleEscaped: inout Bool) -> String {
         var raw = text(of: html)
-        if raw.contains(0x3C), raw.withUnsafeBufferPointer({ HTMLElementClass.looksLikeMarkup($0) }) {
+        // `memchr`, not `Array.contains`: the generic loop cost a tenth of the HTML path over every field's text.
+        let hasTag = raw.withUnsafeBufferPointer { b in b.count > 0 && memchr(b.baseAddress!, 0x3C, b.count) != nil }
+        if hasTag, raw.withUnsafeBufferPointer({ HTMLElementClass.looksLikeMarkup($0) }) {
             // The publisher escaped HTML twice: what one pass yields is still HTML.
             doubleEscaped = true
             let once = raw
