@@ -4,7 +4,9 @@ import NewswatchConfig
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
     /// over the config's `log_level`. A failed round with `once` is a `failure`; other errors are rethrown as is.
-    public static func run(configPath: String?, once: Bool, logLevel: Logger.Level?) async throws {
+    public static func run(
+        configPath: String?, once: Bool, logLevel: Logger.Level?, version: String = "unknown"
+    ) async throws {
         var logger = Logger(label: "newswatch")
         logger.logLevel = logLevel ?? .info
         let loaded = try CommandConfig.load(configPath, logger: logger)
@@ -12,7 +14,7 @@ extension Commands {
 
         let runtime: DaemonRuntime
         do {
-            runtime = try DaemonRuntime(loaded: loaded, logger: logger)
+            runtime = try DaemonRuntime(loaded: loaded, logger: logger, version: version)
         } catch let error as RunLockError {
             throw CommandError(.failure, "\(error)")
         } catch let error as ConfigError {

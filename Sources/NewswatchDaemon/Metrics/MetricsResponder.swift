@@ -1,0 +1,107 @@
+import Foundation
+import NewswatchAlerts
+import NewswatchConfig
+import NewswatchCore
+import NewswatchStore
+import Prometheus
+
+/// Answers the metrics endpoint's requests (CONTRACT §11): `GET /metrics`, `GET /healthz`, 404 for other paths,
+/// 405 for methods other than GET and HEAD.
+///
+/// Called on the server's own event-loop thread: a scrape reads the store there (the state gauges), never on a
+/// cooperative thread; `/healthz` reads no store, so a stuck store still gets its 503.
+public struct MetricsResponder: Sendable {
+    /// One answer.
+    public struct Response: Sendable, Equatable {
+        public var status: Int
+        public var contentType: String
+        public var body: String
+    }
+
+    /// The registry the daemon's metrics factory writes into.
+    public let registry: PrometheusCollectorRegistry
+    let metrics: NewswatchMetrics
+    /// The report the state gauges (feeds by state, sink backlog) are set from at each scrape; `nil` when the
+    /// store cannot be read (the gauges keep their last values).
+    let report: @Sendable () -> StatusReport?
+    /// Why the daemon is unhealthy by the watchdog's rule; `nil` while healthy.
+    let problem: @Sendable () -> String?
+
+    /// A responder over `registry`, recording the gauges through `metrics`.
+    public init(
+        registry: PrometheusCollectorRegistry, metrics: NewswatchMetrics,
+        report: @escaping @Sendable () -> StatusReport?,
+        problem: @escaping @Sendable () -> String?
+    ) {
+        self.registry = registry
+        self.metrics = metrics
+        self.report = report
+        self.problem = problem
+    }
+
+    /// The `Content-Type` of the Prometheus text format.
+    public static let exposition = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The answer to `method path` (the query string is ignored).
+    public func respond(method: String, uri: String) -> Response {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        guard method == "GET" || method == "HEAD" else {
+            return Response(status: 405, contentType: "text/plain; charset=utf-8", body: "only GET and HEAD\n")
+        }
+        switch path {
+        case "/metrics":
+            return Response(status: 200, contentType: Self.exposition, body: scrape())
+        case "/healthz":
+            if let problem = problem() {
+                return Response(status: 503, contentType: "text/plain; charset=utf-8", body: "unhealthy: \(problem)\n")
+            }
+            return Response(status: 200, contentType: "text/plain; charset=utf-8", body: "ok\n")
+        default:
+            return Response(status: 404, contentType: "text/plain; charset=utf-8", body: "not found\n")
+        }
+    }
+
+    /// The exposition: the state gauges set from the store, then every series with its `# HELP` line.
+    public func scrape() -> String {
+        if let report = report() { metrics.setState(report) }
+        return Self.withHelp(registry.emitToString())
+    }
+
+    /// Adds `# HELP` before each `# TYPE` line of a series ``MetricName`` knows (the swift-metrics API carries no
+    /// help text, and `promtool check metrics` requires one).
+    static func withHelp(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 2048)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), let name = line.dropFirst(7).split(separator: " ").first,
+                let metric = MetricName(rawValue: String(name))
+            {
+                out += "# HELP \(name) \(metric.help)\n"
+            }
+            out += line
+            out += "\n"
+        }
+        if out.hasSuffix("\n\n") { out.removeLast() }
+        return out
+    }
+}
+
+extension NewswatchMetrics {
+    /// Sets `newswatch_feeds{state}` and `newswatch_sink_pending{sink}` from a status report.
+    func setState(_ report: StatusReport) {
+        let fetched = report.feeds.filter { $0.lastFetch != nil }
+        set(.feeds, [("state", "failing")], to: fetched.filter(\.failing).count)
+        set(.feeds, [("state", "silent")], to: fetched.filter { !$0.failing && $0.silent }.count)
+        set(.feeds, [("state", "ok")], to: fetched.filter { !$0.failing && !$0.silent }.count)
+        var pending: [String: Int] = [:]
+        for sink in report.sinks { pending[sinkLabel(sink.id), default: 0] += sink.pending }
+        for (label, n) in pending { set(.sinkPending, [("sink", label)], to: n) }
+    }
+
+    /// Outbox id → label for every sink of `config`: `file`, or the type and target as ``SinkName`` shows them.
+    public static func sinkLabels(_ config: NewswatchConfig) -> [String: String] {
+        var labels = [SinkRoute.fileSinkID: "file"]
+        for sink in config.sinks { labels[ConfiguredSink.stableID(sink)] = "\(sink.type) \(SinkName.target(sink))" }
+        return labels
+    }
+}
