@@ -130,6 +130,7 @@ let package = Package(
             name: "NewswatchDaemonTests",
             dependencies: [
                 "NewswatchDaemon", "NewswatchConfig", "NewswatchAlerts", "NewswatchDigest", "NewswatchTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(

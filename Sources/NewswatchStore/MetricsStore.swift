@@ -5,10 +5,6 @@ public protocol MetricsStore {
     /// The dated items of feed `feedKey` first seen at `firstSeen` (one ingest's new items), with the topics each
     /// matched when it was first seen.
     func newItemFigures(feedKey: String, firstSeen: Date) throws -> [NewItemFigure]
-
-    /// Detected − published, in seconds, of every dated item first seen at or after `from` whose publication lies
-    /// within `backfill` before its detection, by feed key; negative delays (a clock ahead) count as 0.
-    func detectionDelays(firstSeenFrom from: Date, backfill: TimeInterval) throws -> [String: [TimeInterval]]
 }
 
 /// One new item as the metrics see it.

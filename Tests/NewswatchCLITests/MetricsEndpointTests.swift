@@ -98,6 +98,10 @@ import Testing
             #expect(gone?[key] is NSNull, "\(key): \(status.stdout)")
         }
 
+        let table = try await Service.blocking { try NewswatchBinary.run(["status", "--config", config]) }
+        #expect(table.stdout.contains("detection delay (7 days): Wire: p50 2m"), "\(table.stdout)")
+        #expect(!table.stdout.contains("detection delay (7 days): Gone"), "\(table.stdout)")
+
         daemon.signal(SIGTERM)
         #expect(await daemon.wait(timeout: 10) == .init(status: 0, bySignal: false), "\(daemon.stderr)")
         // Closed with the daemon.

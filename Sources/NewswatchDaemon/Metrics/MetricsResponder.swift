@@ -1,8 +1,4 @@
 import Foundation
-import NewswatchAlerts
-import NewswatchConfig
-import NewswatchCore
-import NewswatchStore
 import Prometheus
 
 /// Answers the metrics endpoint's requests (CONTRACT §11): `GET /metrics`, `GET /healthz`, 404 for other paths,
@@ -21,21 +17,19 @@ public struct MetricsResponder: Sendable {
     /// The registry the daemon's metrics factory writes into.
     public let registry: PrometheusCollectorRegistry
     let metrics: NewswatchMetrics
-    /// The report the state gauges (feeds by state, sink backlog) are set from at each scrape; `nil` when the
-    /// store cannot be read (the gauges keep their last values).
-    let report: @Sendable () -> StatusReport?
+    /// Sets the state gauges (feeds by state, sink backlog) from the store, before each scrape.
+    let refresh: @Sendable () -> Void
     /// Why the daemon is unhealthy by the watchdog's rule; `nil` while healthy.
     let problem: @Sendable () -> String?
 
     /// A responder over `registry`, recording the gauges through `metrics`.
     public init(
         registry: PrometheusCollectorRegistry, metrics: NewswatchMetrics,
-        report: @escaping @Sendable () -> StatusReport?,
-        problem: @escaping @Sendable () -> String?
+        refresh: @escaping @Sendable () -> Void, problem: @escaping @Sendable () -> String?
     ) {
         self.registry = registry
         self.metrics = metrics
-        self.report = report
+        self.refresh = refresh
         self.problem = problem
     }
 
@@ -63,7 +57,7 @@ public struct MetricsResponder: Sendable {
 
     /// The exposition: the state gauges set from the store, then every series with its `# HELP` line.
     public func scrape() -> String {
-        if let report = report() { metrics.setState(report) }
+        refresh()
         return Self.withHelp(registry.emitToString())
     }
 
@@ -83,25 +77,5 @@ public struct MetricsResponder: Sendable {
         }
         if out.hasSuffix("\n\n") { out.removeLast() }
         return out
-    }
-}
-
-extension NewswatchMetrics {
-    /// Sets `newswatch_feeds{state}` and `newswatch_sink_pending{sink}` from a status report.
-    func setState(_ report: StatusReport) {
-        let fetched = report.feeds.filter { $0.lastFetch != nil }
-        set(.feeds, [("state", "failing")], to: fetched.filter(\.failing).count)
-        set(.feeds, [("state", "silent")], to: fetched.filter { !$0.failing && $0.silent }.count)
-        set(.feeds, [("state", "ok")], to: fetched.filter { !$0.failing && !$0.silent }.count)
-        var pending: [String: Int] = [:]
-        for sink in report.sinks { pending[sinkLabel(sink.id), default: 0] += sink.pending }
-        for (label, n) in pending { set(.sinkPending, [("sink", label)], to: n) }
-    }
-
-    /// Outbox id → label for every sink of `config`: `file`, or the type and target as ``SinkName`` shows them.
-    public static func sinkLabels(_ config: NewswatchConfig) -> [String: String] {
-        var labels = [SinkRoute.fileSinkID: "file"]
-        for sink in config.sinks { labels[ConfiguredSink.stableID(sink)] = "\(sink.type) \(SinkName.target(sink))" }
-        return labels
     }
 }

@@ -116,6 +116,9 @@ public final class DaemonRuntime: Sendable {
             {
                 logger.warning("config reload: state_dir and output_dir changes take effect at the next restart")
             }
+            if fresh.config.metrics != old.config.metrics {
+                logger.warning("config reload: [metrics] changes take effect at the next restart")
+            }
             try deliveries.reload(fresh.config)
             NewswatchMetrics.shared.setSinkLabels(NewswatchMetrics.sinkLabels(fresh.config))
             try daemon.reload(plan)

@@ -6,7 +6,9 @@ extension WatchedStore {
         try base.newItemFigures(feedKey: feedKey, firstSeen: firstSeen)
     }
 
-    public func detectionDelays(firstSeenFrom from: Date, backfill: TimeInterval) throws -> [String: [TimeInterval]] {
-        try base.detectionDelays(firstSeenFrom: from, backfill: backfill)
+    public func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) throws
+        -> [String: [TimeInterval]]
+    {
+        try base.detectionDelays(firstSeenFrom: from, to: to, backfill: backfill)
     }
 }

@@ -7,7 +7,7 @@ extension StatusReport {
     /// Each feed's delays over ``DelayPercentiles/window`` before `now`, by feed key (none without a store).
     static func detectionDelays(config: NewswatchConfig, store: (any Store)?, now: Date) throws -> [String: [Double]] {
         try store?.detectionDelays(
-            firstSeenFrom: now.addingTimeInterval(-DelayPercentiles.window),
+            firstSeenFrom: now.addingTimeInterval(-DelayPercentiles.window), to: now.addingTimeInterval(1),
             backfill: config.daemon.backfill.timeInterval) ?? [:]
     }
 

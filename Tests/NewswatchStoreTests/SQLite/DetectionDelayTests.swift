@@ -34,14 +34,16 @@ private typealias Kit = StoreTestKit
         let kit = try Kit()
         defer { kit.dir.remove() }
         let store = try seeded(kit)
-        let delays = try store.detectionDelays(firstSeenFrom: Kit.at(hours: -24), backfill: 6 * 3600)
+        let delays = try store.detectionDelays(
+            firstSeenFrom: Kit.at(hours: -24), to: Kit.at(hours: 2), backfill: 6 * 3600)
         #expect(delays[Kit.feed(1).key] == (1...10).map { TimeInterval($0 * 60) })
         #expect(delays[Kit.feed(2).key] == [30])
         // The window starts after feed 1's fetch: only feed 2's item is left.
-        let later = try store.detectionDelays(firstSeenFrom: Kit.at(hours: 0.5), backfill: 6 * 3600)
+        let later = try store.detectionDelays(
+            firstSeenFrom: Kit.at(hours: 0.5), to: Kit.at(hours: 2), backfill: 6 * 3600)
         #expect(later.keys.sorted() == [Kit.feed(2).key])
         // A shorter backfill drops the delays longer than it.
-        let short = try store.detectionDelays(firstSeenFrom: Kit.at(hours: -24), backfill: 300)
+        let short = try store.detectionDelays(firstSeenFrom: Kit.at(hours: -24), to: Kit.at(hours: 2), backfill: 300)
         #expect(short[Kit.feed(1).key] == [60, 120, 180, 240, 300])
     }
 
@@ -49,7 +51,8 @@ private typealias Kit = StoreTestKit
         let kit = try Kit()
         defer { kit.dir.remove() }
         let store = try seeded(kit)
-        let delays = try store.detectionDelays(firstSeenFrom: Kit.at(hours: -24), backfill: 6 * 3600)
+        let delays = try store.detectionDelays(
+            firstSeenFrom: Kit.at(hours: -24), to: Kit.at(hours: 2), backfill: 6 * 3600)
         let feed1 = try #require(DelayPercentiles(delays[Kit.feed(1).key] ?? []))
         #expect(feed1 == DelayPercentiles([600, 60, 120, 180, 240, 300, 360, 420, 480, 540]))
         #expect(feed1.p50 == 300 && feed1.p95 == 600)
