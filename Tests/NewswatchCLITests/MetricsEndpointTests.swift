@@ -115,9 +115,10 @@ import Testing
         let (world, port) = try startWorld(port: squatter.port)
         let config = world.configURL.path
         let run = try await Service.blocking { try NewswatchBinary.run(["run", "--config", config], timeout: 30) }
-        #expect(run.status != 0, "\(run.stderr)")
+        #expect(run.status == 1, "\(run.stderr)")
+        let errors = run.stderr.split(separator: "\n").filter { $0.hasPrefix("newswatch: ") }
         #expect(
-            run.stderr.contains("metrics: cannot listen on 127.0.0.1:\(port): the address is already in use"),
+            errors == ["newswatch: metrics: cannot listen on 127.0.0.1:\(port): the address is already in use"],
             "\(run.stderr)")
         // It stopped before polling anything.
         #expect(world.server.requests.isEmpty)

@@ -22,7 +22,14 @@ extension Commands {
         } catch {
             throw CommandError(.failure, "cannot start: \(error)")
         }
-        guard once else { return try await runtime.runService() }
+        guard once else {
+            do {
+                return try await runtime.runService()
+            } catch let error as ServiceError {
+                // The metrics endpoint cannot listen: one error line, exit 1, before anything was polled.
+                throw CommandError(.failure, "\(error)")
+            }
+        }
         let summary = try await runtime.runOnce()
         logger.info(
             "round done",
