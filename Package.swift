@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // Metrics: the API, the Prometheus exposition, and NIO's HTTP/1 server for `[metrics] listen`.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // C bindings: each consumed by exactly one Swift module.
@@ -72,6 +76,11 @@ let package = Package(
                 "NewswatchStore", "NewswatchConfig", "NewswatchAlerts", "NewswatchDigest",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Resources")]),
         .executableTarget(
@@ -121,6 +130,7 @@ let package = Package(
             name: "NewswatchDaemonTests",
             dependencies: [
                 "NewswatchDaemon", "NewswatchConfig", "NewswatchAlerts", "NewswatchDigest", "NewswatchTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(

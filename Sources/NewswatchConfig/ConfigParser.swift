@@ -33,7 +33,7 @@ final class ConfigParser {
         self.queries = queries
     }
 
-    static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts"]
+    static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts", "metrics"]
     static let daemonKeys = [
         "state_dir", "output_dir", "interval", "concurrency", "user_agent", "retention", "backfill",
         "allow_private_networks", "connect_timeout", "timeout", "max_body", "max_items", "log_level",
@@ -82,6 +82,7 @@ final class ConfigParser {
         let feeds = parseFeeds(root, defaultInterval: daemon.interval)
         let topics = parseTopics(root, feeds: feeds, timeZone: digest.timeZone)
         let sinks = parseSinks(root, topicIDs: Set(topics.map(\.id)))
+        let metrics = parseMetrics(table(root, "metrics", path: ""))
 
         if !errors.isEmpty {
             // Stable sort: file order first, problems without a line last.
@@ -94,8 +95,10 @@ final class ConfigParser {
             first.others = Array(sorted.dropFirst())
             throw first
         }
-        return NewswatchConfig(
+        var config = NewswatchConfig(
             origin: origin, daemon: daemon, digest: digest, feeds: feeds, topics: topics, sinks: sinks)
+        config.metrics = metrics
+        return config
     }
 
     // MARK: - Sections

@@ -31,6 +31,8 @@ public struct NewswatchConfig: Sendable, Equatable {
     public var topics: [TopicDefinition]
     /// `[[alerts.sinks]]` besides the always-on file sink.
     public var sinks: [SinkConfig]
+    /// The `[metrics]` table: the Prometheus endpoint, off unless `listen` is set.
+    public var metrics = MetricsSettings()
 
     /// A configuration from its parts.
     public init(

@@ -12,6 +12,8 @@ package struct DigestBuilder: Sendable {
     package var schedule: DigestSchedule
     /// A feed with no new item for this long at the end of a period, while its fetches succeed, is listed as silent.
     package var silenceThreshold: TimeInterval
+    /// `daemon.backfill`: only items published within it before detection count towards detection delay.
+    package var backfill: TimeInterval = DigestPublisher.defaultBackfill
 
     package init(
         store: any DigestStore, topics: [TopicDefinition], schedule: DigestSchedule,
@@ -110,7 +112,9 @@ package struct DigestBuilder: Sendable {
             guard lastNew < period.end, period.end.timeIntervalSince(lastNew) > silenceThreshold else { return nil }
             return DigestFeedHealth.SilentFeed(feed: state.name, url: state.url, lastNewItem: state.lastNewItem)
         }
-        return DigestFeedHealth(failed: failed, silent: silent)
+        var health = DigestFeedHealth(failed: failed, silent: silent)
+        health.slowest = try slowestFeeds(period)
+        return health
     }
 
     /// At most ~300 characters, cut at a word boundary.

@@ -52,6 +52,8 @@ package struct DigestFeedHealth: Sendable, Equatable {
 
     package var failed: [Failure]
     package var silent: [SilentFeed]
+    /// The feeds slowest to detect over the 7 days to the period's end, slowest first (see `DigestBuilder`).
+    package var slowest: [SlowFeed] = []
 
     package init(failed: [Failure] = [], silent: [SilentFeed] = []) {
         self.failed = failed

@@ -140,7 +140,7 @@ package enum DigestHTMLRenderer {
             }
             out += "</ul>\n"
         }
-        return out + "</section>\n"
+        return out + slowestSection(health) + "</section>\n"
     }
 
     static func feedName(_ name: String, _ url: String?) -> String {

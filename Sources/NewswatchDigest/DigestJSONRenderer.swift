@@ -24,7 +24,9 @@ import NewswatchCore
 ///   "feed_health": {
 ///     "failed": [{"feed": "…", "url": "…", "failures": 5, "last_failure": "…",
 ///                 "errors": [{"message": "HTTP 404", "count": 3}]}],    // most failures first
-///     "silent": [{"feed": "…", "url": "…", "last_new_item": "…"}]}    // longest silent first
+///     "silent": [{"feed": "…", "url": "…", "last_new_item": "…"}],    // longest silent first
+///     "slowest": [{"feed": "…", "url": "…", "detection_delay_p50": 192, "detection_delay_p95": 600,
+///                  "items": 41}]}    // at most 3, highest p95 first; detection delay in s over the 7 days to the end
 /// }
 /// ```
 /// Strings that may be missing (`title`, `link`, `summary`, `feed_url`, `url`, `published`, `last_failure`,
@@ -122,6 +124,7 @@ package enum DigestJSONRenderer {
                         ])
                     })
             ),
+            ("slowest", slowest(h)),
         ])
     }
 }

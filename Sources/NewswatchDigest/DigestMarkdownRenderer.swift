@@ -55,6 +55,7 @@ package enum DigestMarkdownRenderer {
         out.append("## Feed health")
         out.append("")
         out.append(contentsOf: healthLines(data.feedHealth, zone: zone))
+        out.append(contentsOf: slowestLines(data.feedHealth))
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -16,6 +16,10 @@ public struct DigestPublisher: Sendable {
     public var writer: DigestWriter
     /// Where each written digest and each failure is logged.
     public var logger: Logger
+    /// `daemon.backfill`, for the feed-health section's detection delays.
+    public var backfill: TimeInterval = defaultBackfill
+    /// `daemon.backfill`'s default (6 hours).
+    public static let defaultBackfill: TimeInterval = 6 * 3600
 
     /// A publisher from its parts.
     public init(
@@ -32,7 +36,9 @@ public struct DigestPublisher: Sendable {
     /// Writes (or rewrites) the digest of `period`; returns the files written.
     @discardableResult
     public func write(_ period: DigestPeriod) throws -> [URL] {
-        let data = try DigestBuilder(store: store, topics: topics, schedule: schedule).build(period)
+        var builder = DigestBuilder(store: store, topics: topics, schedule: schedule)
+        builder.backfill = backfill
+        let data = try builder.build(period)
         let files = try writer.write(data)
         let items = data.topics.reduce(0) { $0 + $1.itemCount }
         logger.info("digest written", metadata: ["date": "\(period.date)", "items": "\(items)"])

@@ -20,4 +20,8 @@ public protocol DigestStore: Sendable {
 
     /// Alerts detected in `[from, to)`, oldest first.
     func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
+
+    /// Detected − published, in seconds, of every dated item first seen in `[from, to)` whose publication lies
+    /// within `backfill` before its detection, by feed key; negative delays (a clock ahead) count as 0.
+    func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) throws -> [String: [TimeInterval]]
 }

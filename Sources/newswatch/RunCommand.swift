@@ -36,7 +36,8 @@ struct RunCommand: AsyncParsableCommand {
         let flagLevel = logLevel.flatMap(NewswatchLogging.level(named:))
         NewswatchLogging.bootstrap(level: flagLevel ?? .trace)
         do {
-            try await Commands.run(configPath: configOption.config, once: once, logLevel: flagLevel)
+            try await Commands.run(
+                configPath: configOption.config, once: once, logLevel: flagLevel, version: NewswatchVersion.string)
         } catch let error as CommandError {
             throw Console.fail(error)
         }

@@ -58,6 +58,14 @@ import Testing
                             ("feed", .string), ("url", .nullable(.string)), ("last_new_item", .nullable(.timestamp)),
                         ]))
                 ),
+                (
+                    "slowest",
+                    .array(
+                        .object([
+                            ("feed", .string), ("url", .nullable(.string)), ("detection_delay_p50", .int),
+                            ("detection_delay_p95", .int), ("items", .int),
+                        ]))
+                ),
             ])
         ),
     ])

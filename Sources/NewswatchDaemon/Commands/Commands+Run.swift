@@ -5,7 +5,9 @@ import NewswatchCore
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
     /// over the config's `log_level`. A failed round with `once` is a `failure`; other errors are rethrown as is.
-    public static func run(configPath: String?, once: Bool, logLevel: Logger.Level?) async throws {
+    public static func run(
+        configPath: String?, once: Bool, logLevel: Logger.Level?, version: String = "unknown"
+    ) async throws {
         var logger = Logger(label: "newswatch")
         logger.logLevel = logLevel ?? .info
         let loaded = try CommandConfig.load(configPath, logger: logger)
@@ -13,7 +15,8 @@ extension Commands {
 
         let runtime: DaemonRuntime
         do {
-            runtime = try DaemonRuntime(loaded: loaded, logger: logger, clock: OffsetClock.fromEnvironment())
+            runtime = try DaemonRuntime(
+                loaded: loaded, logger: logger, clock: OffsetClock.fromEnvironment(), version: version)
         } catch let error as RunLockError {
             throw CommandError(.failure, "\(error)")
         } catch let error as ConfigError {
@@ -21,7 +24,14 @@ extension Commands {
         } catch {
             throw CommandError(.failure, "cannot start: \(error)")
         }
-        guard once else { return try await runtime.runService() }
+        guard once else {
+            do {
+                return try await runtime.runService()
+            } catch let error as ServiceError {
+                // The metrics endpoint cannot listen: one error line, exit 1, before anything was polled.
+                throw CommandError(.failure, "\(error)")
+            }
+        }
         let summary = try await runtime.runOnce()
         logger.info(
             "round done",

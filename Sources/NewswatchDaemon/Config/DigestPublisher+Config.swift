@@ -12,5 +12,6 @@ extension DigestPublisher {
             schedule: DigestSchedule(time: config.digest.time, timeZone: config.digest.timeZone),
             writer: DigestWriter(outputDirectory: config.daemon.outputDirectory, formats: config.digest.formats),
             logger: logger)
+        backfill = config.daemon.backfill.timeInterval
     }
 }

@@ -15,10 +15,12 @@ public final class DaemonRuntime: Sendable {
     public let store: SQLiteStore
     public let daemon: Daemon
     public let logger: Logger
+    /// What `newswatch_build_info{version}` says.
+    public let version: String
     private let lock: RunLock
-    private let clock: any NewswatchClock
+    let clock: any NewswatchClock
     let notifier: SystemdNotifier
-    private let loaded: Locked<LoadedConfig>
+    let loaded: Locked<LoadedConfig>
     private let deliveries: AlertDelivery
     /// Every store call of the pipeline, for the watchdog.
     private let storeProgress = StoreProgress()
@@ -27,8 +29,9 @@ public final class DaemonRuntime: Sendable {
     /// opens the store.
     public init(
         loaded: LoadedConfig, logger: Logger, clock: any NewswatchClock = SystemClock(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, version: String = "unknown"
     ) throws {
+        self.version = version
         let config = loaded.config
         FileSizeLimitSignal.ignore()
         paths = StatePaths(config.daemon)
@@ -77,7 +80,7 @@ public final class DaemonRuntime: Sendable {
         // would end the process. (The group traps SIGTERM/SIGINT before it starts any service.)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let publisher = DigestPublisher(config: loaded.withLock { $0.config }, store: store, logger: logger)
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // Without a systemd watchdog the petter has nothing to do and returns at once.
             .init(service: petter, successTerminationBehavior: .ignore, serviceName: "watchdog"),
             .init(service: AlertDrainService(deliveries: deliveries), serviceName: "alert-drain"),
@@ -93,7 +96,9 @@ public final class DaemonRuntime: Sendable {
             .init(service: ReloadService(runtime: self, hangups: hangups), serviceName: "reload"),
             .init(service: PollService(runtime: self, petter: petter), serviceName: "poll"),
         ]
-        // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last.
+        // Listening before the group starts: an address in use stops `run` here, before READY=1.
+        if let metrics = try await startMetrics(petter: petter) { services.insert(metrics, at: 0) }
+        // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last, scrapes go on to the end.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -119,7 +124,11 @@ public final class DaemonRuntime: Sendable {
             {
                 logger.warning("config reload: state_dir and output_dir changes take effect at the next restart")
             }
+            if fresh.config.metrics != old.config.metrics {
+                logger.warning("config reload: [metrics] changes take effect at the next restart")
+            }
             try deliveries.reload(fresh.config)
+            NewswatchMetrics.shared.setSinkLabels(NewswatchMetrics.sinkLabels(fresh.config))
             try daemon.reload(plan)
             loaded.withLock { $0 = fresh }
             logger.info(

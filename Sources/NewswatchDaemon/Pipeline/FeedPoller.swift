@@ -27,6 +27,8 @@ public struct FeedPoller: Sendable {
     public var maxItems: Int
     /// The byte cap of a `path =` feed's file (`daemon.max_body`, as for HTTP bodies).
     public var maxFileBytes: Int
+    /// Where each poll's result and duration are recorded (CONTRACT §11).
+    public var metrics = NewswatchMetrics.shared
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
@@ -65,6 +67,7 @@ public struct FeedPoller: Sendable {
             outcome = await pollFile(path, target: target, state: state, scheduler: scheduler)
         }
         let ms = Int(clock.now().timeIntervalSince(started) * 1000)
+        metrics.polled(outcome, seconds: clock.now().timeIntervalSince(started))
         switch outcome {
         case .ingested(let result, _):
             storeOutage.accepted(logger: logger)

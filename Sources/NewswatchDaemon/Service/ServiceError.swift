@@ -9,6 +9,8 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         case unsupportedNotifyAddress
         /// A socket call failed; `errno` is kept.
         case socket(errno: Int32)
+        /// The metrics endpoint cannot listen on its `[metrics] listen` address.
+        case listen(reason: String)
     }
 
     public var kind: Kind
@@ -26,6 +28,8 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             return "NOTIFY_SOCKET '\(context)' is not a socket path or @abstract name; systemd notifications are off"
         case .socket(let code):
             return "cannot notify systemd at '\(context)': \(SystemError.reason(code))"
+        case .listen(let reason):
+            return "metrics: cannot listen on \(context): \(reason)"
         }
     }
 }

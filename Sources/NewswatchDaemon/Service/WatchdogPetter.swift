@@ -64,11 +64,16 @@ public final class WatchdogPetter: Service, @unchecked Sendable {
     /// Why the service is unhealthy at `instant`, `nil` when it is healthy.
     func problem(at instant: ContinuousClock.Instant) -> String? {
         guard let pingInterval else { return nil }
+        return problem(at: instant, tolerance: pingInterval)
+    }
+
+    /// The same rule with `tolerance` in place of the ping interval: `/healthz` applies it without a watchdog too.
+    func problem(at instant: ContinuousClock.Instant, tolerance: Duration) -> String? {
         let last = lastHeartbeat.withLock { $0 }
-        if instant - last > pingInterval {
+        if instant - last > tolerance {
             return "the scheduler loop has not woken for \(Self.seconds(instant - last))"
         }
-        switch store?.stall(at: instant, tolerance: pingInterval) {
+        switch store?.stall(at: instant, tolerance: tolerance) {
         case .operationRunning(let d): return "a store operation has been running for \(Self.seconds(d))"
         case .writesFailing(let d): return "every store write has failed for \(Self.seconds(d))"
         case nil: return nil

@@ -1,6 +1,7 @@
 import Foundation
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 
 /// A `Store` that reports every call to a ``StoreProgress``, so the watchdog sees a stuck store (CONTRACT §7).
 ///
@@ -10,6 +11,8 @@ public struct WatchedStore: Store {
     public let base: any Store
     /// Where calls are reported.
     public let progress: StoreProgress
+    /// Where writes, ingests and deliveries are counted and timed (CONTRACT §11).
+    public var metrics = NewswatchMetrics.shared
 
     public init(_ base: any Store, progress: StoreProgress) {
         self.base = base
@@ -18,9 +21,11 @@ public struct WatchedStore: Store {
 
     func watch<T>(write: Bool, _ body: () throws -> T) rethrows -> T {
         let token = progress.start()
+        let began = ContinuousClock.now
         do {
             let result = try body()
             progress.finish(token, write: write, succeeded: true)
+            if write { metrics.observe(.storeWrite, seconds: (ContinuousClock.now - began).inSeconds) }
             return result
         } catch {
             progress.finish(token, write: write, succeeded: false)
@@ -30,14 +35,18 @@ public struct WatchedStore: Store {
 
     public func ingest(_ batch: IngestBatch) async throws -> IngestOutcome {
         let token = progress.start()
+        let began = ContinuousClock.now
+        let outcome: IngestOutcome
         do {
-            let result = try await base.ingest(batch)
+            outcome = try await base.ingest(batch)
             progress.finish(token, write: true, succeeded: true)
-            return result
         } catch {
             progress.finish(token, write: true, succeeded: false)
             throw error
         }
+        metrics.observe(.storeWrite, seconds: (ContinuousClock.now - began).inSeconds)
+        metrics.ingested(batch, outcome, store: base)
+        return outcome
     }
 
     public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws {
@@ -67,22 +76,27 @@ public struct WatchedStore: Store {
     }
 
     public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery] {
-        try watch(write: false) { try base.pendingDeliveries(sink: sink, dueAt: now, limit: limit) }
+        let owed = try watch(write: false) { try base.pendingDeliveries(sink: sink, dueAt: now, limit: limit) }
+        metrics.owe(sink: sink, alerts: owed.map { ($0.alert.id, $0.alert.detected) })
+        return owed
     }
 
     public func markDelivered(alertIDs: [String], sink: String, at time: Date) throws {
         try watch(write: true) { try base.markDelivered(alertIDs: alertIDs, sink: sink, at: time) }
+        metrics.delivered(sink: sink, alertIDs: alertIDs, at: time)
     }
 
     @discardableResult
     public func markFailed(
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
     ) throws -> DeliveryState {
-        try watch(write: true) {
+        let state = try watch(write: true) {
             try base.markFailed(
                 alertID: alertID, sink: sink, at: time, error: error, nextAttempt: nextAttempt,
                 giveUpAfter: giveUpAfter)
         }
+        metrics.failed(sink: sink, alertID: alertID, gaveUp: state == .givenUp)
+        return state
     }
 
     public func sinkSummaries() throws -> [SinkSummary] {

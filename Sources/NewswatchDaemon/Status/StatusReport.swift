@@ -23,6 +23,8 @@ public struct StatusReport: Sendable, Equatable {
         public var silent: Bool
         /// What the last ingest left out, e.g. `truncated: 50000 items in the feed, 1000 kept`; `nil` when nothing.
         public var warning: String?
+        /// Detection delay percentiles over the last 7 days; `nil` without dated new items (CONTRACT §11).
+        public var detectionDelay: DelayPercentiles?
 
         public init(
             name: String, url: String?, lastFetch: Date? = nil, httpStatus: Int? = nil, error: String? = nil,
@@ -118,6 +120,7 @@ public struct StatusReport: Sendable, Equatable {
         let states = try store?.feedStates(includeInactive: true) ?? []
         let byKey = Dictionary(states.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let counts = try store?.itemCounts() ?? [:]
+        let delays = try detectionDelays(config: config, store: store, now: now)
         var feeds: [Feed] = []
         for feed in config.feeds {
             let key = feed.key
@@ -136,6 +139,7 @@ public struct StatusReport: Sendable, Equatable {
                 row.warning = state.warning
             }
             row.items = counts[state?.key ?? key] ?? 0
+            row.detectionDelay = DelayPercentiles(delays[state?.key ?? key] ?? [])
             feeds.append(row)
         }
 
@@ -182,6 +186,8 @@ public struct StatusReport: Sendable, Equatable {
                             ("consecutive_failures", .int(f.consecutiveFailures)), ("items", .int(f.items)),
                             ("next_due", .timestamp(f.nextDue)), ("silent", .bool(f.silent)),
                             ("warning", .string(f.warning)),
+                            ("detection_delay_p50", f.detectionDelay.map { .int(Int($0.p50)) } ?? .null),
+                            ("detection_delay_p95", f.detectionDelay.map { .int(Int($0.p95)) } ?? .null),
                         ])
                     })
             ),
@@ -223,6 +229,7 @@ public struct StatusReport: Sendable, Equatable {
         for f in feeds {
             if let warning = f.warning { out += "warning: \(f.name): \(Self.oneLine(warning, limit: 200))\n" }
         }
+        out += detectionDelayLines
         out += "\n"
         var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP", "HELD", "BATCHED", "NEXT BATCH"]]
         for s in sinks {

@@ -138,8 +138,8 @@ struct StatusReportTests {
             #expect(
                 feed.keys.sorted()
                     == [
-                        "consecutive_failures", "error", "http_status", "items", "last_fetch", "name", "next_due",
-                        "silent", "url", "warning",
+                        "consecutive_failures", "detection_delay_p50", "detection_delay_p95", "error", "http_status",
+                        "items", "last_fetch", "name", "next_due", "silent", "url", "warning",
                     ])
         }
         #expect(feeds[0]["last_fetch"] as? String == "2026-11-24T11:00:00Z")

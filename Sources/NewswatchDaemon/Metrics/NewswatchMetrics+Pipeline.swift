@@ -1,0 +1,55 @@
+import CoreMetrics
+import Foundation
+import NewswatchCore
+import NewswatchStore
+
+// What the poll path records: one call per poll (FeedPoller) and one per ingest (WatchedStore).
+extension NewswatchMetrics {
+    /// Whether anything reads what is recorded: a test's factory, or the daemon's bootstrapped one. The figures
+    /// that cost a store read are skipped otherwise.
+    var isRecording: Bool { !(current is NOOPMetricsHandler) }
+
+    /// One poll of one feed ended with `outcome` after `seconds` (cancelled polls are not fetches).
+    public func polled(_ outcome: PollOutcome, seconds: Double) {
+        guard let result = Self.fetchResult(outcome) else { return }
+        count(.fetches, [("result", result)])
+        observe(.fetchDuration, seconds: seconds)
+    }
+
+    /// The `result` label: the HTTP status class, `ok` for a file feed, else the failure's kind; `nil` for a
+    /// cancelled poll.
+    static func fetchResult(_ outcome: PollOutcome) -> String? {
+        func statusClass(_ status: Int?) -> String? { status.map { "\(min(max($0 / 100, 1), 5))xx" } }
+        switch outcome {
+        case .ingested(let result, _):
+            return statusClass(result.feedState?.httpStatus) ?? "ok"
+        case .unchanged(let reason, _, let state):
+            return statusClass(state?.httpStatus ?? (reason == .notModified ? 304 : nil)) ?? "ok"
+        case .failed(let failure):
+            if failure.isCancellation { return nil }
+            return statusClass(failure.httpStatus) ?? failure.kind
+        }
+    }
+
+    /// One ingest committed: new items, alerts per topic and kind, and — read back from `store` — the new items'
+    /// matches per topic and detection delays (those published within the batch's backfill window).
+    func ingested(_ batch: IngestBatch, _ outcome: IngestOutcome, store: any MetricsStore) {
+        count(.itemsNew, by: outcome.newItems)
+        for alert in outcome.alerts {
+            count(.alerts, [("topic", alert.topic), ("kind", Self.alertKind(alert))])
+        }
+        guard outcome.newItems > 0, isRecording,
+            let figures = try? store.newItemFigures(feedKey: batch.feed.key, firstSeen: batch.fetchedAt)
+        else { return }
+        for figure in figures {
+            for topic in figure.topics { count(.matches, [("topic", topic)]) }
+            guard let published = figure.published else { continue }
+            let delay = figure.firstSeen.timeIntervalSince(published)
+            if delay <= batch.backfill { observe(.detectionDelay, seconds: max(0, delay)) }
+        }
+    }
+
+    /// The alert's kind label (CONTRACT §4: `new` for the first alert of a story and topic; every alert the
+    /// pipeline writes today is one).
+    static func alertKind(_ alert: Alert) -> String { "new" }
+}
