@@ -36,7 +36,9 @@ final class OperatorWatch: Sendable {
         }
         do {
             if spikeDue {
-                alerted = try !store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now).isEmpty
+                let spikes = try store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now)
+                NewswatchMetrics.shared.alertsWritten(spikes)
+                alerted = !spikes.isEmpty
             }
         } catch {
             logger.error("spike check failed: \(error)")

@@ -35,9 +35,7 @@ extension NewswatchMetrics {
     /// matches per topic and detection delays (those published within the batch's backfill window).
     func ingested(_ batch: IngestBatch, _ outcome: IngestOutcome, store: any MetricsStore) {
         count(.itemsNew, by: outcome.newItems)
-        for alert in outcome.alerts {
-            count(.alerts, [("topic", alert.topic), ("kind", Self.alertKind(alert))])
-        }
+        alertsWritten(outcome.alerts)
         guard outcome.newItems > 0, isRecording,
             let figures = try? store.newItemFigures(feedKey: batch.feed.key, firstSeen: batch.fetchedAt)
         else { return }
@@ -49,7 +47,11 @@ extension NewswatchMetrics {
         }
     }
 
-    /// The alert's kind label (CONTRACT §4: `new` for the first alert of a story and topic; every alert the
-    /// pipeline writes today is one).
-    static func alertKind(_ alert: Alert) -> String { "new" }
+    /// Alerts written to the outbox (by an ingest, or `spike` alerts by the operator watch), per topic and kind.
+    func alertsWritten(_ alerts: [Alert]) {
+        for alert in alerts { count(.alerts, [("topic", alert.topic), ("kind", Self.alertKind(alert))]) }
+    }
+
+    /// The alert's kind label (CONTRACT §4 and §10: `new`, `update` or `spike`).
+    static func alertKind(_ alert: Alert) -> String { alert.kind.rawValue }
 }

@@ -56,6 +56,33 @@ private typealias Kit = StoreTestKit
         #expect(try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).map(\.alert.kind) == [.new, .update])
     }
 
+    /// An update follows its topic's delivery like a new alert: batched for the chat sinks, at once in the file.
+    @Test func anUpdateOfABatchedTopicWaitsForItsBatchLikeANewAlert() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        func batched(_ n: Int, _ hours: Double) -> IngestBatch {
+            var batch = Self.batch(feed: n, hours: hours)
+            batch.topics[0].delivery = TopicDelivery(mode: .batch, batchPeriod: 900)
+            return batch
+        }
+        _ = try store.ingest(batched(1, 0))
+        _ = try store.ingest(batched(2, 1))
+        let third = try store.ingest(batched(3, 2)).alerts
+        try #require(third.map(\.kind) == [.update])
+        let now = Kit.at(hours: 2)
+        let end = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 900).rounded(.down) + 1) * 900)
+        #expect(try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).map(\.alert.kind) == [.new, .update])
+        // The first alert's batch (hour 0) is long due; the update waits for the end of its own period.
+        #expect(
+            try store.releasedDeliveries(sink: "webhook", at: now, attemptsDue: false, limit: 10).map(\.alert.kind)
+                == [.new])
+        let released = try store.releasedDeliveries(sink: "webhook", at: end, attemptsDue: true, limit: 10)
+        #expect(released.map(\.alert.kind) == [.new, .update])
+        #expect(released.last?.release?.hold == .batch)
+        #expect(released.last?.release?.notBefore == end)
+    }
+
     @Test func theEscalationFactIsAUniqueKeyNotLuck() throws {
         let kit = try Kit()
         defer { kit.dir.remove() }
