@@ -12,7 +12,9 @@ struct ParseCommand: AsyncParsableCommand {
             status of the first source that failed.
             """)
 
-    @Argument(help: "A feed file, '-' for standard input, or an http(s) URL (several with --brief).")
+    @Argument(
+        help: ArgumentHelp(
+            "A feed file, '-' for standard input, or an http(s) URL (several with --brief).", valueName: "source"))
     var sources: [String]
 
     @Flag(help: "Print the parsed feed as JSON (CONTRACT §2).")
@@ -25,7 +27,6 @@ struct ParseCommand: AsyncParsableCommand {
     var allowPrivateNetworks = false
 
     func validate() throws {
-        if sources.isEmpty { throw ValidationError("Missing expected argument '<sources>'.") }
         if brief && json { throw ValidationError("--brief and --json cannot be combined.") }
         if !brief && sources.count != 1 { throw ValidationError("Give one SOURCE (or several with --brief).") }
     }
