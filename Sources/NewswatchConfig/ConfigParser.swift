@@ -400,8 +400,9 @@ final class ConfigParser {
             if ok, let id, let query {
                 topics.append(
                     TopicDefinition(
-    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys + alertRuleKeys
-    static let sinkCommonKeys = ["type", "topics", "max_per_hour", "events"]
+                        id: id, name: name ?? id, query: query, exclude: exclude, priority: priority,
+                        alert: alert && delivery?.mode != .digest, feeds: filters, delivery: delivery ?? .immediate))
+                topics[topics.count - 1].rules = rules
             }
         }
         return topics

@@ -23,11 +23,11 @@ extension NewswatchMetrics {
         switch outcome {
         case .ingested(let result, _):
             return statusClass(result.feedState?.httpStatus) ?? "ok"
-        case .unchanged(let reason, _, let state):
-            return statusClass(state?.httpStatus ?? (reason == .notModified ? 304 : nil)) ?? "ok"
+        case .unchanged(let fetch, let state):
+            return statusClass(state?.httpStatus ?? (fetch.result == .notModified ? 304 : nil)) ?? "ok"
         case .failed(let failure):
             if failure.isCancellation { return nil }
-            return statusClass(failure.httpStatus) ?? failure.kind
+            return statusClass(failure.httpStatus) ?? failure.kind.name
         }
     }
 

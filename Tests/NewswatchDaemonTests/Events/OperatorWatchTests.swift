@@ -66,7 +66,7 @@ struct OperatorWatchTests {
         let alerts = sinks[1].id
         let item = ParsedItem(id: "1", title: "Gaza talks", link: "https://wire.example/1", published: Self.t0)
         let alert = try #require(
-            try store.ingest(
+            try await store.ingest(
                 IngestBatch(
                     feed: Self.feed, fetchedAt: Self.t0, httpStatus: 200, bodyHash: nil, items: [item],
                     topics: [topic], sinks: [.file, SinkRoute(id: alerts)], backfill: 3600,

@@ -75,17 +75,17 @@ import Testing
         }
         let ingested = IngestOutcome(
             newItems: 1, updatedItems: 0, unchangedItems: 0, firstFetch: false, alerts: [], feedState: state(200))
-        #expect(NewswatchMetrics.fetchResult(.ingested(ingested, hints: .init())) == "2xx")
+        #expect(NewswatchMetrics.fetchResult(.ingested(ingested, fetch: FetchOutcome(.ok))) == "2xx")
         var file = ingested
         file.feedState = state(nil)
-        #expect(NewswatchMetrics.fetchResult(.ingested(file, hints: .init())) == "ok")
-        #expect(NewswatchMetrics.fetchResult(.unchanged(.notModified, hints: .init(), state: nil)) == "3xx")
-        #expect(NewswatchMetrics.fetchResult(.unchanged(.bodyUnchanged, hints: .init(), state: state(200))) == "2xx")
-        let http = PollFailure(kind: "httpStatus", message: "HTTP status 503", httpStatus: 503, isNetworkLevel: false)
+        #expect(NewswatchMetrics.fetchResult(.ingested(file, fetch: FetchOutcome(.ok))) == "ok")
+        #expect(NewswatchMetrics.fetchResult(.unchanged(fetch: FetchOutcome(.notModified), state: nil)) == "3xx")
+        #expect(NewswatchMetrics.fetchResult(.unchanged(fetch: FetchOutcome(.ok), state: state(200))) == "2xx")
+        let http = PollFailure(kind: .fetch(.httpStatus), message: "HTTP status 503", httpStatus: 503)
         #expect(NewswatchMetrics.fetchResult(.failed(http)) == "5xx")
-        let dns = PollFailure(kind: "dns", message: "cannot resolve", isNetworkLevel: true)
+        let dns = PollFailure(kind: .fetch(.dns), message: "cannot resolve")
         #expect(NewswatchMetrics.fetchResult(.failed(dns)) == "dns")
-        let cancelled = PollFailure(kind: "cancelled", message: "cancelled", isNetworkLevel: false)
+        let cancelled = PollFailure(kind: .fetch(.cancelled), message: "cancelled")
         #expect(NewswatchMetrics.fetchResult(.failed(cancelled)) == nil)
     }
 
