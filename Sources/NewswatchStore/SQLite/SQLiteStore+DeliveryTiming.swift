@@ -33,13 +33,15 @@ extension SQLiteStore {
                     """,
                 arguments: [sink, Self.deliveryPending, t, max(0, limit)])
             return rows.map { row in
-                let notBefore: Int64 = row[16]
+                // By column name: the alert's columns grow with the schema (kinds added four after `sources`).
+                let notBefore: Int64 = row["not_before"]
                 let release = TopicDelivery.Release(
                     notBefore: Date(storeSeconds: notBefore),
-                    periodStart: Date(storeSeconds: (row[17] as Int64?) ?? notBefore),
-                    hold: TopicDelivery.Hold(rawValue: (row[18] as String?) ?? "") ?? .batch)
+                    periodStart: Date(storeSeconds: (row["period_start"] as Int64?) ?? notBefore),
+                    hold: TopicDelivery.Hold(rawValue: (row["hold"] as String?) ?? "") ?? .batch)
                 return PendingDelivery(
-                    alert: Self.alert(row), sink: sink, attempts: row[14], lastError: row[15], release: release)
+                    alert: Self.alert(row), sink: sink, attempts: row["attempts"],
+                    lastError: row["last_error"] as String?, release: release)
             }
         }
     }

@@ -109,18 +109,20 @@ extension SQLiteStore {
         a.terms, a.summary, a.story_key, a.sources, a.kind, a.previous_sources, a.items_last_hour, a.baseline
         """
 
-    /// An `alerts` row selected with `alertColumns`, decoded by column name.
+    /// An `alerts` row selected with `alertColumns`, decoded by column name. Nullable columns are read as optionals
+    /// explicitly: inferred through an optional parameter, GRDB's non-optional subscript can be chosen, and it traps.
     static func alert(_ row: Row) -> Alert {
         Alert(
             id: row["alert_id"], topic: row["topic"], topicName: row["topic_name"],
-            priority: Priority(rawValue: row["priority"]) ?? .normal, title: row["title"], link: row["link"],
-            feed: row["feed"], feedURL: row["feed_url"],
+            priority: Priority(rawValue: row["priority"]) ?? .normal, title: row["title"] as String?,
+            link: row["link"] as String?, feed: row["feed"], feedURL: row["feed_url"] as String?,
             published: (row["published"] as Int64?).map(Date.init(storeSeconds:)),
-            detected: Date(storeSeconds: row["detected"]), terms: decodeStrings(row["terms"]), summary: row["summary"],
-            story: row["story_key"], sources: row["sources"], kind: AlertKind(rawValue: row["kind"]) ?? .new,
+            detected: Date(storeSeconds: row["detected"]), terms: decodeStrings(row["terms"]),
+            summary: row["summary"] as String?, story: row["story_key"], sources: row["sources"],
+            kind: AlertKind(rawValue: row["kind"]) ?? .new,
             extra: AlertExtra(
-                previousSources: row["previous_sources"], itemsLastHour: row["items_last_hour"],
-                baseline: row["baseline"]))
+                previousSources: row["previous_sources"] as Int?, itemsLastHour: row["items_last_hour"] as Int?,
+                baseline: row["baseline"] as Double?))
     }
 
     /// Decodes a JSON array of strings written by the store (`[]` for anything else).
