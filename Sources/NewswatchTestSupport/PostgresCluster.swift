@@ -54,7 +54,7 @@ public final class PostgresCluster: Sendable {
             [
                 "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", user, "-d", database,
                 "-c", sql,
-            ], asPostgres: false)
+            ], asPostgres: false, in: folder)
     }
 
     private init() throws {
@@ -69,15 +69,16 @@ public final class PostgresCluster: Sendable {
         let asRoot = getuid() == 0
         do {
             try FileManager.default.createDirectory(atPath: folder + "/socket", withIntermediateDirectories: true)
+            // Before anything that can leave a server behind: the watchdog cleans up even if this process dies now.
+            Self.watchdog(folder: folder, asRoot: asRoot)
             if asRoot {
                 // initdb and postgres refuse to run as root: the folder goes to the `postgres` user.
-                try Self.run("/bin/chown", ["-R", "postgres:postgres", folder], asPostgres: false)
+                try Self.run("/bin/chown", ["-R", "postgres:postgres", folder], asPostgres: false, in: folder)
             }
             try Self.run(
                 initdb, ["-D", folder + "/data", "-U", user, "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"],
-                asPostgres: asRoot)
+                asPostgres: asRoot, in: folder)
             port = try Self.startServer(folder: folder, asRoot: asRoot)
-            Self.watchdog(folder: folder, asRoot: asRoot)
         } catch {
             Self.stop(folder: folder, asRoot: asRoot)
             throw error
@@ -96,7 +97,7 @@ public final class PostgresCluster: Sendable {
                 try run(
                     binaries + "/pg_ctl",
                     ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o", options, "start"],
-                    asPostgres: asRoot)
+                    asPostgres: asRoot, in: folder)
                 return port
             } catch {
                 lastError = error
@@ -115,7 +116,8 @@ public final class PostgresCluster: Sendable {
     private static func stop(folder: String, asRoot: Bool) {
         if FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid") {
             try? run(
-                binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "fast", "-w", "stop"], asPostgres: asRoot)
+                binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "fast", "-w", "stop"], asPostgres: asRoot,
+                in: folder)
         }
         try? FileManager.default.removeItem(atPath: folder)
     }
@@ -157,7 +159,7 @@ public final class PostgresCluster: Sendable {
 
     /// Runs a program to completion (as the `postgres` user via `runuser` when asked); throws with its output when
     /// it fails.
-    private static func run(_ program: String, _ arguments: [String], asPostgres: Bool) throws {
+    private static func run(_ program: String, _ arguments: [String], asPostgres: Bool, in folder: String) throws {
         var command = [program] + arguments
         if asPostgres {
             command =
@@ -176,7 +178,7 @@ public final class PostgresCluster: Sendable {
             ]
             + command
         // Output goes to a file, not a pipe, for the same reason.
-        let outputPath = NSTemporaryDirectory() + "/newswatch-pg-output-\(UUID().uuidString)"
+        let outputPath = folder + "/output-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: outputPath, contents: nil),
             let output = FileHandle(forWritingAtPath: outputPath)
         else { throw ClusterError(description: "cannot create \(outputPath)") }
