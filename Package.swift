@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // PostgreSQL wire protocol for PostgresStore (NewswatchStore only); brings swift-nio (any 2.x from 2.81).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C bindings: each consumed by exactly one Swift module.
@@ -43,7 +45,10 @@ let package = Package(
         .target(name: "NewswatchMatch", dependencies: ["NewswatchCore"]),
         .target(
             name: "NewswatchStore",
-            dependencies: ["NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         // The config file: TOML → typed settings with file:line errors; the embedded default.
         .target(
             name: "NewswatchConfig",
