@@ -84,4 +84,40 @@ private typealias Kit = StoreTestKit
             #expect(try await store.feedStates(includeInactive: false).map(\.key) == expected)
         }
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func failuresAreRecordedAsEventsAndCountedInTotals(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.syncFeeds([Kit.feed(1), Kit.feed(2), Kit.feed(3)], at: Kit.at(hours: 0))
+            try await store.recordFailure(
+                FeedFailure(
+                    key: Kit.feed(1).key, at: Kit.at(hours: 1), kind: "http", message: "HTTP 503",
+                    httpStatus: 503))
+            try await store.recordFailure(
+                FeedFailure(key: Kit.feed(2).key, at: Kit.at(hours: 1), kind: "network", message: "refused"))
+            try await store.recordFailure(
+                FeedFailure(key: Kit.feed(1).key, at: Kit.at(hours: 3), kind: "network", message: "late"))
+            let failures = try await store.fetchFailures(from: Kit.at(hours: 0), to: Kit.at(hours: 3))
+            #expect(
+                failures == [
+                    FetchEventRecord(
+                        feedKey: Kit.feed(1).key, feedName: "Feed 1", feedURL: Kit.feed(1).url,
+                        at: Kit.at(hours: 1), kind: "http", message: "HTTP 503", httpStatus: 503),
+                    FetchEventRecord(
+                        feedKey: Kit.feed(2).key, feedName: "Feed 2", feedURL: Kit.feed(2).url,
+                        at: Kit.at(hours: 1), kind: "network", message: "refused", httpStatus: nil),
+                ])
+            #expect(
+                try await store.totals(alertsSince: Kit.at(hours: 0))
+                    == StoreTotals(feeds: 3, failing: 2, items: 0, alertsSince: 0))
+            // A success clears the failing state; an inactive feed is not counted.
+            try await store.recordNoChange(
+                NoChangeRecord(key: Kit.feed(2).key, at: Kit.at(hours: 4), reason: .notModified, httpStatus: 304))
+            try await store.syncFeeds([Kit.feed(2), Kit.feed(3)], at: Kit.at(hours: 4))
+            #expect(
+                try await store.totals(alertsSince: Kit.at(hours: 0))
+                    == StoreTotals(feeds: 2, failing: 0, items: 0, alertsSince: 0))
+            #expect(try await store.itemCounts() == [Kit.feed(1).key: 0, Kit.feed(2).key: 0, Kit.feed(3).key: 0])
+        }
+    }
 }

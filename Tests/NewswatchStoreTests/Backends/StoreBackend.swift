@@ -4,7 +4,7 @@ import Testing
 
 @testable import NewswatchStore
 
-/// The feed-state part of the store that both backends implement today, as the tests call it (`async`: SQLite's
+/// The feed-state and status part of the store that both backends implement today, as the tests call it (`async`: SQLite's
 /// synchronous methods satisfy it as they are, PostgreSQL's are asynchronous).
 protocol FeedStateBackend: Sendable {
     func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) async throws
@@ -13,6 +13,9 @@ protocol FeedStateBackend: Sendable {
     @discardableResult func recordNoChange(_ record: NoChangeRecord) async throws -> FeedState
     @discardableResult func recordFailure(_ failure: FeedFailure) async throws -> FeedState
     func setSchedule(key: String, _ schedule: FeedSchedule) async throws
+    func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord]
+    func itemCounts() async throws -> [String: Int]
+    func totals(alertsSince: Date) async throws -> StoreTotals
 }
 
 extension SQLiteStore: FeedStateBackend {}
