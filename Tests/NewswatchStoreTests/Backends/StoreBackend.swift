@@ -4,8 +4,8 @@ import Testing
 
 @testable import NewswatchStore
 
-/// The feed-state and status part of the store that both backends implement today, as the tests call it (`async`: SQLite's
-/// synchronous methods satisfy it as they are, PostgreSQL's are asynchronous).
+/// The feed-state and status part of the store that both backends implement today, as the tests call it
+/// (`async`: SQLite's synchronous methods satisfy it as they are, PostgreSQL's are asynchronous).
 protocol FeedStateBackend: Sendable {
     func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) async throws
     func feedState(key: String) async throws -> FeedState?
