@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // PostgreSQL wire protocol for PostgresStore (NewswatchStore only).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C bindings: each consumed by exactly one Swift module.
@@ -47,7 +49,10 @@ let package = Package(
         .target(name: "NewswatchMatch", dependencies: ["NewswatchCore"]),
         .target(
             name: "NewswatchStore",
-            dependencies: ["NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         // The config file: TOML → typed settings with file:line errors; the embedded default.
         .target(
             name: "NewswatchConfig",

@@ -7,25 +7,25 @@ import Testing
 private typealias Kit = StoreTestKit
 
 @Suite struct FeedStateTests {
-    @Test func syncFeedsAddsRenamesAndDeactivates() throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        let local = FeedDescriptor(key: "path:/srv/feeds/local.xml", name: "Local", url: nil)
-        try store.syncFeeds([Kit.feed(1), Kit.feed(2), local], at: Kit.at(hours: 0))
-        #expect(try store.feedStates(includeInactive: false).map(\.key).sorted()
-            == [Kit.feed(1).key, Kit.feed(2).key, local.key].sorted())
-        let renamed = FeedDescriptor(key: Kit.feed(1).key, name: "Renamed", url: Kit.feed(1).url)
-        try store.syncFeeds([renamed, local], at: Kit.at(hours: 1))
-        let active = try store.feedStates(includeInactive: false)
-        #expect(active.map(\.key).sorted() == [Kit.feed(1).key, local.key].sorted())
-        #expect(active.first { $0.key == Kit.feed(1).key }?.name == "Renamed")
-        let all = try store.feedStates(includeInactive: true)
-        #expect(all.count == 3 && all.first { $0.key == Kit.feed(2).key }?.active == false)
-        // Re-adding brings it back with its history.
-        try store.syncFeeds([Kit.feed(2)], at: Kit.at(hours: 2))
-        #expect(try store.feedState(key: Kit.feed(2).key)?.active == true)
-        #expect(try store.feedState(key: "https://unknown.example/") == nil)
+    @Test(arguments: StoreBackend.allCases)
+    func syncFeedsAddsRenamesAndDeactivates(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let local = FeedDescriptor(key: "path:/srv/feeds/local.xml", name: "Local", url: nil)
+            try await store.syncFeeds([Kit.feed(1), Kit.feed(2), local], at: Kit.at(hours: 0))
+            #expect(try await store.feedStates(includeInactive: false).map(\.key).sorted()
+                == [Kit.feed(1).key, Kit.feed(2).key, local.key].sorted())
+            let renamed = FeedDescriptor(key: Kit.feed(1).key, name: "Renamed", url: Kit.feed(1).url)
+            try await store.syncFeeds([renamed, local], at: Kit.at(hours: 1))
+            let active = try await store.feedStates(includeInactive: false)
+            #expect(active.map(\.key).sorted() == [Kit.feed(1).key, local.key].sorted())
+            #expect(active.first { $0.key == Kit.feed(1).key }?.name == "Renamed")
+            let all = try await store.feedStates(includeInactive: true)
+            #expect(all.count == 3 && all.first { $0.key == Kit.feed(2).key }?.active == false)
+            // Re-adding brings it back with its history.
+            try await store.syncFeeds([Kit.feed(2)], at: Kit.at(hours: 2))
+            #expect(try await store.feedState(key: Kit.feed(2).key)?.active == true)
+            #expect(try await store.feedState(key: "https://unknown.example/") == nil)
+        }
     }
 
     @Test func failuresCountUpAndSuccessResets() throws {
@@ -93,15 +93,16 @@ private typealias Kit = StoreTestKit
         #expect(unknown.key == "https://new.example/rss" && unknown.schedule == second)
     }
 
-    @Test func scheduleRoundTrips() throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        try store.syncFeeds([Kit.feed(1)], at: Kit.at(hours: 0))
-        let schedule = FeedSchedule(nextDue: Kit.at(hours: 0.25), retryAfter: nil, ttlFloor: 1800, maxAgeFloor: 300)
-        try store.setSchedule(key: Kit.feed(1).key, schedule)
-        #expect(try store.feedState(key: Kit.feed(1).key)?.schedule == schedule)
-        #expect(try store.feedState(key: Kit.feed(1).key)?.firstSuccess == nil)
+    @Test(arguments: StoreBackend.allCases)
+    func scheduleRoundTrips(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.syncFeeds([Kit.feed(1)], at: Kit.at(hours: 0))
+            let schedule = FeedSchedule(
+                nextDue: Kit.at(hours: 0.25), retryAfter: nil, ttlFloor: 1800, maxAgeFloor: 300)
+            try await store.setSchedule(key: Kit.feed(1).key, schedule)
+            #expect(try await store.feedState(key: Kit.feed(1).key)?.schedule == schedule)
+            #expect(try await store.feedState(key: Kit.feed(1).key)?.firstSuccess == nil)
+        }
     }
 
     @Test func firstSuccessIsTheFirstIngestNotA304() throws {
