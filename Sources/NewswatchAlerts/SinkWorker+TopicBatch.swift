@@ -32,7 +32,7 @@ extension SinkWorker {
             if Task.isCancelled { return }
             if let deadline, ContinuousClock.now >= deadline { return }
             if let error = sinkError {
-                for delivery in group.deliveries { await recordFailure(delivery, error: error, at: now, into: &result) }
+                await recordFailure(of: group.deliveries, error: error, at: now, into: &result)
                 continue
             }
             result.attempts += 1
@@ -49,9 +49,7 @@ extension SinkWorker {
             case .failure(let error):
                 if Task.isCancelled { return }  // shutdown: the rows stay pending as they were
                 sinkError = error.description
-                for delivery in group.deliveries {
-                    await recordFailure(delivery, error: error.description, at: now, into: &result)
-                }
+                await recordFailure(of: group.deliveries, error: error.description, at: now, into: &result)
             }
         }
     }

@@ -58,6 +58,14 @@ public protocol Store: DigestStore, MetricsStore {
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
     ) throws -> DeliveryState
 
+    /// Records one failed attempt of several deliveries to `sink` (a topic batch) in ONE transaction, each as
+    /// ``markFailed(alertID:sink:at:error:nextAttempt:giveUpAfter:)`` would; the states in the order given.
+    @discardableResult
+    func markFailed(
+        _ failures: [(alertID: String, nextAttempt: Date)], sink: String, at time: Date, error: String,
+        giveUpAfter: TimeInterval?
+    ) throws -> [DeliveryState]
+
     /// Pending and given-up delivery counts per sink (for `status`).
     func sinkSummaries() throws -> [SinkSummary]
 

@@ -6,12 +6,30 @@ extension WatchedStore {
     public func releasedDeliveries(sink: String, at now: Date, attemptsDue: Bool, limit: Int) throws
         -> [PendingDelivery]
     {
-        try watch(write: false) {
+        let owed = try watch(write: false) {
             try base.releasedDeliveries(sink: sink, at: now, attemptsDue: attemptsDue, limit: limit)
         }
+        return owed
     }
 
     public func deliveryTimings(at now: Date) throws -> [SinkTiming] {
         try watch(write: false) { try base.deliveryTimings(at: now) }
+    }
+}
+
+// A failed topic batch, recorded whole in one transaction and counted per alert.
+extension WatchedStore {
+    @discardableResult
+    public func markFailed(
+        _ failures: [(alertID: String, nextAttempt: Date)], sink: String, at time: Date, error: String,
+        giveUpAfter: TimeInterval?
+    ) throws -> [DeliveryState] {
+        let states = try watch(write: true) {
+            try base.markFailed(failures, sink: sink, at: time, error: error, giveUpAfter: giveUpAfter)
+        }
+        for (failure, state) in zip(failures, states) {
+            metrics.failed(sink: sink, alertID: failure.alertID, gaveUp: state == .givenUp)
+        }
+        return states
     }
 }
