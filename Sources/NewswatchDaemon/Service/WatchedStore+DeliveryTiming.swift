@@ -9,6 +9,8 @@ extension WatchedStore {
         let owed = try watch(write: false) {
             try base.releasedDeliveries(sink: sink, at: now, attemptsDue: attemptsDue, limit: limit)
         }
+        // Batched and held alerts are timed from when they were written too (newswatch_alert_delivery_seconds).
+        metrics.owe(sink: sink, alerts: owed.map { ($0.alert.id, $0.alert.detected) })
         return owed
     }
 

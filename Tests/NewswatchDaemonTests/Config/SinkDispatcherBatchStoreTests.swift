@@ -73,4 +73,20 @@ struct SinkDispatcherBatchStoreTests {
             sink: id, at: t0.addingTimeInterval(86_400), attemptsDue: false, limit: 10)
         #expect(rows.count == 3 && rows.allSatisfy { $0.attempts == 1 })
     }
+
+    @Test func aBatchedAlertsDeliveryIsTimed() async throws {
+        let server = try LoopbackHTTPServer.start(routes: ["/hook": .ok("ok")])
+        defer { server.stop() }
+        let setup = try Setup(server.url("/hook"))
+        defer { setup.fixture.remove() }
+        let id = setup.dispatcher.sinks[0].id
+        let t0 = SinkDispatcherTests.t0
+        try setup.ingest(["Israel vote", "Israel coalition"], at: t0.addingTimeInterval(60))
+
+        let sent = await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(900))[id]
+        #expect(sent?.delivered == 2 && sent?.attempts == 1)
+        #expect(setup.sample("newswatch_alert_delivery_seconds_count") == 2)
+        // Written at 12:01, delivered at 12:15: 840 s each.
+        #expect(setup.sample("newswatch_alert_delivery_seconds_sum") == 1680)
+    }
 }
