@@ -58,8 +58,8 @@ extension SinkWorker {
     func loadNextRelease(after now: Date) async -> Date? {
         let store = store
         let id = endpoint.id
-        let timings = try? await Offload.run(on: Offload.alertQueue) { try store.deliveryTimings(at: now) }
-        return timings?.first { $0.sink == id }?.nextBatch
+        let next = try? await Offload.run(on: Offload.alertQueue) { try store.nextRelease(sink: id, after: now) }
+        return next ?? nil
     }
 
     /// Rows (ordered by release instant, topic, alert) grouped into one batch per (release instant, topic).

@@ -77,6 +77,9 @@ public protocol Store: DigestStore, MetricsStore {
     /// What each sink holds back at `now` (quiet hours, open batches) and when its next batch goes (for `status`).
     func deliveryTimings(at now: Date) throws -> [SinkTiming]
 
+    /// When `sink`'s next timed delivery falls due after `now` (one indexed lookup, for every drain); `nil`: none.
+    func nextRelease(sink: String, after now: Date) throws -> Date?
+
     // MARK: Queries (status; the digest's are in `DigestStore`)
 
     /// Number of stored items per feed key.

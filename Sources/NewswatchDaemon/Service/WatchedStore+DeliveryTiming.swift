@@ -17,6 +17,10 @@ extension WatchedStore {
     public func deliveryTimings(at now: Date) throws -> [SinkTiming] {
         try watch(write: false) { try base.deliveryTimings(at: now) }
     }
+
+    public func nextRelease(sink: String, after now: Date) throws -> Date? {
+        try watch(write: false) { try base.nextRelease(sink: sink, after: now) }
+    }
 }
 
 // A failed topic batch, recorded whole in one transaction and counted per alert.
