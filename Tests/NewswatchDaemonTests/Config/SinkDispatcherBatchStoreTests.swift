@@ -63,7 +63,7 @@ struct SinkDispatcherBatchStoreTests {
         let t0 = SinkDispatcherTests.t0
         try setup.ingest(["Israel vote", "Israel coalition", "Israel budget"], at: t0.addingTimeInterval(60))
 
-        let failed = await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(900))[id]
+        let failed = await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(910))[id]
         #expect(failed?.failed == 3 && failed?.attempts == 1)
         #expect(server.requests.count == 1)
         // One transaction for the whole batch: a kill in the middle cannot split it.
@@ -83,10 +83,51 @@ struct SinkDispatcherBatchStoreTests {
         let t0 = SinkDispatcherTests.t0
         try setup.ingest(["Israel vote", "Israel coalition"], at: t0.addingTimeInterval(60))
 
-        let sent = await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(900))[id]
+        let sent = await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(910))[id]
         #expect(sent?.delivered == 2 && sent?.attempts == 1)
         #expect(setup.sample("newswatch_alert_delivery_seconds_count") == 2)
-        // Written at 12:01, delivered at 12:15: 840 s each.
-        #expect(setup.sample("newswatch_alert_delivery_seconds_sum") == 1680)
+        // Written at 12:01, delivered at 12:15:10 (the period's end and the grace): 850 s each.
+        #expect(setup.sample("newswatch_alert_delivery_seconds_sum") == 1700)
+    }
+
+    @Test func aRowCommittedJustAfterItsPeriodEndedJoinsTheBatch() async throws {
+        let server = try LoopbackHTTPServer.start(routes: ["/hook": .ok("ok")])
+        defer { server.stop() }
+        let setup = try Setup(server.url("/hook"))
+        defer { setup.fixture.remove() }
+        let id = setup.dispatcher.sinks[0].id
+        let t0 = SinkDispatcherTests.t0
+        try setup.ingest(["Israel vote"], at: t0.addingTimeInterval(60))
+
+        // 12:15:00: the batch waits out the grace; a poll fetched at 12:14:59 commits now, into the same period.
+        #expect(await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(900))[id]?.attempts == 0)
+        try setup.ingest(["Israel coalition"], at: t0.addingTimeInterval(899))
+        let due = try #require(await setup.dispatcher.nextWake(sink: id, after: t0.addingTimeInterval(900)))
+        #expect(due == t0.addingTimeInterval(910))
+        let sent = await setup.dispatcher.drainSinks(at: due)[id]
+        #expect(sent?.delivered == 2 && sent?.attempts == 1)
+        #expect(server.requests.count == 1)
+        let body = try #require(server.requests.first?.bodyText)
+        #expect(body.contains("Israel vote") && body.contains("Israel coalition"))
+    }
+
+    @Test func aRowCommittedAfterItsBatchWentIsAFurtherBatchWithItsOwnID() async throws {
+        let server = try LoopbackHTTPServer.start(routes: ["/hook": .ok("ok")])
+        defer { server.stop() }
+        let setup = try Setup(server.url("/hook"))
+        defer { setup.fixture.remove() }
+        let id = setup.dispatcher.sinks[0].id
+        let t0 = SinkDispatcherTests.t0
+        try setup.ingest(["Israel vote"], at: t0.addingTimeInterval(60))
+        #expect(await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(910))[id]?.delivered == 1)
+        // A poll that fetched at 12:14:59 and committed after the batch went: its row belongs to the same period.
+        try setup.ingest(["Israel coalition"], at: t0.addingTimeInterval(899))
+        #expect(await setup.dispatcher.drainSinks(at: t0.addingTimeInterval(920))[id]?.delivered == 1)
+
+        #expect(server.requests.count == 2)
+        let ids = server.requests.compactMap { $0.header("X-Newswatch-Batch-ID") }
+        #expect(ids.count == 2 && ids[0] != ids[1], "\(ids)")
+        #expect(server.requests.allSatisfy { $0.bodyText.contains("\"period_end\":\"2026-11-24T12:15:00Z\"") })
+        #expect(server.requests[1].bodyText.contains("Israel coalition"))
     }
 }
