@@ -32,16 +32,16 @@ extension SQLiteStore {
                     ORDER BY d.not_before, a.topic, d.alert_seq LIMIT ?
                     """,
                 arguments: [sink, Self.deliveryPending, t, max(0, limit)])
-            // By column name, as `alert(_:)` reads the alert's: `alertColumns` grows (it did, by the alert kinds).
             return rows.map { row in
+                // By column name: the alert's columns grow with the schema (kinds added four after `sources`).
                 let notBefore: Int64 = row["not_before"]
                 let release = TopicDelivery.Release(
                     notBefore: Date(storeSeconds: notBefore),
                     periodStart: Date(storeSeconds: (row["period_start"] as Int64?) ?? notBefore),
                     hold: TopicDelivery.Hold(rawValue: (row["hold"] as String?) ?? "") ?? .batch)
                 return PendingDelivery(
-                    alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"],
-                    release: release)
+                    alert: Self.alert(row), sink: sink, attempts: row["attempts"],
+                    lastError: row["last_error"] as String?, release: release)
             }
         }
     }
