@@ -8,6 +8,9 @@ import NewswatchSystem
 extension SinkWorker {
     /// The most timed deliveries one drain reads; more (a huge batch) go as a further message of the same period.
     static let releasedLimit = 10_000
+    /// How long a period's batch waits past its end: a poll that fetched before the end commits its alerts a moment
+    /// after it, and they should join the batch rather than go alone as a further message. `run --once` does not wait.
+    static let releaseGrace: TimeInterval = 10
 
     /// Sends every batch whose time has come at `now`, one message per (topic, period end).
     /// - Parameters:
@@ -28,11 +31,14 @@ extension SinkWorker {
             logger.error("cannot read the outbox: \(error)")
             return
         }
-        for group in Self.batches(rows) {
+        // A first attempt waits out the grace; a retry (attempts > 0) goes when due, as before.
+        let settled = now.addingTimeInterval(deadline == nil ? -Self.releaseGrace : 0)
+        let ripe = rows.filter { $0.attempts > 0 || ($0.release?.notBefore ?? now) <= settled }
+        for group in Self.batches(ripe) {
             if Task.isCancelled { return }
             if let deadline, ContinuousClock.now >= deadline { return }
             if let error = sinkError {
-                for delivery in group.deliveries { await recordFailure(delivery, error: error, at: now, into: &result) }
+                await recordFailure(of: group.deliveries, error: error, at: now, into: &result)
                 continue
             }
             result.attempts += 1
@@ -49,19 +55,20 @@ extension SinkWorker {
             case .failure(let error):
                 if Task.isCancelled { return }  // shutdown: the rows stay pending as they were
                 sinkError = error.description
-                for delivery in group.deliveries {
-                    await recordFailure(delivery, error: error.description, at: now, into: &result)
-                }
+                await recordFailure(of: group.deliveries, error: error.description, at: now, into: &result)
             }
         }
     }
 
-    /// When this sink's next batch falls due after `now`, from the outbox.
+    /// When this sink's next batch goes after `now` (its instant plus the grace), from the outbox.
     func loadNextRelease(after now: Date) async -> Date? {
         let store = store
         let id = endpoint.id
-        let timings = try? await Offload.run(on: Offload.alertQueue) { try store.deliveryTimings(at: now) }
-        return timings?.first { $0.sink == id }?.nextBatch
+        let grace = Self.releaseGrace
+        let next = try? await Offload.run(on: Offload.alertQueue) {
+            try store.nextRelease(sink: id, after: now.addingTimeInterval(-grace))
+        }
+        return (next ?? nil).map { $0.addingTimeInterval(grace) }
     }
 
     /// Rows (ordered by release instant, topic, alert) grouped into one batch per (release instant, topic).

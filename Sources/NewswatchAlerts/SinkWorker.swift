@@ -17,7 +17,7 @@ import NewswatchSystem
 actor SinkWorker {
     let endpoint: ConfiguredSink
     let store: any Store
-    private let policy: SinkRetryPolicy
+    let policy: SinkRetryPolicy
     let logger: Logger
     private let pageSize: Int
 
@@ -92,7 +92,9 @@ actor SinkWorker {
             let size = pageSize
             let page: [PendingDelivery]
             do {
-                page = try await Offload.run(on: Offload.alertQueue) { try store.pendingDeliveries(sink: id, dueAt: due, limit: size) }
+                page = try await Offload.run(on: Offload.alertQueue) {
+                    try store.pendingDeliveries(sink: id, dueAt: due, limit: size)
+                }
             } catch {
                 logger.error("cannot read the outbox: \(error)")
                 break
@@ -267,7 +269,9 @@ actor SinkWorker {
         let store = store
         let sinkID = endpoint.id
         do {
-            try await Offload.run(on: Offload.alertQueue) { try store.markDelivered(alertIDs: ids, sink: sinkID, at: now) }
+            try await Offload.run(on: Offload.alertQueue) {
+                try store.markDelivered(alertIDs: ids, sink: sinkID, at: now)
+            }
         } catch {
             logger.error("cannot mark alerts delivered: \(error)", metadata: ["alerts": "\(ids.count)"])
         }
@@ -278,14 +282,7 @@ actor SinkWorker {
     func recordFailure(
         _ delivery: PendingDelivery, error: String, at now: Date, into result: inout SinkDrainResult
     ) async {
-        let failures = delivery.attempts + 1
-        let next: Date
-        // A batched or held delivery's 24 hours start when it may first go, not at detection.
-        let first = delivery.release?.notBefore ?? delivery.alert.detected
-        switch policy.decide(firstAttempt: first, failures: failures, now: now) {
-        case .retry(let at): next = at
-        case .giveUp: next = now
-        }
+        let next = nextAttempt(delivery, at: now)
         let store = store
         let sinkID = endpoint.id
         let alertID = delivery.alert.id
@@ -300,6 +297,24 @@ actor SinkWorker {
             logger.error("cannot record a failed delivery: \(error)", metadata: ["alert": "\(alertID)"])
             return
         }
+        settle(delivery, state: state, next: next, error: error, into: &result)
+    }
+
+    /// When `delivery` is tried again after failing at `now` (`now` itself: give up).
+    func nextAttempt(_ delivery: PendingDelivery, at now: Date) -> Date {
+        // A batched or held delivery's 24 hours start when it may first go, not at detection.
+        let first = delivery.release?.notBefore ?? delivery.alert.detected
+        switch policy.decide(firstAttempt: first, failures: delivery.attempts + 1, now: now) {
+        case .retry(let at): return at
+        case .giveUp: return now
+        }
+    }
+
+    /// Counts and logs a recorded failure, and remembers its retry time.
+    func settle(
+        _ delivery: PendingDelivery, state: DeliveryState, next: Date, error: String, into result: inout SinkDrainResult
+    ) {
+        let alertID = delivery.alert.id
         result.failed += 1
         switch state {
         case .pending:
@@ -308,7 +323,7 @@ actor SinkWorker {
             result.givenUp += 1
             admitted.remove(alertID)
             logger.error(
-                "giving up alert after \(failures) failed attempts over 24 h: \(error)",
+                "giving up alert after \(delivery.attempts + 1) failed attempts over 24 h: \(error)",
                 metadata: [
                     "alert": "\(alertID)", "topic": "\(delivery.alert.topic)",
                     "detected": "\(Timestamp.format(delivery.alert.detected))",

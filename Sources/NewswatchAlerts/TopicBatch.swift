@@ -4,8 +4,10 @@ import NewswatchCore
 /// One message for one topic and period (`delivery = "batch"`, or alerts held through quiet hours; CONTRACT §10):
 /// every story once, with its link and sources.
 ///
-/// Its identity is (topic, period end): the outbox rows of one (sink, topic, `not_before`) make it, so a retry after
-/// a failure or a crash sends the same batch again, and Matrix gets the same transaction id.
+/// Its identity is (topic, period end, the set of its alerts): a retry after a failure or a crash sends the same rows
+/// again with the same id (Matrix gets the same transaction id), while a further message of the same period (a row
+/// committed after the batch went, the rest of a batch over the drain limit) gets an id of its own, so a receiver
+/// that drops resent batches by id never drops it.
 package struct TopicBatch: Sendable, Equatable {
     package var topic: String
     package var topicName: String
@@ -56,10 +58,14 @@ package struct TopicBatch: Sendable, Equatable {
         return "\(count) \(noun) on \(topicName)\(why), \(from)-\(to) UTC"
     }
 
-    /// A key naming this batch (topic and period end), for message and transaction ids.
-    package var key: String { "batch\n\(topic)\n\(Int64(periodEnd.timeIntervalSince1970))" }
+    /// A key naming this batch (topic, period end and a hash of its sorted alert ids), for message and transaction ids.
+    package var key: String {
+        let members = SHA256.hash(Array(alerts.map(\.id).sorted().joined(separator: "\n").utf8))
+        return "batch\n\(topic)\n\(Int64(periodEnd.timeIntervalSince1970))\n\(members.prefix(16).lowercaseHex)"
+    }
 
-    /// The batch's id: the same for every retry of it (a receiver may drop a resent batch by it), 32 hex digits.
+    /// The batch's id: the same for every resend of the same alerts (a receiver may drop a resent batch by it), new
+    /// for a further message of the same period; 32 hex digits.
     package var id: String { SHA256.hash(Array(key.utf8)).prefix(16).lowercaseHex }
 
     /// The JSON a `json` webhook and an exec command receive.

@@ -58,6 +58,14 @@ public protocol Store: DigestStore, MetricsStore {
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
     ) throws -> DeliveryState
 
+    /// Records one failed attempt of several deliveries to `sink` (a topic batch) in ONE transaction, each as
+    /// ``markFailed(alertID:sink:at:error:nextAttempt:giveUpAfter:)`` would; the states in the order given.
+    @discardableResult
+    func markFailed(
+        _ failures: [(alertID: String, nextAttempt: Date)], sink: String, at time: Date, error: String,
+        giveUpAfter: TimeInterval?
+    ) throws -> [DeliveryState]
+
     /// Pending and given-up delivery counts per sink (for `status`).
     func sinkSummaries() throws -> [SinkSummary]
 
@@ -68,6 +76,9 @@ public protocol Store: DigestStore, MetricsStore {
 
     /// What each sink holds back at `now` (quiet hours, open batches) and when its next batch goes (for `status`).
     func deliveryTimings(at now: Date) throws -> [SinkTiming]
+
+    /// When `sink`'s next timed delivery falls due after `now` (one indexed lookup, for every drain); `nil`: none.
+    func nextRelease(sink: String, after now: Date) throws -> Date?
 
     // MARK: Queries (status; the digest's are in `DigestStore`)
 

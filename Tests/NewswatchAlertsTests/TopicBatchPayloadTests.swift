@@ -83,10 +83,12 @@ import Testing
     }
 
     @Test func matrixTransactionIsTheBatchsOwnAcrossRetries() {
-        var retried = Self.batch()
-        retried.alerts.removeLast()  // a retry of the same batch after one alert was given up
+        let retried = Self.batch()  // the same rows read again after a failure or a crash
+        var part = Self.batch()
+        part.alerts.removeLast()  // other rows of the same period: another message (TopicBatchIdentityTests)
         let id = AlertPayload.matrixTransactionID(.topicBatch(Self.batch()))
         #expect(id == AlertPayload.matrixTransactionID(.topicBatch(retried)))
+        #expect(id != AlertPayload.matrixTransactionID(.topicBatch(part)))
         let later = Self.batch(periodEnd: Timestamp.date(year: 2026, month: 11, day: 24, hour: 18, minute: 30))
         #expect(id != AlertPayload.matrixTransactionID(.topicBatch(later)))
         #expect(id != AlertPayload.matrixTransactionID(.batch(Self.batch().alerts)))

@@ -12,6 +12,7 @@ extension Commands {
         logger.logLevel = logLevel ?? .info
         let loaded = try CommandConfig.load(configPath, logger: logger)
         if logLevel == nil { logger.logLevel = loaded.config.daemon.logLevel }
+        if let warning = OffsetClock.environmentWarning() { logger.warning("\(warning)") }
 
         let runtime: DaemonRuntime
         do {

@@ -10,7 +10,7 @@ extension Commands {
     ) throws(CommandError) -> CommandOutput {
         let loaded = try CommandConfig.load(configPath)
         let database = StatePaths(loaded.config.daemon).database
-        var warnings: [String] = []
+        var warnings = OffsetClock.environmentWarning().map { [$0] } ?? []
         var store: SQLiteStore?
         if FileManager.default.fileExists(atPath: database.path) {
             do {

@@ -62,4 +62,17 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func nextRelease(sink: String, after now: Date) throws -> Date? {
+        try read { db in
+            try Int64.fetchOne(db, sql: Self.nextReleaseSQL, arguments: [sink, Self.deliveryPending, now.storeSeconds])
+                .map(Date.init(storeSeconds:))
+        }
+    }
+
+    /// Served by the `deliveries_timed` index (sink, state, not_before): no scan of the outbox.
+    static let nextReleaseSQL = """
+        SELECT MIN(not_before) FROM deliveries
+        WHERE sink = ? AND state = ? AND not_before > ? AND not_before IS NOT NULL
+        """
 }

@@ -42,41 +42,9 @@ extension SQLiteStore {
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
     ) throws -> DeliveryState {
         try write { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT a.seq, COALESCE(d.not_before, a.detected), d.state
-                        FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq
-                        WHERE a.alert_id = ? AND d.sink = ?
-                        """,
-                    arguments: [alertID, sink])
-            else { throw StoreError(.invalidArgument, "no delivery of alert \(alertID) to sink \(sink)") }
-            let seq: Int64 = row[0]
-            let detected: Int64 = row[1]
-            switch row[2] as Int {
-            case Self.deliveryDelivered: return .delivered
-            case Self.deliveryGivenUp: return .givenUp
-            default: break
-            }
-            let t = time.storeSeconds
-            if let giveUpAfter, Double(t - detected) >= giveUpAfter {
-                try db.execute(
-                    sql: """
-                        UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?, finished = ?,
-                            next_attempt = NULL
-                        WHERE alert_seq = ? AND sink = ?
-                        """,
-                    arguments: [Self.deliveryGivenUp, error, t, seq, sink])
-                return .givenUp
-            }
-            try db.execute(
-                sql: """
-                    UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ?
-                    WHERE alert_seq = ? AND sink = ?
-                    """,
-                arguments: [error, nextAttempt.storeSeconds, seq, sink])
-            return .pending
+            try Self.failDelivery(
+                db, alertID: alertID, sink: sink, at: time, error: error, nextAttempt: nextAttempt,
+                giveUpAfter: giveUpAfter)
         }
     }
 
