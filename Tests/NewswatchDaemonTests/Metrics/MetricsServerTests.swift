@@ -82,21 +82,54 @@ import Testing
         #expect(try await offPool { try CurlRequest.fetch(base + "/healthz", maxTime: 10) }.status == 503)
     }
 
-    /// Connects to `127.0.0.1:port` and waits up to `seconds` for the server to close the connection.
-    private static func serverHangsUp(port: Int, within seconds: Int) throws -> Bool {
+    @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
+        let (server, base) = try await stuckServer(
+            entered: DispatchSemaphore(value: 0), release: DispatchSemaphore(value: 0))
+        let serving = Task { try await server.run() }
+        defer { serving.cancel() }
+        let port = try #require(server.port)
+        let held = (0..<MetricsServer.maxConnections).map { _ in Self.connect(port: port) }
+        #expect(held.allSatisfy { $0 >= 0 })
+        // One more is hung up on (the idle timeout is 30 s: only the cap closes it within 10 s).
+        #expect(try await offPool { try Self.serverHangsUp(port: port, within: 10) })
+        for fd in held { close(fd) }
+        // Once they are gone the server answers again.
+        let health = try await offPool { () -> Int in
+            for _ in 0..<50 {
+                let status = try CurlRequest.fetch(base + "/healthz", maxTime: 5).status
+                if status != 0 { return status }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return 0
+        }
+        #expect(health == 503)
+    }
+
+    /// A socket connected to `127.0.0.1:port`; -1 when it could not connect.
+    private static func connect(port: Int) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
+        guard fd >= 0 else { return -1 }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        #expect(connected == 0)
+        guard connected == 0 else {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Connects to `127.0.0.1:port` and waits up to `seconds` for the server to close the connection.
+    private static func serverHangsUp(port: Int, within seconds: Int) throws -> Bool {
+        let fd = connect(port: port)
+        #expect(fd >= 0)
+        defer { close(fd) }
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var byte: UInt8 = 0
