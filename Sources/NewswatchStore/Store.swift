@@ -7,7 +7,7 @@ import NewswatchCore
 /// thread-safe and synchronous except `ingest`, the poll path's write, which is awaited; writes are serialised by the
 /// implementation. All times are UTC instants passed in by
 /// the caller (never read from the wall clock here), stored with one-second resolution (fractions are dropped).
-public protocol Store: DigestStore, MetricsStore {
+public protocol Store: DigestStore {
     // MARK: Ingest
 
     /// Records one successfully fetched and parsed feed in ONE write transaction: feed state, validators and body

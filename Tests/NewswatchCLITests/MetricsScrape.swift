@@ -50,23 +50,7 @@ struct MetricsScrape {
 
     /// `GET`s (or `HEAD`s) `url` with curl: the status code and the body.
     static func fetch(_ url: String, method: String = "GET") throws -> (status: Int, body: String) {
-        let curl = try RequiredTool.path("curl", install: "apt-get install curl")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: curl)
-        var arguments = ["-s", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}"]
-        if method == "HEAD" { arguments.append("-I") } else if method != "GET" { arguments += ["-X", method] }
-        process.arguments = arguments + [url]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard let newline = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: newline)...]) else {
-            return (0, text)
-        }
-        return (status, String(text[..<newline]))
+        try CurlRequest.fetch(url, method: method)
     }
 
     /// Runs `promtool check metrics` on the exposition: its exit status and what it said.

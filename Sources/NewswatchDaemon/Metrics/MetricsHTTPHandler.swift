@@ -2,16 +2,20 @@ import NIOCore
 import NIOHTTP1
 
 /// One connection to the metrics endpoint: each request is answered by the ``MetricsResponder``, a HEAD without
-/// its body; the connection closes after the answer unless the client asked to keep it alive.
+/// its body; the connection closes after the answer unless the client asked to keep it alive, and when it sits
+/// idle (``IdleStateHandler``). A scrape, which reads the store, runs through the ``MetricsScrapeGate``, off the
+/// event loop; every other answer is made on the loop at once.
 final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let responder: MetricsResponder
+    private let gate: MetricsScrapeGate
     private var head: HTTPRequestHead?
 
-    init(responder: MetricsResponder) {
+    init(responder: MetricsResponder, gate: MetricsScrapeGate) {
         self.responder = responder
+        self.gate = gate
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -28,7 +32,31 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(to request: HTTPRequestHead, context: ChannelHandlerContext) {
-        let answer = responder.respond(method: request.method.rawValue, uri: request.uri)
+        let method = request.method.rawValue
+        let uri = request.uri
+        guard responder.readsStore(method: method, uri: uri) else {
+            write(responder.respond(method: method, uri: uri), to: request, context: context)
+            return
+        }
+        let responder = self.responder
+        guard let scrape = gate.run(on: context.eventLoop, { responder.respond(method: method, uri: uri) }) else {
+            let busy = MetricsResponder.Response(
+                status: 503, contentType: "text/plain; charset=utf-8",
+                body: "busy: earlier scrapes still wait for the store\n")
+            write(busy, to: request, context: context)
+            return
+        }
+        // The pipeline's HTTP server handler holds back a pipelined next request until this answer ends.
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        scrape.whenSuccess { answer in
+            let (handler, context) = bound.value
+            handler.write(answer, to: request, context: context)
+        }
+    }
+
+    private func write(_ answer: MetricsResponder.Response, to request: HTTPRequestHead, context: ChannelHandlerContext)
+    {
+        guard context.channel.isActive else { return }
         let body = context.channel.allocator.buffer(string: answer.body)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: answer.contentType)
@@ -46,6 +74,14 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 

@@ -4,8 +4,9 @@ import Prometheus
 /// Answers the metrics endpoint's requests (CONTRACT §11): `GET /metrics`, `GET /healthz`, 404 for other paths,
 /// 405 for methods other than GET and HEAD.
 ///
-/// Called on the server's own event-loop thread: a scrape reads the store there (the state gauges), never on a
-/// cooperative thread; `/healthz` reads no store, so a stuck store still gets its 503.
+/// `MetricsServer` calls a scrape (``readsStore(method:uri:)``: it reads the store for the state gauges) on a
+/// dispatch queue of its own, every other answer on its event loop: `/healthz` reads no store and never waits
+/// behind a scrape, so a stuck store still gets its 503.
 public struct MetricsResponder: Sendable {
     /// One answer.
     public struct Response: Sendable, Equatable {
@@ -36,9 +37,18 @@ public struct MetricsResponder: Sendable {
     /// The `Content-Type` of the Prometheus text format.
     public static let exposition = "text/plain; version=0.0.4; charset=utf-8"
 
+    /// Whether answering `method uri` reads the store (a scrape), so must not run on the server's event loop.
+    public func readsStore(method: String, uri: String) -> Bool {
+        (method == "GET" || method == "HEAD") && Self.path(of: uri) == "/metrics"
+    }
+
+    private static func path(of uri: String) -> String? {
+        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+    }
+
     /// The answer to `method path` (the query string is ignored).
     public func respond(method: String, uri: String) -> Response {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        let path = Self.path(of: uri)
         guard method == "GET" || method == "HEAD" else {
             return Response(status: 405, contentType: "text/plain; charset=utf-8", body: "only GET and HEAD\n")
         }

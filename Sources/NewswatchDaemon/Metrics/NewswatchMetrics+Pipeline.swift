@@ -31,15 +31,13 @@ extension NewswatchMetrics {
         }
     }
 
-    /// One ingest committed: new items, alerts per topic and kind, and — read back from `store` — the new items'
-    /// matches per topic and detection delays (those published within the batch's backfill window).
-    func ingested(_ batch: IngestBatch, _ outcome: IngestOutcome, store: any MetricsStore) {
+    /// One ingest committed: new items, alerts per topic and kind, and the new items' matches per topic and
+    /// detection delays (those published within the batch's backfill window), all from the outcome: no store read.
+    func ingested(_ batch: IngestBatch, _ outcome: IngestOutcome) {
         count(.itemsNew, by: outcome.newItems)
         alertsWritten(outcome.alerts)
-        guard outcome.newItems > 0, isRecording,
-            let figures = try? store.newItemFigures(feedKey: batch.feed.key, firstSeen: batch.fetchedAt)
-        else { return }
-        for figure in figures {
+        guard isRecording else { return }
+        for figure in outcome.newItemFigures {
             for topic in figure.topics { count(.matches, [("topic", topic)]) }
             guard let published = figure.published else { continue }
             let delay = figure.firstSeen.timeIntervalSince(published)

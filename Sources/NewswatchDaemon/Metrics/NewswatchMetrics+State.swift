@@ -29,13 +29,17 @@ extension NewswatchMetrics {
         for (label, n) in pending { set(.sinkPending, [("sink", label)], to: n) }
     }
 
-    /// Outbox id → label for every sink of `config`: `file`, or the type and target as ``SinkName`` shows them.
+    /// Outbox id → label for every sink of `config`: `file`, or the type and target as ``SinkName`` shows them and
+    /// the outbox id, as `status` tells sinks apart (two sinks on one host differ only by their id).
     public static func sinkLabels(_ config: NewswatchConfig) -> [String: String] {
         var labels = [SinkRoute.fileSinkID: "file"]
         for sink in config.sinks {
+            let id = ConfiguredSink.stableID(sink)
             // A label value stays one plain line: a program's file name could hold a quote or a backslash.
-            let label = "\(sink.type) \(SinkName.target(sink))".filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
-            labels[ConfiguredSink.stableID(sink)] = label
+            let label = "\(sink.type) \(SinkName.target(sink)) (\(id))".filter {
+                $0 != "\"" && $0 != "\\" && !$0.isNewline
+            }
+            labels[id] = label
         }
         return labels
     }

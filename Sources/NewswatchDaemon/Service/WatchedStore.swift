@@ -45,7 +45,7 @@ public struct WatchedStore: Store {
             throw error
         }
         metrics.observe(.storeWrite, seconds: (ContinuousClock.now - began).inSeconds)
-        metrics.ingested(batch, outcome, store: base)
+        metrics.ingested(batch, outcome)
         return outcome
     }
 

@@ -15,6 +15,8 @@ public struct IngestOutcome: Sendable, Equatable {
     public var alerts: [Alert]
     /// The feed's state as the transaction left it (validators, body hash, schedule).
     public var feedState: FeedState?
+    /// The new items as the metrics count them (publication date, topics matched), so no read follows the ingest.
+    public var newItemFigures: [NewItemFigure] = []
 
     public init(
         newItems: Int, updatedItems: Int, unchangedItems: Int, firstFetch: Bool, alerts: [Alert],

@@ -24,6 +24,10 @@ extension IngestTransaction {
         ])
         let id = db.lastInsertedRowID
         maxItemID = max(maxItemID, id)
+        newItemFigures.append(
+            NewItemFigure(
+                published: e.undated ? nil : Date(storeSeconds: published), firstSeen: Date(storeSeconds: now),
+                topics: e.matches.map(\.topicID)))
         let i = remember(
             Known(
                 id: id, guid: guidsUnreliable ? nil : e.guid, normLink: e.normLink, contentKey: e.contentKey,

@@ -69,6 +69,8 @@ struct IngestTransaction {
     /// feeds with nothing new that matches) never need it.
     var topicsByID: [String: TopicDefinition]?
     var alerts: [Alert] = []
+    /// What `IngestOutcome.newItemFigures` reports: one entry per inserted item.
+    var newItemFigures: [NewItemFigure] = []
 
     init(db: Database, batch: IngestBatch, index: StoryIndex) {
         self.db = db
@@ -109,9 +111,11 @@ struct IngestTransaction {
                 arguments: StatementArguments([now] + chunk))
         }
         try updateFeed(newItems: newCount)
-        return IngestOutcome(
+        var outcome = IngestOutcome(
             newItems: newCount, updatedItems: updatedCount, unchangedItems: unchangedCount, firstFetch: firstFetch,
             alerts: alerts, feedState: try SQLiteStore.existingFeedState(db, key: batch.feed.key))
+        outcome.newItemFigures = newItemFigures
+        return outcome
     }
 
     // MARK: Feed

@@ -15,55 +15,64 @@ extension SQLiteStore {
             if let n = topic.rules.escalateSources, n > 1 { rules[topic.id] = (topic, n) }
         }
         guard !rules.isEmpty else { return [] }
-        let stories = try Row.fetchAll(
+        // One query for the candidates: the stories this feed's new items joined, with each escalating topic's
+        // alerts on them. A held-back item (a first fetch's old or undated one) alerts nothing, so escalates
+        // nothing either: that skips the up to `max_items` stories of a first fetch.
+        let topicIDs = rules.keys.sorted()
+        let candidates = try Row.fetchAll(
             db,
             sql: """
-                SELECT DISTINCT s.id, s.key FROM items i JOIN stories s ON s.id = i.story_id
-                WHERE i.feed_id = (SELECT id FROM feeds WHERE key = ?) AND i.first_seen = ?
+                SELECT s.id, s.key, a.topic, MAX(a.sources)
+                FROM items i JOIN stories s ON s.id = i.story_id JOIN alerts a ON a.story_key = s.key
+                WHERE i.feed_id = (SELECT id FROM feeds WHERE key = ?) AND i.first_seen = ? AND i.held_back = 0
+                    AND a.kind != 'spike' AND a.topic IN (\(topicIDs.map { _ in "?" }.joined(separator: ", ")))
+                GROUP BY s.id, a.topic ORDER BY s.id, a.topic
                 """,
-            arguments: [batch.feed.key, now])
+            arguments: StatementArguments([batch.feed.key, now] as [any DatabaseValueConvertible] + topicIDs))
+        // Sources per story, counted once however many of its topics escalate.
+        var sourceCounts: [Int64: Int] = [:]
         var updates: [Alert] = []
-        for story in stories {
-            let storyID: Int64 = story[0]
-            let storyKey: String = story[1]
-            let sources =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = ?", arguments: [storyID])
-                ?? 0
-            let alerted = try Row.fetchAll(
-                db,
-                sql: "SELECT topic, MAX(sources) FROM alerts WHERE story_key = ? AND kind != 'spike' GROUP BY topic",
-                arguments: [storyKey])
-            for row in alerted {
-                let topicID: String = row[0]
-                let previous: Int = row[1]
-                guard let (topic, threshold) = rules[topicID].map({ ($0.topic, $0.threshold) }), previous < threshold,
-                    sources >= threshold
-                else { continue }
-                let id = ContentHash.hex(fields: ["update", storyKey, topicID, String(threshold)])
-                try db.execute(
-                    sql:
-                        "INSERT OR IGNORE INTO escalations(story_key, topic, threshold, alert_id, at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [storyKey, topicID, threshold, id, now])
-                guard db.changesCount > 0,
-                    let first = try Row.fetchOne(
-                        db,
-                        sql:
-                            "SELECT \(alertColumns) FROM alerts a WHERE a.story_key = ? AND a.topic = ? ORDER BY a.seq",
-                        arguments: [storyKey, topicID])
-                else { continue }
-                var update = alert(first)
-                update.id = id
-                update.topicName = topic.name
-                update.priority = topic.priority
-                update.feed = batch.feed.name
-                update.feedURL = batch.feed.url
-                update.detected = Date(storeSeconds: now)
-                update.sources = sources
-                update.kind = .update
-                update.extra = AlertExtra(previousSources: previous)
-                if try insertKindAlert(db, update, topic: topic, sinks: batch.sinks) { updates.append(update) }
+        for row in candidates {
+            let storyID: Int64 = row[0]
+            let storyKey: String = row[1]
+            let topicID: String = row[2]
+            let previous: Int = row[3]
+            guard let (topic, threshold) = rules[topicID].map({ ($0.topic, $0.threshold) }), previous < threshold
+            else { continue }
+            let sources: Int
+            if let known = sourceCounts[storyID] {
+                sources = known
+            } else {
+                sources =
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT COUNT(DISTINCT feed_id) FROM items WHERE story_id = ?"),
+                        arguments: [storyID]) ?? 0
+                sourceCounts[storyID] = sources
             }
+            guard sources >= threshold else { continue }
+            let id = ContentHash.hex(fields: ["update", storyKey, topicID, String(threshold)])
+            try db.execute(
+                sql:
+                    "INSERT OR IGNORE INTO escalations(story_key, topic, threshold, alert_id, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [storyKey, topicID, threshold, id, now])
+            guard db.changesCount > 0,
+                let first = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT \(alertColumns) FROM alerts a WHERE a.story_key = ? AND a.topic = ? ORDER BY a.seq",
+                    arguments: [storyKey, topicID])
+            else { continue }
+            var update = alert(first)
+            update.id = id
+            update.topicName = topic.name
+            update.priority = topic.priority
+            update.feed = batch.feed.name
+            update.feedURL = batch.feed.url
+            update.detected = Date(storeSeconds: now)
+            update.sources = sources
+            update.kind = .update
+            update.extra = AlertExtra(previousSources: previous)
+            if try insertKindAlert(db, update, topic: topic, sinks: batch.sinks) { updates.append(update) }
         }
         return updates
     }

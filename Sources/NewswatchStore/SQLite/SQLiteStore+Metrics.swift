@@ -1,27 +1,9 @@
 import Foundation
 import GRDB
 
-extension SQLiteStore: MetricsStore {
-    // `detectionDelays` serves `status` and the digest (`DigestStore`); `newItemFigures` the metrics.
-    public func newItemFigures(feedKey: String, firstSeen: Date) throws -> [NewItemFigure] {
-        try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT i.published, i.undated, i.first_seen, i.matches
-                    FROM items i JOIN feeds f ON f.id = i.feed_id
-                    WHERE f.key = ? AND i.first_seen = ?
-                    """,
-                arguments: [feedKey, firstSeen.storeSeconds])
-            return rows.map { row in
-                let undated: Bool = row[1]
-                return NewItemFigure(
-                    published: undated ? nil : Date(storeSeconds: row[0]), firstSeen: Date(storeSeconds: row[2]),
-                    topics: StoredMatch.decode(row[3]).map(\.topic))
-            }
-        }
-    }
-
+extension SQLiteStore {
+    // `detectionDelays` serves `status` and the digest (`DigestStore`); the metrics take each ingest's new items
+    // from its outcome (`IngestOutcome.newItemFigures`).
     public func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) throws
         -> [String: [TimeInterval]]
     {

@@ -133,10 +133,11 @@ public final class SQLiteStore: Store {
     /// included, counts as the store's (`Offload.storeQueueCPUMicroseconds`, which `run --once` logs).
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard let writer else { throw StoreError(.invalidArgument, "store was opened read-only", path: path) }
+        let checkpointer = self.checkpointer
         do {
             // GRDB's own `write`, spelled out so that the measurement takes in BEGIN and COMMIT.
-            let result = try await writer.writeWithoutTransaction { db in
-                try Offload.measuringStoreCPU {
+            return try await writer.writeWithoutTransaction { db in
+                let result = try Offload.measuringStoreCPU {
                     var result: T?
                     try db.inTransaction {
                         result = try body(db)
@@ -145,9 +146,11 @@ public final class SQLiteStore: Store {
                     guard let result else { throw StoreError(.database, "a write transaction returned nothing") }
                     return result
                 }
+                // On GRDB's writer queue, not the awaiting cooperative thread: `committed()` can wait for a running
+                // checkpoint (its back-pressure), and that wait must hold up the writer only, never the pool.
+                checkpointer?.committed()
+                return result
             }
-            checkpointer?.committed()
-            return result
         } catch {
             throw storeError(error)
         }

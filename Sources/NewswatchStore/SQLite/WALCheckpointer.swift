@@ -49,6 +49,11 @@ final class WALCheckpointer: @unchecked Sendable {
         if start { queue.async { self.drain() } }
     }
 
+    /// Holds the checkpoint queue until `release` is signalled, as a checkpoint stuck on the disk would (tests).
+    func holdForTesting(until release: DispatchSemaphore) {
+        queue.async { release.wait() }
+    }
+
     /// Blocks until no checkpoint is running or owed (tests).
     func waitUntilIdle() {
         while true {

@@ -62,14 +62,25 @@ private typealias Kit = StoreTestKit
         #expect(DelayPercentiles.text(7500) == "2h5m" && DelayPercentiles.text(3600) == "1h")
     }
 
-    @Test func newItemFiguresAreOneIngestsItemsWithTheirTopics() throws {
+    /// The metrics take an ingest's new items from its outcome (no read after the ingest).
+    @Test func theOutcomeCarriesOneIngestsNewItemsWithTheirTopics() throws {
         let kit = try Kit()
         defer { kit.dir.remove() }
-        let store = try seeded(kit)
-        let figures = try store.newItemFigures(feedKey: Kit.feed(1).key, firstSeen: Kit.t0)
+        let store = try kit.open()
+        let dated = (1...10).map { m in
+            Kit.item(
+                "a\(m)", "Gaza item \(m)", link: "https://feed1.example/\(m)", published: Kit.at(hours: -Double(m) / 60)
+            )
+        }
+        let undated = Kit.item("u", "Undated", link: "https://feed1.example/u")
+        let figures = try store.ingest(Kit.batch(at: Kit.t0, items: dated + [undated])).newItemFigures
         #expect(figures.count == 11)
         #expect(figures.filter { $0.published == nil }.count == 1)
         #expect(figures.filter { $0.topics == ["gaza"] }.count == 10)
-        #expect(try store.newItemFigures(feedKey: Kit.feed(1).key, firstSeen: Kit.at(hours: 1)).isEmpty)
+        #expect(figures.allSatisfy { $0.firstSeen == Kit.t0 })
+        #expect(figures.contains { $0.published == Kit.at(hours: -0.1) })
+        // Seen again: nothing new.
+        let again = try store.ingest(Kit.batch(at: Kit.at(hours: 1), items: dated + [undated]))
+        #expect(again.newItemFigures.isEmpty)
     }
 }

@@ -1,12 +1,5 @@
 import Foundation
 
-/// The store's figures for metrics and latency (CONTRACT §11): how long after publication items were detected.
-public protocol MetricsStore {
-    /// The dated items of feed `feedKey` first seen at `firstSeen` (one ingest's new items), with the topics each
-    /// matched when it was first seen.
-    func newItemFigures(feedKey: String, firstSeen: Date) throws -> [NewItemFigure]
-}
-
 /// One new item as the metrics see it.
 public struct NewItemFigure: Sendable, Equatable {
     /// The item's publication date; `nil` when the feed gave none.
