@@ -72,4 +72,27 @@ private typealias Kit = StoreTestKit
         try store.markDelivered(alertIDs: [alert.id], sink: "webhook", at: Kit.at(hours: 1))
         #expect(try store.failingSinks(owedSince: Kit.at(hours: 2)).isEmpty)
     }
+
+    @Test func aHeldDeliveryIsFailingOnlyFeedDownAfterItMayFirstGo() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        // Detected at noon, held for a daily batch until midnight: it first fails at midnight.
+        var batch = Kit.batch(at: Kit.t0, items: [Kit.item("1", "Israel budget vote")])
+        batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 86_400)
+        let alert = try #require(try store.ingest(batch).alerts.first)
+        let due = try #require(
+            try store.releasedDeliveries(sink: "webhook", at: Kit.at(hours: 24), attemptsDue: false, limit: 1).first?
+                .release?.notBefore)
+        #expect(due > Kit.at(hours: 2))
+        try store.markFailed(
+            alertID: alert.id, sink: "webhook", at: due, error: "HTTP 503", nextAttempt: due.addingTimeInterval(60),
+            giveUpAfter: 86_400)
+        // feed_down_after 1 h, a minute after its first failure: not failing yet, though detected 12 hours before.
+        #expect(try store.failingSinks(owedSince: due.addingTimeInterval(60 - 3600)).isEmpty)
+        #expect(
+            try store.failingSinks(owedSince: due) == [FailingSink(sink: "webhook", since: due, error: "HTTP 503")])
+    }
+
 }
