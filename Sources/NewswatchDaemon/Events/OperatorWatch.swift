@@ -113,7 +113,12 @@ final class OperatorWatch: Sendable {
         _ kind: OperatorEventKind, subject: String, name: String, url: String?, since: Date, error: String?, now: Date,
         routes: [EventRoute]
     ) throws {
-        let id = ContentHash.hex(fields: ["event", kind.rawValue, subject, String(Int64(since.timeIntervalSince1970))])
+        // The raising instant is in the id: a subject can go down again with the same `since` (a silent feed whose
+        // interval a reload toggles), and that is a new incident with an event of its own.
+        let id = ContentHash.hex(fields: [
+            "event", kind.rawValue, subject, String(Int64(since.timeIntervalSince1970)),
+            String(Int64(now.timeIntervalSince1970)),
+        ])
         let event = OperatorEvent(
             id: id, kind: kind, feed: name, url: url.map(URLRedaction.redact), since: since, error: error, at: now)
         if try store.raiseEvent(event, subject: subject, routes: routes) {

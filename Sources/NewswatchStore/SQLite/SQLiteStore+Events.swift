@@ -24,6 +24,11 @@ extension SQLiteStore {
     @discardableResult
     public func raiseEvent(_ event: OperatorEvent, subject: String, routes: [EventRoute]) throws -> Bool {
         try write { db in
+            // An id already stored raises nothing, and so changes no incident (an incident without its event would
+            // stay open, or closed, unreported).
+            let known = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM operator_events WHERE event_id = ?)", arguments: [event.id])
+            guard known != true else { return false }
             if event.kind == .feedRecovered {
                 try db.execute(sql: "DELETE FROM incidents WHERE subject = ?", arguments: [subject])
             } else {

@@ -120,6 +120,34 @@ struct OperatorWatchTests {
         #expect(await check(2) == false, "at most one spike per topic in 6 hours")
     }
 
+    @Test func aSilentFeedDownAgainAfterItsRecoveryRaisesASecondFeedDown() async throws {
+        let world = try World()
+        defer { world.close() }
+        // Fetched fine four days ago and now, never a new item: silent at a 10-minute interval, not at a daily one.
+        _ = try await world.store.ingest(
+            IngestBatch(
+                feed: Self.feed, fetchedAt: Self.at(minutes: -4 * 1440), httpStatus: 200, bodyHash: nil, items: [],
+                topics: [], sinks: [.file], backfill: 3600, matcher: { _ in [] }))
+        try world.store.recordNoChange(
+            NoChangeRecord(key: Self.feed.key, at: Self.t0, reason: .notModified, httpStatus: 304))
+        var often = world.config
+        often.daemon.interval = ConfigDuration(seconds: 600)
+        var daily = world.config
+        daily.daemon.interval = ConfigDuration(seconds: 86_400)
+        // A reload to a daily interval and back: down, recovered, down again with the same `since`.
+        await world.check(1, config: often)
+        await world.check(2, config: daily)
+        await world.check(3, config: often)
+
+        let file = try Data(contentsOf: world.dir.url.appendingPathComponent("events/2026-11-24.jsonl"))
+        let kinds = file.split(separator: UInt8(ascii: "\n")).map {
+            (try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])?["kind"] as? String
+        }
+        #expect(kinds == ["feed_down", "feed_recovered", "feed_down"])
+        #expect(world.server.requests(for: "/ops").count == 3)
+        #expect(try world.store.openIncidents() == ["feed:" + Self.feed.key: Self.at(minutes: -4 * 1440)])
+    }
+
     /// A store in a temp dir, a loopback receiver, an events-only sink `/ops` (every kind), an alerts sink `/alerts`
     /// without events, and the watch under test.
     final class World: Sendable {

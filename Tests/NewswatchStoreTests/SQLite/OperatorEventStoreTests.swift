@@ -95,4 +95,17 @@ private typealias Kit = StoreTestKit
             try store.failingSinks(owedSince: due) == [FailingSink(sink: "webhook", since: due, error: "HTTP 503")])
     }
 
+    @Test func anEventWhoseIDIsStoredAlreadyChangesNoIncident() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let down = Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 1))
+        #expect(try store.raiseEvent(down, subject: "feed:wire", routes: []))
+        #expect(
+            try store.raiseEvent(
+                Self.event(.feedRecovered, since: Kit.t0, at: Kit.at(hours: 2)), subject: "feed:wire", routes: []))
+        // The same id again (an id that does not tell incidents apart): no event, so no open incident either.
+        #expect(try !store.raiseEvent(down, subject: "feed:wire", routes: []))
+        #expect(try store.openIncidents().isEmpty)
+    }
 }
