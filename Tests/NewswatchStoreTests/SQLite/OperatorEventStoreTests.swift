@@ -108,4 +108,26 @@ private typealias Kit = StoreTestKit
         #expect(try !store.raiseEvent(down, subject: "feed:wire", routes: []))
         #expect(try store.openIncidents().isEmpty)
     }
+
+    @Test func statusSeesTheOpenIncidentsAndEachSinksEventOutbox() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let routes = [EventRoute(id: "pager", kinds: [.feedDown])]
+        let down = Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 1))
+        try store.raiseEvent(down, subject: "feed:wire", routes: routes)
+        var failing = Self.event(.sinkFailing, since: Kit.at(hours: 0.5), at: Kit.at(hours: 1))
+        failing.error = "HTTP 503"
+        try store.raiseEvent(failing, subject: "sink:pager", routes: routes)
+        #expect(
+            try store.incidents() == [
+                OpenIncident(subject: "feed:wire", since: Kit.t0, error: "HTTP 500"),
+                OpenIncident(subject: "sink:pager", since: Kit.at(hours: 0.5), error: "HTTP 503"),
+            ])
+        try store.markEventFailed(id: down.id, sink: "pager", at: Kit.at(hours: 30), error: "503", nextAttempt: nil)
+        #expect(
+            try store.eventSinkSummaries() == [
+                SinkSummary(sink: "file", pending: 2, givenUp: 0), SinkSummary(sink: "pager", pending: 0, givenUp: 1),
+            ])
+    }
 }
