@@ -32,16 +32,14 @@ extension SQLiteStore {
                     ORDER BY d.not_before, a.topic, d.alert_seq LIMIT ?
                     """,
                 arguments: [sink, Self.deliveryPending, t, max(0, limit)])
-            // By name: `alertColumns` grows with the alert kinds, so positions after it move.
             return rows.map { row in
-                let notBefore: Int64 = row["not_before"]
+                let notBefore: Int64 = row[16]
                 let release = TopicDelivery.Release(
                     notBefore: Date(storeSeconds: notBefore),
-                    periodStart: Date(storeSeconds: (row["period_start"] as Int64?) ?? notBefore),
-                    hold: TopicDelivery.Hold(rawValue: (row["hold"] as String?) ?? "") ?? .batch)
+                    periodStart: Date(storeSeconds: (row[17] as Int64?) ?? notBefore),
+                    hold: TopicDelivery.Hold(rawValue: (row[18] as String?) ?? "") ?? .batch)
                 return PendingDelivery(
-                    alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"],
-                    release: release)
+                    alert: Self.alert(row), sink: sink, attempts: row[14], lastError: row[15], release: release)
             }
         }
     }
