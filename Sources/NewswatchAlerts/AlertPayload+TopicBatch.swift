@@ -11,9 +11,8 @@ extension AlertPayload {
             body += "\n" + String(repeating: "=", count: 60) + "\n\(i + 1). " + emailBlock(alert)
         }
         body += "\n-- \nnewswatch alerts " + batch.alerts.map(\.id).joined(separator: ", ") + "\n"
-        let noun = stories.count == 1 ? "story" : "stories"
         return EmailMessage(
-            from: from, to: to, subject: "[newswatch] \(batch.topicName): \(stories.count) \(noun)", date: date,
+            from: from, to: to, subject: "[newswatch] \(batch.topicName): \(batch.contents)", date: date,
             messageID: EmailMessage.messageID(
                 local: "batch." + SHA256.hash(Array(batch.key.utf8)).prefix(12).lowercaseHex, from: from),
             body: body,

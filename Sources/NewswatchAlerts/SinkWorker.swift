@@ -236,33 +236,8 @@ actor SinkWorker {
         summaries = remaining + summaries
     }
 
-    func attempt(_ message: SinkMessage, deadline: ContinuousClock.Instant?) async -> Result<
-        Void, AlertSinkError
-    > {
-        let sink = endpoint.sink
-        guard let deadline else { return await Self.deliver(message, to: sink) }
-        return await withTaskGroup(of: Result<Void, AlertSinkError>?.self) { group in
-            group.addTask { await Self.deliver(message, to: sink) }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-                ?? .failure(
-                    AlertSinkError(
-                        .unreachable, sink: sink.displayName, detail: "no answer within the time run --once allows"))
-        }
-    }
-
-    private static func deliver(_ message: SinkMessage, to sink: any AlertSink) async -> Result<Void, AlertSinkError> {
-        do {
-            try await sink.deliver(message)
-            return .success(())
-        } catch {
-            return .failure(error)
-        }
+    func attempt(_ message: SinkMessage, deadline: ContinuousClock.Instant?) async -> Result<Void, AlertSinkError> {
+        await SinkAttempt.deliver(message, to: endpoint.sink, deadline: deadline)
     }
 
     func markDelivered(_ ids: [String], at now: Date) async {

@@ -49,13 +49,23 @@ package struct TopicBatch: Sendable, Equatable {
 
     /// `3 stories on Gaza war, 2026-11-24 22:00-22:15 UTC` (or "held through quiet hours, …").
     package var heading: String {
-        let count = stories.count
-        let noun = count == 1 ? "story" : "stories"
         let why = hold == .quiet ? " held through quiet hours" : ""
         let from = Self.minute(periodStart)
         var to = Self.minute(periodEnd)
         if to.prefix(11) == from.prefix(11) { to = String(to.dropFirst(11)) }  // the same day: its time only
-        return "\(count) \(noun) on \(topicName)\(why), \(from)-\(to) UTC"
+        return "\(contents) on \(topicName)\(why), \(from)-\(to) UTC"
+    }
+
+    /// What the batch lists: `3 stories`, `1 story and 1 spike`, `2 spikes` (a spike has no story).
+    package var contents: String {
+        let listed = stories
+        let spikes = listed.filter { $0.kind == .spike }.count
+        let count = listed.count - spikes
+        let parts = [
+            count > 0 || spikes == 0 ? "\(count) \(count == 1 ? "story" : "stories")" : nil,
+            spikes > 0 ? "\(spikes) \(spikes == 1 ? "spike" : "spikes")" : nil,
+        ]
+        return parts.compactMap { $0 }.joined(separator: " and ")
     }
 
     /// A key naming this batch (topic, period end and a hash of its sorted alert ids), for message and transaction ids.

@@ -3,7 +3,7 @@ import Foundation
 /// An operator event (CONTRACT §10): a feed down or back, a sink failing. Written to
 /// `<output_dir>/events/YYYY-MM-DD.jsonl` and sent to the sinks whose `events` list its kind.
 public struct OperatorEvent: Sendable, Equatable {
-    /// Unique per incident and kind, stable across restarts.
+    /// Unique per event (its kind, subject, `since` and when it was raised); stored once, so stable across restarts.
     public var id: String
     /// What happened.
     public var kind: OperatorEventKind
@@ -30,10 +30,10 @@ public struct OperatorEvent: Sendable, Equatable {
         self.at = at
     }
 
-    /// The record: `{"kind", "feed", "url", "since", "error"}`.
+    /// The record: `{"id", "kind", "feed", "url", "since", "error"}` (`id` tells apart events that read alike).
     public var json: JSONValue {
         .object([
-            ("kind", .string(kind.rawValue)), ("feed", .string(feed)), ("url", .string(url)),
+            ("id", .string(id)), ("kind", .string(kind.rawValue)), ("feed", .string(feed)), ("url", .string(url)),
             ("since", .timestamp(since)), ("error", .string(error)),
         ])
     }

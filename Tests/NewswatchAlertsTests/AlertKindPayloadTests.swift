@@ -60,7 +60,7 @@ import Testing
     @Test func anEventRendersInEveryFormatEscaped() throws {
         let json = try #require(
             try JSONSerialization.jsonObject(with: AlertPayload.json(.event(Self.event))) as? [String: Any])
-        #expect(Set(json.keys) == ["kind", "feed", "url", "since", "error"])
+        #expect(Set(json.keys) == ["id", "kind", "feed", "url", "since", "error"])
         #expect(json["since"] as? String == "2026-11-24T06:00:00Z")
         let text = AlertPayload.chatText(.event(Self.event))
         #expect(

@@ -41,4 +41,26 @@ import Testing
         #expect(text == first.json.compact + "\n" + second.json.compact + "\n")
         #expect(try store.pendingEvents(sink: SinkRoute.fileSinkID, dueAt: nil, limit: 10).isEmpty)
     }
+
+    @Test func twoEventsThatReadAlikeAreTwoLines() async throws {
+        let dir = try TemporaryDirectory(prefix: "newswatch-events")
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("state/newswatch.sqlite").path)
+        let drain = OperatorEventDrain(
+            outputDirectory: dir.url, timeZone: TimeZone(identifier: "UTC")!, store: store,
+            logger: Logger(label: "newswatch.test.events"))
+        // Two webhook sinks on one host, failing on the same oldest alert with the same error.
+        var first = Self.event(.sinkFailing, feed: "webhook http://127.0.0.1")
+        first.id = "sink-a"
+        var second = first
+        second.id = "sink-b"
+        try store.raiseEvent(first, subject: "sink:webhook:a", routes: [])
+        try store.raiseEvent(second, subject: "sink:webhook:b", routes: [])
+
+        try await drain.drain(sinks: [], at: Self.at)
+        let file = dir.url.appendingPathComponent("events/2026-11-24.jsonl")
+        let lines = String(decoding: try Data(contentsOf: file), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.map { $0.hasPrefix(#"{"id":"sink-"#) } == [true, true], "\(lines)")
+    }
 }

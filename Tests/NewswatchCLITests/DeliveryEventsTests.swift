@@ -117,7 +117,7 @@ import Testing
         #expect(written.map { $0["kind"] as? String } == ["feed_down", "feed_recovered"])
         #expect(written.allSatisfy { $0["feed"] as? String == "Delta" && $0["url"] as? String == server.url("/d.xml") })
         #expect(written.first?["since"] as? String == written.last?["since"] as? String)
-        #expect(Set(written.first.map { Array($0.keys) } ?? []) == ["kind", "feed", "url", "since", "error"])
+        #expect(Set(written.first.map { Array($0.keys) } ?? []) == ["id", "kind", "feed", "url", "since", "error"])
 
         // The events-only sink got the two events and no alert; the alert sink got the two alerts and no event.
         #expect(Self.objects(server, "/events").map { $0["kind"] as? String } == ["feed_down", "feed_recovered"])

@@ -7,14 +7,26 @@ import NewswatchStore
 import NewswatchSystem
 
 /// One pass of the operator checks (CONTRACT §10): spikes, feeds down and back, sinks failing, then the event
-/// outbox. Every decision is a store transaction keyed by incident, so a restart never repeats an event.
+/// outbox. Every decision is a store transaction keyed by incident, so a restart never repeats an event. Store calls
+/// run on the alert queue, never on the cooperative pool.
 final class OperatorWatch: Sendable {
+    /// How a check sends the events owed to sinks.
+    enum Sending: Sendable {
+        /// The daemon: each sink's pass in a task of its own, not awaited, so a hanging sink never delays a check.
+        case inBackground
+        /// `run --once` and tests: every sink at the same time, awaited; an attempt still running at `deadline`
+        /// fails (and is retried later).
+        case awaited(deadline: ContinuousClock.Instant?)
+    }
+
     private let store: SQLiteStore
     private let logger: Logger
     /// When this daemon first saw each never-successful feed failing (it has no last success to count from).
     private let firstFailures = Locked<[String: Date]>([:])
     /// When spikes were last checked.
     private let lastSpikeCheck = Locked<Date?>(nil)
+    /// The sinks' event passes in flight (``Sending/inBackground``).
+    private let senders = OperatorEventSenders()
     /// The least time between two spike checks.
     static let spikeCheckInterval: TimeInterval = 60
 
@@ -24,9 +36,10 @@ final class OperatorWatch: Sendable {
     }
 
     /// Checks everything at `now` with `config` and the sinks in force; returns whether alerts were created.
-    func check(config: NewswatchConfig, sinks: [ConfiguredSink], alertRoutes: [SinkRoute], now: Date) async
-        -> Bool
-    {
+    func check(
+        config: NewswatchConfig, sinks: [ConfiguredSink], alertRoutes: [SinkRoute], now: Date,
+        sending: Sending = .awaited(deadline: nil)
+    ) async -> Bool {
         var alerted = false
         // Counting the spike windows reads 8 hours of items: once a minute is plenty for an hourly rule.
         let spikeDue = lastSpikeCheck.withLock { last in
@@ -34,9 +47,12 @@ final class OperatorWatch: Sendable {
             last = now
             return true
         }
+        let store = store
         do {
             if spikeDue {
-                let spikes = try store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now)
+                let spikes = try await Offload.run(on: Offload.alertQueue) {
+                    try store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now)
+                }
                 NewswatchMetrics.shared.alertsWritten(spikes)
                 alerted = !spikes.isEmpty
             }
@@ -45,21 +61,30 @@ final class OperatorWatch: Sendable {
         }
         let routes = OperatorEventDrain.routes(sinks)
         do {
-            try checkFeeds(config: config, routes: routes, now: now)
-            try checkSinks(config: config, sinks: sinks, routes: routes, now: now)
+            try await Offload.run(on: Offload.alertQueue) {
+                try self.checkFeeds(config: config, routes: routes, now: now)
+                try self.checkSinks(config: config, sinks: sinks, routes: routes, now: now)
+            }
         } catch {
             logger.error("operator event check failed: \(error)")
         }
+        let drain = OperatorEventDrain(
+            outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store,
+            logger: logger)
         do {
-            try await OperatorEventDrain(
-                outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store,
-                logger: logger
-            ).drain(sinks: sinks, at: now)
+            try await drain.writeFile(at: now)
         } catch {
             logger.error("operator events: \(error)")
         }
+        switch sending {
+        case .inBackground: senders.start(drain, sinks: sinks, at: now)
+        case .awaited(let deadline): await drain.deliverAll(sinks: sinks, at: now, deadline: deadline)
+        }
         return alerted
     }
+
+    /// Cancels the event passes in flight (graceful shutdown); their events stay owed.
+    func stop() { senders.cancelAll() }
 
     private func checkFeeds(config: NewswatchConfig, routes: [EventRoute], now: Date) throws {
         let rule = FeedDownRule(downAfter: config.daemon.feedDownAfter.timeInterval)
@@ -113,7 +138,12 @@ final class OperatorWatch: Sendable {
         _ kind: OperatorEventKind, subject: String, name: String, url: String?, since: Date, error: String?, now: Date,
         routes: [EventRoute]
     ) throws {
-        let id = ContentHash.hex(fields: ["event", kind.rawValue, subject, String(Int64(since.timeIntervalSince1970))])
+        // The raising instant is in the id: a subject can go down again with the same `since` (a silent feed whose
+        // interval a reload toggles), and that is a new incident with an event of its own.
+        let id = ContentHash.hex(fields: [
+            "event", kind.rawValue, subject, String(Int64(since.timeIntervalSince1970)),
+            String(Int64(now.timeIntervalSince1970)),
+        ])
         let event = OperatorEvent(
             id: id, kind: kind, feed: name, url: url.map(URLRedaction.redact), since: since, error: error, at: now)
         if try store.raiseEvent(event, subject: subject, routes: routes) {

@@ -63,7 +63,7 @@ public final class DaemonRuntime: Sendable {
         // Spikes and operator events as the service would check them after this round (CONTRACT §10).
         _ = await OperatorWatch(store: store, logger: logger).check(
             config: loaded.withLock { $0.config }, sinks: deliveries.sinks, alertRoutes: deliveries.routes,
-            now: clock.now())
+            now: clock.now(), sending: .awaited(deadline: .now + .seconds(30)))
         if let failure = await deliveries.deliverOnce() {
             summary.fileSinkFailure = "\(failure)"
         }

@@ -17,7 +17,8 @@ struct OperatorEventService: Service {
             while !Task.isCancelled {
                 let config = loaded.withLock { $0.config }
                 if await watch.check(
-                    config: config, sinks: deliveries.sinks, alertRoutes: deliveries.routes, now: clock.now())
+                    config: config, sinks: deliveries.sinks, alertRoutes: deliveries.routes, now: clock.now(),
+                    sending: .inBackground)
                 {
                     deliveries.wake()
                 }
@@ -25,5 +26,6 @@ struct OperatorEventService: Service {
                 try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
             }
         }
+        watch.stop()
     }
 }

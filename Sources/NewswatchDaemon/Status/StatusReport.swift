@@ -62,6 +62,9 @@ public struct StatusReport: Sendable, Equatable {
         public var batched = 0
         /// When the next held or batched message goes.
         public var nextBatch: Date?
+        /// Operator events owed to this sink, and given up (CONTRACT §10).
+        public var eventsPending = 0
+        public var eventsGivenUp = 0
 
         public init(type: String, id: String, target: String = "", pending: Int, givenUp: Int) {
             self.type = type
@@ -92,6 +95,8 @@ public struct StatusReport: Sendable, Equatable {
     public var totals: Totals
     /// The desk's verdicts on alerts per topic (`newswatch feedback`), by topic id.
     public var verdicts: [VerdictCount] = []
+    /// Open operator incidents, oldest first (CONTRACT §10).
+    public var incidents: [Incident] = []
 
     public init(feeds: [Feed], sinks: [Sink], totals: Totals) {
         self.feeds = feeds
@@ -167,6 +172,7 @@ public struct StatusReport: Sendable, Equatable {
             alertsToday: alertsToday)
         var report = StatusReport(feeds: feeds, sinks: sinks, totals: totals)
         try report.addDeliveryTimings(from: store, now: now)
+        try report.addOperatorEvents(from: store, config: config)
         report.verdicts = try store?.verdictCounts() ?? []
         return report
     }
@@ -198,7 +204,8 @@ public struct StatusReport: Sendable, Equatable {
                         .object([
                             ("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp)),
                             ("held", .int(s.held)), ("batched", .int(s.batched)),
-                            ("next_batch", .timestamp(s.nextBatch)),
+                            ("next_batch", .timestamp(s.nextBatch)), ("events_pending", .int(s.eventsPending)),
+                            ("events_given_up", .int(s.eventsGivenUp)),
                         ])
                     })
             ),
@@ -209,7 +216,7 @@ public struct StatusReport: Sendable, Equatable {
                     ("alerts_today", .int(totals.alertsToday)),
                 ])
             ),
-            ("verdicts", verdictsJSON),
+            ("incidents", incidentsJSON), ("verdicts", verdictsJSON),
         ])
     }
 
@@ -231,15 +238,21 @@ public struct StatusReport: Sendable, Equatable {
         }
         out += detectionDelayLines
         out += "\n"
-        var sinkRows: [[String]] = [["SINK", "TARGET", "ID", "PENDING", "GIVEN UP", "HELD", "BATCHED", "NEXT BATCH"]]
+        var sinkRows: [[String]] = [
+            [
+                "SINK", "TARGET", "ID", "PENDING", "GIVEN UP", "HELD", "BATCHED", "NEXT BATCH", "EVENTS PENDING",
+                "EVENTS GIVEN UP",
+            ]
+        ]
         for s in sinks {
             sinkRows.append([
                 s.type, s.target, s.id, String(s.pending), String(s.givenUp), String(s.held), String(s.batched),
-                time(s.nextBatch),
+                time(s.nextBatch), String(s.eventsPending), String(s.eventsGivenUp),
             ])
         }
         out += Self.align(sinkRows)
         out += "\n"
+        out += incidentLines
         out +=
             "feeds \(totals.feeds), failing \(totals.failing), items \(totals.items), "
             + "alerts today \(totals.alertsToday) (as of \(Timestamp.format(now)))\n"

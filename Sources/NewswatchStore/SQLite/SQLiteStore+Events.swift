@@ -24,6 +24,11 @@ extension SQLiteStore {
     @discardableResult
     public func raiseEvent(_ event: OperatorEvent, subject: String, routes: [EventRoute]) throws -> Bool {
         try write { db in
+            // An id already stored raises nothing, and so changes no incident (an incident without its event would
+            // stay open, or closed, unreported).
+            let known = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM operator_events WHERE event_id = ?)", arguments: [event.id])
+            guard known != true else { return false }
             if event.kind == .feedRecovered {
                 try db.execute(sql: "DELETE FROM incidents WHERE subject = ?", arguments: [subject])
             } else {
@@ -110,15 +115,17 @@ extension SQLiteStore {
         }
     }
 
-    /// Sinks (not the file) whose oldest owed alert has failed at least once and was detected at or before
-    /// `owedSince`: the `sink_failing` rule. `since` is that alert's detection time.
+    /// Sinks (not the file) whose oldest owed alert has failed at least once and was due at or before `owedSince`:
+    /// the `sink_failing` rule. `since` is when that alert was due: its detection, or for a batched or held
+    /// delivery the instant it could first go (a night held by quiet hours is not a night of failing).
     public func failingSinks(owedSince: Date) throws -> [FailingSink] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.sink, MIN(a.detected), d.last_error FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-                    WHERE d.state = ? AND d.attempts > 0 AND d.sink != ? AND a.detected <= ?
+                    SELECT d.sink, MIN(COALESCE(d.not_before, a.detected)), d.last_error
+                    FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+                    WHERE d.state = ? AND d.attempts > 0 AND d.sink != ? AND COALESCE(d.not_before, a.detected) <= ?
                     GROUP BY d.sink ORDER BY d.sink
                     """,
                 arguments: [Self.deliveryPending, SinkRoute.fileSinkID, owedSince.storeSeconds]

@@ -131,7 +131,9 @@ struct StatusReportTests {
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(report.json.compact.utf8)) as? [String: Any])
         // `verdicts` (CONTRACT §8, `newswatch feedback`): an object by topic id, empty before any verdict.
-        #expect(object.keys.sorted() == ["feeds", "sinks", "totals", "verdicts"])
+        // `incidents` (CONTRACT §10): open operator incidents, empty when none is open.
+        #expect(object.keys.sorted() == ["feeds", "incidents", "sinks", "totals", "verdicts"])
+        #expect((object["incidents"] as? [Any])?.isEmpty == true)
         #expect((object["verdicts"] as? [String: Any])?.isEmpty == true)
         let feeds = try #require(object["feeds"] as? [[String: Any]])
         for feed in feeds {
@@ -149,7 +151,9 @@ struct StatusReportTests {
         #expect(feeds[1]["silent"] as? Bool == true)
         #expect(feeds.allSatisfy { $0["warning"] is NSNull })
         let sinks = try #require(object["sinks"] as? [[String: Any]])
-        let keys = ["batched", "given_up", "held", "next_batch", "pending", "type"]
+        let keys = [
+            "batched", "events_given_up", "events_pending", "given_up", "held", "next_batch", "pending", "type",
+        ]
         #expect(sinks.allSatisfy { $0.keys.sorted() == keys })
         let totals = try #require(object["totals"] as? [String: Any])
         #expect(totals.keys.sorted() == ["alerts_today", "failing", "feeds", "items"])

@@ -72,4 +72,62 @@ private typealias Kit = StoreTestKit
         try store.markDelivered(alertIDs: [alert.id], sink: "webhook", at: Kit.at(hours: 1))
         #expect(try store.failingSinks(owedSince: Kit.at(hours: 2)).isEmpty)
     }
+
+    @Test func aHeldDeliveryIsFailingOnlyFeedDownAfterItMayFirstGo() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+        // Detected at noon, held for a daily batch until midnight: it first fails at midnight.
+        var batch = Kit.batch(at: Kit.t0, items: [Kit.item("1", "Israel budget vote")])
+        batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 86_400)
+        let alert = try #require(try store.ingest(batch).alerts.first)
+        let due = try #require(
+            try store.releasedDeliveries(sink: "webhook", at: Kit.at(hours: 24), attemptsDue: false, limit: 1).first?
+                .release?.notBefore)
+        #expect(due > Kit.at(hours: 2))
+        try store.markFailed(
+            alertID: alert.id, sink: "webhook", at: due, error: "HTTP 503", nextAttempt: due.addingTimeInterval(60),
+            giveUpAfter: 86_400)
+        // feed_down_after 1 h, a minute after its first failure: not failing yet, though detected 12 hours before.
+        #expect(try store.failingSinks(owedSince: due.addingTimeInterval(60 - 3600)).isEmpty)
+        #expect(
+            try store.failingSinks(owedSince: due) == [FailingSink(sink: "webhook", since: due, error: "HTTP 503")])
+    }
+
+    @Test func anEventWhoseIDIsStoredAlreadyChangesNoIncident() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let down = Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 1))
+        #expect(try store.raiseEvent(down, subject: "feed:wire", routes: []))
+        #expect(
+            try store.raiseEvent(
+                Self.event(.feedRecovered, since: Kit.t0, at: Kit.at(hours: 2)), subject: "feed:wire", routes: []))
+        // The same id again (an id that does not tell incidents apart): no event, so no open incident either.
+        #expect(try !store.raiseEvent(down, subject: "feed:wire", routes: []))
+        #expect(try store.openIncidents().isEmpty)
+    }
+
+    @Test func statusSeesTheOpenIncidentsAndEachSinksEventOutbox() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let routes = [EventRoute(id: "pager", kinds: [.feedDown])]
+        let down = Self.event(.feedDown, since: Kit.t0, at: Kit.at(hours: 1))
+        try store.raiseEvent(down, subject: "feed:wire", routes: routes)
+        var failing = Self.event(.sinkFailing, since: Kit.at(hours: 0.5), at: Kit.at(hours: 1))
+        failing.error = "HTTP 503"
+        try store.raiseEvent(failing, subject: "sink:pager", routes: routes)
+        #expect(
+            try store.incidents() == [
+                OpenIncident(subject: "feed:wire", since: Kit.t0, error: "HTTP 500"),
+                OpenIncident(subject: "sink:pager", since: Kit.at(hours: 0.5), error: "HTTP 503"),
+            ])
+        try store.markEventFailed(id: down.id, sink: "pager", at: Kit.at(hours: 30), error: "503", nextAttempt: nil)
+        #expect(
+            try store.eventSinkSummaries() == [
+                SinkSummary(sink: "file", pending: 2, givenUp: 0), SinkSummary(sink: "pager", pending: 0, givenUp: 1),
+            ])
+    }
 }
