@@ -232,7 +232,7 @@ import Testing
         let status = try world.run(["status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        #expect(json.keys.sorted() == ["feeds", "sinks", "totals", "verdicts"])
+        #expect(json.keys.sorted() == ["feeds", "incidents", "sinks", "totals", "verdicts"])
         let verdicts = try #require(json["verdicts"] as? [String: [String: Int]])
         #expect(verdicts == ["gaza": ["relevant": 1, "irrelevant": 1]])
         let table = try world.run(["status"])
