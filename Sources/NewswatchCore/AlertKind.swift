@@ -19,6 +19,7 @@ public struct AlertExtra: Sendable, Equatable {
     /// A spike's 7-day average of matching items for the same hour of the day.
     public var baseline: Double?
 
+    /// The extra fields from their parts; all absent by default (a `new` alert).
     public init(previousSources: Int? = nil, itemsLastHour: Int? = nil, baseline: Double? = nil) {
         self.previousSources = previousSources
         self.itemsLastHour = itemsLastHour

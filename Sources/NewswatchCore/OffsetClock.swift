@@ -8,13 +8,16 @@ public struct OffsetClock: NewswatchClock {
     /// Seconds added to the wall clock.
     public let offset: TimeInterval
 
+    /// A clock `offset` seconds ahead of the system's (negative: behind).
     public init(offset: TimeInterval) { self.offset = offset }
 
     /// A clock whose `now()` is `start` at this moment.
     public init(startingAt start: Date) { offset = start.timeIntervalSinceNow }
 
+    /// The system time plus the offset.
     public func now() -> Date { Date().addingTimeInterval(offset) }
 
+    /// Sleeps until the offset clock reads `deadline`.
     public func sleep(until deadline: Date) async throws {
         try await SystemClock().sleep(until: deadline.addingTimeInterval(-offset))
     }

@@ -18,6 +18,7 @@ public struct OperatorEvent: Sendable, Equatable {
     /// When the event was raised (names the events file).
     public var at: Date
 
+    /// An event from its parts.
     public init(
         id: String, kind: OperatorEventKind, feed: String, url: String?, since: Date, error: String?, at: Date
     ) {

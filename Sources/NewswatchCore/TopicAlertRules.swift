@@ -12,6 +12,7 @@ public struct TopicAlertRules: Sendable, Equatable {
     /// The default `spike_min_items`.
     public static let defaultSpikeMinItems = 5
 
+    /// The rules from their parts; all off by default.
     public init(escalateSources: Int? = nil, spikeFactor: Double? = nil, spikeMinItems: Int = defaultSpikeMinItems) {
         self.escalateSources = escalateSources
         self.spikeFactor = spikeFactor

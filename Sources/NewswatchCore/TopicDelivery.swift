@@ -25,6 +25,7 @@ public struct TopicDelivery: Sendable, Equatable {
         /// Why it waits.
         public var hold: Hold
 
+        /// A release from its parts.
         public init(notBefore: Date, periodStart: Date, hold: Hold) {
             self.notBefore = notBefore
             self.periodStart = periodStart
@@ -32,9 +33,11 @@ public struct TopicDelivery: Sendable, Equatable {
         }
     }
 
+    /// `delivery` in `[[topics]]`: immediate, batch or digest.
     public var mode: Mode
     /// The batch period in seconds (`batch`, `delivery = "batch"` only).
     public var batchPeriod: TimeInterval?
+    /// `quiet_hours`, if set.
     public var quietHours: QuietHours?
     /// The zone quiet hours are in (`digest.timezone`).
     public var timeZone: TimeZone
@@ -42,6 +45,7 @@ public struct TopicDelivery: Sendable, Equatable {
     /// The default batch period, `15m`.
     public static let defaultBatchPeriod: TimeInterval = 900
 
+    /// A delivery from its parts (defaults: immediate, no quiet hours, UTC).
     public init(
         mode: Mode = .immediate, batchPeriod: TimeInterval? = nil, quietHours: QuietHours? = nil,
         timeZone: TimeZone = TimeZone(identifier: "UTC")!
