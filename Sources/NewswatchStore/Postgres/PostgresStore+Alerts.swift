@@ -19,7 +19,7 @@ extension PostgresStore {
             VALUES (\(alert.id), \(alert.story), \(alert.topic), \(alert.topicName), \(alert.priority.rawValue),
                 \(alert.title), \(alert.link), \(alert.feed), \(alert.feedURL), \(alert.published?.storeSeconds),
                 \(alert.detected.storeSeconds), \(terms), \(alert.summary), \(alert.sources))
-            ON CONFLICT DO NOTHING
+            ON CONFLICT (story_key, topic) WHERE kind = 'new' DO NOTHING
             RETURNING seq
             """, logger: logger)
         guard let seq = try inserted.first?.decode(Int64.self) else { return false }

@@ -156,7 +156,75 @@ extension PostgresStore {
                     at bigint NOT NULL
                 )
                 """,
-            ])
+            ]),
+        Migration(name: "pg2-delivery-kinds-events", statements: deliveryKindsEvents),
+    ]
+
+    /// `pg2-delivery-kinds-events`: SQLite's `v4-delivery-not-before` and `v4-events-kinds` (delivery timing, alert
+    /// kinds, escalations, spikes, incidents, operator events and their outbox). An `update` or `spike` alert shares
+    /// its (story, topic) with the story's first alert, so the exactly-once key becomes a partial unique index on
+    /// `new` alerts; event deliveries get a claim like alert deliveries, so one daemon sends each.
+    static let deliveryKindsEvents = [
+        "ALTER TABLE alerts DROP CONSTRAINT alerts_story_key_topic_key",
+        """
+        ALTER TABLE alerts ADD COLUMN kind text NOT NULL DEFAULT 'new', ADD COLUMN previous_sources integer,
+            ADD COLUMN items_last_hour integer, ADD COLUMN baseline double precision
+        """,
+        "CREATE UNIQUE INDEX alerts_new_story_topic ON alerts(story_key, topic) WHERE kind = 'new'",
+        "CREATE INDEX alerts_story_topic ON alerts(story_key, topic)",
+        "ALTER TABLE deliveries ADD COLUMN not_before bigint, ADD COLUMN period_start bigint, ADD COLUMN hold text",
+        "CREATE INDEX deliveries_timed ON deliveries(sink, state, not_before) WHERE not_before IS NOT NULL",
+        """
+        CREATE TABLE escalations (
+            story_key text NOT NULL,
+            topic text NOT NULL,
+            threshold integer NOT NULL,
+            alert_id text NOT NULL,
+            at bigint NOT NULL,
+            PRIMARY KEY (story_key, topic, threshold)
+        )
+        """,
+        """
+        CREATE TABLE spikes (
+            topic text NOT NULL,
+            at bigint NOT NULL,
+            alert_id text NOT NULL UNIQUE,
+            PRIMARY KEY (topic, at)
+        )
+        """,
+        """
+        CREATE TABLE incidents (
+            subject text PRIMARY KEY,
+            since bigint NOT NULL,
+            error text
+        )
+        """,
+        """
+        CREATE TABLE operator_events (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id text NOT NULL UNIQUE,
+            kind text NOT NULL,
+            feed text NOT NULL,
+            url text,
+            since bigint NOT NULL,
+            error text,
+            at bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE event_deliveries (
+            event_seq bigint NOT NULL REFERENCES operator_events(seq) ON DELETE CASCADE,
+            sink text NOT NULL,
+            state integer NOT NULL,
+            attempts integer NOT NULL DEFAULT 0,
+            next_attempt bigint,
+            last_error text,
+            finished bigint,
+            claim_owner text,
+            claim_until bigint,
+            PRIMARY KEY (event_seq, sink)
+        )
+        """,
     ]
 
     /// The advisory lock key migrations hold, so daemons starting together migrate one after the other.
