@@ -31,7 +31,9 @@ package final class FileAlertSink: @unchecked Sendable {
     package let timeZone: TimeZone
     private let store: any Store
     private let calendar: Calendar
-    // Owner: `lock` guards `files`; a drain holds it throughout, so drains never interleave.
+    /// A drain holds it throughout, so drains never interleave.
+    private let gate = AsyncGate()
+    // Owner: `lock` guards `files` (touched by the offloaded writes of the drain holding `gate`).
     private let lock = NSLock()
     private var files: [String: FileIndex] = [:]
 
@@ -56,27 +58,29 @@ package final class FileAlertSink: @unchecked Sendable {
     /// Writes every alert the store owes this sink and marks them delivered.
     /// - Returns: the alerts newly appended (alerts found already written are only marked).
     @discardableResult
-    package func drain(at now: Date, batchSize: Int = 500) throws -> [Alert] {
-        lock.lock()
-        defer { lock.unlock() }
-        var written: [Alert] = []
-        while true {
-            let pending = try store.pendingDeliveries(sink: Self.sinkID, dueAt: nil, limit: max(1, batchSize))
-            if pending.isEmpty { break }
-            var order: [String] = []
-            var byFile: [String: [Alert]] = [:]
-            for delivery in pending {
-                let name = fileName(for: delivery.alert.detected)
-                if byFile[name] == nil { order.append(name) }
-                byFile[name, default: []].append(delivery.alert)
+    package func drain(at now: Date, batchSize: Int = 500) async throws -> [Alert] {
+        try await gate.withLock {
+            var written: [Alert] = []
+            while true {
+                let pending = try await store.pendingDeliveries(
+                    sink: Self.sinkID, dueAt: nil, limit: max(1, batchSize))
+                if pending.isEmpty { break }
+                var order: [String] = []
+                var byFile: [String: [Alert]] = [:]
+                for delivery in pending {
+                    let name = fileName(for: delivery.alert.detected)
+                    if byFile[name] == nil { order.append(name) }
+                    byFile[name, default: []].append(delivery.alert)
+                }
+                // The appends and their fsyncs block: off the cooperative pool.
+                written += try await Offload.run(on: Offload.alertQueue) { [self, order, byFile] in
+                    try lock.withLock { try order.flatMap { try append(byFile[$0] ?? [], to: $0) } }
+                }
+                try await store.markDelivered(alertIDs: pending.map(\.alert.id), sink: Self.sinkID, at: now)
+                if pending.count < batchSize { break }
             }
-            for name in order {
-                written += try append(byFile[name] ?? [], to: name)
-            }
-            try store.markDelivered(alertIDs: pending.map(\.alert.id), sink: Self.sinkID, at: now)
-            if pending.count < batchSize { break }
+            return written
         }
-        return written
     }
 
     /// The file name (`YYYY-MM-DD.jsonl`) for an alert detected at `detected`.

@@ -13,12 +13,12 @@ package struct OperatorEventDrain: Sendable {
     /// `<output_dir>/events`.
     package let directory: URL
     package let timeZone: TimeZone
-    package let store: SQLiteStore
+    package let store: any Store
     package let policy: SinkRetryPolicy
     package let logger: Logger
 
     package init(
-        outputDirectory: URL, timeZone: TimeZone, store: SQLiteStore, policy: SinkRetryPolicy = SinkRetryPolicy(),
+        outputDirectory: URL, timeZone: TimeZone, store: any Store, policy: SinkRetryPolicy = SinkRetryPolicy(),
         logger: Logger
     ) {
         directory = outputDirectory.appendingPathComponent("events", isDirectory: true)
@@ -52,12 +52,11 @@ package struct OperatorEventDrain: Sendable {
 
     /// Writes every event owed to the events file and marks it written.
     package func writeFile(at now: Date) async throws {
-        try await Offload.run(on: Offload.alertQueue) {
-            let owed = try store.pendingEvents(sink: SinkRoute.fileSinkID, dueAt: nil, limit: 500)
-            guard !owed.isEmpty else { return }
-            try append(owed.map(\.event))
-            try store.markEventsDelivered(ids: owed.map(\.event.id), sink: SinkRoute.fileSinkID, at: now)
-        }
+        let owed = try await store.pendingEvents(sink: SinkRoute.fileSinkID, dueAt: nil, limit: 500)
+        guard !owed.isEmpty else { return }
+        // The append and its fsync block: off the cooperative pool.
+        try await Offload.run(on: Offload.alertQueue) { [self] in try append(owed.map(\.event)) }
+        try await store.markEventsDelivered(ids: owed.map(\.event.id), sink: SinkRoute.fileSinkID, at: now)
     }
 
     /// Delivers `sink`'s events due at `now`, oldest first. After a failed attempt the sink counts as down for the
@@ -67,9 +66,7 @@ package struct OperatorEventDrain: Sendable {
         let (store, id) = (store, sink.id)
         let due: [PendingEvent]
         do {
-            due = try await Offload.run(on: Offload.alertQueue) {
-                try store.pendingEvents(sink: id, dueAt: now, limit: 100)
-            }
+            due = try await store.pendingEvents(sink: id, dueAt: now, limit: 100)
         } catch {
             logger.error("operator events: cannot read the outbox: \(error)", metadata: ["sink": "\(id)"])
             return
@@ -80,7 +77,9 @@ package struct OperatorEventDrain: Sendable {
                 guard !Task.isCancelled else { return }
                 switch await SinkAttempt.deliver(.event(pending.event), to: sink.sink, deadline: deadline) {
                 case .success:
-                    await record(sink) { try store.markEventsDelivered(ids: [pending.event.id], sink: id, at: now) }
+                    await record(sink) {
+                        try await store.markEventsDelivered(ids: [pending.event.id], sink: id, at: now)
+                    }
                     continue
                 case .failure(let error):
                     // Shut down, not the sink's fault: the event stays owed as it was.
@@ -104,13 +103,13 @@ package struct OperatorEventDrain: Sendable {
         }
         let (store, id) = (store, sink.id)
         await record(sink) {
-            try store.markEventFailed(id: pending.event.id, sink: id, at: now, error: error, nextAttempt: next)
+            try await store.markEventFailed(id: pending.event.id, sink: id, at: now, error: error, nextAttempt: next)
         }
     }
 
-    private func record(_ sink: ConfiguredSink, _ write: @escaping @Sendable () throws -> Void) async {
+    private func record(_ sink: ConfiguredSink, _ write: () async throws -> Void) async {
         do {
-            try await Offload.run(on: Offload.alertQueue, write)
+            try await write()
         } catch {
             logger.error("operator events: cannot record a delivery: \(error)", metadata: ["sink": "\(sink.id)"])
         }

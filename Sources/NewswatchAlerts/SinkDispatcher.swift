@@ -112,12 +112,12 @@ package final class SinkDispatcher: Sendable {
         await runOnce(deadline: ContinuousClock.now + timeLimit)
     }
 
-    /// Writes every alert the file sink is owed (off the cooperative pool); returns those newly written.
+    /// Writes every alert the file sink is owed; returns those newly written.
     @discardableResult
     package func drainFileSink() async throws -> [Alert] {
         let fileSink = fileSink
         let now = clock.now()
-        let written = try await Offload.run(on: Offload.alertQueue) { try fileSink.drain(at: now) }
+        let written = try await fileSink.drain(at: now)
         // One journal line per alert: operators see alerts in `journalctl -u newswatch` as they land.
         for alert in written {
             logger.notice(

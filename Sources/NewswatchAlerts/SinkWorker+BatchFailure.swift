@@ -16,9 +16,7 @@ extension SinkWorker {
         let giveUpAfter = policy.giveUpAfter
         let states: [DeliveryState]
         do {
-            states = try await Offload.run(on: Offload.alertQueue) {
-                try store.markFailed(failures, sink: sinkID, at: now, error: error, giveUpAfter: giveUpAfter)
-            }
+            states = try await store.markFailed(failures, sink: sinkID, at: now, error: error, giveUpAfter: giveUpAfter)
         } catch {
             logger.error("cannot record a failed batch: \(error)", metadata: ["alerts": "\(deliveries.count)"])
             return

@@ -24,9 +24,8 @@ extension SinkWorker {
         let id = endpoint.id
         let rows: [PendingDelivery]
         do {
-            rows = try await Offload.run(on: Offload.alertQueue) {
-                try store.releasedDeliveries(sink: id, at: now, attemptsDue: attemptsDue, limit: Self.releasedLimit)
-            }
+            rows = try await store.releasedDeliveries(
+                sink: id, at: now, attemptsDue: attemptsDue, limit: Self.releasedLimit)
         } catch {
             logger.error("cannot read the outbox: \(error)")
             return
@@ -65,9 +64,7 @@ extension SinkWorker {
         let store = store
         let id = endpoint.id
         let grace = Self.releaseGrace
-        let next = try? await Offload.run(on: Offload.alertQueue) {
-            try store.nextRelease(sink: id, after: now.addingTimeInterval(-grace))
-        }
+        let next = try? await store.nextRelease(sink: id, after: now.addingTimeInterval(-grace))
         return (next ?? nil).map { $0.addingTimeInterval(grace) }
     }
 

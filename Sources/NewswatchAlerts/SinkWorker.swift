@@ -92,9 +92,7 @@ actor SinkWorker {
             let size = pageSize
             let page: [PendingDelivery]
             do {
-                page = try await Offload.run(on: Offload.alertQueue) {
-                    try store.pendingDeliveries(sink: id, dueAt: due, limit: size)
-                }
+                page = try await store.pendingDeliveries(sink: id, dueAt: due, limit: size)
             } catch {
                 logger.error("cannot read the outbox: \(error)")
                 break
@@ -244,9 +242,7 @@ actor SinkWorker {
         let store = store
         let sinkID = endpoint.id
         do {
-            try await Offload.run(on: Offload.alertQueue) {
-                try store.markDelivered(alertIDs: ids, sink: sinkID, at: now)
-            }
+            try await store.markDelivered(alertIDs: ids, sink: sinkID, at: now)
         } catch {
             logger.error("cannot mark alerts delivered: \(error)", metadata: ["alerts": "\(ids.count)"])
         }
@@ -264,10 +260,8 @@ actor SinkWorker {
         let giveUpAfter = policy.giveUpAfter
         let state: DeliveryState
         do {
-            state = try await Offload.run(on: Offload.alertQueue) {
-                try store.markFailed(
-                    alertID: alertID, sink: sinkID, at: now, error: error, nextAttempt: next, giveUpAfter: giveUpAfter)
-            }
+            state = try await store.markFailed(
+                alertID: alertID, sink: sinkID, at: now, error: error, nextAttempt: next, giveUpAfter: giveUpAfter)
         } catch {
             logger.error("cannot record a failed delivery: \(error)", metadata: ["alert": "\(alertID)"])
             return

@@ -33,7 +33,7 @@ final class ConfigParser {
         self.queries = queries
     }
 
-    static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts", "metrics"]
+    static let topLevelKeys = ["daemon", "digest", "feeds", "topics", "alerts", "metrics", "store"]
     static let daemonKeys = [
         "state_dir", "output_dir", "interval", "concurrency", "user_agent", "retention", "backfill",
         "allow_private_networks", "connect_timeout", "timeout", "max_body", "max_items", "log_level",
@@ -41,7 +41,8 @@ final class ConfigParser {
     ]
     static let digestKeys = ["time", "timezone", "formats"]
     static let feedKeys = ["url", "path", "opml", "name", "interval", "tags"]
-    static let topicKeys = ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys + alertRuleKeys
+    static let topicKeys =
+        ["id", "name", "query", "exclude", "priority", "alert", "feeds"] + deliveryKeys + alertRuleKeys
     static let sinkCommonKeys = ["type", "topics", "max_per_hour", "events"]
     static let sinkKeys: [String: [String]] = [
         "webhook": ["url", "format", "secret_file", "token_file", "chat_id", "room"],
@@ -83,6 +84,7 @@ final class ConfigParser {
         let topics = parseTopics(root, feeds: feeds, timeZone: digest.timeZone)
         let sinks = parseSinks(root, topicIDs: Set(topics.map(\.id)))
         let metrics = parseMetrics(table(root, "metrics", path: ""))
+        let store = parseStore(table(root, "store", path: ""))
 
         if !errors.isEmpty {
             // Stable sort: file order first, problems without a line last.
@@ -98,6 +100,7 @@ final class ConfigParser {
         var config = NewswatchConfig(
             origin: origin, daemon: daemon, digest: digest, feeds: feeds, topics: topics, sinks: sinks)
         config.metrics = metrics
+        config.store = store
         return config
     }
 

@@ -33,6 +33,8 @@ public struct NewswatchConfig: Sendable, Equatable {
     public var sinks: [SinkConfig]
     /// The `[metrics]` table: the Prometheus endpoint, off unless `listen` is set.
     public var metrics = MetricsSettings()
+    /// The `[store]` table: SQLite in `state_dir` unless `url` names a shared PostgreSQL database.
+    public var store = StoreSettings()
 
     /// A configuration from its parts.
     public init(

@@ -4,12 +4,12 @@ import NewswatchStore
 extension DigestBuilder {
     /// The ``DigestFeedHealth/slowestCount`` feeds with the highest p95 detection delay over the 7 days before the
     /// period's end (ties by p50, then name): bounded by the period, so a rewrite gives the same bytes.
-    func slowestFeeds(_ period: DigestPeriod) throws -> [DigestFeedHealth.SlowFeed] {
-        let delays = try store.detectionDelays(
+    func slowestFeeds(_ period: DigestPeriod) async throws -> [DigestFeedHealth.SlowFeed] {
+        let delays = try await store.detectionDelays(
             firstSeenFrom: period.end.addingTimeInterval(-DelayPercentiles.window), to: period.end, backfill: backfill)
         guard !delays.isEmpty else { return [] }
         let names = Dictionary(
-            try store.feedStates(includeInactive: true).map { ($0.key, ($0.name, $0.url)) },
+            try await store.feedStates(includeInactive: true).map { ($0.key, ($0.name, $0.url)) },
             uniquingKeysWith: { first, _ in first })
         let feeds = delays.compactMap { key, values -> DigestFeedHealth.SlowFeed? in
             guard let delay = DelayPercentiles(values) else { return nil }

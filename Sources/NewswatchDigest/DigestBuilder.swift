@@ -26,16 +26,16 @@ package struct DigestBuilder: Sendable {
     }
 
     /// The digest data of `period`.
-    package func build(_ period: DigestPeriod) throws -> DigestData {
-        let records = try store.matchedItems(firstSeenFrom: period.start, to: period.end)
+    package func build(_ period: DigestPeriod) async throws -> DigestData {
+        let records = try await store.matchedItems(firstSeenFrom: period.start, to: period.end)
         let storyIDs = Array(Set(records.map(\.story))).sorted()
-        let sources = try store.storySources(storyIDs: storyIDs)
+        let sources = try await store.storySources(storyIDs: storyIDs)
         // An alert for (story, topic) may have been raised before this period by an earlier source of the story.
         let alertIDs = Dictionary(
-            try store.alerts(detectedFrom: period.start.addingTimeInterval(-30 * 86400), to: period.end)
+            try await store.alerts(detectedFrom: period.start.addingTimeInterval(-30 * 86400), to: period.end)
                 .map { (AlertKey(story: $0.story, topic: $0.topic), $0.id) },
             uniquingKeysWith: { first, _ in first })
-        let averages = try previousAverages(before: period)
+        let averages = try await previousAverages(before: period)
 
         let byTopic = Dictionary(grouping: records, by: \.topic)
         let digestTopics = topics.map { topic -> DigestTopic in
@@ -65,7 +65,7 @@ package struct DigestBuilder: Sendable {
                 storyCount: stories.count, averageItemCount: average?.items, averageStoryCount: average?.stories,
                 hourlyVolume: volume)
         }
-        return DigestData(period: period, topics: digestTopics, feedHealth: try feedHealth(period))
+        return DigestData(period: period, topics: digestTopics, feedHealth: try await feedHealth(period))
     }
 
     private struct AlertKey: Hashable {
@@ -75,12 +75,14 @@ package struct DigestBuilder: Sendable {
 
     /// Average items and stories per period over the 7 periods before `period`, per topic; `nil` for a topic when
     /// the store holds no fetch from before those periods began (a new installation has no baseline yet).
-    private func previousAverages(before period: DigestPeriod) throws -> [String: (items: Double, stories: Double)] {
+    private func previousAverages(before period: DigestPeriod) async throws -> [String: (
+        items: Double, stories: Double
+    )] {
         let previous = (1...7).map { schedule.period(issuedOn: period.date.adding(days: -$0)) }
         let earliest = previous.last!.start
-        let firstFetch = try store.feedStates(includeInactive: true).compactMap(\.firstSuccess).min()
+        let firstFetch = try await store.feedStates(includeInactive: true).compactMap(\.firstSuccess).min()
         guard let firstFetch, firstFetch <= earliest else { return [:] }
-        let records = try store.matchedItems(firstSeenFrom: earliest, to: period.start)
+        let records = try await store.matchedItems(firstSeenFrom: earliest, to: period.start)
         var result: [String: (items: Double, stories: Double)] = [:]
         for topic in topics {
             let mine = records.filter { $0.topic == topic.id }
@@ -93,8 +95,8 @@ package struct DigestBuilder: Sendable {
         return result
     }
 
-    private func feedHealth(_ period: DigestPeriod) throws -> DigestFeedHealth {
-        let failures = try store.fetchFailures(from: period.start, to: period.end)
+    private func feedHealth(_ period: DigestPeriod) async throws -> DigestFeedHealth {
+        let failures = try await store.fetchFailures(from: period.start, to: period.end)
         let failed = Dictionary(grouping: failures, by: \.feedKey).map { _, events -> DigestFeedHealth.Failure in
             let counts = Dictionary(grouping: events, by: \.message).map {
                 DigestFeedHealth.ErrorCount(message: $0.key, count: $0.value.count)
@@ -104,7 +106,8 @@ package struct DigestBuilder: Sendable {
                 lastFailure: events.map(\.at).max())
         }
         let failingKeys = Set(failures.map(\.feedKey))
-        let silent = try store.feedStates(includeInactive: false).compactMap { state -> DigestFeedHealth.SilentFeed? in
+        let silent = try await store.feedStates(includeInactive: false).compactMap {
+            state -> DigestFeedHealth.SilentFeed? in
             guard !failingKeys.contains(state.key), let firstSuccess = state.firstSuccess, firstSuccess < period.start
             else { return nil }
             // Only a last new item known to lie inside or before this period says anything about it.
@@ -113,7 +116,7 @@ package struct DigestBuilder: Sendable {
             return DigestFeedHealth.SilentFeed(feed: state.name, url: state.url, lastNewItem: state.lastNewItem)
         }
         var health = DigestFeedHealth(failed: failed, silent: silent)
-        health.slowest = try slowestFeeds(period)
+        health.slowest = try await slowestFeeds(period)
         return health
     }
 

@@ -35,10 +35,10 @@ public struct DigestPublisher: Sendable {
 
     /// Writes (or rewrites) the digest of `period`; returns the files written.
     @discardableResult
-    public func write(_ period: DigestPeriod) throws -> [URL] {
+    public func write(_ period: DigestPeriod) async throws -> [URL] {
         var builder = DigestBuilder(store: store, topics: topics, schedule: schedule)
         builder.backfill = backfill
-        let data = try builder.build(period)
+        let data = try await builder.build(period)
         let files = try writer.write(data)
         let items = data.topics.reduce(0) { $0 + $1.itemCount }
         logger.info("digest written", metadata: ["date": "\(period.date)", "items": "\(items)"])
@@ -47,11 +47,11 @@ public struct DigestPublisher: Sendable {
 
     /// The periods that ended while no digest was written: after the last digest on disk, or — on a first start —
     /// after the first fetch the store remembers (a new installation owes no digests for days before it existed).
-    public func missedPeriods(now: Date) throws -> [DigestPeriod] {
+    public func missedPeriods(now: Date) async throws -> [DigestPeriod] {
         if let last = writer.lastWrittenDate() {
             return schedule.missedPeriods(after: last, now: now)
         }
-        guard let firstFetch = try store.feedStates(includeInactive: true).compactMap(\.firstSuccess).min() else {
+        guard let firstFetch = try await store.feedStates(includeInactive: true).compactMap(\.firstSuccess).min() else {
             return []
         }
         let firstPeriod = schedule.periodContaining(firstFetch)
@@ -59,28 +59,28 @@ public struct DigestPublisher: Sendable {
     }
 
     /// Writes every missed digest; a failure is logged and the next one is still tried.
-    public func catchUp(now: Date) {
+    public func catchUp(now: Date) async {
         let periods: [DigestPeriod]
         do {
-            periods = try missedPeriods(now: now)
+            periods = try await missedPeriods(now: now)
         } catch {
             logger.error("digest: cannot list missed digests: \(error)")
             return
         }
         for period in periods {
-            do { try write(period) } catch { logger.error("digest \(period.date) failed: \(error)") }
+            do { try await write(period) } catch { logger.error("digest \(period.date) failed: \(error)") }
         }
     }
 
     /// Writes each digest at its time until the calling task is cancelled.
     public func run(clock: any NewswatchClock) async {
-        catchUp(now: clock.now())
+        await catchUp(now: clock.now())
         while !Task.isCancelled {
             let due = schedule.nextDigestInstant(after: clock.now())
             do { try await clock.sleep(until: due) } catch { return }
             // The period that has just ended is the most recently completed one at `due`.
             let period = schedule.mostRecentlyCompletedPeriod(at: due)
-            do { try write(period) } catch { logger.error("digest \(period.date) failed: \(error)") }
+            do { try await write(period) } catch { logger.error("digest \(period.date) failed: \(error)") }
         }
     }
 }

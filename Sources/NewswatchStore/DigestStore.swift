@@ -6,22 +6,23 @@ import NewswatchCore
 /// `Store` refines it, so any store serves; a digest test or another backend needs only these.
 public protocol DigestStore: Sendable {
     /// The state of every feed (active ones only unless `includeInactive`), ordered by key.
-    func feedStates(includeInactive: Bool) throws -> [FeedState]
+    func feedStates(includeInactive: Bool) async throws -> [FeedState]
 
     /// Items first seen in `[from, to)` that matched a topic when first seen: one record per (item, topic),
     /// ordered by first seen, then item, then topic.
-    func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord]
+    func matchedItems(firstSeenFrom from: Date, to: Date) async throws -> [MatchedItemRecord]
 
     /// Every stored item of each given story (by story id as in alerts), ordered by first seen.
-    func storySources(storyIDs: [String]) throws -> [String: [StorySource]]
+    func storySources(storyIDs: [String]) async throws -> [String: [StorySource]]
 
     /// Failed fetches recorded in `[from, to)`, ordered by time.
-    func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord]
+    func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord]
 
     /// Alerts detected in `[from, to)`, oldest first.
-    func alerts(detectedFrom from: Date, to: Date) throws -> [Alert]
+    func alerts(detectedFrom from: Date, to: Date) async throws -> [Alert]
 
     /// Detected − published, in seconds, of every dated item first seen in `[from, to)` whose publication lies
     /// within `backfill` before its detection, by feed key; negative delays (a clock ahead) count as 0.
-    func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) throws -> [String: [TimeInterval]]
+    func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) async throws -> [String:
+        [TimeInterval]]
 }

@@ -25,7 +25,7 @@ struct DigestCommand: AsyncParsableCommand {
         NewswatchLogging.bootstrap(level: .notice)
         do {
             let logger = Logger(label: "newswatch")
-            Console.print(try Commands.digest(configPath: configOption.config, date: date, logger: logger))
+            Console.print(try await Commands.digest(configPath: configOption.config, date: date, logger: logger))
         } catch {
             throw Console.fail(error)
         }

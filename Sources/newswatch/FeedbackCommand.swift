@@ -2,7 +2,7 @@ import ArgumentParser
 import NewswatchDaemon
 
 /// `newswatch feedback ALERT_ID (--relevant | --irrelevant)`: a desk's verdict on one alert (CONTRACT §8).
-struct FeedbackCommand: ParsableCommand {
+struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
         abstract: "Record whether an alert was relevant to its topic; `eval --feedback` scores topics on verdicts.",
@@ -30,10 +30,10 @@ struct FeedbackCommand: ParsableCommand {
         guard relevant != irrelevant else { throw ValidationError("give exactly one of --relevant and --irrelevant") }
     }
 
-    func run() throws {
+    func run() async throws {
         do {
             Console.print(
-                try Commands.feedback(
+                try await Commands.feedback(
                     configPath: configOption.config, alertID: alertID, relevant: relevant, note: note))
         } catch {
             throw Console.fail(error)

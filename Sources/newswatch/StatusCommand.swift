@@ -2,7 +2,7 @@ import ArgumentParser
 import NewswatchDaemon
 
 /// `newswatch status`: feed and sink health from the state database (CONTRACT §1, §7). Runs beside the daemon.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show feed health, alert sink outboxes and totals from the state database.",
@@ -20,9 +20,9 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON (CONTRACT §7) instead of a table.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         do {
-            Console.print(try Commands.status(configPath: configOption.config, json: json))
+            Console.print(try await Commands.status(configPath: configOption.config, json: json))
         } catch {
             throw Console.fail(error)
         }

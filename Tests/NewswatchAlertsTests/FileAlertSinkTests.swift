@@ -13,7 +13,8 @@ import Testing
 
     static let topics = [TopicDefinition(id: "gaza", name: "Gaza", query: "gaza", priority: .high)]
     static let matcher: @Sendable (ParsedItem) -> [TopicMatch] = { item in
-        (item.title ?? "").contains("Gaza") ? [TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "Gaza", field: .title)])] : []
+        (item.title ?? "").contains("Gaza")
+            ? [TopicMatch(topicID: "gaza", terms: [MatchedTerm(term: "Gaza", field: .title)])] : []
     }
 
     /// A store in `dir` whose feed is established; `ingest` adds one Gaza item per title at the given time.
@@ -32,8 +33,11 @@ import Testing
             IngestBatch(
                 feed: FeedDescriptor(key: "https://f.example/rss", name: "F", url: "https://f.example/rss"),
                 fetchedAt: time, httpStatus: 200, bodyHash: nil,
-                items: titles.map { ParsedItem(id: $0, title: $0, link: "https://f.example/\($0.hashValue)", published: time) },
-                topics: FileAlertSinkTests.topics, sinks: [.file], backfill: 6 * 3600, matcher: FileAlertSinkTests.matcher)
+                items: titles.map {
+                    ParsedItem(id: $0, title: $0, link: "https://f.example/\($0.hashValue)", published: time)
+                },
+                topics: FileAlertSinkTests.topics, sinks: [.file], backfill: 6 * 3600,
+                matcher: FileAlertSinkTests.matcher)
         }
 
         @discardableResult
@@ -54,32 +58,33 @@ import Testing
         func pending() throws -> Int { try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 100).count }
     }
 
-    @Test func writesEachAlertOnceIntoTheFileOfItsDetectionDateInTheDigestZone() throws {
+    @Test func writesEachAlertOnceIntoTheFileOfItsDetectionDateInTheDigestZone() async throws {
         let f = try Fixture()
         defer { f.dir.remove() }
         let a = try f.ingest(at: Self.t0, "Gaza one", "Gaza two")
         let b = try f.ingest(at: Self.t0.addingTimeInterval(3600), "Gaza three")
         // Written a day later: the file is still the one of the detection date.
         let sink = f.sink()
-        let written = try sink.drain(at: Self.t0.addingTimeInterval(86400))
+        let written = try await sink.drain(at: Self.t0.addingTimeInterval(86400))
         #expect(written == a + b)
         #expect(try f.lines("2026-11-24.jsonl") == a.map(\.json.compact))
         #expect(try f.lines("2026-11-25.jsonl") == b.map(\.json.compact))
         #expect(try f.pending() == 0)
         // Nothing owed, nothing written.
-        #expect(try sink.drain(at: Self.t0.addingTimeInterval(90000)).isEmpty)
+        #expect(try await sink.drain(at: Self.t0.addingTimeInterval(90000)).isEmpty)
         #expect(try f.lines("2026-11-24.jsonl").count == 2)
         // Records carry the contract's keys in order.
         let first = try #require(try f.lines("2026-11-24.jsonl").first)
-        #expect(first.hasPrefix("{\"id\":\"\(a[0].id)\",\"topic\":\"gaza\",\"topic_name\":\"Gaza\",\"priority\":\"high\","))
+        #expect(
+            first.hasPrefix("{\"id\":\"\(a[0].id)\",\"topic\":\"gaza\",\"topic_name\":\"Gaza\",\"priority\":\"high\","))
         #expect(first.contains("\"detected\":\"2026-11-24T21:30:00Z\""))
     }
 
-    @Test func aTornLastLineIsCutAndTheAlertWrittenWhole() throws {
+    @Test func aTornLastLineIsCutAndTheAlertWrittenWhole() async throws {
         let f = try Fixture()
         defer { f.dir.remove() }
         let a = try f.ingest(at: Self.t0, "Gaza one")
-        try f.sink().drain(at: Self.t0)
+        try await f.sink().drain(at: Self.t0)
         let b = try f.ingest(at: Self.t0.addingTimeInterval(60), "Gaza two")
         // A crash in the middle of writing b's line (its delivery stays pending).
         let file = f.alertsDir.appendingPathComponent("2026-11-24.jsonl")
@@ -88,7 +93,7 @@ import Testing
         try handle.write(contentsOf: Data(b[0].json.compact.prefix(40).utf8))
         try handle.close()
         // A restarted daemon: a new sink instance.
-        let written = try f.sink().drain(at: Self.t0.addingTimeInterval(120))
+        let written = try await f.sink().drain(at: Self.t0.addingTimeInterval(120))
         #expect(written == b)
         #expect(try f.lines("2026-11-24.jsonl") == (a + b).map(\.json.compact))
         for line in try f.lines("2026-11-24.jsonl") {
@@ -96,37 +101,38 @@ import Testing
         }
     }
 
-    @Test func aLineWrittenButNotMarkedIsNotWrittenAgain() throws {
+    @Test func aLineWrittenButNotMarkedIsNotWrittenAgain() async throws {
         let f = try Fixture()
         defer { f.dir.remove() }
         let a = try f.ingest(at: Self.t0, "Gaza one", "Gaza two")
         // The daemon wrote and fsynced both lines, then was killed before marking them delivered.
         try FileManager.default.createDirectory(at: f.alertsDir, withIntermediateDirectories: true)
-        try Data(a.map { $0.json.compact + "\n" }.joined().utf8).write(to: f.alertsDir.appendingPathComponent("2026-11-24.jsonl"))
+        try Data(a.map { $0.json.compact + "\n" }.joined().utf8).write(
+            to: f.alertsDir.appendingPathComponent("2026-11-24.jsonl"))
         #expect(try f.pending() == 2)
-        let written = try f.sink().drain(at: Self.t0.addingTimeInterval(60))
+        let written = try await f.sink().drain(at: Self.t0.addingTimeInterval(60))
         #expect(written.isEmpty)
         #expect(try f.pending() == 0)
         #expect(try f.lines("2026-11-24.jsonl") == a.map(\.json.compact))
     }
 
-    @Test func aFileChangedBehindTheSinksBackIsReadAgain() throws {
+    @Test func aFileChangedBehindTheSinksBackIsReadAgain() async throws {
         let f = try Fixture()
         defer { f.dir.remove() }
         let sink = f.sink()
         let a = try f.ingest(at: Self.t0, "Gaza one")
-        try sink.drain(at: Self.t0)
+        try await sink.drain(at: Self.t0)
         let b = try f.ingest(at: Self.t0.addingTimeInterval(60), "Gaza two")
         // Another writer (an earlier process) appended b's line while this sink had the file indexed.
         let handle = try FileHandle(forWritingTo: f.alertsDir.appendingPathComponent("2026-11-24.jsonl"))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((b[0].json.compact + "\n").utf8))
         try handle.close()
-        #expect(try sink.drain(at: Self.t0.addingTimeInterval(120)).isEmpty)
+        #expect(try await sink.drain(at: Self.t0.addingTimeInterval(120)).isEmpty)
         #expect(try f.lines("2026-11-24.jsonl") == (a + b).map(\.json.compact))
     }
 
-    @Test func drainsInBatchesAndCreatesTheAlertsDirectory() throws {
+    @Test func drainsInBatchesAndCreatesTheAlertsDirectory() async throws {
         let f = try Fixture()
         defer { f.dir.remove() }
         #expect(!FileManager.default.fileExists(atPath: f.alertsDir.path))
@@ -134,7 +140,7 @@ import Testing
         var all: [Alert] = []
         for (i, t) in titles.enumerated() { all += try f.ingest(at: Self.t0.addingTimeInterval(Double(i)), t) }
         #expect(all.count == 25)
-        let written = try f.sink().drain(at: Self.t0.addingTimeInterval(100), batchSize: 7)
+        let written = try await f.sink().drain(at: Self.t0.addingTimeInterval(100), batchSize: 7)
         #expect(written == all)
         #expect(try f.lines("2026-11-24.jsonl") == all.map(\.json.compact))
         #expect(try f.pending() == 0)

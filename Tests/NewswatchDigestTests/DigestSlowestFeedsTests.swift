@@ -26,7 +26,7 @@ import Testing
                 backfill: 6 * 3600, matcher: { _ in [] }))
     }
 
-    @Test func slowestFeedsByP95InEveryFormatAndBoundedByThePeriod() throws {
+    @Test func slowestFeedsByP95InEveryFormatAndBoundedByThePeriod() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try SQLiteStore(path: dir.file("db.sqlite").path)
@@ -43,7 +43,7 @@ import Testing
 
         var builder = DigestBuilder(store: store, topics: [], schedule: schedule)
         builder.backfill = 6 * 3600
-        let health = try builder.build(period).feedHealth
+        let health = try await builder.build(period).feedHealth
         #expect(health.slowest.map(\.feed) == ["laggard", "middling", "prompt"])
         #expect(health.slowest.first?.delay == DelayPercentiles([600, 1200, 3600]))
         #expect(health.slowest.first?.items == 3)
@@ -51,25 +51,25 @@ import Testing
         let publisher = DigestPublisher(
             store: store, topics: [], schedule: schedule, writer: DigestWriter(outputDirectory: dir.url),
             logger: .init(label: "test"))
-        let files = try publisher.write(period)
-        func file(_ ext: String) throws -> String {
+        let files = try await publisher.write(period)
+        func file(_ ext: String) async throws -> String {
             try String(contentsOf: try #require(files.first { $0.pathExtension == ext }), encoding: .utf8)
         }
-        let md = try file("md")
+        let md = try await file("md")
         #expect(md.contains("Slowest to detect"), "\(md)")
         #expect(md.contains("- **[laggard](https://laggard.example/rss)**: p95 1h, p50 20m (3 items)."), "\(md)")
         #expect(!md.contains("backlog") && !md.contains("later") && !md.contains("fourth"), "\(md)")
-        let html = try file("html")
+        let html = try await file("html")
         #expect(html.contains("<h3>Slowest to detect</h3>"), "\(html)")
         #expect(html.contains("<strong>laggard</strong></a>: p95 1h, p50 20m (3 items).</li>"), "\(html)")
-        let json = try JSONSerialization.jsonObject(with: Data(try file("json").utf8)) as? [String: Any]
+        let json = try await JSONSerialization.jsonObject(with: Data(try file("json").utf8)) as? [String: Any]
         let slowest = (json?["feed_health"] as? [String: Any])?["slowest"] as? [[String: Any]]
         #expect(slowest?.map { $0["feed"] as? String } == ["laggard", "middling", "prompt"])
         #expect(slowest?.first?["detection_delay_p95"] as? Int == 3600)
         #expect(slowest?.first?["detection_delay_p50"] as? Int == 1200)
         // A pure function of the stored data and the period: written again, the same bytes.
         let first = try files.map { try Data(contentsOf: $0) }
-        try publisher.write(period)
+        try await publisher.write(period)
         #expect(try files.map { try Data(contentsOf: $0) } == first)
     }
 }

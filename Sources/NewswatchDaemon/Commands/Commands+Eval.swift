@@ -25,9 +25,10 @@ extension Commands {
                 evaluation = try await LabelEvaluation.run(
                     labelsPath: path, config: loaded.config, selection: selection, misses: misses)
             case .feedback:
-                let store = try TuningStore.open(loaded.config, readOnly: true)
-                evaluation = try DeskFeedback.evaluate(
-                    config: loaded.config, store: store, selection: selection, since: since, misses: misses)
+                let opened = try await TuningStore.open(loaded.config, readOnly: true)
+                defer { Task { await opened.close() } }
+                evaluation = try await DeskFeedback.evaluate(
+                    config: loaded.config, store: opened.store, selection: selection, since: since, misses: misses)
             }
         } catch {
             throw CommandError(error)

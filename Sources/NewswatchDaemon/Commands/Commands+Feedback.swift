@@ -5,11 +5,11 @@ extension Commands {
     /// `feedback`: records the desk's verdict on one alert in the state database (CONTRACT §8).
     public static func feedback(
         configPath: String?, alertID: String, relevant: Bool, note: String?
-    ) throws(CommandError) -> CommandOutput {
+    ) async throws(CommandError) -> CommandOutput {
         let loaded = try CommandConfig.load(configPath)
         let verdict = Verdict(alertID: alertID, relevant: relevant, note: note, at: Date())
         do {
-            try DeskFeedback.record(verdict, config: loaded.config)
+            try await DeskFeedback.record(verdict, config: loaded.config)
         } catch {
             throw CommandError(error)
         }

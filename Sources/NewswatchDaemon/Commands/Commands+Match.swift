@@ -26,12 +26,12 @@ extension Commands {
                 }
             ]
         case .stored(let since):
-            return [
-                Result { () throws(CommandError) in
-                    let (config, selection) = try topics(configPath, topic: topic)
-                    return try backtest(config, selection, since: since, json: json)
-                }
-            ]
+            do throws(CommandError) {
+                let (config, selection) = try topics(configPath, topic: topic)
+                return [.success(try await backtest(config, selection, since: since, json: json))]
+            } catch {
+                return [.failure(error)]
+            }
         case .sources(let sources):
             let config: NewswatchConfig
             let selection: TopicSelection
@@ -70,13 +70,14 @@ extension Commands {
     /// `match --stored`: the configured topics backtested on the items first seen within `since` (default 7d).
     private static func backtest(
         _ config: NewswatchConfig, _ selection: TopicSelection, since: String?, json: Bool
-    ) throws(CommandError) -> CommandOutput {
+    ) async throws(CommandError) -> CommandOutput {
         let window = try CommandDuration.parse(since ?? "7d", option: "--since")
         let backtest: StoredBacktest
         do {
-            let store = try TuningStore.open(config, readOnly: true)
-            backtest = try StoredBacktest.run(
-                config: config, store: store, selection: selection, since: Date() - window)
+            let opened = try await TuningStore.open(config, readOnly: true)
+            defer { Task { await opened.close() } }
+            backtest = try await StoredBacktest.run(
+                config: config, store: opened.store, selection: selection, since: Date() - window)
         } catch {
             throw CommandError(error)
         }

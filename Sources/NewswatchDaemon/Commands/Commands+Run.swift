@@ -16,7 +16,7 @@ extension Commands {
 
         let runtime: DaemonRuntime
         do {
-            runtime = try DaemonRuntime(
+            runtime = try await DaemonRuntime(
                 loaded: loaded, logger: logger, clock: OffsetClock.fromEnvironment(), version: version)
         } catch let error as RunLockError {
             throw CommandError(.failure, "\(error)")
@@ -27,13 +27,23 @@ extension Commands {
         }
         guard once else {
             do {
-                return try await runtime.runService()
+                try await runtime.runService()
+                await runtime.opened.close()
+                return
             } catch let error as ServiceError {
                 // The metrics endpoint cannot listen: one error line, exit 1, before anything was polled.
+                await runtime.opened.close()
                 throw CommandError(.failure, "\(error)")
             }
         }
-        let summary = try await runtime.runOnce()
+        let summary: RoundSummary
+        do {
+            summary = try await runtime.runOnce()
+            await runtime.opened.close()
+        } catch {
+            await runtime.opened.close()
+            throw error
+        }
         logger.info(
             "round done",
             metadata: [

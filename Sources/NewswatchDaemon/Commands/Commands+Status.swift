@@ -7,14 +7,14 @@ extension Commands {
     /// a database yet, the configured feeds as never fetched and a warning.
     public static func status(
         configPath: String?, json: Bool, now: Date = OffsetClock.fromEnvironment().now()
-    ) throws(CommandError) -> CommandOutput {
+    ) async throws(CommandError) -> CommandOutput {
         let loaded = try CommandConfig.load(configPath)
         let database = StatePaths(loaded.config.daemon).database
         var warnings = OffsetClock.environmentWarning().map { [$0] } ?? []
-        var store: SQLiteStore?
-        if FileManager.default.fileExists(atPath: database.path) {
+        var opened: OpenedStore?
+        if loaded.config.store.isShared || FileManager.default.fileExists(atPath: database.path) {
             do {
-                store = try SQLiteStore(path: database.path, options: .init(readOnly: true, busyTimeout: 5))
+                opened = try await StoreOpener.open(loaded.config, access: .readOnly(busyTimeout: 5))
             } catch let error as StoreError where error.kind == .notInitialised {
                 warnings.append("\(database.path): \(error.message); showing the configured feeds only")
             } catch {
@@ -26,9 +26,11 @@ extension Commands {
         }
         let report: StatusReport
         do {
-            report = try StatusReport.build(config: loaded.config, store: store, now: now)
+            report = try await StatusReport.build(config: loaded.config, store: opened?.store, now: now)
+            await opened?.close()
         } catch {
-            throw CommandError(.failure, "cannot read the state database \(database.path): \(error)")
+            await opened?.close()
+            throw CommandError(.failure, "cannot read the store: \(error)")
         }
         if json { return CommandOutput(report.json.pretty + "\n", format: .json, warnings: warnings) }
         return CommandOutput(report.table(now: now), warnings: warnings)

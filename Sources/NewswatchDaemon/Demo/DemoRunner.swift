@@ -48,7 +48,7 @@ public enum DemoRunner {
         let config = try demoConfig(directory: dir, server: server)
         let paths = StatePaths(config.daemon)
         try paths.create()
-        let store = try SQLiteStore(path: paths.database.path)
+        let store = OffloadedStore(try SQLiteStore(path: paths.database.path))
         let plan = try DaemonPlan(config: config)
         let daemon = try Daemon(plan: plan, store: store, clock: SystemClock(), logger: logger)
         let round = try await daemon.runOnce()
@@ -56,10 +56,10 @@ public enum DemoRunner {
 
         let sink = FileAlertSink(
             outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store)
-        let alerts = try sink.drain(at: Date())
+        let alerts = try await sink.drain(at: Date())
         let publisher = DigestPublisher(config: config, store: store, logger: logger)
         // The period under way: "what is known so far" (CONTRACT §5).
-        let digestFiles = try publisher.write(publisher.schedule.periodContaining(Date()))
+        let digestFiles = try await publisher.write(publisher.schedule.periodContaining(Date()))
         let alertFiles = ((try? fm.contentsOfDirectory(at: paths.alerts, includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
         return Report(

@@ -19,7 +19,7 @@ final class OperatorWatch: Sendable {
         case awaited(deadline: ContinuousClock.Instant?)
     }
 
-    private let store: SQLiteStore
+    private let store: any Store
     private let logger: Logger
     /// When this daemon first saw each never-successful feed failing (it has no last success to count from).
     private let firstFailures = Locked<[String: Date]>([:])
@@ -30,7 +30,7 @@ final class OperatorWatch: Sendable {
     /// The least time between two spike checks.
     static let spikeCheckInterval: TimeInterval = 60
 
-    init(store: SQLiteStore, logger: Logger) {
+    init(store: any Store, logger: Logger) {
         self.store = store
         self.logger = logger
     }
@@ -50,9 +50,7 @@ final class OperatorWatch: Sendable {
         let store = store
         do {
             if spikeDue {
-                let spikes = try await Offload.run(on: Offload.alertQueue) {
-                    try store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now)
-                }
+                let spikes = try await store.raiseSpikes(topics: config.topics, sinks: alertRoutes, now: now)
                 NewswatchMetrics.shared.alertsWritten(spikes)
                 alerted = !spikes.isEmpty
             }
@@ -61,10 +59,8 @@ final class OperatorWatch: Sendable {
         }
         let routes = OperatorEventDrain.routes(sinks)
         do {
-            try await Offload.run(on: Offload.alertQueue) {
-                try self.checkFeeds(config: config, routes: routes, now: now)
-                try self.checkSinks(config: config, sinks: sinks, routes: routes, now: now)
-            }
+            try await checkFeeds(config: config, routes: routes, now: now)
+            try await checkSinks(config: config, sinks: sinks, routes: routes, now: now)
         } catch {
             logger.error("operator event check failed: \(error)")
         }
@@ -86,13 +82,13 @@ final class OperatorWatch: Sendable {
     /// Cancels the event passes in flight (graceful shutdown); their events stay owed.
     func stop() { senders.cancelAll() }
 
-    private func checkFeeds(config: NewswatchConfig, routes: [EventRoute], now: Date) throws {
+    private func checkFeeds(config: NewswatchConfig, routes: [EventRoute], now: Date) async throws {
         let rule = FeedDownRule(downAfter: config.daemon.feedDownAfter.timeInterval)
-        let open = try store.openIncidents()
+        let open = try await store.openIncidents()
         let intervals = Dictionary(
             config.feeds.map { ($0.key, $0.interval.timeInterval) },
             uniquingKeysWith: { a, _ in a })
-        for state in try store.feedStates(includeInactive: false) {
+        for state in try await store.feedStates(includeInactive: false) {
             let subject = "feed:" + state.key
             let interval = intervals[state.key] ?? config.daemon.interval.timeInterval
             let firstSeen = firstFailures.withLock { seen -> Date? in
@@ -105,11 +101,11 @@ final class OperatorWatch: Sendable {
             }
             if let since = open[subject] {
                 guard rule.isBack(state, interval: interval, now: now) else { continue }
-                try raise(
+                try await raise(
                     .feedRecovered, subject: subject, name: state.name, url: state.url, since: since,
                     error: nil, now: now, routes: routes)
             } else if let since = rule.downSince(state, interval: interval, now: now, firstFailureSeen: firstSeen) {
-                try raise(
+                try await raise(
                     .feedDown, subject: subject, name: state.name, url: state.url, since: since,
                     error: state.error ?? "no new item since \(Timestamp.format(since))", now: now, routes: routes)
             }
@@ -118,26 +114,28 @@ final class OperatorWatch: Sendable {
 
     /// A sink is failing when its oldest owed alert has failed at least once and has waited `feed_down_after`;
     /// one `sink_failing` per incident, which ends (without an event) when no such alert is left.
-    private func checkSinks(config: NewswatchConfig, sinks: [ConfiguredSink], routes: [EventRoute], now: Date) throws {
-        let open = try store.openIncidents()
-        let failing = try store.failingSinks(
+    private func checkSinks(config: NewswatchConfig, sinks: [ConfiguredSink], routes: [EventRoute], now: Date)
+        async throws
+    {
+        let open = try await store.openIncidents()
+        let failing = try await store.failingSinks(
             owedSince: now.addingTimeInterval(-config.daemon.feedDownAfter.timeInterval))
         let names = Dictionary(sinks.map { ($0.id, $0.sink.displayName) }, uniquingKeysWith: { a, _ in a })
         for sink in failing where open["sink:" + sink.sink] == nil {
-            try raise(
+            try await raise(
                 .sinkFailing, subject: "sink:" + sink.sink, name: names[sink.sink] ?? sink.sink, url: nil,
                 since: sink.since, error: sink.error, now: now, routes: routes)
         }
         let still = Set(failing.map { "sink:" + $0.sink })
         for subject in open.keys where subject.hasPrefix("sink:") && !still.contains(subject) {
-            try store.closeIncident(subject: subject)
+            try await store.closeIncident(subject: subject)
         }
     }
 
     private func raise(
         _ kind: OperatorEventKind, subject: String, name: String, url: String?, since: Date, error: String?, now: Date,
         routes: [EventRoute]
-    ) throws {
+    ) async throws {
         // The raising instant is in the id: a subject can go down again with the same `since` (a silent feed whose
         // interval a reload toggles), and that is a new incident with an event of its own.
         let id = ContentHash.hex(fields: [
@@ -146,7 +144,7 @@ final class OperatorWatch: Sendable {
         ])
         let event = OperatorEvent(
             id: id, kind: kind, feed: name, url: url.map(URLRedaction.redact), since: since, error: error, at: now)
-        if try store.raiseEvent(event, subject: subject, routes: routes) {
+        if try await store.raiseEvent(event, subject: subject, routes: routes) {
             logger.warning("\(AlertPayload.eventTitle(event))", metadata: ["since": "\(Timestamp.format(since))"])
         }
     }

@@ -27,7 +27,8 @@ extension DaemonRuntime {
         let responder = MetricsResponder(
             registry: registry, metrics: .shared,
             refresh: {
-                NewswatchMetrics.shared.setState(config: loaded.withLock { $0.config }, store: store, now: clock.now())
+                await NewswatchMetrics.shared.setState(
+                    config: loaded.withLock { $0.config }, store: store, now: clock.now())
             },
             problem: {
                 petter.problem(at: .now, tolerance: petter.pingInterval ?? DaemonRuntime.healthTolerance)

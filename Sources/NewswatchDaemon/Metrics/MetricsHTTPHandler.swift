@@ -35,11 +35,11 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         let method = request.method.rawValue
         let uri = request.uri
         guard responder.readsStore(method: method, uri: uri) else {
-            write(responder.respond(method: method, uri: uri), to: request, context: context)
+            write(responder.respondWithoutStore(method: method, uri: uri), to: request, context: context)
             return
         }
         let responder = self.responder
-        guard let scrape = gate.run(on: context.eventLoop, { responder.respond(method: method, uri: uri) }) else {
+        guard let scrape = gate.run(on: context.eventLoop, { await responder.respond(method: method, uri: uri) }) else {
             let busy = MetricsResponder.Response(
                 status: 503, contentType: "text/plain; charset=utf-8",
                 body: "busy: earlier scrapes still wait for the store\n")

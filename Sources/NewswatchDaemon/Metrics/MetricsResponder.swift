@@ -19,14 +19,14 @@ public struct MetricsResponder: Sendable {
     public let registry: PrometheusCollectorRegistry
     let metrics: NewswatchMetrics
     /// Sets the state gauges (feeds by state, sink backlog) from the store, before each scrape.
-    let refresh: @Sendable () -> Void
+    let refresh: @Sendable () async -> Void
     /// Why the daemon is unhealthy by the watchdog's rule; `nil` while healthy.
     let problem: @Sendable () -> String?
 
     /// A responder over `registry`, recording the gauges through `metrics`.
     public init(
         registry: PrometheusCollectorRegistry, metrics: NewswatchMetrics,
-        refresh: @escaping @Sendable () -> Void, problem: @escaping @Sendable () -> String?
+        refresh: @escaping @Sendable () async -> Void, problem: @escaping @Sendable () -> String?
     ) {
         self.registry = registry
         self.metrics = metrics
@@ -47,14 +47,23 @@ public struct MetricsResponder: Sendable {
     }
 
     /// The answer to `method path` (the query string is ignored).
-    public func respond(method: String, uri: String) -> Response {
+    public func respond(method: String, uri: String) async -> Response {
+        if readsStore(method: method, uri: uri) {
+            return Response(status: 200, contentType: Self.exposition, body: await scrape())
+        }
+        return respondWithoutStore(method: method, uri: uri)
+    }
+
+    /// The answer to a request that reads no store (everything but a `GET /metrics`), at once.
+    func respondWithoutStore(method: String, uri: String) -> Response {
         let path = Self.path(of: uri)
         guard method == "GET" || method == "HEAD" else {
             return Response(status: 405, contentType: "text/plain; charset=utf-8", body: "only GET and HEAD\n")
         }
         switch path {
         case "/metrics":
-            return Response(status: 200, contentType: Self.exposition, body: scrape())
+            // Not reached through ``respond(method:uri:)``, which scrapes for `/metrics`.
+            return Response(status: 200, contentType: Self.exposition, body: "")
         case "/healthz":
             if let problem = problem() {
                 return Response(status: 503, contentType: "text/plain; charset=utf-8", body: "unhealthy: \(problem)\n")
@@ -66,8 +75,8 @@ public struct MetricsResponder: Sendable {
     }
 
     /// The exposition: the state gauges set from the store, then every series with its `# HELP` line.
-    public func scrape() -> String {
-        refresh()
+    public func scrape() async -> String {
+        await refresh()
         return Self.withHelp(registry.emitToString())
     }
 

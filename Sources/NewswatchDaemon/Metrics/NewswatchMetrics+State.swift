@@ -9,9 +9,9 @@ extension NewswatchMetrics {
     /// by ``StatusReport/isSilent(_:interval:now:)``, else `ok`) and `newswatch_sink_pending{sink}`. Two reads
     /// (feed states, outbox counts), none of `status`'s heavier ones; a store that cannot be read leaves the last
     /// values.
-    func setState(config: NewswatchConfig, store: any Store, now: Date) {
-        guard let states = try? store.feedStates(includeInactive: false),
-            let summaries = try? store.sinkSummaries()
+    func setState(config: NewswatchConfig, store: any Store, now: Date) async {
+        guard let states = try? await store.feedStates(includeInactive: false),
+            let summaries = try? await store.sinkSummaries()
         else { return }
         let intervals = Dictionary(
             config.feeds.map { ($0.key, TimeInterval($0.interval.seconds)) }, uniquingKeysWith: { a, _ in a })

@@ -96,7 +96,7 @@ final class AlertDelivery: Sendable {
     }
 
     /// Deliveries still owed, for STATUS=.
-    func pendingCount() -> Int {
-        ((try? store.sinkSummaries()) ?? []).reduce(0) { $0 + $1.pending }
+    func pendingCount() async -> Int {
+        ((try? await store.sinkSummaries()) ?? []).reduce(0) { $0 + $1.pending }
     }
 }

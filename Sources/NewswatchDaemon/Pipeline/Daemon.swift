@@ -17,18 +17,18 @@ public final class Daemon: Sendable {
     public let logger: Logger
     public let policy: SchedulerPolicy
     /// Decides every feed's next due time (from `policy`).
-    private let scheduler: FeedScheduler
+    let scheduler: FeedScheduler
     /// Called after an ingest that created alerts (wakes the sinks).
-    private let alertsArrived: @Sendable () -> Void
+    let alertsArrived: @Sendable () -> Void
     /// The sink routes every ingest creates delivery rows for.
     private let sinkRoutes: @Sendable () -> [SinkRoute]
-    private let current: Locked<Current>
+    let current: Locked<Current>
     /// The running loop's event inbox, so a reload wakes it at once.
-    private let loopInbox = Locked<AsyncStream<LoopEvent>.Continuation?>(nil)
+    let loopInbox = Locked<AsyncStream<LoopEvent>.Continuation?>(nil)
     /// One line when the store starts refusing writes and one when it takes them again, for all feeds.
     private let storeOutage = StoreOutageLog()
 
-    private struct Current: Sendable {
+    struct Current: Sendable {
         var plan: DaemonPlan
         var client: HTTPClient
         var generation: Int
@@ -79,7 +79,7 @@ public final class Daemon: Sendable {
         await current.withLock { $0.client }.shutdown()
     }
 
-    private func poller(_ c: Current) -> FeedPoller {
+    func poller(_ c: Current) -> FeedPoller {
         FeedPoller(
             store: store, client: c.client, matcher: c.plan.matcher, sinks: sinkRoutes(),
             backfill: c.plan.config.daemon.backfill.timeInterval, clock: clock, logger: logger,
@@ -87,16 +87,16 @@ public final class Daemon: Sendable {
     }
 
     /// Makes the store's feed list match the plan (new feeds inserted, removed ones marked inactive).
-    private func syncFeeds(_ plan: DaemonPlan) async throws {
+    func syncFeeds(_ plan: DaemonPlan) async throws {
         let store = self.store
         let descriptors = plan.targets.map(\.descriptor)
         let now = clock.now()
-        try await Offload.run(on: Offload.storeQueue) { try store.syncFeeds(descriptors, at: now) }
+        try await store.syncFeeds(descriptors, at: now)
     }
 
     private func feedStates() async throws -> [String: FeedState] {
         let store = self.store
-        let states = try await Offload.run(on: Offload.storeQueue) { try store.feedStates(includeInactive: false) }
+        let states = try await store.feedStates(includeInactive: false)
         return Dictionary(states.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -155,7 +155,7 @@ public final class Daemon: Sendable {
     /// A successful poll has stored both already (the poller asked `scheduler`): then nothing is read or written here.
     /// Failures, and successes the store could not record, are scheduled here.
     @discardableResult
-    private func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
+    func storeNextDue(_ target: PollTarget, outcome: PollOutcome, state: FeedState?, networkDown: Bool) async
         -> (due: Date, state: FeedState?)
     {
         let now = clock.now()
@@ -170,12 +170,12 @@ public final class Daemon: Sendable {
         // Read the state again: ingest and failure recording have just changed it.
         let store = self.store
         let key = target.descriptor.key
-        let fresh = (try? await Offload.run(on: Offload.storeQueue) { try store.feedState(key: key) }) ?? state
+        let fresh = (try? await store.feedState(key: key)) ?? state
         let schedule = scheduler.schedule(
             target, after: FeedScheduling.fetchOutcome(outcome, now: now), state: state, previous: fresh?.schedule,
             now: now, networkDown: networkDown)
         do {
-            try await Offload.run(on: Offload.storeQueue) { try store.setSchedule(key: key, schedule) }
+            try await store.setSchedule(key: key, schedule)
         } catch {
             logger.error("store: cannot save schedule: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
         }
@@ -186,7 +186,7 @@ public final class Daemon: Sendable {
 
     // MARK: - The daemon loop
 
-    private enum LoopEvent: Sendable {
+    enum LoopEvent: Sendable {
         case wake
         case finished(key: String, outcome: PollOutcome)
     }

@@ -12,7 +12,10 @@ import UnixSignals
 /// systemd notifications, SIGHUP reload (CONTRACT §1, §4, §5, §7).
 public final class DaemonRuntime: Sendable {
     public let paths: StatePaths
-    public let store: SQLiteStore
+    /// The configured store (SQLite offloaded, or PostgreSQL), unwatched.
+    public let store: any Store
+    /// The store as opened, to close at the end.
+    public let opened: OpenedStore
     public let daemon: Daemon
     public let logger: Logger
     /// What `newswatch_build_info{version}` says.
@@ -30,14 +33,15 @@ public final class DaemonRuntime: Sendable {
     public init(
         loaded: LoadedConfig, logger: Logger, clock: any NewswatchClock = SystemClock(),
         environment: [String: String] = ProcessInfo.processInfo.environment, version: String = "unknown"
-    ) throws {
+    ) async throws {
         self.version = version
         let config = loaded.config
         FileSizeLimitSignal.ignore()
         paths = StatePaths(config.daemon)
         try paths.create()
         lock = try RunLock(stateDirectory: paths.stateDirectory)
-        store = try SQLiteStore(path: paths.database.path)
+        opened = try await StoreOpener.open(config, access: .readWrite)
+        store = opened.store
         self.logger = logger
         self.clock = clock
         self.loaded = Locked(loaded)
@@ -140,8 +144,7 @@ public final class DaemonRuntime: Sendable {
         notifier.ready(status: await statusLine())
     }
 
-    /// The one-line STATUS= text. It reads the store, so it runs on the alert queue: a slow disk must not hold a
-    /// cooperative thread (there are only as many as cores).
+    /// The one-line STATUS= text, from two store reads.
     func statusLine() async -> String {
         let config = loaded.withLock { $0.config }
         var calendar = Calendar(identifier: .gregorian)
@@ -149,10 +152,8 @@ public final class DaemonRuntime: Sendable {
         let midnight = calendar.startOfDay(for: clock.now())
         let store = self.store
         let deliveries = self.deliveries
-        guard
-            let (totals, pending) = try? await Offload.run(
-                on: Offload.alertQueue, { (try store.totals(alertsSince: midnight), deliveries.pendingCount()) })
-        else { return "running" }
+        guard let totals = try? await store.totals(alertsSince: midnight) else { return "running" }
+        let pending = await deliveries.pendingCount()
         return ServiceStatusLine(
             feeds: totals.feeds, failing: totals.failing, alertsToday: totals.alertsSince, pendingDeliveries: pending
         ).text

@@ -226,7 +226,7 @@ public struct FeedPoller: Sendable {
             schedule: next)
         let store = self.store
         do {
-            var after = try await Offload.run(on: Offload.storeQueue) { try store.recordNoChange(record) }
+            var after = try await store.recordNoChange(record)
             // The store keeps whole seconds; the scheduler goes on with the exact times it chose.
             after.schedule = next
             return .unchanged(fetch: fetch, state: after)
@@ -245,7 +245,7 @@ public struct FeedPoller: Sendable {
             httpStatus: failure.httpStatus, retryAfter: failure.retryAfter, charged: charged)
         let store = self.store
         do {
-            _ = try await Offload.run(on: Offload.storeQueue) { try store.recordFailure(record) }
+            _ = try await store.recordFailure(record)
         } catch {
             logger.error("store: cannot record failure: \(error)", metadata: ["feed": "\(target.descriptor.name)"])
         }

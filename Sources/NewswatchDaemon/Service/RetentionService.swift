@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// Retention (CONTRACT §6): prunes the store in small batches once an hour, the first time a minute after start,
 /// with the retention of the config in force, until graceful shutdown.
 struct RetentionService: Service {
-    let store: SQLiteStore
+    let store: any Store
     let loaded: Locked<LoadedConfig>
     let clock: any NewswatchClock
     let logger: Logger
@@ -28,9 +28,7 @@ struct RetentionService: Service {
             let store = self.store
             let now = clock.now()
             do {
-                let outcome = try await Offload.run(on: Offload.storeQueue) {
-                    try store.prune(now: now, retention: retention, batchSize: 500)
-                }
+                let outcome = try await store.prune(now: now, retention: retention, batchSize: 500)
                 logger.debug("retention pass", metadata: ["outcome": "\(outcome)"])
             } catch {
                 logger.error("retention pass failed: \(error)")

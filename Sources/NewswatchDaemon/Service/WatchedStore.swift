@@ -19,11 +19,11 @@ public struct WatchedStore: Store {
         self.progress = progress
     }
 
-    func watch<T>(write: Bool, _ body: () throws -> T) rethrows -> T {
+    func watch<T>(write: Bool, _ body: () async throws -> T) async rethrows -> T {
         let token = progress.start()
         let began = ContinuousClock.now
         do {
-            let result = try body()
+            let result = try await body()
             progress.finish(token, write: write, succeeded: true)
             if write { metrics.observe(.storeWrite, seconds: (ContinuousClock.now - began).inSeconds) }
             return result
@@ -52,49 +52,51 @@ public struct WatchedStore: Store {
         return outcome
     }
 
-    public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) throws {
-        try watch(write: true) { try base.syncFeeds(feeds, at: time) }
+    public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) async throws {
+        try await watch(write: true) { try await base.syncFeeds(feeds, at: time) }
     }
 
-    public func feedState(key: String) throws -> FeedState? {
-        try watch(write: false) { try base.feedState(key: key) }
+    public func feedState(key: String) async throws -> FeedState? {
+        try await watch(write: false) { try await base.feedState(key: key) }
     }
 
-    public func feedStates(includeInactive: Bool) throws -> [FeedState] {
-        try watch(write: false) { try base.feedStates(includeInactive: includeInactive) }
-    }
-
-    @discardableResult
-    public func recordNoChange(_ record: NoChangeRecord) throws -> FeedState {
-        try watch(write: true) { try base.recordNoChange(record) }
+    public func feedStates(includeInactive: Bool) async throws -> [FeedState] {
+        try await watch(write: false) { try await base.feedStates(includeInactive: includeInactive) }
     }
 
     @discardableResult
-    public func recordFailure(_ failure: FeedFailure) throws -> FeedState {
-        try watch(write: true) { try base.recordFailure(failure) }
+    public func recordNoChange(_ record: NoChangeRecord) async throws -> FeedState {
+        try await watch(write: true) { try await base.recordNoChange(record) }
     }
 
-    public func setSchedule(key: String, _ schedule: FeedSchedule) throws {
-        try watch(write: true) { try base.setSchedule(key: key, schedule) }
+    @discardableResult
+    public func recordFailure(_ failure: FeedFailure) async throws -> FeedState {
+        try await watch(write: true) { try await base.recordFailure(failure) }
     }
 
-    public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery] {
-        let owed = try watch(write: false) { try base.pendingDeliveries(sink: sink, dueAt: now, limit: limit) }
+    public func setSchedule(key: String, _ schedule: FeedSchedule) async throws {
+        try await watch(write: true) { try await base.setSchedule(key: key, schedule) }
+    }
+
+    public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery] {
+        let owed = try await watch(write: false) {
+            try await base.pendingDeliveries(sink: sink, dueAt: now, limit: limit)
+        }
         metrics.owe(sink: sink, alerts: owed.map { ($0.alert.id, $0.alert.detected) })
         return owed
     }
 
-    public func markDelivered(alertIDs: [String], sink: String, at time: Date) throws {
-        try watch(write: true) { try base.markDelivered(alertIDs: alertIDs, sink: sink, at: time) }
+    public func markDelivered(alertIDs: [String], sink: String, at time: Date) async throws {
+        try await watch(write: true) { try await base.markDelivered(alertIDs: alertIDs, sink: sink, at: time) }
         metrics.delivered(sink: sink, alertIDs: alertIDs, at: time)
     }
 
     @discardableResult
     public func markFailed(
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
-    ) throws -> DeliveryState {
-        let state = try watch(write: true) {
-            try base.markFailed(
+    ) async throws -> DeliveryState {
+        let state = try await watch(write: true) {
+            try await base.markFailed(
                 alertID: alertID, sink: sink, at: time, error: error, nextAttempt: nextAttempt,
                 giveUpAfter: giveUpAfter)
         }
@@ -102,52 +104,52 @@ public struct WatchedStore: Store {
         return state
     }
 
-    public func sinkSummaries() throws -> [SinkSummary] {
-        try watch(write: false) { try base.sinkSummaries() }
+    public func sinkSummaries() async throws -> [SinkSummary] {
+        try await watch(write: false) { try await base.sinkSummaries() }
     }
 
-    public func matchedItems(firstSeenFrom from: Date, to: Date) throws -> [MatchedItemRecord] {
-        try watch(write: false) { try base.matchedItems(firstSeenFrom: from, to: to) }
+    public func matchedItems(firstSeenFrom from: Date, to: Date) async throws -> [MatchedItemRecord] {
+        try await watch(write: false) { try await base.matchedItems(firstSeenFrom: from, to: to) }
     }
 
-    public func storySources(storyIDs: [String]) throws -> [String: [StorySource]] {
-        try watch(write: false) { try base.storySources(storyIDs: storyIDs) }
+    public func storySources(storyIDs: [String]) async throws -> [String: [StorySource]] {
+        try await watch(write: false) { try await base.storySources(storyIDs: storyIDs) }
     }
 
-    public func fetchFailures(from: Date, to: Date) throws -> [FetchEventRecord] {
-        try watch(write: false) { try base.fetchFailures(from: from, to: to) }
+    public func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord] {
+        try await watch(write: false) { try await base.fetchFailures(from: from, to: to) }
     }
 
-    public func itemCounts() throws -> [String: Int] {
-        try watch(write: false) { try base.itemCounts() }
+    public func itemCounts() async throws -> [String: Int] {
+        try await watch(write: false) { try await base.itemCounts() }
     }
 
-    public func totals(alertsSince: Date) throws -> StoreTotals {
-        try watch(write: false) { try base.totals(alertsSince: alertsSince) }
+    public func totals(alertsSince: Date) async throws -> StoreTotals {
+        try await watch(write: false) { try await base.totals(alertsSince: alertsSince) }
     }
 
-    public func alerts(detectedFrom from: Date, to: Date) throws -> [Alert] {
-        try watch(write: false) { try base.alerts(detectedFrom: from, to: to) }
+    public func alerts(detectedFrom from: Date, to: Date) async throws -> [Alert] {
+        try await watch(write: false) { try await base.alerts(detectedFrom: from, to: to) }
     }
 
-    public func storedItems(firstSeenFrom from: Date, to: Date) throws -> [StoredItem] {
-        try watch(write: false) { try base.storedItems(firstSeenFrom: from, to: to) }
+    public func storedItems(firstSeenFrom from: Date, to: Date) async throws -> [StoredItem] {
+        try await watch(write: false) { try await base.storedItems(firstSeenFrom: from, to: to) }
     }
 
-    public func recordVerdict(_ verdict: Verdict) throws {
-        try watch(write: true) { try base.recordVerdict(verdict) }
+    public func recordVerdict(_ verdict: Verdict) async throws {
+        try await watch(write: true) { try await base.recordVerdict(verdict) }
     }
 
-    public func verdictCounts() throws -> [VerdictCount] {
-        try watch(write: false) { try base.verdictCounts() }
+    public func verdictCounts() async throws -> [VerdictCount] {
+        try await watch(write: false) { try await base.verdictCounts() }
     }
 
-    public func judgedAlerts(detectedFrom from: Date) throws -> [JudgedAlert] {
-        try watch(write: false) { try base.judgedAlerts(detectedFrom: from) }
+    public func judgedAlerts(detectedFrom from: Date) async throws -> [JudgedAlert] {
+        try await watch(write: false) { try await base.judgedAlerts(detectedFrom: from) }
     }
 
     @discardableResult
-    public func prune(now: Date, retention: TimeInterval, batchSize: Int) throws -> PruneOutcome {
-        try watch(write: true) { try base.prune(now: now, retention: retention, batchSize: batchSize) }
+    public func prune(now: Date, retention: TimeInterval, batchSize: Int) async throws -> PruneOutcome {
+        try await watch(write: true) { try await base.prune(now: now, retention: retention, batchSize: batchSize) }
     }
 }

@@ -5,8 +5,10 @@ import NewswatchStore
 // Detection delay per feed (CONTRACT §11): detected − published of the last 7 days' new items.
 extension StatusReport {
     /// Each feed's delays over ``DelayPercentiles/window`` before `now`, by feed key (none without a store).
-    static func detectionDelays(config: NewswatchConfig, store: (any Store)?, now: Date) throws -> [String: [Double]] {
-        try store?.detectionDelays(
+    static func detectionDelays(config: NewswatchConfig, store: (any Store)?, now: Date) async throws -> [String:
+        [Double]]
+    {
+        try await store?.detectionDelays(
             firstSeenFrom: now.addingTimeInterval(-DelayPercentiles.window), to: now.addingTimeInterval(1),
             backfill: config.daemon.backfill.timeInterval) ?? [:]
     }

@@ -26,18 +26,19 @@ extension StatusReport {
     }
 
     /// Fills ``incidents`` and each sink's event counts from the store (a store without operator events: none).
-    mutating func addOperatorEvents(from store: (any Store)?, config: NewswatchConfig) throws {
-        guard let store = store as? SQLiteStore else { return }
+    mutating func addOperatorEvents(from store: (any Store)?, config: NewswatchConfig) async throws {
+        guard let store else { return }
         let outboxes = Dictionary(
-            try store.eventSinkSummaries().map { ($0.sink, $0) }, uniquingKeysWith: { first, _ in first })
+            try await store.eventSinkSummaries().map { ($0.sink, $0) }, uniquingKeysWith: { first, _ in first })
         for i in sinks.indices {
             sinks[i].eventsPending = outboxes[sinks[i].id]?.pending ?? 0
             sinks[i].eventsGivenUp = outboxes[sinks[i].id]?.givenUp ?? 0
         }
-        let open = try store.incidents()
+        let open = try await store.incidents()
         guard !open.isEmpty else { return }
         let states = Dictionary(
-            try store.feedStates(includeInactive: true).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            try await store.feedStates(includeInactive: true).map { ($0.key, $0) },
+            uniquingKeysWith: { first, _ in first })
         let names = Dictionary(
             config.feeds.map { ($0.key, $0.name) }, uniquingKeysWith: { first, _ in first })
         incidents = open.map { incident in

@@ -121,11 +121,11 @@ public struct StatusReport: Sendable, Equatable {
     }
 
     /// The report for `config` from `store` (`nil`: no database yet — every feed never fetched, every count 0).
-    public static func build(config: NewswatchConfig, store: (any Store)?, now: Date) throws -> StatusReport {
-        let states = try store?.feedStates(includeInactive: true) ?? []
+    public static func build(config: NewswatchConfig, store: (any Store)?, now: Date) async throws -> StatusReport {
+        let states = try await store?.feedStates(includeInactive: true) ?? []
         let byKey = Dictionary(states.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let counts = try store?.itemCounts() ?? [:]
-        let delays = try detectionDelays(config: config, store: store, now: now)
+        let counts = try await store?.itemCounts() ?? [:]
+        let delays = try await detectionDelays(config: config, store: store, now: now)
         var feeds: [Feed] = []
         for feed in config.feeds {
             let key = feed.key
@@ -149,7 +149,7 @@ public struct StatusReport: Sendable, Equatable {
         }
 
         let summaries = Dictionary(
-            (try store?.sinkSummaries() ?? []).map { ($0.sink, $0) }, uniquingKeysWith: { first, _ in first })
+            (try await store?.sinkSummaries() ?? []).map { ($0.sink, $0) }, uniquingKeysWith: { first, _ in first })
         var sinks: [Sink] = []
         let alertsDirectory = config.daemon.outputDirectory.appendingPathComponent("alerts").path
         let configured =
@@ -166,14 +166,14 @@ public struct StatusReport: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.digest.timeZone
         let today = calendar.startOfDay(for: now)
-        let alertsToday = try store?.totals(alertsSince: today).alertsSince ?? 0
+        let alertsToday = try await store?.totals(alertsSince: today).alertsSince ?? 0
         let totals = Totals(
             feeds: feeds.count, failing: feeds.filter(\.failing).count, items: feeds.reduce(0) { $0 + $1.items },
             alertsToday: alertsToday)
         var report = StatusReport(feeds: feeds, sinks: sinks, totals: totals)
-        try report.addDeliveryTimings(from: store, now: now)
-        try report.addOperatorEvents(from: store, config: config)
-        report.verdicts = try store?.verdictCounts() ?? []
+        try await report.addDeliveryTimings(from: store, now: now)
+        try await report.addOperatorEvents(from: store, config: config)
+        report.verdicts = try await store?.verdictCounts() ?? []
         return report
     }
 

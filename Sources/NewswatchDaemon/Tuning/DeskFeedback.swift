@@ -9,9 +9,10 @@ import NewswatchStore
 public enum DeskFeedback {
     /// Records `verdict` in the state database of `config`, replacing an earlier verdict on the same alert; an
     /// unknown alert id is a `noInput` error.
-    public static func record(_ verdict: Verdict, config: NewswatchConfig) throws(TuningError) {
-        let store = try TuningStore.open(config, readOnly: false)
-        try TuningStore.reading { try store.recordVerdict(verdict) }
+    public static func record(_ verdict: Verdict, config: NewswatchConfig) async throws(TuningError) {
+        let opened = try await TuningStore.open(config, readOnly: false)
+        defer { Task { await opened.close() } }
+        try await TuningStore.reading { try await opened.store.recordVerdict(verdict) }
     }
 
     /// Scores the topics of `selection` on the items of the alerts judged since `since`: a relevant verdict makes
@@ -19,8 +20,8 @@ public enum DeskFeedback {
     /// matched on what its alert kept (title and summary).
     public static func evaluate(
         config: NewswatchConfig, store: any Store, selection: TopicSelection, since: Date, misses: Bool
-    ) throws(TuningError) -> Evaluation {
-        let judged = try TuningStore.reading { try store.judgedAlerts(detectedFrom: since) }
+    ) async throws(TuningError) -> Evaluation {
+        let judged = try await TuningStore.reading { try await store.judgedAlerts(detectedFrom: since) }
         let tags = StoredItem.feedTags(config)
         let occurrences = misses ? TermOccurrences(topics: config.topics) : nil
         let cases = judged.map { alert in

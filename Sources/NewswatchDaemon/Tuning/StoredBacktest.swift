@@ -48,9 +48,11 @@ public struct StoredBacktest: Sendable {
     /// from its feed now (configured name and tags looked up by the stored feed key).
     public static func run(
         config: NewswatchConfig, store: any Store, selection: TopicSelection, since: Date
-    ) throws(TuningError) -> StoredBacktest {
+    ) async throws(TuningError) -> StoredBacktest {
         // No upper bound: an item the daemon stored this very second counts (the store keeps whole seconds).
-        let stored = try TuningStore.reading { try store.storedItems(firstSeenFrom: since, to: .distantFuture) }
+        let stored = try await TuningStore.reading {
+            try await store.storedItems(firstSeenFrom: since, to: .distantFuture)
+        }
         let tags = StoredItem.feedTags(config)
         var deltas = selection.ids.map { TopicDelta(id: $0, kept: 0, new: [], lost: []) }
         var lines: [Line] = []

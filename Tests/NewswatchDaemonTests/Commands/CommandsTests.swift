@@ -32,7 +32,7 @@ struct CommandsTests {
     @Test func aMissingConfigFileIsExit66ForEveryCommandThatReadsIt() async throws {
         let dir = try TemporaryDirectory(prefix: "newswatch-commands")
         let missing = dir.file("absent.toml").path
-        #expect(throws: CommandError.self) { try Commands.status(configPath: missing, json: false) }
+        await #expect(throws: CommandError.self) { try await Commands.status(configPath: missing, json: false) }
         do {
             _ = try Commands.checkConfig(configPath: missing)
             Issue.record("check-config loaded a missing file")
@@ -47,7 +47,7 @@ struct CommandsTests {
         #expect(error.exitCode == 66 && matched.count == 1)
     }
 
-    @Test func statusWithoutADatabaseWarnsAndShowsTheConfiguredFeeds() throws {
+    @Test func statusWithoutADatabaseWarnsAndShowsTheConfiguredFeeds() async throws {
         let dir = try TemporaryDirectory(prefix: "newswatch-commands")
         let config = try dir.write(
             "newswatch.toml",
@@ -59,7 +59,7 @@ struct CommandsTests {
             url = "https://alpha.example/rss"
             name = "Alpha"
             """)
-        let output = try Commands.status(configPath: config.path, json: false)
+        let output = try await Commands.status(configPath: config.path, json: false)
         #expect(output.warnings.count == 1)
         #expect(output.warnings.first?.hasPrefix("no state database at ") == true)
         #expect(output.warnings.first?.contains("/state/newswatch.sqlite yet") == true)

@@ -17,20 +17,20 @@ import Testing
         return MetricsResponder(registry: registry, metrics: metrics, refresh: {}, problem: { problem })
     }
 
-    @Test func pathsAndMethods() {
+    @Test func pathsAndMethods() async {
         let r = responder()
-        #expect(r.respond(method: "GET", uri: "/metrics").status == 200)
-        #expect(r.respond(method: "GET", uri: "/metrics").contentType == MetricsResponder.exposition)
-        #expect(r.respond(method: "HEAD", uri: "/metrics?x=1").status == 200)
-        #expect(r.respond(method: "GET", uri: "/healthz").status == 200)
-        #expect(r.respond(method: "GET", uri: "/").status == 404)
-        #expect(r.respond(method: "GET", uri: "/metrics/extra").status == 404)
-        #expect(r.respond(method: "POST", uri: "/metrics").status == 405)
-        #expect(r.respond(method: "DELETE", uri: "/healthz").status == 405)
+        #expect(await r.respond(method: "GET", uri: "/metrics").status == 200)
+        #expect(await r.respond(method: "GET", uri: "/metrics").contentType == MetricsResponder.exposition)
+        #expect(await r.respond(method: "HEAD", uri: "/metrics?x=1").status == 200)
+        #expect(await r.respond(method: "GET", uri: "/healthz").status == 200)
+        #expect(await r.respond(method: "GET", uri: "/").status == 404)
+        #expect(await r.respond(method: "GET", uri: "/metrics/extra").status == 404)
+        #expect(await r.respond(method: "POST", uri: "/metrics").status == 405)
+        #expect(await r.respond(method: "DELETE", uri: "/healthz").status == 405)
     }
 
-    @Test func healthzIs503WithTheReasonWhileUnhealthy() {
-        let answer = responder(problem: "the scheduler loop has not woken for 75.0 s").respond(
+    @Test func healthzIs503WithTheReasonWhileUnhealthy() async {
+        let answer = await responder(problem: "the scheduler loop has not woken for 75.0 s").respond(
             method: "GET", uri: "/healthz")
         #expect(answer.status == 503)
         #expect(answer.body == "unhealthy: the scheduler loop has not woken for 75.0 s\n")
@@ -47,7 +47,7 @@ import Testing
         #expect(petter.isHealthy(at: t0 + .seconds(86400)))
     }
 
-    @Test func everySeriesGetsItsHelpLine() {
+    @Test func everySeriesGetsItsHelpLine() async {
         let registry = PrometheusCollectorRegistry()
         let metrics = NewswatchMetrics(factory: PrometheusMetricsFactory.newswatch(registry: registry))
         metrics.start(version: "9.9.9")
@@ -58,7 +58,7 @@ import Testing
         metrics.set(.sinkPending, [("sink", "file")], to: 0)
         metrics.set(.feeds, [("state", "ok")], to: 1)
         metrics.observe(.alertDelivery, [("sink", "file")], seconds: 1)
-        let text = MetricsResponder(registry: registry, metrics: metrics, refresh: {}, problem: { nil }).scrape()
+        let text = await MetricsResponder(registry: registry, metrics: metrics, refresh: {}, problem: { nil }).scrape()
         for name in MetricName.allCases {
             #expect(text.contains("# HELP \(name.rawValue) \(name.help)\n# TYPE \(name.rawValue) "), "\(name)\n\(text)")
         }

@@ -14,8 +14,9 @@ import Testing
 /// The endpoint's server over real loopback sockets: a scrape whose store read hangs holds up neither `/healthz`
 /// nor the event loop, scrapes piling up behind it are turned away, idle connections are closed.
 @Suite struct MetricsServerTests {
-    /// A server whose scrapes block (as a store read that does not return would) until `release` is signalled;
-    /// `entered` is signalled as each scrape starts.
+    /// A server whose scrapes hang (as a store read that does not return would) until `release` is signalled;
+    /// `entered` is signalled as each scrape starts. The wait blocks a Dispatch thread, not the cooperative pool, as
+    /// the daemon's offloaded store reads do.
     private func stuckServer(entered: DispatchSemaphore, release: DispatchSemaphore, idle: Duration = .seconds(30))
         async throws -> (MetricsServer, base: String)
     {
@@ -25,7 +26,12 @@ import Testing
             registry: registry, metrics: metrics,
             refresh: {
                 entered.signal()
-                release.wait()
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().async {
+                        release.wait()
+                        done.resume()
+                    }
+                }
             },
             problem: { "a store operation has run for 75.0 s" })
         let server = try await MetricsServer.bind(

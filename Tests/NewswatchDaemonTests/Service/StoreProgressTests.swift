@@ -40,34 +40,27 @@ import Testing
     }
 
     @Test func theWatchedStoreReportsARealLockedDatabase() async throws {
-        // Runs off the cooperative pool: it waits on another process and on SQLite's busy timeout, and the pool's
-        // two threads are shared with every other suite (the watchdog tests among them).
-        try await Self.offPool {
-            let dir = try TemporaryDirectory()
-            defer { dir.remove() }
-            let path = dir.file("state.sqlite").path
-            let base = try SQLiteStore(path: path, options: .init(busyTimeout: 0.2))
-            let progress = StoreProgress()
-            let store = WatchedStore(base, progress: progress)
-            try store.syncFeeds([FeedDescriptor(key: "k", name: "Wire", url: "http://127.0.0.1/wire.xml")], at: Date())
-            #expect(progress.stall(at: .now, tolerance: .zero) == nil)
+        // The SQLite calls run off the cooperative pool (`OffloadedStore`, as in the daemon): they wait on another
+        // process and on SQLite's busy timeout, and the pool's two threads are shared with every other suite.
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite").path
+        let base = try SQLiteStore(path: path, options: .init(busyTimeout: 0.2))
+        let progress = StoreProgress()
+        let store = WatchedStore(OffloadedStore(base), progress: progress)
+        try await store.syncFeeds(
+            [FeedDescriptor(key: "k", name: "Wire", url: "http://127.0.0.1/wire.xml")], at: Date())
+        #expect(progress.stall(at: .now, tolerance: .zero) == nil)
 
-            // Another process holds the write lock: writes fail after the busy timeout, reads go on (WAL).
-            let holder = try SQLiteWriteLock(database: path)
-            #expect(throws: (any Error).self) {
-                try store.recordNoChange(NoChangeRecord(key: "k", at: Date(), reason: .notModified, httpStatus: 304))
-            }
-            #expect(try store.feedState(key: "k") != nil)
-            #expect(progress.stall(at: .now + .seconds(1), tolerance: .milliseconds(500)) != nil)
-            holder.release()
-            try store.recordNoChange(NoChangeRecord(key: "k", at: Date(), reason: .notModified, httpStatus: 304))
-            #expect(progress.stall(at: .now + .seconds(1), tolerance: .milliseconds(500)) == nil)
+        // Another process holds the write lock: writes fail after the busy timeout, reads go on (WAL).
+        let holder = try SQLiteWriteLock(database: path)
+        await #expect(throws: (any Error).self) {
+            try await store.recordNoChange(NoChangeRecord(key: "k", at: Date(), reason: .notModified, httpStatus: 304))
         }
-    }
-
-    private static func offPool(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+        #expect(try await store.feedState(key: "k") != nil)
+        #expect(progress.stall(at: .now + .seconds(1), tolerance: .milliseconds(500)) != nil)
+        holder.release()
+        try await store.recordNoChange(NoChangeRecord(key: "k", at: Date(), reason: .notModified, httpStatus: 304))
+        #expect(progress.stall(at: .now + .seconds(1), tolerance: .milliseconds(500)) == nil)
     }
 }

@@ -18,7 +18,7 @@ import Testing
         var store = WatchedStore(try SQLiteStore(path: dir.file("state.sqlite").path), progress: StoreProgress())
         store.metrics = NewswatchMetrics(factory: PrometheusMetricsFactory.newswatch(registry: registry))
         let feed = FeedDescriptor(key: "k", name: "Wire", url: "http://127.0.0.1/wire.xml")
-        try store.syncFeeds([feed], at: Date())
+        try await store.syncFeeds([feed], at: Date())
         let now = Date()
         let titles = ["Gaza talks", "Gaza aid", "Markets"]
         let batch = IngestBatch(
@@ -32,7 +32,8 @@ import Testing
         let outcome = try await store.ingest(batch)
         #expect(outcome.newItems == 3)
         #expect(outcome.newItemFigures.isEmpty)
-        let text = MetricsResponder(registry: registry, metrics: store.metrics, refresh: {}, problem: { nil }).scrape()
+        let text = await MetricsResponder(registry: registry, metrics: store.metrics, refresh: {}, problem: { nil })
+            .scrape()
         #expect(text.contains("newswatch_items_new_total 3"), "\(text)")
         #expect(text.contains("newswatch_matches_total{topic=\"gaza\"} 2"), "\(text)")
     }

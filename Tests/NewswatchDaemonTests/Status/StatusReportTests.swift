@@ -96,10 +96,10 @@ struct StatusReportTests {
     /// 2026-11-24T12:00:00Z (14:00 in Jerusalem).
     static let now = Timestamp.date(year: 2026, month: 11, day: 24, hour: 12)
 
-    @Test func reportOfAKnownState() throws {
+    @Test func reportOfAKnownState() async throws {
         let f = try Fixture(now: Self.now)
         defer { f.dir.remove() }
-        let report = try StatusReport.build(config: f.config, store: f.store, now: Self.now)
+        let report = try await StatusReport.build(config: f.config, store: f.store, now: Self.now)
 
         #expect(report.feeds.map(\.name) == ["Alpha", "Beta", "Gamma", "Delta"])
         let alpha = report.feeds[0]
@@ -124,10 +124,10 @@ struct StatusReportTests {
         #expect(report.totals == StatusReport.Totals(feeds: 4, failing: 1, items: 3, alertsToday: 1))
     }
 
-    @Test func jsonHasExactlyTheContractShape() throws {
+    @Test func jsonHasExactlyTheContractShape() async throws {
         let f = try Fixture(now: Self.now)
         defer { f.dir.remove() }
-        let report = try StatusReport.build(config: f.config, store: f.store, now: Self.now)
+        let report = try await StatusReport.build(config: f.config, store: f.store, now: Self.now)
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(report.json.compact.utf8)) as? [String: Any])
         // `verdicts` (CONTRACT §8, `newswatch feedback`): an object by topic id, empty before any verdict.
@@ -162,25 +162,25 @@ struct StatusReportTests {
         #expect(report.json.compact.hasPrefix("{\"feeds\":[{\"name\":\"Alpha\",\"url\":\"https://alpha.example/rss\","))
     }
 
-    @Test func verdictsAreCountedPerTopic() throws {
+    @Test func verdictsAreCountedPerTopic() async throws {
         let f = try Fixture(now: Self.now)
         defer { f.dir.remove() }
         try f.store.recordVerdict(Verdict(alertID: f.alert.id, relevant: false, note: "talks", at: Self.now))
-        let report = try StatusReport.build(config: f.config, store: f.store, now: Self.now)
+        let report = try await StatusReport.build(config: f.config, store: f.store, now: Self.now)
         #expect(report.verdicts == [VerdictCount(topic: f.alert.topic, relevant: 0, irrelevant: 1)])
         #expect(
             report.json.compact.hasSuffix(#","verdicts":{"\#(f.alert.topic)":{"relevant":0,"irrelevant":1}}}"#))
         #expect(report.table(now: Self.now).hasSuffix("verdicts \(f.alert.topic): 0 relevant, 1 irrelevant\n"))
     }
 
-    @Test func alertsTodayCountsFromMidnightInTheDigestTimeZone() throws {
+    @Test func alertsTodayCountsFromMidnightInTheDigestTimeZone() async throws {
         // 21:30Z on the 24th is 23:30 in Jerusalem; 22:30Z is already the 25th there.
         let f = try Fixture(now: Timestamp.date(year: 2026, month: 11, day: 24, hour: 21, minute: 30))
         defer { f.dir.remove() }
-        let before = try StatusReport.build(
+        let before = try await StatusReport.build(
             config: f.config, store: f.store, now: Timestamp.date(year: 2026, month: 11, day: 24, hour: 21, minute: 30))
         #expect(before.totals.alertsToday == 1)
-        let after = try StatusReport.build(
+        let after = try await StatusReport.build(
             config: f.config, store: f.store, now: Timestamp.date(year: 2026, month: 11, day: 24, hour: 22, minute: 30))
         #expect(after.totals.alertsToday == 0)
     }
@@ -215,10 +215,10 @@ struct StatusReportTests {
         #expect(!StatusReport.isSilent(state(lastNew: nil, firstSuccess: nil), interval: 600, now: now))
     }
 
-    @Test func tableShowsEveryFeedSinkAndTotals() throws {
+    @Test func tableShowsEveryFeedSinkAndTotals() async throws {
         let f = try Fixture(now: Self.now)
         defer { f.dir.remove() }
-        let table = try StatusReport.build(config: f.config, store: f.store, now: Self.now).table(now: Self.now)
+        let table = try await StatusReport.build(config: f.config, store: f.store, now: Self.now).table(now: Self.now)
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("FEED "))
         #expect(lines.contains { $0.hasPrefix("Alpha ") && $0.contains(" ok ") && $0.contains("2026-11-24T11:00:00Z") })
@@ -232,14 +232,14 @@ struct StatusReportTests {
 
     // MARK: The command, as a user runs it
 
-    @Test func statusCommandPrintsTheJSONOfTheStoreBesideIt() throws {
+    @Test func statusCommandPrintsTheJSONOfTheStoreBesideIt() async throws {
         let now = Date()
         let f = try Fixture(now: now)
         defer { f.dir.remove() }
         let result = try NewswatchBinary.run(["status", "--config", f.configFile.path, "--json"], timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
-        let expected = try StatusReport.build(config: f.config, store: f.store, now: now)
+        let expected = try await StatusReport.build(config: f.config, store: f.store, now: now)
         let reparsed = try #require(
             try JSONSerialization.jsonObject(with: Data(expected.json.compact.utf8)) as? [String: Any])
         #expect(NSDictionary(dictionary: object) == NSDictionary(dictionary: reparsed))
