@@ -83,19 +83,24 @@ extension PostgresStore {
     /// never meets the migration lock's one-key space.
     static let hostLockSpace: Int32 = 0x6E77_6831  // "nwh1"
 
-    /// Due, unleased feeds to consider, earliest due first, locked (`SKIP LOCKED`), at most `perHost` per host: a
-    /// claim never needs more of one host, and taking the first `limit` due feeds alone could fill a claim with one
-    /// busy host while others wait. The outer conditions are checked again on each row as it is locked.
+    /// Due, unleased feeds to consider, earliest due first, locked (`SKIP LOCKED`), at most as many per host as it
+    /// had free slots a moment ago: a claim never needs more of one host, and taking the first `limit` due feeds alone
+    /// could fill a claim with full or busy hosts while others wait. (The free slots are counted again under the
+    /// host's lock; this count only chooses the candidates.) The outer conditions are checked again on each row as
+    /// it is locked.
     static func dueCandidates(at t: Int64, perHost: Int, limit: Int) -> PostgresQuery {
         """
+        WITH held AS (
+            SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > \(t) GROUP BY host)
         SELECT id, host FROM feeds
         WHERE id IN (
                 SELECT id FROM (
-                    SELECT id, host, row_number() OVER (PARTITION BY host ORDER BY next_due NULLS FIRST, id) AS n
-                    FROM feeds
-                    WHERE active AND (next_due IS NULL OR next_due <= \(t))
-                        AND (lease_until IS NULL OR lease_until <= \(t))) AS due
-                WHERE host IS NULL OR n <= \(perHost))
+                    SELECT f.id, f.host, COALESCE(h.n, 0) AS held,
+                        row_number() OVER (PARTITION BY f.host ORDER BY f.next_due NULLS FIRST, f.id) AS n
+                    FROM feeds f LEFT JOIN held h ON h.host = f.host
+                    WHERE f.active AND (f.next_due IS NULL OR f.next_due <= \(t))
+                        AND (f.lease_until IS NULL OR f.lease_until <= \(t))) AS due
+                WHERE host IS NULL OR n + held <= \(perHost))
             AND active AND (next_due IS NULL OR next_due <= \(t)) AND (lease_until IS NULL OR lease_until <= \(t))
         ORDER BY next_due NULLS FIRST, id
         LIMIT \(max(limit, 0))

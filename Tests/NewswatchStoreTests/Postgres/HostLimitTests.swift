@@ -123,6 +123,24 @@ private typealias Kit = StoreTestKit
         await b.close()
     }
 
+    @Test func fullHostsDoNotCrowdOutAClaim() async throws {
+        let store = try await PostgresStore(location: PostgresLocation(url: try PostgresCluster.makeDatabase()))
+        let t = Kit.at(hours: 0)
+        // Hosts 0–2 have many feeds due early; host 3's one feed falls due last.
+        let feeds = Self.feeds(hosts: 4, count: 6).filter { !$0.key.hasPrefix("file:") }
+        try await store.syncFeeds(feeds, at: t)
+        for (i, feed) in feeds.enumerated() {
+            try await store.setSchedule(key: feed.key, FeedSchedule(nextDue: t.addingTimeInterval(Double(i - 100))))
+        }
+        #expect(try await store.claimDueFeeds(owner: "a", now: t, lease: 120, limit: 6).count == 6)
+        #expect(
+            try await Self.leasesPerHost(store, at: t) == ["host0.example": 2, "host1.example": 2, "host2.example": 2])
+        // Hosts 0–2 are full: a small claim still gets host 3's feeds, not nothing.
+        let next = try await store.claimDueFeeds(owner: "b", now: t, lease: 120, limit: 2)
+        #expect(next.map { PostgresStore.host(ofKey: $0.key) } == ["host3.example", "host3.example"])
+        await store.close()
+    }
+
     @Test func theHostComesFromTheURLLowerCased() async throws {
         let store = try await PostgresStore(location: PostgresLocation(url: try PostgresCluster.makeDatabase()))
         let t = Kit.at(hours: 0)
