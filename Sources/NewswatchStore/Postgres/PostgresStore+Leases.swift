@@ -44,9 +44,11 @@ extension PostgresStore {
                 let keys = try await c.rows(
                     "SELECT DISTINCT hashtext(h) FROM unnest(\(hosts)::text[]) AS h", logger: logger
                 ).map { try $0.decode(Int32.self) }.sorted()
-                for key in keys {
-                    try await c.query("SELECT pg_advisory_xact_lock(\(Self.hostLockSpace), \(key))", logger: logger)
-                }
+                // One statement, the locks taken in the array's (sorted) order: a function scan yields its rows in
+                // order. The count below is a statement of its own, so its snapshot follows the waits.
+                try await c.query(
+                    "SELECT pg_advisory_xact_lock(\(Self.hostLockSpace), k) FROM unnest(\(keys)::int4[]) AS k",
+                    logger: logger)
                 for host in hosts { free[host] = perHost }
                 let held = try await c.rows(
                     """
