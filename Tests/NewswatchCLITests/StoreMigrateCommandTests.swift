@@ -73,6 +73,36 @@ import Testing
         await postgres.close()
     }
 
+    @Test func aRunningDaemonKeepsItsStateFromBeingCopied() throws {
+        let server = try LoopbackHTTPServer.start { _ in .ok(Self.feed) }
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let cfg = try Self.config(dir, server)
+        #expect(try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60).status == 0)
+        // Another process holds the state's run lock, as a running daemon does.
+        let holder = Process()
+        holder.executableURL = URL(
+            fileURLWithPath: try RequiredTool.path("flock", install: "apt-get install util-linux"))
+        let ready = dir.file("held").path
+        let release = dir.file("release").path
+        holder.arguments = [
+            dir.file("state/newswatch.lock").path, "sh", "-c",
+            "touch '\(ready)'; i=0; while [ ! -e '\(release)' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done",
+        ]
+        try holder.run()
+        defer {
+            FileManager.default.createFile(atPath: release, contents: nil)
+            holder.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: ready) && Date() < deadline { usleep(20_000) }
+        let url = try PostgresCluster.makeDatabase()
+        let r = try NewswatchBinary.run(["store", "migrate", "--to", url, "--config", cfg.path], timeout: 60)
+        #expect(r.status == 1)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("stop it first"), "\(r.stderr)")
+    }
+
     @Test func aWrongDatabaseOrURLIsOneLineWithoutTheSecret() throws {
         let server = try LoopbackHTTPServer.start { _ in .ok(Self.feed) }
         defer { server.stop() }
