@@ -92,7 +92,7 @@ import Testing
         ]
         try holder.run()
         defer {
-            FileManager.default.createFile(atPath: release, contents: nil)
+            _ = FileManager.default.createFile(atPath: release, contents: nil)
             holder.waitUntilExit()
         }
         let deadline = Date().addingTimeInterval(10)
