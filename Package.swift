@@ -139,7 +139,7 @@ let package = Package(
             ]),
         // End-to-end: runs the built `newswatch` binary as a user would.
         .testTarget(
-            name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchTestSupport"],
+            name: "NewswatchCLITests", dependencies: ["newswatch", "NewswatchStore", "NewswatchTestSupport"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,7 @@ struct Newswatch: AsyncParsableCommand {
         version: NewswatchVersion.string,
         subcommands: [
             RunCommand.self, DemoCommand.self, ParseCommand.self, MatchCommand.self, DigestCommand.self,
-            StatusCommand.self, CheckConfigCommand.self, EvalCommand.self, FeedbackCommand.self,
+            StatusCommand.self, CheckConfigCommand.self, EvalCommand.self, FeedbackCommand.self, StoreCommand.self,
         ]
     )
 }

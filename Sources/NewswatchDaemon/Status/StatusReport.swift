@@ -97,6 +97,8 @@ public struct StatusReport: Sendable, Equatable {
     public var verdicts: [VerdictCount] = []
     /// Open operator incidents, oldest first (CONTRACT §10).
     public var incidents: [Incident] = []
+    /// The daemons sharing a PostgreSQL store (CONTRACT §9); `nil` with SQLite.
+    public var daemons: [Daemon]?
 
     public init(feeds: [Feed], sinks: [Sink], totals: Totals) {
         self.feeds = feeds
@@ -217,7 +219,7 @@ public struct StatusReport: Sendable, Equatable {
                 ])
             ),
             ("incidents", incidentsJSON), ("verdicts", verdictsJSON),
-        ])
+        ] + daemonsJSON)
     }
 
     /// The readable table: one line per feed (status `ok`, `FAILING`, `silent` or `never`), then sinks, then totals.
@@ -253,6 +255,7 @@ public struct StatusReport: Sendable, Equatable {
         out += Self.align(sinkRows)
         out += "\n"
         out += incidentLines
+        out += daemonLines
         out +=
             "feeds \(totals.feeds), failing \(totals.failing), items \(totals.items), "
             + "alerts today \(totals.alertsToday) (as of \(Timestamp.format(now)))\n"

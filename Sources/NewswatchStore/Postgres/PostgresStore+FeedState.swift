@@ -9,9 +9,10 @@ extension PostgresStore {
             for f in feeds {
                 try await c.query(
                     """
-                    INSERT INTO feeds(key, name, url) VALUES (\(f.key), \(f.name), \(f.url))
-                    ON CONFLICT (key) DO UPDATE SET name = excluded.name, url = excluded.url, active = true,
-                        inactive_since = NULL
+                    INSERT INTO feeds(key, name, url, host)
+                    VALUES (\(f.key), \(f.name), \(f.url), \(Self.host(ofKey: f.key)))
+                    ON CONFLICT (key) DO UPDATE SET name = excluded.name, url = excluded.url, host = excluded.host,
+                        active = true, inactive_since = NULL
                     """, logger: logger)
             }
             let keys = feeds.map(\.key)
@@ -110,7 +111,7 @@ extension PostgresStore {
         let url: String? = key.hasPrefix("path:") ? nil : key
         let rows = try await c.rows(
             """
-            INSERT INTO feeds(key, name, url) VALUES (\(key), \(key), \(url))
+            INSERT INTO feeds(key, name, url, host) VALUES (\(key), \(key), \(url), \(host(ofKey: key)))
             ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id
             """, logger: logger)
         guard let id = try rows.first?.decode(Int64.self) else {

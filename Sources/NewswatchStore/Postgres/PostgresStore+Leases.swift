@@ -17,29 +17,119 @@ public struct FeedLease: Sendable, Equatable {
 
 extension PostgresStore {
     /// Claims up to `limit` active feeds due at `now` (`next_due` unset or passed) whose lease is free or expired,
-    /// earliest due first, for `owner` until `now + lease`.
+    /// earliest due first, for `owner` until `now + lease`, so that no host has more than `perHost` unexpired leases
+    /// afterwards (CONTRACT §9: the per-host limit across all daemons together).
     ///
     /// `FOR UPDATE SKIP LOCKED`: daemons claiming at the same moment skip each other's rows instead of waiting or
     /// double-claiming, so a feed is held by one daemon at a time; a dead daemon's leases simply expire.
-    public func claimDueFeeds(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [FeedLease] {
+    ///
+    /// The per-host limit needs more than SQLite's in-process count: two daemons could each see one free slot on a
+    /// host and both take it. So each claim takes, for every host among its candidates, a transaction-level advisory
+    /// lock on that host (in one global order, so claimers never deadlock), then counts the host's unexpired leases
+    /// (a fresh snapshot: a claim that held the lock before has committed) and takes only what is left. Two hosts
+    /// whose keys collide merely share a lock. A feed without a host (a local file) has no limit.
+    public func claimDueFeeds(
+        owner: String, now: Date, lease: TimeInterval, limit: Int, perHost: Int = 2
+    ) async throws -> [FeedLease] {
         let t = now.storeSeconds
         let until = now.addingTimeInterval(max(lease, 1)).storeSeconds
-        let rows = try await self.rows(
-            """
-            UPDATE feeds SET lease_owner = \(owner), lease_until = \(until)
-            WHERE id IN (
-                SELECT id FROM feeds
-                WHERE active AND (next_due IS NULL OR next_due <= \(t))
-                    AND (lease_until IS NULL OR lease_until <= \(t))
-                ORDER BY next_due NULLS FIRST, id
-                LIMIT \(max(limit, 0))
-                FOR UPDATE SKIP LOCKED)
-            RETURNING key, lease_owner, lease_until
-            """, "claim due feeds")
+        let perHost = max(perHost, 1)
+        let rows = try await transaction("claim due feeds") { c -> [PostgresRow] in
+            let candidates = try await c.rows(Self.dueCandidates(at: t, perHost: perHost, limit: limit), logger: logger)
+                .map { try $0.decode((Int64, String?).self) }
+            guard !candidates.isEmpty else { return [] }
+            let hosts = Array(Set(candidates.compactMap { $0.1 })).sorted()
+            var free: [String: Int] = [:]
+            if !hosts.isEmpty {
+                let keys = try await c.rows(
+                    "SELECT DISTINCT hashtext(h) FROM unnest(\(hosts)::text[]) AS h", logger: logger
+                ).map { try $0.decode(Int32.self) }.sorted()
+                // One statement, the locks taken in the array's (sorted) order: a function scan yields its rows in
+                // order. The count below is a statement of its own, so its snapshot follows the waits.
+                try await c.query(
+                    "SELECT pg_advisory_xact_lock(\(Self.hostLockSpace), k) FROM unnest(\(keys)::int4[]) AS k",
+                    logger: logger)
+                for host in hosts { free[host] = perHost }
+                let held = try await c.rows(
+                    """
+                    SELECT host, count(*) FROM feeds WHERE host = ANY(\(hosts)::text[]) AND lease_until > \(t)
+                    GROUP BY host
+                    """, logger: logger)
+                for row in held {
+                    let (host, count) = try row.decode((String, Int).self)
+                    free[host] = max(perHost - count, 0)
+                }
+            }
+            var chosen: [Int64] = []
+            for (id, host) in candidates {
+                if let host {
+                    guard let left = free[host], left > 0 else { continue }
+                    free[host] = left - 1
+                }
+                chosen.append(id)
+            }
+            guard !chosen.isEmpty else { return [] }
+            return try await c.rows(
+                """
+                UPDATE feeds SET lease_owner = \(owner), lease_until = \(until) WHERE id = ANY(\(chosen)::bigint[])
+                RETURNING key, lease_owner, lease_until
+                """, logger: logger)
+        }
         return try rows.map { row in
             let (key, owner, until) = try row.decode((String, String, Int64).self)
             return FeedLease(key: key, owner: owner, until: Date(storeSeconds: until))
         }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    /// The first advisory-lock key of the per-host locks (the second is the host's `hashtext`); the two-key space
+    /// never meets the migration lock's one-key space.
+    static let hostLockSpace: Int32 = 0x6E77_6831  // "nwh1"
+
+    /// Due, unleased feeds to consider, earliest due first, locked (`SKIP LOCKED`), at most as many per host as it
+    /// had free slots a moment ago: a claim never needs more of one host, and taking the first `limit` due feeds alone
+    /// could fill a claim with full or busy hosts while others wait. (The free slots are counted again under the
+    /// host's lock; this count only chooses the candidates.) The outer conditions are checked again on each row as
+    /// it is locked.
+    static func dueCandidates(at t: Int64, perHost: Int, limit: Int) -> PostgresQuery {
+        """
+        WITH held AS (
+            SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > \(t) GROUP BY host)
+        SELECT id, host FROM feeds
+        WHERE id IN (
+                SELECT id FROM (
+                    SELECT f.id, f.host, COALESCE(h.n, 0) AS held,
+                        row_number() OVER (PARTITION BY f.host ORDER BY f.next_due NULLS FIRST, f.id) AS n
+                    FROM feeds f LEFT JOIN held h ON h.host = f.host
+                    WHERE f.active AND (f.next_due IS NULL OR f.next_due <= \(t))
+                        AND (f.lease_until IS NULL OR f.lease_until <= \(t))) AS due
+                WHERE host IS NULL OR n + held <= \(perHost))
+            AND active AND (next_due IS NULL OR next_due <= \(t)) AND (lease_until IS NULL OR lease_until <= \(t))
+        ORDER BY next_due NULLS FIRST, id
+        LIMIT \(max(limit, 0))
+        FOR UPDATE SKIP LOCKED
+        """
+    }
+
+    /// When this store next has work for a claimer at `now`, for a daemon to sleep on the database's due times: the
+    /// earliest instant at which an active feed is due, its own lease (if any) has expired and its host has a free
+    /// slot (or, for a full host, the host's first lease expires). `now` when something is claimable already; `nil`
+    /// without active feeds. A release (`releaseLease`) can free a slot sooner; the daemon also wakes then.
+    public func nextDueTime(at now: Date, perHost: Int = 2) async throws -> Date? {
+        let t = now.storeSeconds
+        let rows = try await self.rows(
+            """
+            WITH held AS (
+                SELECT host, count(*) AS n, min(lease_until) AS first_end FROM feeds
+                WHERE host IS NOT NULL AND lease_until > \(t) GROUP BY host)
+            SELECT min(GREATEST(
+                COALESCE(f.next_due, \(t)),
+                CASE WHEN f.lease_until > \(t) THEN f.lease_until ELSE \(t) END,
+                CASE WHEN h.n >= \(max(perHost, 1)) THEN h.first_end ELSE \(t) END))
+            FROM feeds f LEFT JOIN held h ON h.host = f.host
+            WHERE f.active
+            """, "read next due time")
+        guard let due = try rows.first?.decode(Int64?.self) else { return nil }
+        return Date(storeSeconds: max(due, t))
     }
 
     /// Gives a feed back before its lease expires (after its poll is recorded); only `owner`'s own lease is

@@ -43,12 +43,9 @@ public final class PostgresStore: Sendable {
     /// Connects once outside the pool, so a wrong address, user or password fails at once with the server's words
     /// (the pool would retry for a minute before giving up).
     private static func probe(_ location: PostgresLocation, logger: Logger) async throws {
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            let connection = try await PostgresConnection.connect(
+                configuration: location.connectionConfiguration, id: 0, logger: logger)
             try? await connection.close()
         } catch {
             throw StoreError(.open, "cannot connect: \(describe(error))", path: location.redacted)

@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Leadership among the daemons sharing a PostgreSQL store: the one daemon that writes the digest and runs retention
+/// (CONTRACT §9).
+///
+/// A session-level `pg_try_advisory_lock` held on a dedicated connection (never the pool's, whose connections come
+/// and go) for as long as the daemon leads. The server owns the lock, so there is never a second holder: when the
+/// leader dies or its connection drops, the server ends the session and releases the lock, and the next attempt of
+/// another daemon takes it. ``run()`` attempts every `retryInterval`; a leader notices the loss of its connection at
+/// once (the connection's close) or at its next check (a query that fails or outlasts the interval). A leader cut off
+/// from the server may still believe it leads until that check while the server has already handed the lock on, so
+/// what the leader does must be safe to do twice (the digest is rewritten idempotently, retention deletes what is
+/// due). Through a pooler in transaction mode (PgBouncer) a session lock means nothing: connect directly.
+public actor LeaderLock {
+    /// The advisory lock key every newswatch daemon contends for ("nwleader").
+    public static let defaultKey: Int64 = 0x6E77_6C65_6164_6572
+
+    /// Where the store lives.
+    public nonisolated let location: PostgresLocation
+    /// The advisory lock key.
+    public nonisolated let key: Int64
+    /// How often ``run()`` tries to acquire the lock, or checks that it still holds it.
+    public nonisolated let retryInterval: Duration
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    private var leading = false
+    private var attempting = false
+
+    /// A contender that does not lead yet; ``run()`` or ``attempt()`` make it try.
+    public init(location: PostgresLocation, key: Int64 = LeaderLock.defaultKey, retryInterval: Duration = .seconds(5)) {
+        self.location = location
+        self.key = key
+        self.retryInterval = retryInterval
+        var logger = Logger(label: "newswatch.store.leader")
+        logger.logLevel = .error
+        self.logger = logger
+    }
+
+    deinit {
+        // The connection must be closed before it goes (PostgresNIO asserts it); the close keeps it alive until done.
+        if let connection { connection.close().whenComplete { _ in _ = connection } }
+    }
+
+    /// Whether this daemon leads now (as far as it knows: see the type's note on a cut-off leader).
+    public var isLeader: Bool { leading }
+
+    /// Tries to acquire the lock every `retryInterval` and, while leading, checks that its connection still answers,
+    /// until the task is cancelled; then resigns.
+    public func run() async {
+        while !Task.isCancelled {
+            await attempt()
+            try? await Task.sleep(for: retryInterval)
+        }
+        await resign()
+    }
+
+    /// One step of ``run()``: a leader checks its connection (losing the lead if it failed), a contender connects if
+    /// needed and tries the lock once. Returns whether it leads afterwards. Never throws: an unreachable server means
+    /// not leading, and the next attempt tries again.
+    @discardableResult
+    public func attempt() async -> Bool {
+        guard !attempting else { return leading }
+        attempting = true
+        defer { attempting = false }
+        do {
+            let connection = try await openConnection()
+            let (wasLeading, key, logger) = (leading, key, logger)
+            let held = try await withDeadline(connection) { connection in
+                // A session lock lasts as long as the session: a live connection still holds it.
+                if wasLeading {
+                    _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    return true
+                }
+                let rows = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).collect()
+                return try rows.first?.decode(Bool.self) ?? false
+            }
+            leading = held && self.connection === connection
+        } catch {
+            logger.debug("leader lock attempt failed: \(PostgresStore.describe(error))")
+            await dropConnection()
+        }
+        return leading
+    }
+
+    /// Gives up the lead (or the contention): closes the dedicated connection, and the server releases the lock.
+    public func resign() async {
+        await dropConnection()
+    }
+
+    /// The server process id of the dedicated connection, `nil` without one (for tests that end the session).
+    func backendPID() async throws -> Int32? {
+        guard let connection else { return nil }
+        return try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(
+            Int32.self)
+    }
+
+    /// The dedicated connection, connecting first if there is none (or it closed); its close ends the lead at once.
+    private func openConnection() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        await dropConnection()
+        let connection = try await PostgresConnection.connect(
+            configuration: location.connectionConfiguration, id: 1, logger: logger)
+        self.connection = connection
+        connection.closeFuture.whenComplete { [weak self] _ in
+            guard let self else { return }
+            Task { await self.closed(connection) }
+        }
+        return connection
+    }
+
+    /// The connection closed under us (the server ended the session, the network dropped): no longer leading.
+    private func closed(_ closed: PostgresConnection) {
+        guard connection === closed else { return }
+        connection = nil
+        leading = false
+    }
+
+    private func dropConnection() async {
+        leading = false
+        guard let connection else { return }
+        self.connection = nil
+        try? await connection.close()
+    }
+
+    /// Runs `body` on `connection`, closing the connection (which fails the body's query) when it takes longer than
+    /// `retryInterval`: a server that stopped answering must not keep a leader believing it leads.
+    private func withDeadline(
+        _ connection: PostgresConnection, _ body: @escaping @Sendable (PostgresConnection) async throws -> Bool
+    ) async throws -> Bool {
+        let interval = max(retryInterval, .seconds(1))
+        return try await withThrowingTaskGroup(of: Bool?.self) { group in
+            group.addTask { try await body(connection) }
+            group.addTask {
+                try? await Task.sleep(for: interval)
+                if !Task.isCancelled { try? await connection.close() }
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let result = try await group.next(), let held = result else {
+                throw StoreError(.database, "leader lock: the server did not answer within \(interval)")
+            }
+            return held
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import NewswatchTestSupport
+import Testing
+
+@testable import NewswatchStore
+
+/// One leader among daemons (a session advisory lock on a dedicated connection), on a real PostgreSQL 15.
+@Suite struct LeaderLockTests {
+    static let retry = Duration.milliseconds(500)
+
+    /// Polls `condition` every 50 ms for at most `limit`; whether it became true.
+    static func eventually(within limit: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + limit
+        while clock.now < end {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    /// Ends the leader's session from outside, as a crash of its machine or a network cut would.
+    static func terminate(_ lock: LeaderLock, via store: PostgresStore) async throws {
+        let pid = try #require(try await lock.backendPID())
+        let rows = try await store.rows("SELECT pg_terminate_backend(\(pid))", "terminate")
+        #expect(try rows.first?.decode(Bool.self) == true)
+    }
+
+    @Test func twoContendersOneLeadsAndAKilledLeadersLockPasses() async throws {
+        let url = try PostgresCluster.makeDatabase()
+        let location = try PostgresLocation(url: url)
+        let admin = try await PostgresStore(location: location)
+        let a = LeaderLock(location: location, retryInterval: Self.retry)
+        let b = LeaderLock(location: location, retryInterval: Self.retry)
+        #expect(await a.attempt())
+        let contender = Task { await b.run() }
+        // b keeps trying and never leads while a's session lives.
+        try await Task.sleep(for: Self.retry * 3)
+        #expect(await b.isLeader == false)
+        #expect(await a.attempt())  // a's check: still leading
+        // a's session dies (a does nothing more, like a killed process): the server releases the lock, b takes it
+        // within its retry interval, and a knows it lost.
+        try await Self.terminate(a, via: admin)
+        let start = ContinuousClock.now
+        #expect(await Self.eventually(within: Self.retry * 4) { await b.isLeader })
+        #expect(ContinuousClock.now - start < Self.retry * 4)
+        #expect(await Self.eventually(within: .seconds(2)) { await a.isLeader == false })
+        // a comes back: it reconnects, but b leads.
+        #expect(await a.attempt() == false)
+        #expect(await b.isLeader)
+        contender.cancel()
+        await contender.value
+        // b's run ended by resigning: a leads at its next attempt.
+        #expect(await b.isLeader == false)
+        #expect(await a.attempt())
+        await a.resign()
+        await admin.close()
+    }
+
+    @Test func manyContendersAtOnceExactlyOneLeadsAndAResignationPasses() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let locks = (0..<5).map { _ in LeaderLock(location: location, retryInterval: Self.retry) }
+        let runs = locks.map { lock in Task { await lock.run() } }
+        #expect(await Self.eventually(within: .seconds(5)) { await Self.leaders(locks).count == 1 })
+        // Stays one over several intervals.
+        for _ in 0..<6 {
+            try await Task.sleep(for: Self.retry / 2)
+            #expect(await Self.leaders(locks).count == 1)
+        }
+        let first = try #require(await Self.leaders(locks).first)
+        runs[first].cancel()
+        await runs[first].value
+        #expect(
+            await Self.eventually(within: Self.retry * 4) {
+                let now = await Self.leaders(locks)
+                return now.count == 1 && now != [first]
+            })
+        for run in runs { run.cancel() }
+        for run in runs { await run.value }
+        #expect(await Self.leaders(locks).isEmpty)
+    }
+
+    @Test func anUnreachableServerMeansNotLeading() async throws {
+        // A port nobody listens on: the attempt fails quietly and the lock does not lead.
+        let lock = LeaderLock(
+            location: PostgresLocation(user: "postgres", host: "127.0.0.1", port: 1, database: "none"),
+            retryInterval: Self.retry)
+        #expect(await lock.attempt() == false)
+        #expect(await lock.isLeader == false)
+        await lock.resign()
+    }
+
+    static func leaders(_ locks: [LeaderLock]) async -> [Int] {
+        var leading: [Int] = []
+        for (i, lock) in locks.enumerated() {
+            if await lock.isLeader { leading.append(i) }
+        }
+        return leading
+    }
+}
