@@ -14,7 +14,7 @@ extension PostgresStore {
         let t = now.storeSeconds
         let rows = try await self.rows(
             """
-            SELECT \(unescaped: Self.outboxAlertColumns), d.attempts, d.last_error, d.not_before, d.period_start,
+            SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error, d.not_before, d.period_start,
                 d.hold
             FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
             WHERE d.sink = \(sink) AND d.state = \(Self.deliveryPending) AND d.not_before IS NOT NULL
@@ -68,7 +68,7 @@ extension PostgresStore {
                     WHERE sink = \(sink) AND state = \(Self.deliveryPending)
                         AND alert_seq IN (SELECT alert_seq FROM locked)
                     RETURNING alert_seq, attempts, last_error, not_before, period_start, hold)
-                SELECT \(unescaped: Self.outboxAlertColumns), d.attempts, d.last_error, d.not_before,
+                SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error, d.not_before,
                     d.period_start, d.hold
                 FROM claimed d JOIN alerts a ON a.seq = d.alert_seq
                 ORDER BY d.not_before, a.topic COLLATE "C", d.alert_seq

@@ -10,7 +10,7 @@ extension PostgresStore {
         let due = now?.storeSeconds
         let rows = try await self.rows(
             """
-            SELECT \(unescaped: Self.outboxAlertColumns), d.attempts, d.last_error
+            SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error
             FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
             WHERE d.sink = \(sink) AND d.state = \(Self.deliveryPending) AND d.not_before IS NULL
                 AND (\(due)::bigint IS NULL OR d.next_attempt IS NULL OR d.next_attempt <= \(due)::bigint)
@@ -41,7 +41,7 @@ extension PostgresStore {
                     ORDER BY alert_seq LIMIT \(max(0, limit))
                     FOR UPDATE SKIP LOCKED)
                 RETURNING alert_seq, attempts, last_error)
-            SELECT \(unescaped: Self.outboxAlertColumns), d.attempts, d.last_error
+            SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error
             FROM claimed d JOIN alerts a ON a.seq = d.alert_seq ORDER BY d.alert_seq
             """,
             "claim deliveries")
@@ -78,7 +78,7 @@ extension PostgresStore {
         }
     }
 
-    /// A delivery row selected with `outboxAlertColumns`, `attempts`, `last_error` and, for a timed one,
+    /// A delivery row selected with `alertColumns`, `attempts`, `last_error` and, for a timed one,
     /// `not_before`, `period_start` and `hold` (as `SQLiteStore.releasedDeliveries` reads them).
     static func pendingDelivery(_ row: PostgresRow, sink: String, timed: Bool = false) throws -> PendingDelivery {
         let r = row.makeRandomAccess()
@@ -91,7 +91,7 @@ extension PostgresStore {
                 hold: TopicDelivery.Hold(rawValue: try r["hold"].decode(String?.self) ?? "") ?? .batch)
         }
         return PendingDelivery(
-            alert: try outboxAlert(r), sink: sink, attempts: try r["attempts"].decode(Int.self),
+            alert: try alert(r), sink: sink, attempts: try r["attempts"].decode(Int.self),
             lastError: try r["last_error"].decode(String?.self), release: release)
     }
 }

@@ -39,7 +39,8 @@ extension PostgresStore {
                     ON CONFLICT DO NOTHING RETURNING 1
                     """, logger: logger)
                 guard !made.isEmpty else { continue }
-                if try await Self.insertExtraAlert(alert, topic: topic, sinks: sinks, c, logger: logger) {
+                let release = topic.delivery.release(at: alert.detected, priority: topic.priority)
+                if try await Self.insertAlert(alert, sinks: sinks, release: release, c, logger: logger) {
                     alerts.append(alert)
                 }
             }

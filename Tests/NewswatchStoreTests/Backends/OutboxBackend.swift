@@ -1,16 +1,13 @@
 import Foundation
-import GRDB
 import NewswatchCore
 import NewswatchTestSupport
-import PostgresNIO
 import Testing
 
 @testable import NewswatchStore
 
 /// The outbox, tuning, retention, operator-event and spike part of the store that both backends implement, as the
-/// tests call it (`async`: SQLite's synchronous methods satisfy it as they are).
-protocol OutboxBackend: FeedStateBackend {
-    func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery]
+/// tests call it (`async`: SQLite's synchronous methods satisfy it as they are), with the ingest that seeds it.
+protocol OutboxBackend: IngestBackend {
     func markDelivered(alertIDs: [String], sink: String, at time: Date) async throws
     @discardableResult func markFailed(
         alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
@@ -44,25 +41,21 @@ protocol OutboxBackend: FeedStateBackend {
     func eventSinkSummaries() async throws -> [SinkSummary]
     func raiseSpikes(topics: [TopicDefinition], sinks: [SinkRoute], now: Date) async throws -> [Alert]
 
-    /// The number of rows in `table` (a test's look behind the API).
-    func count(_ table: String) async throws -> Int
 }
 
-extension SQLiteStore: OutboxBackend {
-    func count(_ table: String) async throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-}
+extension SQLiteStore: OutboxBackend {}
+extension PostgresStore: OutboxBackend {}
 
-extension PostgresStore: OutboxBackend {
-    func count(_ table: String) async throws -> Int {
-        try await rows(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), "count").first?.decode(Int.self) ?? 0
+extension StorePlace {
+    /// A new store on this place, seen as an `OutboxBackend`.
+    func openOutbox() async throws -> any OutboxBackend {
+        try #require(try await open() as? any OutboxBackend)
     }
 }
 
 extension StoreBackend {
-    /// Runs `body` with a new empty store of this backend, as `withStore`, seen as an `OutboxBackend`.
+    /// Runs `body` with one new empty store of this backend, seen as an `OutboxBackend`.
     func withOutboxStore(_ body: (any OutboxBackend) async throws -> Void) async throws {
-        try await withStore { store in try await body(try #require(store as? any OutboxBackend)) }
+        try await withPlace { place in try await body(try await place.openOutbox()) }
     }
 }

@@ -51,7 +51,7 @@ private typealias Kit = StoreTestKit
                 "round \(round)")
         }
         #expect(try await stores[0].openIncidents().isEmpty)
-        #expect(try await stores[0].count("operator_events") == 30)
+        #expect(try await stores[0].count("SELECT count(*) FROM operator_events") == 30)
         #expect(try await stores[1].pendingEvents(sink: "pager", dueAt: nil, limit: 100).count == 15)
         #expect(
             try await stores[2].eventSinkSummaries() == [
@@ -119,8 +119,8 @@ private typealias Kit = StoreTestKit
         }
         try #require(made.count == 1)
         #expect(made[0].kind == .spike && made[0].extra.itemsLastHour == 6 && made[0].extra.baseline == 0)
-        #expect(try await stores[1].count("spikes") == 1)
-        #expect(try await stores[1].count("alerts") == 1)
+        #expect(try await stores[1].count("SELECT count(*) FROM spikes") == 1)
+        #expect(try await stores[1].count("SELECT count(*) FROM alerts") == 1)
         #expect(try await stores[2].pendingDeliveries(sink: "webhook", dueAt: nil, limit: 10).map(\.alert) == made)
         // Within six hours nothing more, whichever daemon looks.
         #expect(

@@ -17,13 +17,14 @@ private typealias Kit = StoreTestKit
         return topic
     }
 
-    /// Stores alerts with their delivery rows and batch timing, as the outbox's writers do (one transaction).
+    /// Stores alerts with their delivery rows and batch timing, as the ingest does (one transaction).
     static func seed(_ store: PostgresStore, _ alerts: [(story: String, topic: String, detected: Date)]) async throws {
         try await store.transaction("seed") { c -> Void in
             for a in alerts {
                 let alert = PostgresOutboxTests.alert(story: a.story, topic: a.topic, detected: a.detected)
-                let made = try await PostgresStore.insertExtraAlert(
-                    alert, topic: batched(a.topic), sinks: [.file, SinkRoute(id: "webhook")], c, logger: store.logger)
+                let release = batched(a.topic).delivery.release(at: alert.detected, priority: .normal)
+                let made = try await PostgresStore.insertAlert(
+                    alert, sinks: [.file, SinkRoute(id: "webhook")], release: release, c, logger: store.logger)
                 #expect(made)
             }
         }
