@@ -96,12 +96,16 @@ extension PostgresStore {
 
     /// When `sink`'s next timed delivery falls due after `now` (one lookup on the `deliveries_timed` index).
     public func nextRelease(sink: String, after now: Date) async throws -> Date? {
-        let rows = try await self.rows(
-            """
-            SELECT min(not_before) FROM deliveries
-            WHERE sink = \(sink) AND state = \(Self.deliveryPending) AND not_before > \(now.storeSeconds)
-                AND not_before IS NOT NULL
-            """, "read next release")
-        return try rows.first?.decode(Int64?.self).map(Date.init(storeSeconds:))
+        try await rows(Self.nextReleaseQuery(sink: sink, after: now), "read next release").first?
+            .decode(Int64?.self).map(Date.init(storeSeconds:))
+    }
+
+    /// `nextRelease`'s statement: served by the `deliveries_timed` index (sink, state, not_before), no outbox scan.
+    static func nextReleaseQuery(sink: String, after now: Date) -> PostgresQuery {
+        """
+        SELECT min(not_before) FROM deliveries
+        WHERE sink = \(sink) AND state = \(deliveryPending) AND not_before > \(now.storeSeconds)
+            AND not_before IS NOT NULL
+        """
     }
 }

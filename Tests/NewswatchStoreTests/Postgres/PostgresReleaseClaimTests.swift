@@ -1,6 +1,7 @@
 import Foundation
 import NewswatchCore
 import NewswatchTestSupport
+import PostgresNIO
 import Testing
 
 @testable import NewswatchStore
@@ -143,6 +144,26 @@ private typealias Kit = StoreTestKit
             try await store.claimReleasedDeliveries(
                 sink: "webhook", owner: "a", now: end, lease: 60, attemptsDue: true, limit: 0
             ).isEmpty)
+        await store.close()
+    }
+}
+
+/// `nextRelease` on PostgreSQL, as NextReleaseStoreTests' `itUsesTheTimedIndex` for SQLite: the drain's lookup goes
+/// through the `deliveries_timed` index, never a scan of the outbox.
+@Suite struct PostgresNextReleasePlanTests {
+    @Test func itUsesTheTimedIndex() async throws {
+        let store = try await PostgresStore(location: PostgresLocation(url: try PostgresCluster.makeDatabase()))
+        let query = PostgresStore.nextReleaseQuery(sink: "webhook", after: Date(timeIntervalSince1970: 0))
+        // An empty table costs nothing to scan: forbid plain scans, so the plan shows which index serves the query.
+        let plan = try await store.transaction("explain") { c -> [String] in
+            try await c.query("SET LOCAL enable_seqscan = off", logger: store.logger)
+            return try await c.rows(
+                PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: store.logger
+            )
+            .map { try $0.decode(String.self) }
+        }
+        #expect(plan.contains { $0.contains("deliveries_timed") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("Seq Scan") }, "\(plan)")
         await store.close()
     }
 }
