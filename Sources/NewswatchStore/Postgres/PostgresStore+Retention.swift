@@ -3,9 +3,11 @@ import NewswatchCore
 import PostgresNIO
 
 // Retention, as SQLiteStore+Retention.swift and +EventRetention.swift: the same rules, each delete its own small
-// transaction (one statement, at most `batchSize` rows), so several daemons pruning at once, or pruning while others
-// ingest, hold no lock for long. Every delete re-checks its condition in the statement itself (not only in an
-// earlier read), so an item another daemon saw again a moment ago is not pruned: pruning never makes an old item new.
+// transaction (one statement, at most `batchSize` rows), so pruning holds no lock for long. Every delete re-checks its
+// condition in the statement itself (not only in an earlier read), and the deletes of items and stories take the
+// ingest's story lock (as SQLite's single writer is taken), so an ingest by any daemon runs wholly before or after
+// each of them: an item seen again a moment ago is not pruned (pruning never makes an old item new), and a story is
+// never deleted under an ingest joining it.
 extension PostgresStore {
     /// Deletes, in small transactions, items that left their feed more than `retention` ago (with their matches),
     /// stories left without items, fetch events older than `retention`, finished outbox rows older than `retention`,
@@ -28,6 +30,7 @@ extension PostgresStore {
         for chunk in stale.chunked(size) {
             let ids = Array(chunk)
             outcome.items += try await deleted(
+                storyLock: true,
                 """
                 DELETE FROM items i USING feeds f
                 WHERE i.id = ANY(\(ids)) AND f.id = i.feed_id AND i.last_seen < \(cutoff)
@@ -36,14 +39,13 @@ extension PostgresStore {
                 """)
         }
 
-        // Stories without items (their alerts stay in the outbox until finished and old). A story an ingest is
-        // joining right now is locked by it (the foreign key's share lock) and skipped.
-        outcome.stories += try await deleteInBatches(size) { limit in
+        // Stories without items (their alerts stay in the outbox until finished and old).
+        outcome.stories += try await deleteInBatches(size, storyLock: true) { limit in
             """
             DELETE FROM stories WHERE id IN (
                 SELECT s.id FROM stories s
                 WHERE s.first_seen < \(cutoff) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.story_id = s.id)
-                LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                LIMIT \(limit))
             RETURNING 1
             """
         }
@@ -90,17 +92,23 @@ extension PostgresStore {
     }
 
     /// Runs `statement(limit)` (a `DELETE … RETURNING 1` of at most `limit` rows) until it deletes fewer.
-    private func deleteInBatches(_ limit: Int, _ statement: (Int) -> PostgresQuery) async throws -> Int {
+    private func deleteInBatches(
+        _ limit: Int, storyLock: Bool = false, _ statement: (Int) -> PostgresQuery
+    ) async throws -> Int {
         var total = 0
         while true {
-            let n = try await deleted(statement(limit))
+            let n = try await deleted(storyLock: storyLock, statement(limit))
             total += n
             if n < limit { return total }
         }
     }
 
-    /// Runs one `DELETE … RETURNING 1` in its own transaction; the rows it deleted.
-    private func deleted(_ statement: PostgresQuery) async throws -> Int {
-        try await rows(statement, "prune").count
+    /// Runs one `DELETE … RETURNING 1` in its own transaction, under the story lock if asked; the rows it deleted.
+    private func deleted(storyLock: Bool = false, _ statement: PostgresQuery) async throws -> Int {
+        guard storyLock else { return try await rows(statement, "prune").count }
+        return try await transaction("prune") { c -> Int in
+            try await c.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            return try await c.rows(statement, logger: logger).count
+        }
     }
 }
