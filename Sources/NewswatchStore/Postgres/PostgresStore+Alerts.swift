@@ -8,8 +8,9 @@ extension PostgresStore {
     /// daemon or by any other, or being committed right now — or an alert with its id. `ON CONFLICT DO NOTHING`
     /// without a target makes every unique index an arbiter: a concurrent insert of the same key is waited for and
     /// then yielded to, whichever index (the partial one on new alerts' (story, topic), or `alert_id`) meets it
-    /// first. (Naming the partial index alone let a concurrent copy fail on `alert_id` instead: SQLSTATE 23505.) The non-file deliveries carry `release` (the topic's batch period or quiet hours, decided now and
-    /// kept in the row, as SQLite's). Returns whether this call made the alert (`false`: nothing was written).
+    /// first. (Naming the partial index alone let a concurrent copy fail on `alert_id` instead: SQLSTATE 23505.)
+    /// The non-file deliveries carry `release` (the topic's batch period or quiet hours, decided now and kept in the
+    /// row, as SQLite's). Returns whether this call made the alert (`false`: nothing was written).
     static func insertAlert(
         _ alert: Alert, sinks: [SinkRoute], release: TopicDelivery.Release? = nil, _ c: PostgresConnection,
         logger: Logger
