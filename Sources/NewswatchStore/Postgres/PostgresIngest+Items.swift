@@ -5,23 +5,16 @@ import PostgresNIO
 extension PostgresIngest {
     // MARK: New items
 
-    mutating func insertNew(_ e: Incoming) async throws -> Int {
+    /// Takes a new item: its story, its id and its row (written by `flush()`), its entry in the title index, and
+    /// its alert checks. `atMost`: how many more items the batch can insert (the ids reserved at once).
+    mutating func insertNew(_ e: Incoming, atMost remaining: Int) async throws -> Int {
         let item = e.item
         let published = e.published
-        let storyID = try await story(for: e, title: e.title, time: published)
+        let storyID = try await story(for: e, title: e.title, time: published, atMost: remaining)
         let eligible = isEligible(published: published, undated: e.undated)
         let guid = guidsUnreliable ? nil : e.guid
-        let rows = try await self.rows(
-            """
-            INSERT INTO items(feed_id, story_id, guid, link, norm_link, content_key, revision, title, summary,
-                published, undated, updated, first_seen, last_seen, matches, held_back, match_text)
-            VALUES (\(feedID), \(storyID), \(guid), \(item.link), \(e.normLink), \(e.contentKey), \(e.revision),
-                \(item.title), \(IngestTransaction.storedSummary(item)), \(published), \(e.undated),
-                \(item.updated?.storeSeconds), \(now), \(now), \(e.matchesText), \(!eligible),
-                \(ItemMatchText.encode(item)))
-            RETURNING id
-            """)
-        guard let id = try rows.first?.decode(Int64.self) else { throw StoreError(.database, "item insert: no id") }
+        let id = try await nextID(of: "items", from: &itemIDs, atMost: remaining)
+        newItemRows.append(NewItemRow(id: id, storyID: storyID, incoming: e, guid: guid, heldBack: !eligible))
         maxItemID = max(maxItemID, id)
         newItemFigures.append(
             NewItemFigure(
@@ -38,33 +31,39 @@ extension PostgresIngest {
         // alert exactly as untouched ones would; later transactions derive them from `held_back`.
         if eligible {
             for match in e.matches {
-                try await considerAlert(storyID: storyID, match: match, item: item, published: published)
+                alertChecks.append(AlertCheck(storyID: storyID, match: match, item: item, published: published))
             }
         }
         return i
     }
 
     /// The story a new item belongs to: the story of any item with the same link, else of a near-identical
-    /// headline dated within 48 hours, else a new story. Under the story lock, so another daemon's copy of the
-    /// story is either committed (and found here) or waits for this one to commit (and finds it).
-    mutating func story(for e: Incoming, title: StoryTitle, time: Int64) async throws -> Int64 {
+    /// headline dated within 48 hours, else a new story (its row written by `flush()`). Under the story lock, so
+    /// another daemon's copy of the story is either committed (and found here) or waits for this one to commit.
+    mutating func story(for e: Incoming, title: StoryTitle, time: Int64, atMost remaining: Int) async throws -> Int64 {
         if let l = e.normLink, let s = otherFeedStoryByLink[l] { return s }
         if let s = index.bestStory(for: title, time: time) { return s }
-        var key = e.storyKey  // derived from the item: stable across fresh databases
-        var salt = 0
-        while true {
+        let id = try await nextID(of: "stories", from: &storyIDs, atMost: remaining)
+        // The key derives from the item: stable across fresh databases (`flush()` salts it if it is taken).
+        newStoryRows.append((id, e.storyKey))
+        storyKeys[id] = e.storyKey
+        newStories.insert(id)
+        return id
+    }
+
+    /// The next reserved id of `table`, reserving up to `count` at once (one statement) when none is left.
+    func nextID(of table: String, from reserved: inout ReservedIDs, atMost count: Int) async throws -> Int64 {
+        if reserved.next == reserved.ids.count {
             let rows = try await self.rows(
-                "INSERT INTO stories(key, first_seen) VALUES (\(key), \(now)) ON CONFLICT (key) DO NOTHING RETURNING id"
-            )
-            if let id = try rows.first?.decode(Int64.self) {
-                storyKeys[id] = key
-                newStories.insert(id)
-                return id
-            }
-            // The same item came back after retention forgot it while its old story lives on: a new story.
-            salt += 1
-            key = ContentHash.hex(fields: ["story", key, String(now), String(salt)])
+                """
+                SELECT nextval(pg_get_serial_sequence(\(table), 'id')) FROM generate_series(1, \(max(1, count)))
+                """)
+            reserved.ids = try rows.map { try $0.decode(Int64.self) }.sorted()
+            reserved.next = 0
+            guard !reserved.ids.isEmpty else { throw StoreError(.database, "no ids from the \(table) sequence") }
         }
+        defer { reserved.next += 1 }
+        return reserved.ids[reserved.next]
     }
 
     /// Whether an item may alert: on a feed's first fetch only items dated within `backfill` may; the others are
@@ -126,7 +125,7 @@ extension PostgresIngest {
             return true
         }
         for match in newMatches {
-            try await considerAlert(storyID: k.storyID, match: match, item: item, published: published)
+            alertChecks.append(AlertCheck(storyID: k.storyID, match: match, item: item, published: published))
         }
         return true
     }

@@ -20,45 +20,44 @@ extension PostgresIngest {
 
     static let knownColumns = "id, feed_id, guid, norm_link, content_key, revision, story_id, title"
 
-    /// The stored items that may be the incoming ones: any feed's by link (another feed's only gives its story),
-    /// this feed's by id and content key — one statement per key, the keys passed as arrays.
+    /// The stored items that may be the incoming ones, in one statement: any feed's by link (another feed's only
+    /// gives its story), then this feed's by id, then by content key — each in id order, an item in its first
+    /// group only, as `IngestTransaction.loadKnown`'s three queries remember them.
     mutating func loadKnown(_ incoming: [Incoming]) async throws {
         let links = Array(Set(incoming.compactMap(\.normLink)))
-        if !links.isEmpty {
-            for row in try await self.rows(
-                "SELECT \(unescaped: Self.knownColumns) FROM items WHERE norm_link = ANY(\(links)) ORDER BY id")
-            {
-                let k = try Self.known(row)
-                if k.feedID == feedID {
-                    remember(k.known)
-                } else if let link = k.known.normLink, otherFeedStoryByLink[link] == nil {
-                    otherFeedStoryByLink[link] = k.known.storyID
-                }
-            }
-        }
         // A feed's first successful fetch: none of its items can be stored yet (only other feeds' links matter).
-        if firstFetch { return }
-        if !guidsUnreliable { try await rememberItems(whose: "guid", isIn: incoming.compactMap(\.guid)) }
-        try await rememberItems(whose: "content_key", isIn: incoming.compactMap(\.contentKey))
-    }
-
-    /// Remembers this feed's stored items whose `column` holds one of `values`.
-    mutating func rememberItems(whose column: String, isIn values: [String]) async throws {
-        let values = Array(Set(values))
-        guard !values.isEmpty else { return }
-        for row in try await self.rows(
+        let guids = firstFetch || guidsUnreliable ? [] : Array(Set(incoming.compactMap(\.guid)))
+        let contents = firstFetch ? [] : Array(Set(incoming.compactMap(\.contentKey)))
+        guard !links.isEmpty || !guids.isEmpty || !contents.isEmpty else { return }
+        let rows = try await self.rows(
             """
-            SELECT \(unescaped: Self.knownColumns) FROM items
-            WHERE feed_id = \(feedID) AND \(unescaped: column) = ANY(\(values)) ORDER BY id
+            SELECT \(unescaped: Self.knownColumns),
+                CASE WHEN norm_link = ANY(\(links)) THEN 0 WHEN guid = ANY(\(guids)) THEN 1 ELSE 2 END AS phase
+            FROM items
+            WHERE norm_link = ANY(\(links))
+                OR (feed_id = \(feedID) AND (guid = ANY(\(guids)) OR content_key = ANY(\(contents))))
+            ORDER BY phase, id
             """)
-        {
-            remember(try Self.known(row).known)
+        for row in rows {
+            let k = try Self.known(row)
+            if k.feedID == feedID {
+                remember(k.known)
+            } else if let link = k.known.normLink, otherFeedStoryByLink[link] == nil {
+                otherFeedStoryByLink[link] = k.known.storyID
+            }
         }
     }
 
     static func known(_ row: PostgresRow) throws -> (feedID: Int64, known: Known) {
-        let (id, feed, guid, link, content, revision, story, title) = try row.decode(
-            (Int64, Int64, String?, String?, String?, String, Int64, String?).self)
+        let r = row.makeRandomAccess()
+        let (id, feed, guid, link) = (
+            try r["id"].decode(Int64.self), try r["feed_id"].decode(Int64.self), try r["guid"].decode(String?.self),
+            try r["norm_link"].decode(String?.self)
+        )
+        let (content, revision, story, title) = (
+            try r["content_key"].decode(String?.self), try r["revision"].decode(String.self),
+            try r["story_id"].decode(Int64.self), try r["title"].decode(String?.self)
+        )
         return (
             feed,
             Known(

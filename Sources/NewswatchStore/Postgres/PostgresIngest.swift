@@ -34,6 +34,38 @@ struct PostgresIngest {
     var topicsByID: [String: TopicDefinition]?
     var alerts: [Alert] = []
     var newItemFigures: [NewItemFigure] = []
+    /// Ids taken from the `stories` and `items` sequences for this batch (under the story lock, so they grow in
+    /// commit order), used from `next…` on; unused ones are gaps.
+    var storyIDs = ReservedIDs()
+    var itemIDs = ReservedIDs()
+    /// New stories and items, written together by `flush()` (a few statements per batch, not two per item).
+    var newStoryRows: [(id: Int64, key: String)] = []
+    var newItemRows: [NewItemRow] = []
+    /// The alert checks of the batch, in item order, made by `flush()` once the items they count are written.
+    var alertChecks: [AlertCheck] = []
+
+    /// A block of ids reserved from a sequence.
+    struct ReservedIDs {
+        var ids: [Int64] = []
+        var next = 0
+    }
+
+    /// A new item's `items` row.
+    struct NewItemRow {
+        var id: Int64
+        var storyID: Int64
+        var incoming: Incoming
+        var guid: String?
+        var heldBack: Bool
+    }
+
+    /// An item's matched topic to consider for an alert of its story.
+    struct AlertCheck {
+        var storyID: Int64
+        var match: TopicMatch
+        var item: ParsedItem
+        var published: Int64
+    }
 
     init(_ c: PostgresConnection, batch: IngestBatch, index: StoryIndex, logger: Logger) {
         self.c = c
@@ -57,7 +89,7 @@ struct PostgresIngest {
         var unchangedCount = 0
         var seen = Set<Int>()
         var insertedHere = Set<Int>()
-        for entry in incoming {
+        for (position, entry) in incoming.enumerated() {
             if let k = findKnown(entry) {
                 if !seen.insert(k).inserted {
                     unchangedCount += 1
@@ -65,21 +97,22 @@ struct PostgresIngest {
                 }
                 if try await update(k, with: entry) { updatedCount += 1 } else { unchangedCount += 1 }
             } else {
-                let k = try await insertNew(entry)
+                let k = try await insertNew(entry, atMost: incoming.count - position)
                 seen.insert(k)
                 insertedHere.insert(k)
                 newCount += 1
             }
         }
+        try await flush()
         // Items inserted by this transaction already carry `last_seen = now`.
         let seenIDs = seen.filter { !insertedHere.contains($0) }.map { known[$0].id }
         if !seenIDs.isEmpty {
             try await self.execute("UPDATE items SET last_seen = \(now) WHERE id = ANY(\(seenIDs))")
         }
-        try await updateFeed(newItems: newCount)
+        let feedState = try await updateFeed(newItems: newCount)
         var outcome = IngestOutcome(
             newItems: newCount, updatedItems: updatedCount, unchangedItems: unchangedCount, firstFetch: firstFetch,
-            alerts: alerts, feedState: try await PostgresStore.existingFeedState(c, id: feedID, logger: logger))
+            alerts: alerts, feedState: feedState)
         outcome.newItemFigures = newItemFigures
         return outcome
     }
@@ -102,9 +135,10 @@ struct PostgresIngest {
         guidsUnreliable = unreliable
     }
 
-    func updateFeed(newItems: Int) async throws {
+    /// Writes the feed's state after the fetch and returns it.
+    func updateFeed(newItems: Int) async throws -> FeedState {
         let s = batch.schedule
-        try await self.execute(
+        let rows = try await self.rows(
             """
             UPDATE feeds SET etag = \(batch.validators.etag), last_modified = \(batch.validators.lastModified),
                 body_hash = \(batch.bodyHash), last_fetch = \(now), last_success = \(now),
@@ -118,6 +152,9 @@ struct PostgresIngest {
                 max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END,
                 warning = \(batch.warning)
             WHERE id = \(feedID)
+            RETURNING \(unescaped: PostgresStore.feedColumns)
             """)
+        guard let row = rows.first else { throw StoreError(.database, "feed row vanished: \(batch.feed.key)") }
+        return try PostgresStore.feedState(row)
     }
 }

@@ -5,16 +5,17 @@ import PostgresNIO
 extension PostgresStore {
     /// Records `alert` with one pending delivery per sink that wants its topic, inside the caller's ingest
     /// transaction, unless it exists: a `new` alert whose (story, topic) has alerted before — committed by this
-    /// daemon or by any other, or being committed right now: `ON CONFLICT DO NOTHING` on the partial unique index of
-    /// new alerts waits for a concurrent insert of the same key and then yields to it — or an `update`/`spike` alert
-    /// with its id. The non-file deliveries carry `release` (the topic's batch period or quiet hours, decided now and
-    /// kept in the row, as SQLite's). Returns whether this call made the alert (`false`: nothing was written).
+    /// daemon or by any other, or being committed right now — or an alert with its id. `ON CONFLICT DO NOTHING`
+    /// without a target makes every unique index an arbiter: a concurrent insert of the same key is waited for and
+    /// then yielded to, whichever index (the partial one on new alerts' (story, topic), or `alert_id`) meets it
+    /// first. (Naming the partial index alone let a concurrent copy fail on `alert_id` instead: SQLSTATE 23505.)
+    /// The non-file deliveries carry `release` (the topic's batch period or quiet hours, decided now and kept in the
+    /// row, as SQLite's). Returns whether this call made the alert (`false`: nothing was written).
     static func insertAlert(
         _ alert: Alert, sinks: [SinkRoute], release: TopicDelivery.Release? = nil, _ c: PostgresConnection,
         logger: Logger
     ) async throws -> Bool {
         let terms = JSONValue.array(alert.terms.map { .string($0) }).compact
-        let conflict = alert.kind == .new ? "(story_key, topic) WHERE kind = 'new'" : "(alert_id)"
         let inserted = try await c.rows(
             """
             INSERT INTO alerts(alert_id, story_key, topic, topic_name, priority, title, link, feed, feed_url,
@@ -23,7 +24,7 @@ extension PostgresStore {
                 \(alert.title), \(alert.link), \(alert.feed), \(alert.feedURL), \(alert.published?.storeSeconds),
                 \(alert.detected.storeSeconds), \(terms), \(alert.summary), \(alert.sources), \(alert.kind.rawValue),
                 \(alert.extra.previousSources), \(alert.extra.itemsLastHour), \(alert.extra.baseline))
-            ON CONFLICT \(unescaped: conflict) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING seq
             """, logger: logger)
         guard let seq = try inserted.first?.decode(Int64.self) else { return false }

@@ -34,21 +34,22 @@ final class PostgresStoryIndex: @unchecked Sendable {
         }
         index.discardPending()
         newest = max(newest, now)
+        // The items committed since (by id) within the window, and the highest id (the last row: NULL title).
         let rows = try await c.rows(
             """
-            SELECT id, story_id, title, published FROM items
-            WHERE id > \(index.highWater) AND published >= \(newest - StoryIndex.window) ORDER BY id
+            SELECT id, story_id, title, published, 0 AS part FROM items
+            WHERE id > \(index.highWater) AND published >= \(newest - StoryIndex.window)
+            UNION ALL SELECT max(id), NULL, NULL, NULL, 1 FROM items
+            ORDER BY part, id
             """, logger: logger)
         var highWater = index.highWater
         for row in rows {
-            let (id, storyID, title, published) = try row.decode((Int64, Int64, String?, Int64).self)
-            if let title {
+            let (id, storyID, title, published, _) = try row.decode((Int64?, Int64?, String?, Int64?, Int).self)
+            if let title, let storyID, let published {
                 index.addPending(StoryIndex.Entry(storyID: storyID, time: published, title: StoryTitle(title)))
             }
-            highWater = max(highWater, id)
+            if let id { highWater = max(highWater, id) }
         }
-        let maxID = try await c.rows("SELECT max(id) FROM items", logger: logger).first?.decode(Int64?.self)
-        if let maxID = maxID ?? nil { highWater = max(highWater, maxID) }
         index.commitPending(highWater: highWater)
         expire()
     }

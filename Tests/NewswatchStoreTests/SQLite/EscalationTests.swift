@@ -61,6 +61,9 @@ private typealias Kit = StoreTestKit
                 try await store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).map(\.alert.kind) == [
                     .new, .update,
                 ])
+            // The digest reads both back whole, kind and previous sources included.
+            #expect(try await store.alerts(detectedFrom: Kit.at(hours: 0), to: Kit.at(hours: 5)) == [first[0], update])
+            #expect(try await store.alerts(detectedFrom: Kit.at(hours: 1), to: Kit.at(hours: 2)).isEmpty)
         }
     }
 

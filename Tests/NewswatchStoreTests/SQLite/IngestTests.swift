@@ -468,18 +468,23 @@ private typealias Kit = StoreTestKit
             // Make the write fail for real, after the feed row and before the item: SQLite through a read-only
             // store; PostgreSQL, whose text cannot hold a NUL, on the item's title.
             let failing: any IngestBackend
-            var item = Kit.item("1", "Gaza")
+            let headline = "Gaza hospital loses power after night strike"
+            var item = Kit.item("1", headline, link: "https://feed1.example/1")
             if let sqlite = store as? SQLiteStore {
                 failing = try SQLiteStore(path: sqlite.path, options: .init(readOnly: true))
             } else {
                 failing = store
-                item.title = "Gaza\u{0}"
+                item.title = headline + "\u{0}"
             }
             await #expect(throws: StoreError.self) {
                 try await failing.ingest(Kit.batch(at: Kit.at(hours: 0), items: [item], etag: "new"))
             }
             #expect(try await store.feedState(key: Kit.feed(1).key)?.validators.etag == "old")
             #expect(try await store.itemCounts()[Kit.feed(1).key] == 0)
+            // Nor in the title index: the same headline in another feed starts its own story, and alerts.
+            let copy = Kit.item("2", headline, link: "https://feed2.example/2", published: Kit.at(hours: 0.4))
+            let r = try await store.ingest(Kit.batch(feed: Kit.feed(2), at: Kit.at(hours: 0.5), items: [copy]))
+            #expect(r.newItems == 1 && r.alerts.map(\.topic) == ["gaza"])
         }
     }
 }
