@@ -4,14 +4,15 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Deliveries owed to `sink`, oldest alert first; only those whose next attempt is due at `now` (`nil` ignores
-    /// attempt times). A read, as `SQLiteStore.pendingDeliveries`: it claims nothing (`claimDeliveries` does).
+    /// attempt times); never a timed one (`releasedDeliveries`). A read, as `SQLiteStore.pendingDeliveries`: it
+    /// claims nothing (`claimDeliveries` does).
     public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery] {
         let due = now?.storeSeconds
         let rows = try await self.rows(
             """
             SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error
             FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-            WHERE d.sink = \(sink) AND d.state = \(Self.deliveryPending)
+            WHERE d.sink = \(sink) AND d.state = \(Self.deliveryPending) AND d.not_before IS NULL
                 AND (\(due)::bigint IS NULL OR d.next_attempt IS NULL OR d.next_attempt <= \(due)::bigint)
             ORDER BY d.alert_seq LIMIT \(max(0, limit))
             """,
@@ -19,9 +20,10 @@ extension PostgresStore {
         return try rows.map { try Self.pendingDelivery($0, sink: sink) }
     }
 
-    /// Claims up to `limit` deliveries owed to `sink` and due at `now` for `owner` until `now + lease`, oldest alert
-    /// first, skipping those another daemon holds (`FOR UPDATE SKIP LOCKED`, then an expiring claim), so each is
-    /// attempted by one daemon at a time; a dead daemon's claims expire. `markDelivered`/`markFailed` end a claim.
+    /// Claims up to `limit` untimed deliveries owed to `sink` and due at `now` for `owner` until `now + lease`,
+    /// oldest alert first, skipping those another daemon holds (`FOR UPDATE SKIP LOCKED`, then an expiring claim), so
+    /// each is attempted by one daemon at a time; a dead daemon's claims expire. `markDelivered`/`markFailed` end a
+    /// claim.
     public func claimDeliveries(
         sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int
     ) async throws -> [PendingDelivery] {
@@ -33,7 +35,7 @@ extension PostgresStore {
                 UPDATE deliveries SET claim_owner = \(owner), claim_until = \(until)
                 WHERE (alert_seq, sink) IN (
                     SELECT alert_seq, sink FROM deliveries
-                    WHERE sink = \(sink) AND state = \(Self.deliveryPending)
+                    WHERE sink = \(sink) AND state = \(Self.deliveryPending) AND not_before IS NULL
                         AND (next_attempt IS NULL OR next_attempt <= \(t))
                         AND (claim_until IS NULL OR claim_until <= \(t))
                     ORDER BY alert_seq LIMIT \(max(0, limit))
@@ -61,47 +63,6 @@ extension PostgresStore {
         }
     }
 
-    /// Records a failed delivery attempt (as `SQLiteStore.markFailed`) and ends any claim on it.
-    @discardableResult
-    public func markFailed(
-        alertID: String, sink: String, at time: Date, error: String, nextAttempt: Date, giveUpAfter: TimeInterval?
-    ) async throws -> DeliveryState {
-        try await transaction("mark failed") { c -> DeliveryState in
-            let rows = try await c.rows(
-                """
-                SELECT a.seq, a.detected, d.state FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq
-                WHERE a.alert_id = \(alertID) AND d.sink = \(sink) FOR UPDATE OF d
-                """, logger: logger)
-            guard let row = rows.first else {
-                throw StoreError(.invalidArgument, "no delivery of alert \(alertID) to sink \(sink)")
-            }
-            let (seq, detected, state) = try row.decode((Int64, Int64, Int).self)
-            switch state {
-            case Self.deliveryDelivered: return DeliveryState.delivered
-            case Self.deliveryGivenUp: return .givenUp
-            default: break
-            }
-            let t = time.storeSeconds
-            if let giveUpAfter, Double(t - detected) >= giveUpAfter {
-                try await c.query(
-                    """
-                    UPDATE deliveries SET state = \(Self.deliveryGivenUp), attempts = attempts + 1,
-                        last_error = \(error), finished = \(t), next_attempt = NULL, claim_owner = NULL,
-                        claim_until = NULL
-                    WHERE alert_seq = \(seq) AND sink = \(sink)
-                    """, logger: logger)
-                return .givenUp
-            }
-            try await c.query(
-                """
-                UPDATE deliveries SET attempts = attempts + 1, last_error = \(error),
-                    next_attempt = \(nextAttempt.storeSeconds), claim_owner = NULL, claim_until = NULL
-                WHERE alert_seq = \(seq) AND sink = \(sink)
-                """, logger: logger)
-            return .pending
-        }
-    }
-
     /// Pending and given-up delivery counts per sink (for `status`), by sink id in byte order.
     public func sinkSummaries() async throws -> [SinkSummary] {
         let rows = try await self.rows(
@@ -117,10 +78,20 @@ extension PostgresStore {
         }
     }
 
-    private static func pendingDelivery(_ row: PostgresRow, sink: String) throws -> PendingDelivery {
+    /// A delivery row selected with `alertColumns`, `attempts`, `last_error` and, for a timed one,
+    /// `not_before`, `period_start` and `hold` (as `SQLiteStore.releasedDeliveries` reads them).
+    static func pendingDelivery(_ row: PostgresRow, sink: String, timed: Bool = false) throws -> PendingDelivery {
         let r = row.makeRandomAccess()
+        var release: TopicDelivery.Release?
+        if timed {
+            let notBefore = try r["not_before"].decode(Int64.self)
+            release = TopicDelivery.Release(
+                notBefore: Date(storeSeconds: notBefore),
+                periodStart: Date(storeSeconds: try r["period_start"].decode(Int64?.self) ?? notBefore),
+                hold: TopicDelivery.Hold(rawValue: try r["hold"].decode(String?.self) ?? "") ?? .batch)
+        }
         return PendingDelivery(
             alert: try alert(r), sink: sink, attempts: try r["attempts"].decode(Int.self),
-            lastError: try r["last_error"].decode(String?.self))
+            lastError: try r["last_error"].decode(String?.self), release: release)
     }
 }

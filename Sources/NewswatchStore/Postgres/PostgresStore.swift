@@ -12,6 +12,8 @@ public final class PostgresStore: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
+    /// Recent titles, for story assignment; used only under the story lock (`PostgresStoryIndex`).
+    let storyIndex = PostgresStoryIndex()
     private let runner: Task<Void, Never>
 
     /// Connects (a pool of at most `maxConnections`) and brings the schema up to date; safe to call from several

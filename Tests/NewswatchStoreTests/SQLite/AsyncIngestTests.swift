@@ -30,30 +30,31 @@ private typealias Kit = StoreTestKit
         try store.ingest(batch)
     }
 
-    @Test func theAwaitedIngestStoresWhatTheBlockingOneStores() async throws {
+    /// PostgreSQL's ingest returns, outcome for outcome (feed state included), what SQLite's blocking one does.
+    @Test(arguments: StoreBackend.allCases)
+    func theAwaitedIngestStoresWhatTheBlockingOneStores(backend: StoreBackend) async throws {
         let blockingKit = try Kit()
-        let awaitedKit = try Kit()
-        defer {
-            blockingKit.dir.remove()
-            awaitedKit.dir.remove()
-        }
+        defer { blockingKit.dir.remove() }
         let blocking = try blockingKit.open()
-        let awaited = try awaitedKit.open()
-        for b in Self.batches {
-            let expected = try Self.ingestBlocking(blocking, Self.batch(b))
-            var prepared = Self.batch(b)
-            prepared.prepare()
-            #expect(try await awaited.ingest(prepared) == expected)
+        try await backend.withIngestStore { awaited in
+            for b in Self.batches {
+                let expected = try Self.ingestBlocking(blocking, Self.batch(b))
+                var prepared = Self.batch(b)
+                prepared.prepare()
+                #expect(try await awaited.ingest(prepared) == expected)
+            }
+            let owed = try await awaited.pendingDeliveries(sink: "file", dueAt: nil, limit: 100)
+            #expect(owed.count == 3)
+            #expect(owed == (try blocking.pendingDeliveries(sink: "file", dueAt: nil, limit: 100)))
         }
-        let owed = try awaited.pendingDeliveries(sink: "file", dueAt: nil, limit: 100)
-        #expect(owed.count == 3)
-        #expect(owed == (try blocking.pendingDeliveries(sink: "file", dueAt: nil, limit: 100)))
     }
 
-    @Test func concurrentIngestsOfOneHeadlineFromManyFeedsMakeOneStoryAndOneAlert() async throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentIngestsOfOneHeadlineFromManyFeedsMakeOneStoryAndOneAlert(backend: StoreBackend) async throws {
+        try await backend.withIngestStore { store in try await Self.concurrentIngests(store) }
+    }
+
+    private static func concurrentIngests(_ store: any IngestBackend) async throws {
         let feeds = 1...8
         for n in feeds { _ = try await store.ingest(Kit.batch(feed: Kit.feed(n), at: Kit.at(hours: -1), items: [])) }
         let outcomes = try await withThrowingTaskGroup(of: IngestOutcome.self) { group in
@@ -71,7 +72,7 @@ private typealias Kit = StoreTestKit
         let alerts = outcomes.flatMap(\.alerts)
         #expect(alerts.map(\.topic) == ["gaza"])
         let story = try #require(alerts.first?.story)
-        #expect(try store.storySources(storyIDs: [story])[story]?.count == feeds.count)
+        #expect(try await store.storySources(storyIDs: [story])[story]?.count == feeds.count)
     }
 
     /// `run --once` logs the store's CPU time, the round's one serial stage: an ingest on GRDB's writer counts.
@@ -87,10 +88,12 @@ private typealias Kit = StoreTestKit
 
     /// GRDB interrupts an async access whose task is cancelled; an ingest commits all the same, as the blocking one
     /// did (a shutdown cancels the polls it waits for).
-    @Test func anIngestOfACancelledTaskStillCommits() async throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
+    @Test(arguments: StoreBackend.allCases)
+    func anIngestOfACancelledTaskStillCommits(backend: StoreBackend) async throws {
+        try await backend.withIngestStore { store in try await Self.cancelledIngest(store) }
+    }
+
+    private static func cancelledIngest(_ store: any IngestBackend) async throws {
         _ = try await store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
         let item = Kit.item("1", "Gaza hospital loses power", link: "https://feed1.example/1")
         let outcome = try await Task {
@@ -98,6 +101,6 @@ private typealias Kit = StoreTestKit
             return try await store.ingest(Kit.batch(at: Kit.at(hours: 0), items: [item]))
         }.value
         #expect(outcome.newItems == 1 && outcome.alerts.count == 1)
-        #expect(try store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).count == 1)
+        #expect(try await store.pendingDeliveries(sink: "file", dueAt: nil, limit: 10).count == 1)
     }
 }

@@ -22,18 +22,18 @@ private typealias Kit = StoreTestKit
         return batch
     }
 
-    @Test func aFirstFetchsHeldBackItemsDoNotEscalate() throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        #expect(try store.ingest(Self.batch(feed: 1, hours: 0, age: 0.1)).alerts.map(\.kind) == [.new])
-        // Feeds 2 and 3 start up with the story 10 h old (backfill 6 h): held back, the third source is no update.
-        #expect(try store.ingest(Self.batch(feed: 2, hours: 9, age: 10)).alerts.isEmpty)
-        let third = try store.ingest(Self.batch(feed: 3, hours: 9, age: 10))
-        #expect(third.firstFetch)
-        #expect(third.alerts.isEmpty, "\(third.alerts.map(\.kind))")
-        // A fourth feed's fresh item on the story: it can alert, and the story now has four sources.
-        let fourth = try store.ingest(Self.batch(feed: 4, hours: 10, age: 0.1)).alerts
-        #expect(fourth.map(\.kind) == [.update] && fourth.first?.sources == 4, "\(fourth)")
+    @Test(arguments: StoreBackend.allCases)
+    func aFirstFetchsHeldBackItemsDoNotEscalate(backend: StoreBackend) async throws {
+        try await backend.withIngestStore { store in
+            #expect(try await store.ingest(Self.batch(feed: 1, hours: 0, age: 0.1)).alerts.map(\.kind) == [.new])
+            // Feeds 2 and 3 start up with the story 10 h old (backfill 6 h): held back, the third source is no update.
+            #expect(try await store.ingest(Self.batch(feed: 2, hours: 9, age: 10)).alerts.isEmpty)
+            let third = try await store.ingest(Self.batch(feed: 3, hours: 9, age: 10))
+            #expect(third.firstFetch)
+            #expect(third.alerts.isEmpty, "\(third.alerts.map(\.kind))")
+            // A fourth feed's fresh item on the story: it can alert, and the story now has four sources.
+            let fourth = try await store.ingest(Self.batch(feed: 4, hours: 10, age: 0.1)).alerts
+            #expect(fourth.map(\.kind) == [.update] && fourth.first?.sources == 4, "\(fourth)")
+        }
     }
 }

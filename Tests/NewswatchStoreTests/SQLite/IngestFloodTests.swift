@@ -35,20 +35,22 @@ private typealias Kit = StoreTestKit
     }
 
     /// Ingests `count` items into a fresh store; the titles compared and the stories made.
-    func ingest(_ count: Int) throws -> (comparisons: Int, stories: Int, alerts: Int) {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
-        let before = store.storyIndex.comparisons
-        let outcome = try store.ingest(Kit.batch(at: Kit.at(hours: 0), items: Self.pairs(count)))
-        let stories = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT story_id) FROM items") }
-        return (store.storyIndex.comparisons - before, stories ?? 0, outcome.alerts.count)
+    func ingest(_ count: Int, _ backend: StoreBackend) async throws -> (comparisons: Int, stories: Int, alerts: Int) {
+        var result = (comparisons: 0, stories: 0, alerts: 0)
+        try await backend.withIngestStore { store in
+            _ = try await store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+            let before = store.titleComparisons
+            let outcome = try await store.ingest(Kit.batch(at: Kit.at(hours: 0), items: Self.pairs(count)))
+            let stories = try await store.count("SELECT COUNT(DISTINCT story_id) FROM items")
+            result = (store.titleComparisons - before, stories, outcome.alerts.count)
+        }
+        return result
     }
 
-    @Test func titleClusteringOfABatchIsLinearInItsItems() throws {
-        let small = try ingest(200)
-        let large = try ingest(800)
+    @Test(arguments: StoreBackend.allCases)
+    func titleClusteringOfABatchIsLinearInItsItems(backend: StoreBackend) async throws {
+        let small = try await ingest(200, backend)
+        let large = try await ingest(800, backend)
         // Each pair still becomes one story: the batch's items find each other through the index.
         #expect(small.stories == 100 && large.stories == 400)
         #expect(small.alerts == 100 && large.alerts == 400)
@@ -67,22 +69,23 @@ private typealias Kit = StoreTestKit
         #expect(index.comparisons == StoryIndex.maximumCandidates)
     }
 
-    @Test func truncationWarningIsStoredKeptAndCleared() throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        let key = Kit.feed(1).key
-        var batch = Kit.batch(at: Kit.at(hours: 0), items: Self.pairs(2))
-        batch.warning = "truncated: 50000 items in the feed, 1000 kept"
-        #expect(try store.ingest(batch).feedState?.warning == "truncated: 50000 items in the feed, 1000 kept")
-        // Unchanged bodies and failures leave it: the feed still holds what was cut.
-        let kept = try store.recordNoChange(
-            NoChangeRecord(key: key, at: Kit.at(hours: 1), reason: .bodyUnchanged, httpStatus: 200))
-        #expect(kept.warning == "truncated: 50000 items in the feed, 1000 kept")
-        _ = try store.recordFailure(
-            FeedFailure(key: key, at: Kit.at(hours: 2), kind: "timeout", message: "timed out"))
-        #expect(try store.feedState(key: key)?.warning == "truncated: 50000 items in the feed, 1000 kept")
-        // The next ingest of a body that fits clears it.
-        #expect(try store.ingest(Kit.batch(at: Kit.at(hours: 3), items: Self.pairs(2))).feedState?.warning == nil)
+    @Test(arguments: StoreBackend.allCases)
+    func truncationWarningIsStoredKeptAndCleared(backend: StoreBackend) async throws {
+        try await backend.withIngestStore { store in
+            let key = Kit.feed(1).key
+            var batch = Kit.batch(at: Kit.at(hours: 0), items: Self.pairs(2))
+            batch.warning = "truncated: 50000 items in the feed, 1000 kept"
+            #expect(try await store.ingest(batch).feedState?.warning == "truncated: 50000 items in the feed, 1000 kept")
+            // Unchanged bodies and failures leave it: the feed still holds what was cut.
+            let kept = try await store.recordNoChange(
+                NoChangeRecord(key: key, at: Kit.at(hours: 1), reason: .bodyUnchanged, httpStatus: 200))
+            #expect(kept.warning == "truncated: 50000 items in the feed, 1000 kept")
+            _ = try await store.recordFailure(
+                FeedFailure(key: key, at: Kit.at(hours: 2), kind: "timeout", message: "timed out"))
+            #expect(try await store.feedState(key: key)?.warning == "truncated: 50000 items in the feed, 1000 kept")
+            // The next ingest of a body that fits clears it.
+            #expect(
+                try await store.ingest(Kit.batch(at: Kit.at(hours: 3), items: Self.pairs(2))).feedState?.warning == nil)
+        }
     }
 }

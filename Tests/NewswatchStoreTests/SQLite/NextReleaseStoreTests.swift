@@ -10,20 +10,20 @@ private typealias Kit = StoreTestKit
 /// The lookup every sink drain makes for its next timed batch (CONTRACT §10): that sink's rows only, through the
 /// `deliveries_timed` index, never a scan of the whole outbox.
 @Suite struct NextReleaseStoreTests {
-    @Test func itIsTheSinksEarliestPendingReleaseAfterNow() throws {
-        let kit = try Kit()
-        defer { kit.dir.remove() }
-        let store = try kit.open()
-        let now = Kit.at(hours: 0)
-        _ = try store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
-        var batch = Kit.batch(at: now, items: [Kit.item("1", "Israel budget vote"), Kit.item("3", "Gaza")])
-        batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 900)
-        _ = try store.ingest(batch)
-        let end = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 900).rounded(.down) + 1) * 900)
+    @Test(arguments: StoreBackend.allCases)
+    func itIsTheSinksEarliestPendingReleaseAfterNow(backend: StoreBackend) async throws {
+        try await backend.withOutboxStore { store in
+            let now = Kit.at(hours: 0)
+            _ = try await store.ingest(Kit.batch(at: Kit.at(hours: -1), items: []))
+            var batch = Kit.batch(at: now, items: [Kit.item("1", "Israel budget vote"), Kit.item("3", "Gaza")])
+            batch.topics[1].delivery = TopicDelivery(mode: .batch, batchPeriod: 900)
+            _ = try await store.ingest(batch)
+            let end = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 900).rounded(.down) + 1) * 900)
 
-        #expect(try store.nextRelease(sink: "webhook", after: now) == end)
-        #expect(try store.nextRelease(sink: "file", after: now) == nil)
-        #expect(try store.nextRelease(sink: "webhook", after: end) == nil)
+            #expect(try await store.nextRelease(sink: "webhook", after: now) == end)
+            #expect(try await store.nextRelease(sink: "file", after: now) == nil)
+            #expect(try await store.nextRelease(sink: "webhook", after: end) == nil)
+        }
     }
 
     @Test func itUsesTheTimedIndex() throws {

@@ -1,0 +1,79 @@
+import Foundation
+import NewswatchSystem
+import PostgresNIO
+
+/// A `PostgresStore`'s in-memory title index (`StoryIndex`), kept in step with a database that several daemons write.
+///
+/// Why it is correct: every ingest takes the story lock (`PostgresStore.storyLock`, a transaction-level advisory
+/// lock) before it reads or writes items, so ingests on one database — this daemon's and every other's — run their
+/// story phase one at a time, and each sees every earlier ingest's committed items (the lock is released after the
+/// commit is visible). Item ids come from one sequence and are taken only under the lock, so they grow in commit
+/// order: reading the items above the index's high-water id catches up with everything committed since it last
+/// looked, by any daemon, and a later commit can never slip in below it.
+///
+/// - Important: Not thread-safe. Owner: the holder of the story lock (one ingest transaction at a time, in any
+///   process); only `invalidate()` may be called without it.
+final class PostgresStoryIndex: @unchecked Sendable {
+    private(set) var index = StoryIndex()
+    private var newest: Int64 = 0
+    private var lastExpiry: Int64 = 0
+    /// Set when a transaction that had added its entries failed to commit: the next catch-up starts afresh.
+    private let stale = Locked(false)
+
+    /// Forgets the running ingest's entries, reads the items committed since the last catch-up (by any daemon) and
+    /// drops entries that fell out of the window. Runs under the story lock.
+    func catchUp(_ c: PostgresConnection, now: Int64, logger: Logger) async throws {
+        let restart = stale.withLock { s in
+            defer { s = false }
+            return s
+        }
+        if restart {
+            index = StoryIndex()
+            newest = 0
+            lastExpiry = 0
+        }
+        index.discardPending()
+        newest = max(newest, now)
+        // The items committed since (by id) within the window, and the highest id (the last row: NULL title).
+        let rows = try await c.rows(
+            """
+            SELECT id, story_id, title, published, 0 AS part FROM items
+            WHERE id > \(index.highWater) AND published >= \(newest - StoryIndex.window)
+            UNION ALL SELECT max(id), NULL, NULL, NULL, 1 FROM items
+            ORDER BY part, id
+            """, logger: logger)
+        var highWater = index.highWater
+        for row in rows {
+            let (id, storyID, title, published, _) = try row.decode((Int64?, Int64?, String?, Int64?, Int).self)
+            if let title, let storyID, let published {
+                index.addPending(StoryIndex.Entry(storyID: storyID, time: published, title: StoryTitle(title)))
+            }
+            if let id { highWater = max(highWater, id) }
+        }
+        index.commitPending(highWater: highWater)
+        expire()
+    }
+
+    /// Makes the running ingest's entries permanent, just before its transaction commits (still under the lock).
+    func commitPending(highWater: Int64) { index.commitPending(highWater: highWater) }
+
+    /// Forgets the running ingest's entries (its transaction is rolling back).
+    func discardPending() { index.discardPending() }
+
+    /// The last transaction's entries may name items that never committed: rebuild on the next catch-up.
+    func invalidate() { stale.withLock { $0 = true } }
+
+    /// Drops entries older than the window, at most hourly and only when a quarter of them are, as `StoryIndex`.
+    private func expire() {
+        guard newest - lastExpiry >= 3600 else { return }
+        lastExpiry = newest
+        let cutoff = newest - StoryIndex.window
+        let entries = index.entries
+        let old = entries.reduce(0) { $0 + ($1.time < cutoff ? 1 : 0) }
+        guard old > 0, old * 4 >= entries.count else { return }
+        let fresh = StoryIndex()
+        for e in entries where e.time >= cutoff { fresh.addPending(e) }
+        fresh.commitPending(highWater: index.highWater)
+        index = fresh
+    }
+}
