@@ -139,7 +139,7 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A port on 127.0.0.1 that was free a moment ago.
-    private static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClusterError(description: "socket: errno \(errno)") }
         defer { close(fd) }

@@ -24,9 +24,10 @@ extension Commands {
             warnings.append(
                 "no state database at \(database.path) yet (the daemon has not run); showing the configured feeds only")
         }
-        let report: StatusReport
+        var report: StatusReport
         do {
             report = try await StatusReport.build(config: loaded.config, store: opened?.store, now: now)
+            if let postgres = opened?.postgres { report.addDaemons(try await postgres.daemons(at: now)) }
             await opened?.close()
         } catch {
             await opened?.close()

@@ -4,8 +4,8 @@ import NewswatchStore
 extension Commands {
     /// `store migrate --to URL`: copies the SQLite state of the config's `state_dir` into the empty PostgreSQL
     /// database at `url` (CONTRACT §9) and returns the one-line summary. Holds the daemon's run lock meanwhile, so the
-    /// state cannot change under the copy. The password comes from `passwordFile` (the config's
-    /// `[store] password_file` once it exists). Every message names the database without a secret.
+    /// state cannot change under the copy. The password comes from `passwordFile`, else the config's
+    /// `[store] password_file`. Every message names the database without a secret.
     ///
     /// Exit statuses: 64 for a malformed URL, 66 for a missing state database or password file, 69 when PostgreSQL
     /// cannot be reached or refuses the login, 1 when the daemon runs on the state, the database is not empty, or the
@@ -17,7 +17,8 @@ extension Commands {
         let paths = StatePaths(loaded.config.daemon)
         let location: PostgresLocation
         do {
-            location = try PostgresLocation(url: url, passwordFile: passwordFile)
+            location = try PostgresLocation(
+                url: url, passwordFile: passwordFile ?? loaded.config.store.passwordFile?.path)
         } catch let error as StoreError where error.kind == .open {
             throw CommandError(.noInput, error.message)
         } catch let error as StoreError {

@@ -16,6 +16,8 @@ public final class DaemonRuntime: Sendable {
     public let store: any Store
     /// The store as opened, to close at the end.
     public let opened: OpenedStore
+    /// This daemon among others on a shared PostgreSQL store; `nil` on SQLite.
+    public let shared: SharedMembership?
     public let daemon: Daemon
     public let logger: Logger
     /// What `newswatch_build_info{version}` says.
@@ -40,8 +42,12 @@ public final class DaemonRuntime: Sendable {
         paths = StatePaths(config.daemon)
         try paths.create()
         lock = try RunLock(stateDirectory: paths.stateDirectory)
-        opened = try await StoreOpener.open(config, access: .readWrite)
+        let owner = SharedMembership.newOwnerID()
+        let lease = config.store.lease.timeInterval
+        opened = try await StoreOpener.open(
+            config, access: .readWrite, claims: DeliveryClaims(owner: owner, lease: lease))
         store = opened.store
+        shared = opened.postgres.map { SharedMembership(store: $0, owner: owner, lease: lease, version: version) }
         self.logger = logger
         self.clock = clock
         self.loaded = Locked(loaded)
@@ -88,9 +94,12 @@ public final class DaemonRuntime: Sendable {
             // Without a systemd watchdog the petter has nothing to do and returns at once.
             .init(service: petter, successTerminationBehavior: .ignore, serviceName: "watchdog"),
             .init(service: AlertDrainService(deliveries: deliveries), serviceName: "alert-drain"),
-            .init(service: DigestService(publisher: publisher, clock: clock), serviceName: "digest"),
             .init(
-                service: RetentionService(store: store, loaded: loaded, clock: clock, logger: logger),
+                service: DigestService(publisher: publisher, clock: clock, leader: shared?.leader),
+                serviceName: "digest"),
+            .init(
+                service: RetentionService(
+                    store: store, loaded: loaded, clock: clock, logger: logger, leader: shared?.leader),
                 serviceName: "retention"),
             .init(service: StatusService(runtime: self), serviceName: "status"),
             .init(
@@ -100,6 +109,11 @@ public final class DaemonRuntime: Sendable {
             .init(service: ReloadService(runtime: self, hangups: hangups), serviceName: "reload"),
             .init(service: PollService(runtime: self, petter: petter), serviceName: "poll"),
         ]
+        if let shared {
+            services.insert(
+                .init(service: SharedMembershipService(runtime: self, membership: shared), serviceName: "shared"), at: 0
+            )
+        }
         // Listening before the group starts: an address in use stops `run` here, before READY=1.
         if let metrics = try await startMetrics(petter: petter) { services.insert(metrics, at: 0) }
         // Graceful shutdown runs in reverse order: polling stops first, deliveries flush last, scrapes go on to the end.

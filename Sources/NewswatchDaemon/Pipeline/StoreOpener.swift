@@ -34,11 +34,14 @@ public enum StoreOpener {
     /// Opens the configured store. SQLite: `<state_dir>/newswatch.sqlite` (the caller checks that it exists where
     /// a missing file means "the daemon has not run"); PostgreSQL: connects, migrates, and fails with the server's
     /// words and the URL without any secret.
-    public static func open(_ config: NewswatchConfig, access: Access) async throws -> OpenedStore {
+    /// `claims`: a daemon's owner and lease, so that its outbox reads claim what they return (PostgreSQL only).
+    public static func open(_ config: NewswatchConfig, access: Access, claims: DeliveryClaims? = nil) async throws
+        -> OpenedStore
+    {
         if let url = config.store.url {
             let location = try PostgresLocation(url: url, passwordFile: config.store.passwordFile?.path)
-            // PENDING-MERGE: PostgresStore becomes a Store when the pg-ingest and pg-outbox branches land.
-            throw StoreError(.invalidArgument, "\(location.redacted): the PostgreSQL store is not complete yet")
+            let postgres = try await PostgresStore(location: location, claims: claims)
+            return OpenedStore(store: postgres, sqlite: nil, postgres: postgres)
         }
         let path = StatePaths(config.daemon).database.path
         let sqlite: SQLiteStore

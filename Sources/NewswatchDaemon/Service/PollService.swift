@@ -21,16 +21,22 @@ struct PollService: Service {
         let started = Locked(false)
         try await withGracefulShutdownHandler {
             try await cancelWhenGracefulShutdown {
-                try await runtime.daemon.run(
-                    heartbeat: {
-                        petter.heartbeat()
-                        let first = started.withLock { was in
-                            defer { was = true }
-                            return !was
-                        }
-                        // The status line reads the store: off this (synchronous) heartbeat, READY follows at once.
-                        if first { Task { notifier.ready(status: await runtime.statusLine()) } }
-                    }, maxSleep: maxSleep)
+                let heartbeat: @Sendable () -> Void = {
+                    petter.heartbeat()
+                    let first = started.withLock { was in
+                        defer { was = true }
+                        return !was
+                    }
+                    // The status line reads the store: off this (synchronous) heartbeat, READY follows at once.
+                    if first { Task { notifier.ready(status: await runtime.statusLine()) } }
+                }
+                if let shared = runtime.shared {
+                    try await runtime.daemon.runShared(
+                        leases: shared.store, owner: shared.owner, lease: shared.lease, heartbeat: heartbeat,
+                        maxSleep: maxSleep)
+                } else {
+                    try await runtime.daemon.run(heartbeat: heartbeat, maxSleep: maxSleep)
+                }
             }
         } onGracefulShutdown: {
             // The group shuts services down one after another, polling first: STOPPING=1 goes out as the shutdown

@@ -13,6 +13,8 @@ struct RetentionService: Service {
     let loaded: Locked<LoadedConfig>
     let clock: any NewswatchClock
     let logger: Logger
+    /// On a shared store only the leader prunes (CONTRACT §9); `nil`: this daemon alone.
+    var leader: LeaderLock? = nil
 
     func run() async {
         await cancelWhenGracefulShutdown { await pruneHourly() }
@@ -23,6 +25,11 @@ struct RetentionService: Service {
         while !Task.isCancelled {
             try? await Task.sleep(nanoseconds: delay * 1_000_000_000)
             if Task.isCancelled { return }
+            if let leader, !(await leader.isLeader) {
+                // Not the leader: look again in a minute, so a new leader prunes within the hour.
+                delay = 60
+                continue
+            }
             delay = 3600
             let retention = loaded.withLock { $0.config.daemon.retention.timeInterval }
             let store = self.store

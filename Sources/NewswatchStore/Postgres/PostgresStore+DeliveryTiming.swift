@@ -6,11 +6,15 @@ import PostgresNIO
 // instant it may go (`not_before`); the rows of one (sink, topic, not_before) are one message.
 extension PostgresStore {
     /// Timed deliveries owed to `sink` whose time has come at `now`, by release instant, topic and alert;
-    /// `attemptsDue`: only those whose next attempt is due too. A read: it claims nothing
-    /// (`claimReleasedDeliveries` does).
+    /// `attemptsDue`: only those whose next attempt is due too. A read, unless the store was opened with ``claims``:
+    /// then whole batches are claimed (`claimReleasedDeliveries`).
     public func releasedDeliveries(sink: String, at now: Date, attemptsDue: Bool, limit: Int) async throws
         -> [PendingDelivery]
     {
+        if let claims {
+            return try await claimReleasedDeliveries(
+                sink: sink, owner: claims.owner, now: now, lease: claims.lease, attemptsDue: attemptsDue, limit: limit)
+        }
         let t = now.storeSeconds
         let rows = try await self.rows(
             """

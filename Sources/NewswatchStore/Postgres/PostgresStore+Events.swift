@@ -66,9 +66,15 @@ extension PostgresStore {
         _ = try await rows("DELETE FROM incidents WHERE subject = \(subject)", "close incident")
     }
 
-    /// Events owed to `sink`, oldest first; only those due at `now` (`nil`: all). A read: it claims nothing
-    /// (`claimEvents` does).
+    /// Events owed to `sink`, oldest first; only those due at `now` (`nil`: all). A read, unless the store was opened
+    /// with ``claims``: then they are claimed (`claimEvents`; with `now` `nil`, at the wall clock's time with attempt
+    /// times ignored).
     public func pendingEvents(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingEvent] {
+        if let claims {
+            return try await claimEvents(
+                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease, limit: limit,
+                attemptsDue: now != nil)
+        }
         let due = now?.storeSeconds
         return try await rows(
             """
@@ -85,7 +91,7 @@ extension PostgresStore {
     /// skipping those another daemon holds (`FOR UPDATE SKIP LOCKED`, then an expiring claim), so each event is
     /// sent by one daemon at a time; `markEventsDelivered`/`markEventFailed` end a claim.
     public func claimEvents(
-        sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int
+        sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int, attemptsDue: Bool = true
     ) async throws -> [PendingEvent] {
         let t = now.storeSeconds
         let until = now.addingTimeInterval(max(lease, 1)).storeSeconds
@@ -96,7 +102,7 @@ extension PostgresStore {
                 WHERE (event_seq, sink) IN (
                     SELECT event_seq, sink FROM event_deliveries
                     WHERE sink = \(sink) AND state = \(Self.deliveryPending)
-                        AND (next_attempt IS NULL OR next_attempt <= \(t))
+                        AND (NOT \(attemptsDue) OR next_attempt IS NULL OR next_attempt <= \(t))
                         AND (claim_until IS NULL OR claim_until <= \(t))
                     ORDER BY event_seq LIMIT \(max(0, limit))
                     FOR UPDATE SKIP LOCKED)

@@ -4,9 +4,15 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Deliveries owed to `sink`, oldest alert first; only those whose next attempt is due at `now` (`nil` ignores
-    /// attempt times); never a timed one (`releasedDeliveries`). A read, as `SQLiteStore.pendingDeliveries`: it
-    /// claims nothing (`claimDeliveries` does).
+    /// attempt times); never a timed one (`releasedDeliveries`). A read, as `SQLiteStore.pendingDeliveries`, unless
+    /// the store was opened with ``claims``: then they are claimed (`claimDeliveries`; with `now` `nil`, at the wall
+    /// clock's time with attempt times ignored).
     public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery] {
+        if let claims {
+            return try await claimDeliveries(
+                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease, limit: limit,
+                attemptsDue: now != nil)
+        }
         let due = now?.storeSeconds
         let rows = try await self.rows(
             """
@@ -25,7 +31,7 @@ extension PostgresStore {
     /// each is attempted by one daemon at a time; a dead daemon's claims expire. `markDelivered`/`markFailed` end a
     /// claim.
     public func claimDeliveries(
-        sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int
+        sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int, attemptsDue: Bool = true
     ) async throws -> [PendingDelivery] {
         let t = now.storeSeconds
         let until = now.addingTimeInterval(max(lease, 1)).storeSeconds
@@ -36,7 +42,7 @@ extension PostgresStore {
                 WHERE (alert_seq, sink) IN (
                     SELECT alert_seq, sink FROM deliveries
                     WHERE sink = \(sink) AND state = \(Self.deliveryPending) AND not_before IS NULL
-                        AND (next_attempt IS NULL OR next_attempt <= \(t))
+                        AND (NOT \(attemptsDue) OR next_attempt IS NULL OR next_attempt <= \(t))
                         AND (claim_until IS NULL OR claim_until <= \(t))
                     ORDER BY alert_seq LIMIT \(max(0, limit))
                     FOR UPDATE SKIP LOCKED)

@@ -4,12 +4,16 @@ import PostgresNIO
 
 /// The PostgreSQL implementation of the store, for several daemons sharing one database (CONTRACT §9).
 ///
-/// Not yet a `Store`: it implements the poll path's feed-state writes and the feed leases; the rest follows (see the
-/// issue). Its methods are `async` (the PostgreSQL client is); times are whole UTC seconds in `bigint` columns, as in
-/// SQLite, always passed in by the caller — never the database's `now()` — so daemons and tests agree on the clock.
-public final class PostgresStore: Sendable {
+/// A `Store` with SQLite's semantics, plus what several daemons need: feed leases (`FeedLeaseStore`), the daemon
+/// registry, and — when opened with `claims` — outbox reads that claim what they return, so that each delivery and
+/// event is attempted by one daemon at a time. Times are whole UTC seconds in `bigint` columns, as in SQLite, passed
+/// in by the caller — never the database's `now()` — so daemons and tests agree on the clock.
+public final class PostgresStore: Store, FeedLeaseStore {
     /// Where the store lives (its `redacted` form names it in errors).
     public let location: PostgresLocation
+    /// When set (a daemon), ``pendingDeliveries(sink:dueAt:limit:)``, ``releasedDeliveries(sink:at:attemptsDue:limit:)``
+    /// and ``pendingEvents(sink:dueAt:limit:)`` claim what they return for this owner; `nil` (tools, `status`): reads.
+    public let claims: DeliveryClaims?
     let client: PostgresClient
     let logger: Logger
     /// Recent titles, for story assignment; used only under the story lock (`PostgresStoryIndex`).
@@ -18,8 +22,9 @@ public final class PostgresStore: Sendable {
 
     /// Connects (a pool of at most `maxConnections`) and brings the schema up to date; safe to call from several
     /// daemons at once (migrations take an advisory lock).
-    public init(location: PostgresLocation, maxConnections: Int = 8) async throws {
+    public init(location: PostgresLocation, maxConnections: Int = 8, claims: DeliveryClaims? = nil) async throws {
         self.location = location
+        self.claims = claims
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: .disable)
