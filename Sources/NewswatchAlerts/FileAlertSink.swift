@@ -91,6 +91,17 @@ package final class FileAlertSink: @unchecked Sendable {
 
     private func append(_ alerts: [Alert], to name: String) throws -> [Alert] {
         let path = directory.appendingPathComponent(name).path
+        try createDirectoryIfNeeded()
+        // Several daemons on one shared store may write one `output_dir` (CONTRACT §9: "one record"): the id check,
+        // the torn-line repair and the append happen under an exclusive lock on the folder, so no daemon reads
+        // another's line half-written, cuts it as torn, or writes an alert another has just written.
+        let lockPath = directory.appendingPathComponent(".lock").path
+        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard lockFD >= 0 else { throw failure(lockPath, "cannot open the lock file") }
+        defer { close(lockFD) }
+        while flock(lockFD, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw failure(lockPath, "cannot lock", errno: errno) }
+        }
         var index = try loadIndex(name, path: path)
         var fresh: [Alert] = []
         var data = Data()

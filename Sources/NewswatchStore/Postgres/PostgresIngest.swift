@@ -146,7 +146,7 @@ struct PostgresIngest {
                 last_new_item = CASE WHEN \(newItems > 0) THEN \(now) ELSE last_new_item END,
                 http_status = \(batch.httpStatus), error_kind = NULL, error = NULL, consecutive_failures = 0,
                 guids_unreliable = \(guidsUnreliable),
-                next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSeconds) ELSE next_due END,
+                next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSecondsRoundedUp) ELSE next_due END,
                 retry_after = CASE WHEN \(s != nil) THEN \(s?.retryAfter?.storeSeconds) ELSE retry_after END,
                 ttl_floor = CASE WHEN \(s != nil) THEN \(s?.ttlFloor) ELSE ttl_floor END,
                 max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END,

@@ -55,7 +55,7 @@ extension PostgresStore {
                     error_kind = NULL, error = NULL, consecutive_failures = 0,
                     etag = CASE WHEN \(v != nil) THEN \(v?.etag) ELSE etag END,
                     last_modified = CASE WHEN \(v != nil) THEN \(v?.lastModified) ELSE last_modified END,
-                    next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSeconds) ELSE next_due END,
+                    next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSecondsRoundedUp) ELSE next_due END,
                     retry_after = CASE WHEN \(s != nil) THEN \(s?.retryAfter?.storeSeconds) ELSE retry_after END,
                     ttl_floor = CASE WHEN \(s != nil) THEN \(s?.ttlFloor) ELSE ttl_floor END,
                     max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END
@@ -94,7 +94,7 @@ extension PostgresStore {
             let id = try await Self.ensureFeed(c, key: key, logger: logger)
             try await c.query(
                 """
-                UPDATE feeds SET next_due = \(schedule.nextDue?.storeSeconds),
+                UPDATE feeds SET next_due = \(schedule.nextDue?.storeSecondsRoundedUp),
                     retry_after = \(schedule.retryAfter?.storeSeconds), ttl_floor = \(schedule.ttlFloor),
                     max_age_floor = \(schedule.maxAgeFloor)
                 WHERE id = \(id)

@@ -177,5 +177,9 @@ extension Date {
     /// Whole seconds since 1970, the store's time unit; clamped to years 1–9999, never trapping on an absurd date.
     var storeSeconds: Int64 { TimeBounds.seconds(of: self) }
 
+    /// Whole seconds, rounded up: for a due time several daemons read from the store (a feed polled at 20.9 s with a
+    /// 1 s interval is due at 22, not at 21, a tenth of a second later).
+    var storeSecondsRoundedUp: Int64 { TimeBounds.seconds(of: self.addingTimeInterval(0.999_999)) }
+
     init(storeSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(storeSeconds)) }
 }
