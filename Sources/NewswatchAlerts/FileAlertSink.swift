@@ -94,13 +94,13 @@ package final class FileAlertSink: @unchecked Sendable {
         try createDirectoryIfNeeded()
         // Several daemons on one shared store may write one `output_dir` (CONTRACT §9: "one record"): the id check,
         // the torn-line repair and the append happen under an exclusive lock on the folder, so no daemon reads
-        // another's line half-written, cuts it as torn, or writes an alert another has just written.
-        let lockPath = directory.appendingPathComponent(".lock").path
-        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        guard lockFD >= 0 else { throw failure(lockPath, "cannot open the lock file") }
+        // another's line half-written, cuts it as torn, or writes an alert another has just written. The lock is on
+        // the folder itself: no lock file among the alert files.
+        let lockFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lockFD >= 0 else { throw failure(directory.path, "cannot open the folder to lock it") }
         defer { close(lockFD) }
         while flock(lockFD, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw failure(lockPath, "cannot lock", errno: errno) }
+            guard errno == EINTR else { throw failure(directory.path, "cannot lock the folder", errno: errno) }
         }
         var index = try loadIndex(name, path: path)
         var fresh: [Alert] = []
