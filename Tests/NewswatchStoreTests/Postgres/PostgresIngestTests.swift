@@ -91,6 +91,28 @@ private typealias Kit = StoreTestKit
         }
     }
 
+    /// The title index forgets titles older than the story window (as SQLite's `StoryIndex` compacts itself), so a
+    /// long-running daemon's index stays the size of two days of headlines.
+    @Test func theTitleIndexDropsTitlesThatLeftTheWindow() async throws {
+        try await StoreBackend.postgres.withPlace { place in
+            let store = try await place.openPostgres()
+            let old = (0..<4).map { n in
+                Kit.item(
+                    "\(n)", Self.title(n), link: "https://feed1.example/\(n)", published: Kit.at(hours: -0.5))
+            }
+            _ = try await store.ingest(Kit.batch(feed: Kit.feed(1), at: Kit.at(hours: 0), items: old))
+            #expect(store.storyIndex.index.entries.count == 4)
+            let fresh = Kit.item("x", Self.title(9), link: "https://feed2.example/x", published: Kit.at(hours: 50))
+            _ = try await store.ingest(Kit.batch(feed: Kit.feed(2), at: Kit.at(hours: 50), items: [fresh]))
+            #expect(store.storyIndex.index.entries.map(\.time) == [Kit.at(hours: 50).storeSeconds])
+            // A restarted daemon reads only the window's titles back.
+            let restarted = try await place.openPostgres()
+            let again = Kit.item("y", Self.title(10), link: "https://feed2.example/y", published: Kit.at(hours: 50))
+            _ = try await restarted.ingest(Kit.batch(feed: Kit.feed(2), at: Kit.at(hours: 50), items: [again]))
+            #expect(restarted.storyIndex.index.entries.count == 2)
+        }
+    }
+
     /// New and update alerts of a batched topic carry the batch's release in their non-file delivery rows, as
     /// SQLite's (EscalationTests reads them back through `releasedDeliveries` there).
     @Test func deliveryRowsCarryTheTopicsRelease() async throws {
