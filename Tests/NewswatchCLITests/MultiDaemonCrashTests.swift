@@ -86,6 +86,11 @@ import Testing
         var peakInFlight: Int { lock.withLock { maxInFlight } }
     }
 
+    static func timestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        return formatter.date(from: text)
+    }
+
     private func config(_ dir: TemporaryDirectory, daemon: Int, server: LoopbackHTTPServer, store: String) throws
         -> URL
     {
@@ -157,6 +162,20 @@ import Testing
         // A little longer, for any second copy to show.
         try await Task.sleep(nanoseconds: 3_000_000_000)
         let calmEnd = Date()
+        // `status` lists the daemons: the three alive beat within the last seconds and hold the feeds between them.
+        let status = try NewswatchBinary.run(["status", "--json", "--config", configs[0].path], timeout: 60)
+        #expect(status.status == 0, "\(status.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let listed = report?["daemons"] as? [[String: Any]] ?? []
+        // Killed daemons keep their rows (with their last heartbeat) until the leader drops them a day later.
+        let running = Set(daemons.map { Int($0.pid) })
+        let alive = listed.filter { ($0["pid"] as? Int).map(running.contains) ?? false }
+        #expect(alive.count == 3, "\(status.stdout)")
+        #expect(
+            alive.allSatisfy { row in
+                (row["last_heartbeat"] as? String).flatMap(Self.timestamp).map { calmEnd.timeIntervalSince($0) < 30 }
+                    ?? false
+            }, "\(status.stdout)")
         for d in daemons { d.send(SIGTERM) }
         for d in daemons { #expect(await d.waitForExit(timeout: 30), "a daemon did not stop on SIGTERM") }
 

@@ -155,7 +155,7 @@ struct IngestTransaction {
                 """
         ).execute(arguments: [
             batch.validators.etag, batch.validators.lastModified, batch.bodyHash, now, now, now, now, newItems > 0, now,
-            batch.httpStatus, guidsUnreliable, s != nil, s?.nextDue?.storeSeconds, s != nil,
+            batch.httpStatus, guidsUnreliable, s != nil, s?.nextDue?.storeSecondsRoundedUp, s != nil,
             s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, batch.warning, feedID,
         ])
     }

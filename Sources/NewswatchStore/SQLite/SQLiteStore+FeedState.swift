@@ -55,7 +55,7 @@ extension SQLiteStore {
             let s = record.schedule
             let arguments: StatementArguments = [
                 t, t, record.httpStatus, record.validators != nil, record.validators?.etag,
-                record.validators != nil, record.validators?.lastModified, s != nil, s?.nextDue?.storeSeconds,
+                record.validators != nil, record.validators?.lastModified, s != nil, s?.nextDue?.storeSecondsRoundedUp,
                 s != nil, s?.retryAfter?.storeSeconds, s != nil, s?.ttlFloor, s != nil, s?.maxAgeFloor, record.key,
             ]
             try update.execute(arguments: arguments)
@@ -116,7 +116,7 @@ extension SQLiteStore {
                 sql: "UPDATE feeds SET next_due = ?, retry_after = ?, ttl_floor = ?, max_age_floor = ? WHERE key = ?"
             ).execute(
                 arguments: [
-                    schedule.nextDue?.storeSeconds, schedule.retryAfter?.storeSeconds, schedule.ttlFloor,
+                    schedule.nextDue?.storeSecondsRoundedUp, schedule.retryAfter?.storeSeconds, schedule.ttlFloor,
                     schedule.maxAgeFloor, key,
                 ])
         }
