@@ -141,18 +141,16 @@ extension SQLiteStore {
         max_age_floor, warning
         """
 
-    /// A `feeds` row selected with `feedColumns`, decoded by column name.
+    /// A `feeds` row selected with `feedColumns`, decoded by position (in `feedColumns`' order): GRDB's lookup by
+    /// column name lowercases the names it compares, 7 % of an all-304 round's CPU samples (perf, issue 18).
     static func feedState(_ row: Row) -> FeedState {
-        func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(storeSeconds:)) }
+        func date(_ index: Int) -> Date? { (row[index] as Int64?).map(Date.init(storeSeconds:)) }
         return FeedState(
-            key: row["key"], name: row["name"], url: row["url"], active: row["active"],
-            validators: HTTPValidators(etag: row["etag"], lastModified: row["last_modified"]),
-            bodyHash: row["body_hash"], lastFetch: date("last_fetch"), lastSuccess: date("last_success"),
-            firstSuccess: date("first_success"), lastNewItem: date("last_new_item"), httpStatus: row["http_status"],
-            errorKind: row["error_kind"], error: row["error"], consecutiveFailures: row["consecutive_failures"],
-            schedule: FeedSchedule(
-                nextDue: date("next_due"), retryAfter: date("retry_after"), ttlFloor: row["ttl_floor"],
-                maxAgeFloor: row["max_age_floor"]),
-            warning: row["warning"])
+            key: row[0], name: row[1], url: row[2], active: row[3],
+            validators: HTTPValidators(etag: row[4], lastModified: row[5]), bodyHash: row[6], lastFetch: date(7),
+            lastSuccess: date(8), firstSuccess: date(9), lastNewItem: date(10), httpStatus: row[11],
+            errorKind: row[12], error: row[13], consecutiveFailures: row[14],
+            schedule: FeedSchedule(nextDue: date(15), retryAfter: date(16), ttlFloor: row[17], maxAgeFloor: row[18]),
+            warning: row[19])
     }
 }
