@@ -13,6 +13,8 @@ ru_maxrss of that child):
 
   cold     `run --once` on a fresh state dir: every item new
   304      `run --once` again: every feed answers 304 Not Modified
+  curl-304 (--curl) after each 304 round, curl fetching the same 2,000 URLs with the validators newswatch stored
+           (every answer a 304), 16 transfers in parallel on one multi handle: the all-304 round's reference
   changed  `run --once` after 5% of the feeds (every 20th) got new items at the top (5 by default, dated now)
   daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
            the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
@@ -61,6 +63,9 @@ def parse_args():
     ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
     ap.add_argument("--newsboat", action="store_true",
                     help="also time newsboat's cold reload and all-304 reload of the same URLs (the README's reference)")
+    ap.add_argument("--curl", action="store_true",
+                    help="after each 304 round, time curl fetching the same 304s (the validators newswatch stored, "
+                         "16 in parallel: issue 18's reference)")
     ap.add_argument("--log-level", default="info")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
     return ap.parse_args()
@@ -271,6 +276,32 @@ def run_newsboat(work, urls, tag, log):
     return r
 
 
+def run_curl_304(work, state, log, parallel=16):
+    """curl fetching every feed once with the validators newswatch stored (so every answer is a 304), `parallel`
+    transfers at a time on one multi handle, as one child process: the all-304 round's reference."""
+    db = sqlite3.connect(os.path.join(state, "newswatch.sqlite"))
+    rows = db.execute("SELECT url, etag, last_modified FROM feeds WHERE active = 1 ORDER BY id").fetchall()
+    db.close()
+
+    def quoted(v):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    cfg = os.path.join(work, "curl-304.cfg")
+    with open(cfg, "w") as f:
+        for url, etag, last_modified in rows:
+            f.write(f"url = {quoted(url)}\noutput = \"/dev/null\"\n")
+            if etag:
+                f.write(f"header = {quoted('If-None-Match: ' + etag)}\n")
+            if last_modified:
+                f.write(f"header = {quoted('If-Modified-Since: ' + last_modified)}\n")
+            f.write("next\n")
+    t0 = time.monotonic()
+    pid = spawn(["/usr/bin/curl", "--parallel", "--parallel-max", str(parallel), "-s", "-K", cfg], log)
+    r = reap(pid, t0)
+    r["summary"] = f"curl {len(rows)} URLs with stored validators, {parallel} in parallel: exit {r['exit']}"
+    return r
+
+
 def vm_rss_mib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -309,7 +340,7 @@ def main():
     for name, _, _ in feeds:
         os.symlink(os.path.join(os.path.abspath(a.corpus), name), os.path.join(www, name))
     nginx = Nginx(www, work, a.hosts)
-    results = {"cold": [], "304": [], "changed": [], "daemon": []}
+    results = {"cold": [], "304": [], "curl-304": [], "changed": [], "daemon": []}
     try:
         print(f"daemon-bench: {len(feeds)} feeds on 127.0.0.1-{a.hosts}:{nginx.port}, concurrency {a.concurrency}, "
               f"backfill {a.backfill}, {a.runs} run(s); binary {a.newswatch}; work dir {work}")
@@ -342,6 +373,10 @@ def main():
                 r = run_once(a, config, log)
                 show("304", r, nginx.statuses_since_last())
                 results["304"].append(r)
+                if a.curl:
+                    r = run_curl_304(work, state, os.path.join(work, "curl.log"))
+                    show("curl-304", r, nginx.statuses_since_last())
+                    results["curl-304"].append(r)
             if a.newsboat:
                 r = run_newsboat(work, urls, "reload again", os.path.join(work, "newsboat.log"))
                 show("nb-again", r, nginx.statuses_since_last())
