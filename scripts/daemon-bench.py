@@ -288,15 +288,16 @@ def run_curl_304(work, state, log, parallel=16):
 
     cfg = os.path.join(work, "curl-304.cfg")
     with open(cfg, "w") as f:
-        for url, etag, last_modified in rows:
+        for i, (url, etag, last_modified) in enumerate(rows):
+            if i:
+                f.write("next\n")  # between sections only: a trailing one is an empty section (exit 2)
             f.write(f"url = {quoted(url)}\noutput = \"/dev/null\"\n")
             if etag:
                 f.write(f"header = {quoted('If-None-Match: ' + etag)}\n")
             if last_modified:
                 f.write(f"header = {quoted('If-Modified-Since: ' + last_modified)}\n")
-            f.write("next\n")
     t0 = time.monotonic()
-    pid = spawn(["/usr/bin/curl", "--parallel", "--parallel-max", str(parallel), "-s", "-K", cfg], log)
+    pid = spawn(["/usr/bin/curl", "--parallel", "--parallel-max", str(parallel), "--no-progress-meter", "-K", cfg], log)
     r = reap(pid, t0)
     r["summary"] = f"curl {len(rows)} URLs with stored validators, {parallel} in parallel: exit {r['exit']}"
     return r
