@@ -181,17 +181,28 @@ class WaitSampler:
             return
         self.next += self.every
         self.samples += 1
+        activity = ("a.state || ' | ' || COALESCE(a.wait_event_type || ':' || a.wait_event, 'on CPU or client') || "
+                    "' | ' || regexp_replace(left(a.query, 48), '\\s+', ' ', 'g')")
         self.proc.stdin.write(
-            "SELECT state || ' | ' || COALESCE(wait_event_type || ':' || wait_event, 'on CPU or client') || ' | ' || "
-            "regexp_replace(left(query, 48), '\\s+', ' ', 'g') FROM pg_stat_activity "
-            f"WHERE datname = '{self.database}' AND backend_type = 'client backend';\n")
+            f"SELECT 'S | ' || {activity} FROM pg_stat_activity a "
+            f"WHERE a.datname = '{self.database}' AND a.backend_type = 'client backend' "
+            # The session holding the ingests' story lock (PostgresStore.storyLock, a bigint key: two oids).
+            f"UNION ALL SELECT 'H | ' || {activity} FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+            f"WHERE a.datname = '{self.database}' AND l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            f"AND l.classid = {STORY_LOCK >> 32} AND l.objid = {STORY_LOCK & 0xFFFFFFFF};\n")
         self.proc.stdin.flush()
 
     def summary(self):
         out, _ = self.proc.communicate()
         counts = {}
+        held = {}
         for line in out.splitlines():
-            state, wait, query = (line.split(" | ", 2) + ["", ""])[:3]
+            kind, state, wait, query = (line.split(" | ", 3) + ["", "", ""])[:4]
+            if kind == "H":
+                key = (f"waiting for the daemon (idle in transaction), after: {query[:40]}"
+                       if state.startswith("idle in transaction") else f"{state}, {wait}: {query}")
+                held[key] = held.get(key, 0) + 1
+                continue
             if state == "idle":
                 key = "idle (the daemon is elsewhere: fetch, parse, match, pool)"
             elif state.startswith("idle in transaction"):
@@ -199,7 +210,7 @@ class WaitSampler:
             else:
                 key = f"{state}, {wait}: {query}"
             counts[key] = counts.get(key, 0) + 1
-        return self.samples, sorted(counts.items(), key=lambda kv: -kv[1])
+        return self.samples, sorted(counts.items(), key=lambda kv: -kv[1]), sorted(held.items(), key=lambda kv: -kv[1])
 
 
 def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
@@ -253,15 +264,18 @@ def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
           f"daemons CPU {sum(r['cpu'] for r in results):7.2f} s  nginx {dict(sorted(statuses.items()))}"
           f"{f'  {doubled} extra fetches' if doubled else ''}")
     print(f"               {per}")
-    waits = []
+    waits, holder = [], []
     if sampler:
-        samples, waits = sampler.summary()
+        samples, waits, holder = sampler.summary()
         print(f"               sessions seen in {samples} samples of pg_stat_activity (one per {a.sample_every} s):")
         for key, n in waits[:8]:
             print(f"                 {n:6d}  {key}")
+        print(f"               the story lock's holder in {sum(n for _, n in holder)} of them:")
+        for key, n in holder[:6]:
+            print(f"                 {n:6d}  {key}")
     sys.stdout.flush()
     return {"label": label, "wall": wall, "hung": hung, "pg_cpu": cpu, "daemons": results, "statuses": statuses,
-            "waits": waits}
+            "waits": waits, "story_lock_holder": holder}
 
 
 def pg_cold_and_304(a, pg, nginx, work, feeds, n, run):
@@ -276,6 +290,11 @@ def pg_cold_and_304(a, pg, nginx, work, feeds, n, run):
             time.sleep(0.02)
         out.append(shared_round(a, pg, nginx, database, configs, f"pg 304 {n}d", started, feeds))
     out[0]["database_size"] = pg.sql(f"SELECT pg_size_pretty(pg_database_size('{database}'))")
+    # Scans of `items` by the ingests' lookups: sequential ones mean the planner had no statistics yet (the table
+    # grows from empty and autovacuum analyzes it only on its next visit, autovacuum_naptime).
+    out[0]["items_scans"] = pg.sql("SELECT seq_scan || ' seq scans (' || seq_tup_read || ' rows read), ' || idx_scan "
+                                   "|| ' index scans, analyzed ' || autoanalyze_count || 'x' FROM pg_stat_user_tables "
+                                   "WHERE relname = 'items'", database)
     return database, out
 
 
@@ -346,12 +365,15 @@ END $$;
 """
 
 
-def claim_rate(a, pg, database, feeds, sessions):
+STORY_LOCK = 0x6E7773746F726965  # PostgresStore.storyLock ("nwstorie")
+
+
+def claim_rate(a, pg, database, feeds, sessions, limit):
     """Feeds per second through the claim query with `sessions` concurrent claimers, each claim followed by the
     daemon's release of what it claimed (next due in 10 minutes, lease cleared), until every feed was claimed."""
     pg.sql("UPDATE feeds SET next_due = NULL, lease_owner = NULL, lease_until = NULL", database)
     t = int(time.time())
-    per_session = (len(feeds) // a.concurrency + 1) // sessions + 30  # extra claims find nothing: cheap
+    per_session = (len(feeds) // limit + 1) // sessions + 30  # extra claims find nothing: cheap
     procs = []
     cpu0 = pg.cpu_seconds()
     t0 = time.monotonic()
@@ -359,7 +381,7 @@ def claim_rate(a, pg, database, feeds, sessions):
         owner = f"bench{s}"
         script = [CLAIM_FUNCTION.replace("HOST_LOCK_SPACE", str(0x6E776831))]
         for _ in range(per_session):
-            script.append(f"SELECT pg_temp.claim('{owner}', {t}, {a.concurrency}, 2, 120);")
+            script.append(f"SELECT pg_temp.claim('{owner}', {t}, {limit}, 2, 120);")
             script.append(f"UPDATE feeds SET next_due = {t + 600}, lease_owner = NULL, lease_until = NULL "
                           f"WHERE lease_owner = '{owner}';")
         p = subprocess.Popen(pg.psql_argv(database), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -373,10 +395,10 @@ def claim_rate(a, pg, database, feeds, sessions):
     due_left = int(pg.sql(f"SELECT count(*) FROM feeds WHERE next_due IS NULL", database))
     rate = claimed / wall
     print(f"claim rate     {sessions} session(s): {claimed} feeds claimed and released in {wall:.2f} s = "
-          f"{rate:.0f} feeds/s ({per_session * sessions} claims of ≤{a.concurrency}); PostgreSQL CPU {cpu:.2f} s; "
+          f"{rate:.0f} feeds/s ({per_session * sessions} claims of ≤{limit}); PostgreSQL CPU {cpu:.2f} s; "
           f"left unclaimed {due_left}")
     sys.stdout.flush()
-    return {"sessions": sessions, "claimed": claimed, "wall": wall, "rate": rate, "pg_cpu": cpu, "left": due_left}
+    return {"sessions": sessions, "limit": limit, "claimed": claimed, "wall": wall, "rate": rate, "pg_cpu": cpu, "left": due_left}
 
 
 # MARK: - main
@@ -418,13 +440,15 @@ def main():
                 results["sqlite"].append(sqlite_cold_and_304(a, nginx, work, feeds, run))
             for n in order:
                 last_db, out = pg_cold_and_304(a, pg, nginx, work, feeds, n, run)
-                print(f"               database size after: {out[0]['database_size']}")
+                print(f"               database size after: {out[0]['database_size']}; items: {out[0]['items_scans']}")
                 results["pg"].append({"run": run, "daemons": n, "rounds": out})
             if not a.no_sqlite and run % 2 == 1:
                 results["sqlite"].append(sqlite_cold_and_304(a, nginx, work, feeds, run))
         if last_db:
-            for sessions in (1, 2, 3):
-                results["claims"].append(claim_rate(a, pg, last_db, feeds, sessions))
+            # Claims of `concurrency` feeds (a daemon starting) and of 1 (a daemon replacing one finished poll).
+            for limit in (a.concurrency, 1):
+                for sessions in (1, 2, 3):
+                    results["claims"].append(claim_rate(a, pg, last_db, feeds, sessions, limit))
         print(f"load average after: {os.getloadavg()}")
         with open(os.path.join(work, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
