@@ -59,6 +59,10 @@ def parse_args():
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--daemons", default="1,2,3", help="daemon counts to measure")
     ap.add_argument("--rounds-304", type=int, default=1, help="all-304 rounds after each cold round")
+    ap.add_argument("--claim-feeds", type=int, default=20000,
+                    help="also measure the claim rate on a feeds table of this many rows (synthetic ones added)")
+    ap.add_argument("--keep-stale-leases", action="store_true",
+                    help="do not clear the leases SIGTERMed daemons left before an all-304 round")
     ap.add_argument("--no-sqlite", action="store_true", help="skip the SQLite reference")
     ap.add_argument("--pg-option", action="append", default=[],
                     help="extra `-c name=value` for the server (default: PostgreSQL's own settings)")
@@ -252,6 +256,8 @@ def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
             pass
     results = [db.reap(p, t0) for p in pids]
     cpu = pg.cpu_seconds() - cpu0
+    # Leases the daemons still held when they exited on SIGTERM (a poll finished but not yet released).
+    stale = int(pg.sql("SELECT count(*) FROM feeds WHERE lease_owner IS NOT NULL", database))
     time.sleep(0.3)
     statuses = {}
     for s in access_lines(nginx)[before:]:
@@ -262,7 +268,7 @@ def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
                     f"exit {r['exit']}" for i, r in enumerate(results))
     print(f"{label:<14} wall {wall:8.2f} s{' HUNG' if hung else ''}  PostgreSQL CPU {cpu:7.2f} s  "
           f"daemons CPU {sum(r['cpu'] for r in results):7.2f} s  nginx {dict(sorted(statuses.items()))}"
-          f"{f'  {doubled} extra fetches' if doubled else ''}")
+          f"{f'  {doubled} extra fetches' if doubled else ''}  leases left after SIGTERM {stale}")
     print(f"               {per}")
     waits, holder = [], []
     if sampler:
@@ -274,7 +280,7 @@ def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
         for key, n in holder[:6]:
             print(f"                 {n:6d}  {key}")
     sys.stdout.flush()
-    return {"label": label, "wall": wall, "hung": hung, "pg_cpu": cpu, "daemons": results, "statuses": statuses,
+    return {"label": label, "wall": wall, "hung": hung, "pg_cpu": cpu, "daemons": results, "statuses": statuses, "stale_leases": stale,
             "waits": waits, "story_lock_holder": holder}
 
 
@@ -284,7 +290,10 @@ def pg_cold_and_304(a, pg, nginx, work, feeds, n, run):
     configs = write_configs(a, work, f"r{run}-n{n}", n, feeds, nginx.port, pg.url(database))
     out = [shared_round(a, pg, nginx, database, configs, f"pg cold {n}d", int(time.time()), feeds)]
     for _ in range(a.rounds_304):
-        pg.sql("UPDATE feeds SET next_due = NULL", database)
+        # Every feed due again. The leases the stopped daemons left behind are cleared too unless
+        # --keep-stale-leases: otherwise their feeds wait for the lease to expire (2 minutes by default).
+        pg.sql("UPDATE feeds SET next_due = NULL" + ("" if a.keep_stale_leases else
+                                                    ", lease_owner = NULL, lease_until = NULL"), database)
         started = int(time.time()) + 1
         while time.time() < started:  # last_success is whole seconds: start the round in a fresh second
             time.sleep(0.02)
@@ -368,12 +377,14 @@ END $$;
 STORY_LOCK = 0x6E7773746F726965  # PostgresStore.storyLock ("nwstorie")
 
 
-def claim_rate(a, pg, database, feeds, sessions, limit):
+def claim_rate(a, pg, database, total, sessions, limit, first=None):
     """Feeds per second through the claim query with `sessions` concurrent claimers, each claim followed by the
-    daemon's release of what it claimed (next due in 10 minutes, lease cleared), until every feed was claimed."""
+    daemon's release of what it claimed (next due in 10 minutes, lease cleared), until every feed was claimed (or,
+    with `first`, about that many: the start of a round, while the most feeds are due)."""
     pg.sql("UPDATE feeds SET next_due = NULL, lease_owner = NULL, lease_until = NULL", database)
     t = int(time.time())
-    per_session = (len(feeds) // limit + 1) // sessions + 30  # extra claims find nothing: cheap
+    # Extra claims at the end find nothing (cheap) and make sure every feed was claimed.
+    per_session = ((first or total) // limit + 1) // sessions + (0 if first else 30)
     procs = []
     cpu0 = pg.cpu_seconds()
     t0 = time.monotonic()
@@ -394,11 +405,11 @@ def claim_rate(a, pg, database, feeds, sessions, limit):
     claimed = sum(int(x) for out in outs for x in out.split() if x.isdigit())
     due_left = int(pg.sql(f"SELECT count(*) FROM feeds WHERE next_due IS NULL", database))
     rate = claimed / wall
-    print(f"claim rate     {sessions} session(s): {claimed} feeds claimed and released in {wall:.2f} s = "
+    print(f"claim rate     {total} feeds, {sessions} session(s): {claimed} feeds claimed and released in {wall:.2f} s = "
           f"{rate:.0f} feeds/s ({per_session * sessions} claims of ≤{limit}); PostgreSQL CPU {cpu:.2f} s; "
           f"left unclaimed {due_left}")
     sys.stdout.flush()
-    return {"sessions": sessions, "limit": limit, "claimed": claimed, "wall": wall, "rate": rate, "pg_cpu": cpu, "left": due_left}
+    return {"feeds": total, "sessions": sessions, "limit": limit, "claimed": claimed, "wall": wall, "rate": rate, "pg_cpu": cpu, "left": due_left}
 
 
 # MARK: - main
@@ -448,7 +459,19 @@ def main():
             # Claims of `concurrency` feeds (a daemon starting) and of 1 (a daemon replacing one finished poll).
             for limit in (a.concurrency, 1):
                 for sessions in (1, 2, 3):
-                    results["claims"].append(claim_rate(a, pg, last_db, feeds, sessions, limit))
+                    results["claims"].append(claim_rate(a, pg, last_db, len(feeds), sessions, limit))
+            if a.claim_feeds > len(feeds):
+                # The same claims on a feeds table of --claim-feeds rows: the corpus's plus synthetic ones on the
+                # same hosts (never fetched: only the claim query reads them).
+                big = f"claims_{a.claim_feeds}"
+                pg.sql(f"CREATE DATABASE {big} TEMPLATE {last_db}")
+                pg.sql("INSERT INTO feeds(key, name, url, host) SELECT "
+                       "'http://127.0.0.' || (1 + i % 100) || ':1/synthetic-' || i || '.xml', 'synthetic ' || i, "
+                       "'http://127.0.0.' || (1 + i % 100) || ':1/synthetic-' || i || '.xml', '127.0.0.' || (1 + i % 100) "
+                       f"FROM generate_series({len(feeds)}, {a.claim_feeds - 1}) AS i; ANALYZE feeds", big)
+                for limit in (a.concurrency, 1):
+                    for sessions in (1, 3):
+                        results["claims"].append(claim_rate(a, pg, big, a.claim_feeds, sessions, limit, len(feeds)))
         print(f"load average after: {os.getloadavg()}")
         with open(os.path.join(work, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
