@@ -172,11 +172,14 @@ class WaitSampler:
     """What the daemons' PostgreSQL sessions are doing, sampled every `every` seconds through ONE psql session
     (no connection per sample): state, wait event and the statement's start, counted per sample and session."""
 
-    def __init__(self, pg, database, every):
+    def __init__(self, pg, database, every, out):
         self.every = every
         self.database = database
-        self.proc = subprocess.Popen(pg.psql_argv("postgres"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+        self.out = out
+        # Its output goes to a file, never a pipe: a full pipe would block psql, then this script's writes to it.
+        with open(out, "w") as f:
+            self.proc = subprocess.Popen(pg.psql_argv("postgres"), stdin=subprocess.PIPE, stdout=f,
+                                         stderr=subprocess.DEVNULL, text=True)
         self.next = time.monotonic()
         self.samples = 0
 
@@ -197,7 +200,9 @@ class WaitSampler:
         self.proc.stdin.flush()
 
     def summary(self):
-        out, _ = self.proc.communicate()
+        self.proc.communicate()
+        with open(self.out) as f:
+            out = f.read()
         counts = {}
         held = {}
         for line in out.splitlines():
@@ -220,7 +225,8 @@ class WaitSampler:
 def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
     """Runs the daemons until every feed is fetched once and recorded (since `started_at`), then SIGTERMs them."""
     before = len(access_lines(nginx))
-    sampler = WaitSampler(pg, database, a.sample_every) if a.sample_every > 0 else None
+    samples_file = os.path.join(os.path.dirname(configs[0]), f"waits-{database}-{label.replace(' ', '-')}.txt")
+    sampler = WaitSampler(pg, database, a.sample_every, samples_file) if a.sample_every > 0 else None
     cpu0 = pg.cpu_seconds()
     t0 = time.monotonic()
     pids = []
