@@ -13,16 +13,20 @@ interleaved (the daemon counts rotate from run to run):
   pg cold (n)         n daemons (`run`, service mode: the shared loop with leases), each with its own state_dir, on
                       a fresh database; done when nginx logged one fetch per feed and every feed has
                       `feeds.last_success` set; then SIGTERM
-  pg 304 (n)          the same n daemons' configs again after `UPDATE feeds SET next_due = NULL`: done when every
-                      feed's `last_success` is at or after the round's start and nginx logged a 304 per feed
+  pg 304 (n)          the same n daemons' configs again after `UPDATE feeds SET next_due = NULL` (and the leases
+                      the SIGTERMed daemons left behind cleared, counted in the output): done when every feed's
+                      `last_success` is at or after the round's start and nginx logged a 304 per feed
 
 Each daemon is a child of this script: wall (monotonic, start to "done"), CPU and peak RSS from wait4 after the
 SIGTERM. PostgreSQL's CPU is the postmaster's utime+stime+cutime+cstime (the backends it has reaped) plus its live
 children's utime+stime, from /proc, before and after the round. nginx's status log shows whether any feed was
 fetched twice. After the rounds, the claim rate: a PL/pgSQL copy of `PostgresStore.claimDueFeeds` (same candidate
 query, per-host advisory locks, per-host count, UPDATE) run by 1, 2 and 3 concurrent psql sessions, each claim of
---concurrency feeds followed by the daemon's release (next_due set, lease cleared), until every feed was claimed.
-Stdlib only; Linux only; must run as root (runuser) or as `postgres`.
+--concurrency feeds, then of 1, each followed by the daemon's release (next_due set, lease cleared), until every
+feed was claimed; then the first 2,000 claims on a feeds table of --claim-feeds rows (synthetic rows added). Every
+--sample-every seconds one psql session samples the daemons' sessions in pg_stat_activity and the holder of the
+ingests' story lock: where the daemons wait.
+Stdlib only; Linux only. As root, PostgreSQL runs as the `postgres` user (runuser); otherwise as the caller.
 """
 import argparse
 import importlib.util
@@ -286,7 +290,8 @@ def shared_round(a, pg, nginx, database, configs, label, started_at, feeds):
         for key, n in holder[:6]:
             print(f"                 {n:6d}  {key}")
     sys.stdout.flush()
-    return {"label": label, "wall": wall, "hung": hung, "pg_cpu": cpu, "daemons": results, "statuses": statuses, "stale_leases": stale,
+    return {"label": label, "wall": wall, "hung": hung, "pg_cpu": cpu, "daemons": results, "statuses": statuses,
+            "stale_leases": stale,
             "waits": waits, "story_lock_holder": holder}
 
 
@@ -411,11 +416,13 @@ def claim_rate(a, pg, database, total, sessions, limit, first=None):
     claimed = sum(int(x) for out in outs for x in out.split() if x.isdigit())
     due_left = int(pg.sql(f"SELECT count(*) FROM feeds WHERE next_due IS NULL", database))
     rate = claimed / wall
-    print(f"claim rate     {total} feeds, {sessions} session(s): {claimed} feeds claimed and released in {wall:.2f} s = "
+    print(f"claim rate     {total} feeds, {sessions} session(s): {claimed} feeds claimed and released in "
+          f"{wall:.2f} s = "
           f"{rate:.0f} feeds/s ({per_session * sessions} claims of ≤{limit}); PostgreSQL CPU {cpu:.2f} s; "
           f"left unclaimed {due_left}")
     sys.stdout.flush()
-    return {"feeds": total, "sessions": sessions, "limit": limit, "claimed": claimed, "wall": wall, "rate": rate, "pg_cpu": cpu, "left": due_left}
+    return {"feeds": total, "sessions": sessions, "limit": limit, "claimed": claimed, "wall": wall, "rate": rate,
+            "pg_cpu": cpu, "left": due_left}
 
 
 # MARK: - main
@@ -473,7 +480,8 @@ def main():
                 pg.sql(f"CREATE DATABASE {big} TEMPLATE {last_db}")
                 pg.sql("INSERT INTO feeds(key, name, url, host) SELECT "
                        "'http://127.0.0.' || (1 + i % 100) || ':1/synthetic-' || i || '.xml', 'synthetic ' || i, "
-                       "'http://127.0.0.' || (1 + i % 100) || ':1/synthetic-' || i || '.xml', '127.0.0.' || (1 + i % 100) "
+                       "'http://127.0.0.' || (1 + i % 100) || ':1/synthetic-' || i || '.xml', "
+                       "'127.0.0.' || (1 + i % 100) "
                        f"FROM generate_series({len(feeds)}, {a.claim_feeds - 1}) AS i; ANALYZE feeds", big)
                 for limit in (a.concurrency, 1):
                     for sessions in (1, 3):
