@@ -43,6 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/ for the module loaded below
 _spec = importlib.util.spec_from_file_location("daemon_bench", os.path.join(HERE, "daemon-bench.py"))
 db = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(db)
