@@ -76,7 +76,7 @@ def parse_args():
 
 def ensure_data(a):
     if not os.path.exists(os.path.join(a.corpus, "manifest.tsv")):
-        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", "2000", "--seed", "1",
+        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", str(getattr(a, "feeds", 2000)), "--seed", "1",
                         "--out", a.corpus], check=True)
     if not os.path.exists(os.path.join(a.topics, "topics.toml")):
         subprocess.run([sys.executable, f"{a.bench_dir}/gen_topics.py", "--topics", "300", "--seed", "1",
