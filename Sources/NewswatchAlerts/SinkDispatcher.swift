@@ -57,7 +57,9 @@ package final class SinkDispatcher: Sendable {
             await group.waitForAll()
         }
         do {
-            try await drainFileSink()
+            // In a task of its own: this one is cancelled (shutdown), and a cancelled task's store queries fail on
+            // PostgreSQL (its client honours cancellation) — the last owed alerts must still reach the file.
+            _ = try await Task { try await self.drainFileSink() }.value
         } catch {
             logger.error("alert file sink: cannot write the alerts file at shutdown: \(error)")
         }

@@ -20,6 +20,9 @@ actor SinkWorker {
     let policy: SinkRetryPolicy
     let logger: Logger
     private let pageSize: Int
+    /// Deliveries read (on a shared store: claimed) at once. Small, so that a page of slow sends (a webhook taking
+    /// its whole timeout for each) is done well within a claim's lease; the next read renews the rest.
+    static let defaultPageSize = 20
 
     private var limiter: SinkRateLimiter
     private var batcher: AlertBatcher?
@@ -46,7 +49,7 @@ actor SinkWorker {
         case batch
     }
 
-    init(endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger, pageSize: Int = 200) {
+    init(endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger, pageSize: Int = defaultPageSize) {
         self.endpoint = endpoint
         self.store = store
         self.policy = policy

@@ -2,6 +2,8 @@ import Foundation
 import NewswatchTestSupport
 import Testing
 
+@testable import NewswatchStore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -178,6 +180,17 @@ import Testing
             }, "\(status.stdout)")
         for d in daemons { d.send(SIGTERM) }
         for d in daemons { #expect(await d.waitForExit(timeout: 30), "a daemon did not stop on SIGTERM") }
+        // A clean stop hands everything back: no lease or claim is left to expire, no row of the three remains.
+        let shared = try await PostgresStore(location: try PostgresLocation(url: store))
+        let held = try await shared.rows(
+            """
+            SELECT ((SELECT count(*) FROM feeds WHERE lease_owner IS NOT NULL)
+                + (SELECT count(*) FROM deliveries WHERE claim_owner IS NOT NULL AND state = 0))::bigint
+            """, "test")
+        #expect(try held[0].decode(Int.self) == 0, "leases or claims left after SIGTERM")
+        let stopped = Set(daemons.map { Int($0.pid) })
+        #expect(try await shared.daemons(at: Date()).allSatisfy { !stopped.contains($0.pid) })
+        await shared.close()
 
         let lines = AlertFiles.lines(in: dir.file("out/alerts"))
         let titles = lines.map(\.title)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NewswatchConfig
 import NewswatchCore
@@ -38,6 +39,7 @@ extension Commands {
         }
         let summary: RoundSummary
         do {
+            try await refuseBesideRunningDaemons(runtime)
             summary = try await runtime.runOnce()
             await runtime.opened.close()
         } catch {
@@ -51,5 +53,19 @@ extension Commands {
                 "alerts": "\(summary.alerts)", "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
             ])
         if let reason = summary.failureReason { throw CommandError(.failure, "run --once: \(reason)") }
+    }
+
+    /// `--once` polls every feed now, whatever its lease: beside daemons sharing the store it would poll their feeds a
+    /// second time within an interval (CONTRACT §9), so it refuses, naming them.
+    private static func refuseBesideRunningDaemons(_ runtime: DaemonRuntime) async throws {
+        guard let postgres = runtime.opened.postgres else { return }
+        let running = try await SharedMembership.running(on: postgres, at: Date())
+        guard running.isEmpty else {
+            let names = running.map { "\($0.hostName) PID \($0.pid)" }.joined(separator: ", ")
+            throw CommandError(
+                .failure,
+                "run --once: \(running.count) daemon(s) run on this store (\(names)); a round now would poll their "
+                    + "feeds a second time: stop them first, or leave the polling to them")
+        }
     }
 }

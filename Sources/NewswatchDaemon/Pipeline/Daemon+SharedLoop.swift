@@ -77,11 +77,10 @@ extension Daemon {
                     let scheduler = self.scheduler
                     let store = self.store
                     for claim in claimed {
-                        guard let target = targets[claim.key], !inFlight.contains(claim.key) else {
-                            // A feed another daemon's config has and ours lacks (a reload under way): not ours.
-                            _ = try? await leases.releaseLease(key: claim.key, owner: owner)
-                            continue
-                        }
+                        // Still polling it (a poll longer than the lease): the claim has just renewed the lease; a
+                        // feed another daemon's config has and ours lacks (a reload under way): its lease runs out
+                        // (released at once, this loop would claim it again and again).
+                        guard let target = targets[claim.key], !inFlight.contains(claim.key) else { continue }
                         inFlight.insert(claim.key)
                         group.addTask {
                             // The state as the last daemon to poll it left it, not as this one remembers it.
@@ -94,7 +93,10 @@ extension Daemon {
                 }
                 // Sleep until the store's next due time, a poll finishes, a reload, or at most `maxSleep`.
                 let now = clock.now()
-                let due = (try? await leases.nextDueTime(at: now)) ?? nil
+                // With every slot busy a finishing poll wakes the loop; the store's due time would be "now" (the
+                // feeds waiting for a slot), a wake every few milliseconds.
+                let busy = inFlight.count >= max(1, c.plan.config.daemon.concurrency)
+                let due = busy ? nil : ((try? await leases.nextDueTime(at: now)) ?? nil)
                 let wake = min(due ?? .distantFuture, now.addingTimeInterval(maxSleep))
                 timer?.cancel()
                 timer = Task {

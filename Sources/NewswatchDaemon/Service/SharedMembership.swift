@@ -42,13 +42,16 @@ public final class SharedMembership: Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// How often a running daemon records its heartbeat.
+    static let heartbeatInterval: Duration = .seconds(10)
+
     /// Whether this daemon leads now.
     public func isLeader() async -> Bool { await leader.isLeader }
 
     /// Registers, then beats every `interval` (registering again if another daemon's leader dropped the row) and,
     /// while leading, drops the rows of daemons silent for a day, until the task is cancelled; then unregisters
     /// (its leases go back at once) and resigns.
-    func run(clock: any NewswatchClock, logger: Logger, interval: Duration = .seconds(10)) async {
+    func run(clock: any NewswatchClock, logger: Logger, interval: Duration = heartbeatInterval) async {
         let leading = Task { await leader.run() }
         defer { leading.cancel() }
         var registered = false
@@ -75,6 +78,21 @@ public final class SharedMembership: Sendable {
         }
         leading.cancel()
         await leading.value
-        _ = try? await store.unregisterDaemon(owner: owner)
+        // In a task of its own: this one is cancelled (shutdown), and the client fails a cancelled task's queries;
+        // unregistering hands this daemon's leases and claims back at once.
+        let store = store
+        let owner = owner
+        do {
+            try await Task { _ = try await store.unregisterDaemon(owner: owner) }.value
+        } catch {
+            logger.error("store: cannot unregister this daemon (its leases expire instead): \(error)")
+        }
+    }
+
+    /// The daemons on `store` with a heartbeat in the last three intervals: running now (a killed one stops beating
+    /// and its row stays until the leader drops it a day later).
+    static func running(on store: PostgresStore, at now: Date) async throws -> [DaemonRecord] {
+        let recent = TimeInterval(heartbeatInterval.components.seconds * 3)
+        return try await store.daemons(at: now).filter { now.timeIntervalSince($0.lastHeartbeat) <= recent }
     }
 }

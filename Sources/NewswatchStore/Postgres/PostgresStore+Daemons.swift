@@ -34,6 +34,13 @@ extension PostgresStore {
         try await transaction("unregister daemon") { c -> Bool in
             try await c.query(
                 "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = \(owner)", logger: logger)
+            // Deliveries and events it claimed but did not send go back at once too, not after their lease.
+            try await c.query(
+                "UPDATE deliveries SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = \(owner)",
+                logger: logger)
+            try await c.query(
+                "UPDATE event_deliveries SET claim_owner = NULL, claim_until = NULL WHERE claim_owner = \(owner)",
+                logger: logger)
             return !(try await c.rows("DELETE FROM daemons WHERE owner = \(owner) RETURNING owner", logger: logger))
                 .isEmpty
         }

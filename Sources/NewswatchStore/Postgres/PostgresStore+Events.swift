@@ -72,8 +72,8 @@ extension PostgresStore {
     public func pendingEvents(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingEvent] {
         if let claims {
             return try await claimEvents(
-                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease, limit: limit,
-                attemptsDue: now != nil)
+                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease,
+                limit: limit, attemptsDue: now != nil)
         }
         let due = now?.storeSeconds
         return try await rows(
@@ -89,7 +89,8 @@ extension PostgresStore {
 
     /// Claims up to `limit` events owed to `sink` and due at `now` for `owner` until `now + lease`, oldest first,
     /// skipping those another daemon holds (`FOR UPDATE SKIP LOCKED`, then an expiring claim), so each event is
-    /// sent by one daemon at a time; `markEventsDelivered`/`markEventFailed` end a claim.
+    /// sent by one daemon at a time; `markEventsDelivered`/`markEventFailed` end a claim. The owner's own unfinished
+    /// claims come back too, after the unclaimed ones, and are renewed (as `claimDeliveries`).
     public func claimEvents(
         sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int, attemptsDue: Bool = true
     ) async throws -> [PendingEvent] {
@@ -103,8 +104,8 @@ extension PostgresStore {
                     SELECT event_seq, sink FROM event_deliveries
                     WHERE sink = \(sink) AND state = \(Self.deliveryPending)
                         AND (NOT \(attemptsDue) OR next_attempt IS NULL OR next_attempt <= \(t))
-                        AND (claim_until IS NULL OR claim_until <= \(t))
-                    ORDER BY event_seq LIMIT \(max(0, limit))
+                        AND (claim_until IS NULL OR claim_until <= \(t) OR claim_owner = \(owner))
+                    ORDER BY claim_owner IS NOT DISTINCT FROM \(owner), event_seq LIMIT \(max(0, limit))
                     FOR UPDATE SKIP LOCKED)
                 RETURNING event_seq, attempts)
             SELECT e.event_id, e.kind, e.feed, e.url, e.since, e.error, e.at, d.attempts

@@ -10,8 +10,8 @@ extension PostgresStore {
     public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery] {
         if let claims {
             return try await claimDeliveries(
-                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease, limit: limit,
-                attemptsDue: now != nil)
+                sink: sink, owner: claims.owner, now: now ?? Date(), lease: claims.lease,
+                limit: limit, attemptsDue: now != nil)
         }
         let due = now?.storeSeconds
         let rows = try await self.rows(
@@ -29,7 +29,9 @@ extension PostgresStore {
     /// Claims up to `limit` untimed deliveries owed to `sink` and due at `now` for `owner` until `now + lease`,
     /// oldest alert first, skipping those another daemon holds (`FOR UPDATE SKIP LOCKED`, then an expiring claim), so
     /// each is attempted by one daemon at a time; a dead daemon's claims expire. `markDelivered`/`markFailed` end a
-    /// claim.
+    /// claim. The owner's own unfinished claims come back too (after the unclaimed ones, so rows it holds — a batch
+    /// being gathered — never crowd new ones out of a page) and are renewed: a daemon re-reading after a success or
+    /// a long page sends the rest itself instead of leaving it until its claim expires.
     public func claimDeliveries(
         sink: String, owner: String, now: Date, lease: TimeInterval, limit: Int, attemptsDue: Bool = true
     ) async throws -> [PendingDelivery] {
@@ -43,8 +45,8 @@ extension PostgresStore {
                     SELECT alert_seq, sink FROM deliveries
                     WHERE sink = \(sink) AND state = \(Self.deliveryPending) AND not_before IS NULL
                         AND (NOT \(attemptsDue) OR next_attempt IS NULL OR next_attempt <= \(t))
-                        AND (claim_until IS NULL OR claim_until <= \(t))
-                    ORDER BY alert_seq LIMIT \(max(0, limit))
+                        AND (claim_until IS NULL OR claim_until <= \(t) OR claim_owner = \(owner))
+                    ORDER BY claim_owner IS NOT DISTINCT FROM \(owner), alert_seq LIMIT \(max(0, limit))
                     FOR UPDATE SKIP LOCKED)
                 RETURNING alert_seq, attempts, last_error)
             SELECT \(unescaped: Self.alertColumns), d.attempts, d.last_error

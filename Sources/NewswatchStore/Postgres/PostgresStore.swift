@@ -30,6 +30,7 @@ public final class PostgresStore: Store, FeedLeaseStore {
             database: location.database, tls: .disable)
         configuration.options.maximumConnections = maxConnections
         configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = PostgresLocation.sessionParameters
         var logger = Logger(label: "newswatch.store.postgres")
         // The pool's own chatter (a lease requested a moment before `run()` starts, connections closed at `close()`)
         // is not the operator's business; failures reach the caller as `StoreError`s.

@@ -113,6 +113,34 @@ private typealias Kit = StoreTestKit
         await b.close()
     }
 
+    /// A daemon's own unfinished claims come back to it (renewed), after every unclaimed row: a re-read after a
+    /// success sends the rest at once instead of leaving it until the claim expires, and rows it holds (a batch
+    /// being gathered) never crowd new rows out of a page.
+    @Test func ownClaimsComeBackRenewedAfterTheUnclaimedOnes() async throws {
+        let url = try PostgresCluster.makeDatabase()
+        let a = try await PostgresStore(location: PostgresLocation(url: url))
+        try await Self.insert((0..<6).map { Self.alert(story: "s\($0)") }, into: a)
+        let t = Kit.at(hours: 0)
+        let first = try await a.claimDeliveries(sink: "file", owner: "a", now: t, lease: 60, limit: 3)
+        #expect(first.count == 3)
+        // A page of three 10 s later: the three unclaimed rows, not its own.
+        let second = try await a.claimDeliveries(
+            sink: "file", owner: "a", now: t.addingTimeInterval(10), lease: 60, limit: 3)
+        #expect(Set(second.map(\.alert.id)).isDisjoint(with: first.map(\.alert.id)) && second.count == 3)
+        // 50 s after the first: all six come back to it, their claims renewed to t + 110.
+        let again = try await a.claimDeliveries(
+            sink: "file", owner: "a", now: t.addingTimeInterval(50), lease: 60, limit: 6)
+        #expect(Set(again.map(\.alert.id)) == Set((first + second).map(\.alert.id)))
+        // Another daemon finds nothing until t + 110 (the renewed claims), everything at t + 110.
+        #expect(
+            try await a.claimDeliveries(sink: "file", owner: "b", now: t.addingTimeInterval(109), lease: 60, limit: 9)
+                .isEmpty)
+        #expect(
+            try await a.claimDeliveries(sink: "file", owner: "b", now: t.addingTimeInterval(110), lease: 60, limit: 9)
+                .count == 6)
+        await a.close()
+    }
+
     @Test func deliveriesAreClaimedByOneDaemonAtATimeAndPassOnAfterExpiry() async throws {
         let url = try PostgresCluster.makeDatabase()
         let a = try await PostgresStore(location: PostgresLocation(url: url))
@@ -122,12 +150,14 @@ private typealias Kit = StoreTestKit
         let claims = try await withThrowingTaskGroup(of: [PendingDelivery].self) { group in
             for (store, owner) in [(a, "a"), (b, "b"), (a, "a2"), (b, "b2")] {
                 group.addTask {
+                    // Its own claims come back after the unclaimed ones: done when a page brings nothing new.
                     var mine: [PendingDelivery] = []
                     while true {
                         let got = try await store.claimDeliveries(
                             sink: "file", owner: owner, now: t, lease: 60, limit: 4)
-                        if got.isEmpty { return mine }
-                        mine += got
+                        let new = got.filter { g in !mine.contains { $0.alert.id == g.alert.id } }
+                        if new.isEmpty { return mine }
+                        mine += new
                     }
                 }
             }
@@ -136,11 +166,11 @@ private typealias Kit = StoreTestKit
         #expect(claims.count == 60 && Set(claims.map(\.alert.id)).count == 60)
         // Nothing is claimable again until the claims expire; then an unfinished one passes to another daemon.
         #expect(
-            try await b.claimDeliveries(sink: "file", owner: "b", now: t.addingTimeInterval(59), lease: 60, limit: 100)
+            try await b.claimDeliveries(sink: "file", owner: "c", now: t.addingTimeInterval(59), lease: 60, limit: 100)
                 .isEmpty)
         try await a.markDelivered(alertIDs: claims.dropFirst().map(\.alert.id), sink: "file", at: t)
         let passed = try await b.claimDeliveries(
-            sink: "file", owner: "b", now: t.addingTimeInterval(60), lease: 60, limit: 100)
+            sink: "file", owner: "c", now: t.addingTimeInterval(60), lease: 60, limit: 100)
         #expect(passed.map(\.alert.id) == [claims[0].alert.id])
         // A failure ends the claim; the retry is claimable when due.
         try await b.markFailed(
