@@ -31,8 +31,9 @@ extension PostgresStore {
     }
 
     /// With ``claims``: claims the rows for the owner until `now + lease`; a row another owner holds is left to it.
-    /// Two daemons claiming one row at once: the second waits for the first's row lock, then finds the row held (or
-    /// delivered) and leaves it. Without claims: the ids still owed.
+    /// Claimers of one sink take turns (a transaction-scoped advisory lock), so two daemons never split one batch or
+    /// deadlock over its rows; rows a delivery being recorded has locked are skipped (`SKIP LOCKED`: they are
+    /// leaving the outbox). Without claims: the ids still owed.
     public func claimForSending(alertIDs: [String], sink: String, at now: Date) async throws -> Set<String> {
         guard !alertIDs.isEmpty else { return [] }
         guard let claims else {
@@ -45,15 +46,22 @@ extension PostgresStore {
         }
         let t = now.storeSeconds
         let until = now.addingTimeInterval(max(claims.lease, 1)).storeSeconds
-        let rows = try await self.rows(
-            """
-            UPDATE deliveries d SET claim_owner = \(claims.owner), claim_until = \(until)
-            FROM alerts a
-            WHERE a.seq = d.alert_seq AND a.alert_id = ANY(\(alertIDs)) AND d.sink = \(sink)
-                AND d.state = \(Self.deliveryPending)
-                AND (d.claim_until IS NULL OR d.claim_until <= \(t) OR d.claim_owner = \(claims.owner))
-            RETURNING a.alert_id
-            """, "claim deliveries for sending")
+        let lockKey = "newswatch-send:" + sink
+        let rows = try await transaction("claim deliveries for sending") { c in
+            try await c.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
+            return try await c.rows(
+                """
+                UPDATE deliveries SET claim_owner = \(claims.owner), claim_until = \(until)
+                FROM alerts a
+                WHERE a.seq = deliveries.alert_seq AND (deliveries.alert_seq, deliveries.sink) IN (
+                    SELECT d.alert_seq, d.sink FROM deliveries d JOIN alerts o ON o.seq = d.alert_seq
+                    WHERE o.alert_id = ANY(\(alertIDs)) AND d.sink = \(sink) AND d.state = \(Self.deliveryPending)
+                        AND (d.claim_until IS NULL OR d.claim_until <= \(t) OR d.claim_owner = \(claims.owner))
+                    ORDER BY d.alert_seq
+                    FOR UPDATE OF d SKIP LOCKED)
+                RETURNING a.alert_id
+                """, logger: logger)
+        }
         return try Set(rows.map { try $0.decode(String.self) })
     }
 
