@@ -92,16 +92,18 @@ package final class FileAlertSink: @unchecked Sendable {
     private func append(_ alerts: [Alert], to name: String) throws -> [Alert] {
         let path = directory.appendingPathComponent(name).path
         try createDirectoryIfNeeded()
-        // Several daemons on one shared store may write one `output_dir` (CONTRACT §9: "one record"): the id check,
-        // the torn-line repair and the append happen under an exclusive lock on the folder, so no daemon reads
-        // another's line half-written, cuts it as torn, or writes an alert another has just written. The lock is on
-        // the folder itself: no lock file among the alert files.
-        let lockFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard lockFD >= 0 else { throw failure(directory.path, "cannot open the folder to lock it") }
-        defer { close(lockFD) }
-        while flock(lockFD, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw failure(directory.path, "cannot lock the folder", errno: errno) }
+        // Several daemons on one shared store may write one `output_dir` (CONTRACT §9: "one record"), on one host or
+        // over NFS: the id check, the torn-line repair and the append+fsync happen under the folder's lock, so no
+        // daemon reads another's line half-written, cuts it as torn, or writes an alert another has just written.
+        do {
+            return try FolderLock(directory: directory.path).withLock { try appendLocked(alerts, to: name, path: path) }
+        } catch let error as SystemError {
+            throw failure(directory.path, "cannot lock the folder", errno: error.errno)
         }
+    }
+
+    /// ``append(_:to:)`` with the folder's lock held.
+    private func appendLocked(_ alerts: [Alert], to name: String, path: String) throws -> [Alert] {
         var index = try loadIndex(name, path: path)
         var fresh: [Alert] = []
         var data = Data()

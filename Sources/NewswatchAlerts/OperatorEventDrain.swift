@@ -125,6 +125,13 @@ package struct OperatorEventDrain: Sendable {
 
     private func append(_ events: [OperatorEvent]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Daemons sharing one `output_dir` (CONTRACT §9) replace these files by read-and-rename: without the folder's
+        // lock, two replacing one file at once would each drop the other's new lines.
+        try FolderLock(directory: directory.path).withLock { try replaceFiles(events) }
+    }
+
+    /// Adds `events` missing from their files, each file replaced whole; call with the folder's lock held.
+    private func replaceFiles(_ events: [OperatorEvent]) throws {
         for (name, events) in Dictionary(grouping: events, by: { fileName(for: $0.at) }) {
             // Events are few: the file is rewritten whole and atomically, so no crash leaves a torn line.
             let path = directory.appendingPathComponent(name).path

@@ -45,6 +45,15 @@ package struct SinkRateLimiter: Sendable {
     /// Decides for one alert of `topic` detected (or dispatched) at `time`, and records the decision.
     /// Call ``dueSummaries(at:)`` first, so a hold that ended before `time` is closed.
     package mutating func admit(topic: String, topicName: String, title: String?, at time: Date) -> Decision {
+        admit(topic: topic, topicName: topicName, title: title, at: time, fits: nil)
+    }
+
+    /// ``admit(topic:topicName:title:at:)`` with the hour's count kept elsewhere — a store several daemons share:
+    /// `fits` is its answer whether one more alert fits under the limit (`nil`: count here). Holds and summaries stay
+    /// this limiter's; ask the store only while ``isHoldingBack(topic:)`` is false.
+    package mutating func admit(topic: String, topicName: String, title: String?, at time: Date, fits: Bool?)
+        -> Decision
+    {
         guard let maxPerHour else { return .deliver }
         var state = topics[topic] ?? TopicState()
         defer { topics[topic] = state }
@@ -55,7 +64,7 @@ package struct SinkRateLimiter: Sendable {
             return .holdBack
         }
         state.admitted.removeAll { $0 <= time.addingTimeInterval(-window) }
-        if state.admitted.count < maxPerHour {
+        if fits ?? (state.admitted.count < maxPerHour) {
             state.admitted.append(time)
             return .deliver
         }

@@ -24,12 +24,12 @@ actor SinkWorker {
     /// its whole timeout for each) is done well within a claim's lease; the next read renews the rest.
     static let defaultPageSize = 20
 
-    private var limiter: SinkRateLimiter
+    var limiter: SinkRateLimiter
     private var batcher: AlertBatcher?
     /// The deliveries waiting in the open batch, by alert id.
-    private var batched: [String: PendingDelivery] = [:]
+    var batched: [String: PendingDelivery] = [:]
     /// Alerts the limiter already admitted (a retry must not count against the limit again).
-    private var admitted: Set<String> = []
+    var admitted: Set<String> = []
     /// When deliveries this worker marked failed fall due again.
     private var retryTimes: [Date] = []
     private var summaries: [PendingSummary] = []
@@ -95,7 +95,11 @@ actor SinkWorker {
             let size = pageSize
             let page: [PendingDelivery]
             do {
-                page = try await store.pendingDeliveries(sink: id, dueAt: due, limit: size)
+                // A batch is held for its window, which may outlast a claim: read it unclaimed, claim it to send.
+                page =
+                    batcher == nil
+                    ? try await store.pendingDeliveries(sink: id, dueAt: due, limit: size)
+                    : try await store.unclaimedDeliveries(sink: id, dueAt: due, limit: size)
             } catch {
                 logger.error("cannot read the outbox: \(error)")
                 break
@@ -109,7 +113,7 @@ actor SinkWorker {
                     await recordFailure(delivery, error: sinkError, at: now, into: &result)
                     continue
                 }
-                switch admit(delivery, at: now) {
+                switch await admit(delivery, at: now) {
                 case .heldBack:
                     await markDelivered([delivery.alert.id], at: now)
                     result.heldBack += 1
@@ -168,10 +172,12 @@ actor SinkWorker {
 
     // MARK: - Steps
 
-    private func admit(_ delivery: PendingDelivery, at now: Date) -> Admission {
+    private func admit(_ delivery: PendingDelivery, at now: Date) async -> Admission {
         let alert = delivery.alert
         if !admitted.contains(alert.id) {
-            let decision = limiter.admit(topic: alert.topic, topicName: alert.topicName, title: alert.title, at: now)
+            let fits = await sharedFit(alert, at: now)
+            let decision = limiter.admit(
+                topic: alert.topic, topicName: alert.topicName, title: alert.title, at: now, fits: fits)
             if decision == .holdBack { return .heldBack }
             admitted.insert(alert.id)
         }
@@ -182,8 +188,10 @@ actor SinkWorker {
         at now: Date, deadline: ContinuousClock.Instant?, sinkError: String?, into result: inout SinkDrainResult
     ) async {
         guard var current = batcher else { return }
-        let taken = deadline != nil ? current.takeAll() : (current.takeDue(at: now) ?? [])
+        let due = deadline != nil ? current.takeAll() : (current.takeDue(at: now) ?? [])
         batcher = current
+        guard !due.isEmpty else { return }
+        let taken = await claimForSending(due, at: now)
         guard !taken.isEmpty else { return }
         let deliveries = taken.compactMap { batched.removeValue(forKey: $0.id) }
         if let sinkError {

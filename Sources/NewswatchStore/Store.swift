@@ -8,7 +8,7 @@ import NewswatchCore
 /// (several daemons, CONTRACT §9). Every method is thread-safe and awaited; writes are serialised or made safe by
 /// the implementation. All times are UTC instants passed in by the caller (never read from the wall clock here),
 /// stored with one-second resolution (fractions are dropped).
-public protocol Store: DigestStore, OperatorEventStore {
+public protocol Store: DigestStore, OperatorEventStore, SinkSharingStore {
     // MARK: Ingest
 
     /// Records one successfully fetched and parsed feed in ONE write transaction: feed state, validators and body

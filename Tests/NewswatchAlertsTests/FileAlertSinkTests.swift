@@ -1,6 +1,7 @@
 import Foundation
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 import NewswatchTestSupport
 import Testing
 
@@ -144,6 +145,25 @@ import Testing
         #expect(written == all)
         #expect(try f.lines("2026-11-24.jsonl") == all.map(\.json.compact))
         #expect(try f.pending() == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aDrainWaitsWhileAnotherDaemonHoldsTheFolderLock() async throws {
+        let f = try Fixture()
+        defer { f.dir.remove() }
+        let a = try f.ingest(at: Self.t0, "Gaza one")
+        // Another daemon sharing this output_dir is in the middle of its append.
+        let other = try FolderLockHolder(directory: f.alertsDir)
+        let drain = Task { [sink = f.sink()] in try await sink.drain(at: Self.t0) }
+        try await Task.sleep(for: .milliseconds(500))
+        let file = f.alertsDir.appendingPathComponent("2026-11-24.jsonl")
+        #expect(!FileManager.default.fileExists(atPath: file.path), "wrote while another daemon held the lock")
+        other.release()
+        #expect(try await drain.value == a)
+        #expect(try f.lines("2026-11-24.jsonl") == a.map(\.json.compact))
+        // The lock file is hidden and is no alerts file.
+        let names = try FileManager.default.contentsOfDirectory(atPath: f.alertsDir.path).sorted()
+        #expect(names == [FolderLock.fileName, "2026-11-24.jsonl"])
     }
 
     @Test func alertIDExtraction() {

@@ -63,4 +63,25 @@ import Testing
         #expect(lines.count == 2, "\(lines)")
         #expect(lines.map { $0.hasPrefix(#"{"id":"sink-"#) } == [true, true], "\(lines)")
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aDrainWaitsWhileAnotherDaemonHoldsTheEventsFolderLock() async throws {
+        let dir = try TemporaryDirectory(prefix: "newswatch-events")
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("state/newswatch.sqlite").path)
+        let drain = OperatorEventDrain(
+            outputDirectory: dir.url, timeZone: TimeZone(identifier: "UTC")!, store: store,
+            logger: Logger(label: "newswatch.test.events"))
+        let event = Self.event(.feedDown, feed: "Wire")
+        try store.raiseEvent(event, subject: "feed:wire", routes: [])
+        // Another daemon sharing this output_dir is replacing the day's file right now.
+        let other = try FolderLockHolder(directory: dir.url.appendingPathComponent("events"))
+        let pass = Task { try await drain.drain(sinks: [], at: Self.at) }
+        try await Task.sleep(for: .milliseconds(500))
+        let file = dir.url.appendingPathComponent("events/2026-11-24.jsonl")
+        #expect(!FileManager.default.fileExists(atPath: file.path), "replaced while another daemon held the lock")
+        other.release()
+        try await pass.value
+        #expect(String(decoding: try Data(contentsOf: file), as: UTF8.self) == event.json.compact + "\n")
+    }
 }

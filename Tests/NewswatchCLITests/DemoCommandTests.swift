@@ -15,7 +15,8 @@ import Testing
 
         // Alerts: one JSON object per line, both default topics, the seed story among them.
         let alertFiles = try FileManager.default.contentsOfDirectory(
-            at: out.appendingPathComponent("alerts"), includingPropertiesForKeys: nil)
+            at: out.appendingPathComponent("alerts"), includingPropertiesForKeys: nil
+        ).filter { $0.pathExtension == "jsonl" }
         #expect(alertFiles.count >= 1)
         var alerts: [[String: Any]] = []
         for file in alertFiles {

@@ -58,7 +58,8 @@ import Testing
     static func alertLines(_ dir: TemporaryDirectory) -> [[String: Any]] {
         let alertsDir = dir.url.appendingPathComponent("out/alerts")
         var result: [[String: Any]] = []
-        for file in ((try? FileManager.default.contentsOfDirectory(atPath: alertsDir.path)) ?? []).sorted() {
+        for file in ((try? FileManager.default.contentsOfDirectory(atPath: alertsDir.path)) ?? []).sorted()
+        where file.hasSuffix(".jsonl") {
             guard let text = try? String(contentsOf: alertsDir.appendingPathComponent(file), encoding: .utf8) else {
                 continue
             }

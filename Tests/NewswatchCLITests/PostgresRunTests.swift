@@ -33,7 +33,7 @@ import Testing
     static func alertLines(_ dir: TemporaryDirectory) throws -> [String] {
         let folder = dir.file("out/alerts")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return try files.sorted().flatMap { name in
+        return try files.filter { $0.hasSuffix(".jsonl") }.sorted().flatMap { name in
             try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
                 .split(separator: "\n").map(String.init)
         }

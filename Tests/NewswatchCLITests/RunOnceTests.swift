@@ -67,7 +67,7 @@ import Testing
         let alertsDir = dir.url.appendingPathComponent("out/alerts")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: alertsDir.path)) ?? []
         var result: [[String: Any]] = []
-        for file in files.sorted() {
+        for file in files.sorted() where file.hasSuffix(".jsonl") {
             let text = try String(contentsOf: alertsDir.appendingPathComponent(file), encoding: .utf8)
             #expect(text.isEmpty || text.hasSuffix("\n"))
             for line in text.split(separator: "\n") {

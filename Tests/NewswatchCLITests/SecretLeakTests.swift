@@ -103,6 +103,7 @@ import Testing
         #expect(server.requests(for: "/feed.xml").contains { $0.header("Authorization") == expected })
 
         let alertFiles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/alerts").path)
+            .filter { $0.hasSuffix(".jsonl") }
         let alertText = try String(contentsOf: dir.file("out/alerts/" + alertFiles[0]), encoding: .utf8)
         let alert = try #require(
             try JSONSerialization.jsonObject(with: Data(alertText.split(separator: "\n")[0].utf8)) as? [String: Any])

@@ -81,7 +81,8 @@ import Testing
         func alertIDs() throws -> [String: String] {
             let alerts = dir.file("out/alerts")
             var ids: [String: String] = [:]
-            for file in try FileManager.default.contentsOfDirectory(atPath: alerts.path) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: alerts.path) where file.hasSuffix(".jsonl")
+            {
                 let text = try String(contentsOf: alerts.appendingPathComponent(file), encoding: .utf8)
                 for line in text.split(separator: "\n") {
                     let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

@@ -22,7 +22,7 @@ public struct OffloadedStore: Store {
         return try await Offload.run(on: Offload.storeQueue) { try body(base) }
     }
 
-    private func alerting<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws -> T) async throws -> T {
+    func alerting<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws -> T) async throws -> T {
         let base = base
         return try await Offload.run(on: Offload.alertQueue) { try body(base) }
     }

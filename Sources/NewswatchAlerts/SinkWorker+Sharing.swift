@@ -1,0 +1,42 @@
+import Foundation
+import NewswatchCore
+import NewswatchStore
+
+// Several daemons on one store (CONTRACT §9, §10): a due email batch is claimed at send time, and `max_per_hour` is
+// counted by the store over every daemon. With one daemon (SQLite) both come down to what this worker knows.
+extension SinkWorker {
+    /// Of a due batch, the alerts this daemon claimed to send; the rest are another daemon's (it sends them, or has)
+    /// and leave this worker's batch. A store error keeps them all owed: they are read and batched again.
+    func claimForSending(_ due: [Alert], at now: Date) async -> [Alert] {
+        let store = store
+        let id = endpoint.id
+        let mine: Set<String>
+        do {
+            mine = try await store.claimForSending(alertIDs: due.map(\.id), sink: id, at: now)
+        } catch {
+            logger.error("cannot claim a batch to send: \(error)", metadata: ["alerts": "\(due.count)"])
+            mine = []
+        }
+        for alert in due where !mine.contains(alert.id) {
+            batched.removeValue(forKey: alert.id)
+            admitted.remove(alert.id)
+        }
+        return due.filter { mine.contains($0.id) }
+    }
+
+    /// Whether one more alert of `alert`'s topic fits under `max_per_hour` by the store's count over every daemon;
+    /// `nil` when the limiter counts alone (no limit, the topic already held back, one daemon, or a store error).
+    func sharedFit(_ alert: Alert, at now: Date) async -> Bool? {
+        guard let limit = limiter.maxPerHour, !limiter.isHoldingBack(topic: alert.topic) else { return nil }
+        let store = store
+        let (id, window) = (endpoint.id, limiter.window)
+        do {
+            return try await store.admitToSink(
+                alertID: alert.id, sink: id, topic: alert.topic, at: now, limit: limit, window: window)
+        } catch {
+            logger.error(
+                "cannot count the sink's alerts of the last hour: \(error)", metadata: ["alert": "\(alert.id)"])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import NewswatchCore
+import NewswatchStore
+
+extension WatchedStore {
+    public func unclaimedDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery] {
+        let owed = try await watch(write: false) {
+            try await base.unclaimedDeliveries(sink: sink, dueAt: now, limit: limit)
+        }
+        metrics.owe(sink: sink, alerts: owed.map { ($0.alert.id, $0.alert.detected) })
+        return owed
+    }
+
+    public func claimForSending(alertIDs: [String], sink: String, at now: Date) async throws -> Set<String> {
+        try await watch(write: true) { try await base.claimForSending(alertIDs: alertIDs, sink: sink, at: now) }
+    }
+
+    public func admitToSink(
+        alertID: String, sink: String, topic: String, at now: Date, limit: Int, window: TimeInterval
+    ) async throws -> Bool? {
+        try await watch(write: true) {
+            try await base.admitToSink(
+                alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// What a sink needs so that several daemons on one store send each email batch once and keep one `max_per_hour`
+/// per sink and topic together (CONTRACT §9, §10). With one daemon (SQLite, or a store opened without claims) the
+/// answers are plain reads and the caller counts its own rate.
+public protocol SinkSharingStore: Sendable {
+    /// Deliveries owed to `sink` as ``Store/pendingDeliveries(sink:dueAt:limit:)`` returns them, but never claimed:
+    /// for a sink that holds alerts in a batch window longer than a claim may last. Rows another daemon has claimed
+    /// (it is sending them) are left out; ``claimForSending(alertIDs:sink:at:)`` claims at send time.
+    func unclaimedDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery]
+
+    /// Claims for sending at `now` the deliveries of `alertIDs` to `sink` that are still owed and that no other
+    /// daemon holds; returns the alert ids claimed (the others are sent, or being sent, by another daemon).
+    func claimForSending(alertIDs: [String], sink: String, at now: Date) async throws -> Set<String>
+
+    /// Admits one alert to `sink` under its per-topic `limit` per `window`, counted over every daemon: `true` when
+    /// fewer than `limit` alerts of `topic` were admitted to `sink` in the `window` before `now` (the alert is then
+    /// counted at `now`) or when the alert was admitted before; `false` when it would exceed the limit. `nil`: the
+    /// store serves one daemon, which counts on its own.
+    func admitToSink(
+        alertID: String, sink: String, topic: String, at now: Date, limit: Int, window: TimeInterval
+    ) async throws -> Bool?
+}

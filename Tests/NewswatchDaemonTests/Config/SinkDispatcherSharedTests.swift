@@ -1,0 +1,130 @@
+import Foundation
+import NewswatchAlerts
+import NewswatchConfig
+import NewswatchCore
+import NewswatchStore
+import NewswatchTestSupport
+import Testing
+
+@testable import NewswatchDaemon
+
+/// Sinks of two daemons on one PostgreSQL database (CONTRACT §9, §10): two stores with their own claims, two
+/// dispatchers, real libcurl and real SMTP/HTTP servers on loopback; times injected.
+@Suite(.timeLimit(.minutes(3)))
+struct SinkDispatcherSharedTests {
+    typealias T = SinkDispatcherTests
+
+    /// Two daemons' stores (claims for `daemon-a` and `daemon-b`, `lease` seconds) on one fresh database.
+    final class Pair: @unchecked Sendable {
+        let dir: TemporaryDirectory
+        let stores: [PostgresStore]
+        let transport: CurlAlertTransport
+
+        init(lease: TimeInterval) async throws {
+            dir = try TemporaryDirectory(prefix: "newswatch-shared-sinks")
+            let url = try PostgresCluster.makeDatabase()
+            var stores: [PostgresStore] = []
+            for owner in ["daemon-a", "daemon-b"] {
+                stores.append(
+                    try await PostgresStore(
+                        location: PostgresLocation(url: url), claims: DeliveryClaims(owner: owner, lease: lease)))
+            }
+            self.stores = stores
+            transport = try CurlAlertTransport(userAgent: "newswatch-test", connectTimeout: 3)
+        }
+
+        /// One dispatcher per daemon, each writing its own `output_dir`.
+        func dispatchers(_ configs: [SinkConfig]) throws -> [SinkDispatcher] {
+            try stores.enumerated().map { i, store in
+                let sinks = try ConfiguredSink.make(from: configs, transport: transport, logger: T.logger)
+                return SinkDispatcher(
+                    sinks: sinks,
+                    fileSink: FileAlertSink(outputDirectory: dir.file("out-\(i)"), timeZone: .gmt, store: store),
+                    store: store, logger: T.logger)
+            }
+        }
+
+        /// Ingests one item per title at `time` through daemon A's store; returns the alerts.
+        @discardableResult
+        func ingest(_ titles: [String], at time: Date, routes: [SinkRoute]) async throws -> [Alert] {
+            let feed = FeedDescriptor(key: "https://f.example/rss", name: "Example World", url: "https://f.example/rss")
+            try await stores[0].syncFeeds([feed], at: time)
+            let batch = IngestBatch(
+                feed: feed, fetchedAt: time, httpStatus: 200, bodyHash: nil,
+                items: titles.map {
+                    ParsedItem(
+                        id: $0, title: $0, link: "https://f.example/\($0.replacingOccurrences(of: " ", with: "-"))",
+                        published: time, summary: "About \($0).")
+                },
+                topics: T.topics, sinks: routes, backfill: 6 * 3600, matcher: T.matcher)
+            return try await stores[0].ingest(batch).alerts
+        }
+
+        func pending(_ sink: String) async throws -> Int {
+            try await stores[0].sinkSummaries().first { $0.sink == sink }?.pending ?? 0
+        }
+
+        func close() async {
+            for store in stores { await store.close() }
+            await transport.shutdown()
+            dir.remove()
+        }
+    }
+
+    @Test func anEmailBatchLongerThanTheLeaseIsSentOnceByOneDaemon() async throws {
+        let pair = try await Pair(lease: 10)
+        let server = try LoopbackSMTPServer.start()
+        defer { server.stop() }
+        // A 60-second batch window, six times the 10-second lease.
+        let dispatchers = try pair.dispatchers([
+            SinkDispatcherEmailTests.email(server, batch: ConfigDuration(seconds: 60))
+        ])
+        let id = dispatchers[0].sinks[0].id
+        let alerts = try await pair.ingest(
+            ["Gaza one", "Gaza two", "Israel three"], at: T.t0, routes: dispatchers[0].routes)
+        // Both daemons look at the outbox while the window is open: A first, then — after a claim taken at the start
+        // would have expired — B first.
+        for (offset, order) in [(0.0, dispatchers), (30.0, dispatchers.reversed())] {
+            for dispatcher in order { _ = await dispatcher.drainSinks(at: T.t0.addingTimeInterval(offset)) }
+        }
+        #expect(server.messages.isEmpty)
+        #expect(try await pair.pending(id) == 3)
+        // Both windows end; both daemons drain at the same moment, then again later.
+        for offset: TimeInterval in [60, 90, 120] {
+            await withTaskGroup(of: Void.self) { group in
+                for dispatcher in dispatchers {
+                    group.addTask { _ = await dispatcher.drainSinks(at: T.t0.addingTimeInterval(offset)) }
+                }
+            }
+        }
+        let messages = try #require(server.waitForMessages(1))
+        try await Task.sleep(for: .milliseconds(300))  // a second message, if any, has arrived by now
+        #expect(server.messages.count == 1)
+        for alert in alerts { #expect(messages[0].text.contains(alert.title!)) }
+        #expect(try await pair.pending(id) == 0)
+        await pair.close()
+    }
+
+    @Test func maxPerHourHoldsForBothDaemonsTogether() async throws {
+        let pair = try await Pair(lease: 120)
+        let server = try LoopbackHTTPServer.start(routes: ["/hook": .ok("ok")])
+        defer { server.stop() }
+        let dispatchers = try pair.dispatchers([T.webhook(server.url("/hook"), maxPerHour: 2)])
+        let id = dispatchers[0].sinks[0].id
+        try await pair.ingest(["Gaza one", "Gaza two"], at: T.t0, routes: dispatchers[0].routes)
+        #expect(await dispatchers[0].drainSinks(at: T.t0)[id]?.delivered == 2)
+        // Ten minutes later daemon B gets the next two: the hour already holds two for this sink and topic.
+        let later = T.t0.addingTimeInterval(600)
+        try await pair.ingest(["Gaza three", "Gaza four", "Israel five"], at: later, routes: dispatchers[0].routes)
+        let result = try #require(await dispatchers[1].drainSinks(at: later)[id])
+        #expect(result.heldBack == 2)
+        #expect(result.delivered == 1)  // the limit is per topic
+        #expect(server.requests.count == 3)
+        #expect(try await pair.pending(id) == 0)
+        // An hour after the first two, daemon A may send again.
+        let hourOn = T.t0.addingTimeInterval(3601)
+        try await pair.ingest(["Gaza six"], at: hourOn, routes: dispatchers[0].routes)
+        #expect(await dispatchers[0].drainSinks(at: hourOn)[id]?.delivered == 1)
+        await pair.close()
+    }
+}
