@@ -92,7 +92,10 @@ actor SinkWorker {
             let due = ignoreAttemptTimes ? nil : now
             let store = store
             let id = endpoint.id
-            let size = pageSize
+            // Rows this drain already handled (failed, when attempt times are ignored) and rows held in the open batch
+            // stay pending and come back, oldest first: read past them, or a batch larger than a page would hide every
+            // newer delivery.
+            let size = pageSize + handled.count + batched.count
             let page: [PendingDelivery]
             do {
                 // A batch is held for its window, which may outlast a claim: read it unclaimed, claim it to send.
@@ -148,7 +151,7 @@ actor SinkWorker {
                     await recordFailure(delivery, error: error.description, at: now, into: &result)
                 }
             }
-            if page.count < pageSize { break }
+            if page.count < size { break }
         }
 
         await sendReleased(

@@ -73,4 +73,23 @@ struct SinkDispatcherEmailTests {
         for title in ["Gaza one", "Gaza two", "Israel three"] { #expect(text.contains(title)) }
         #expect(try f.summary(id).pending == 0)
     }
+
+    /// A batch gathering more alerts than one outbox page (20) still takes the newer ones: the rows it holds stay
+    /// pending and come back first, and the worker reads past them.
+    @Test func aBatchLargerThanAPageKeepsTakingNewerAlerts() async throws {
+        let f = try T.Fixture()
+        defer { f.remove() }
+        let server = try LoopbackSMTPServer.start()
+        defer { server.stop() }
+        let dispatcher = try f.dispatcher([Self.email(server, batch: ConfigDuration(seconds: 60))])
+        let id = dispatcher.sinks[0].id
+        try f.ingest((1...30).map { "Gaza report \($0)" }, at: T.t0, routes: dispatcher.routes)
+        #expect(await dispatcher.drainSinks(at: T.t0)[id]?.batched == 30)
+        try f.ingest((31...35).map { "Gaza report \($0)" }, at: T.t0.addingTimeInterval(20), routes: dispatcher.routes)
+        #expect(await dispatcher.drainSinks(at: T.t0.addingTimeInterval(20))[id]?.batched == 5)
+        #expect(await dispatcher.drainSinks(at: T.t0.addingTimeInterval(60))[id]?.delivered == 35)
+        let messages = try #require(server.waitForMessages(1))
+        #expect(messages.count == 1)
+        #expect(try f.summary(id).pending == 0)
+    }
 }
