@@ -5,21 +5,25 @@ import NewswatchStore
 // Several daemons on one store (CONTRACT §9, §10): a due email batch is claimed at send time, and `max_per_hour` is
 // counted by the store over every daemon. With one daemon (SQLite) both come down to what this worker knows.
 extension SinkWorker {
-    /// Of a due batch, the alerts this daemon claimed to send; the rest are another daemon's (it sends them, or has)
-    /// and leave this worker's batch. A store error keeps them all owed: they are read and batched again.
+    /// Of alerts about to be sent (a due batch, or one alert), those this daemon holds the claim of, renewed from
+    /// `now`; the rest are another daemon's (it sends them, or has) and leave this worker's batch. A store error sends
+    /// none of them but keeps them owed and admitted: they are read (and batched) again without counting twice
+    /// against `max_per_hour`.
     func claimForSending(_ due: [Alert], at now: Date) async -> [Alert] {
         let store = store
         let id = endpoint.id
         let mine: Set<String>
+        var lost = true
         do {
             mine = try await store.claimForSending(alertIDs: due.map(\.id), sink: id, at: now)
         } catch {
-            logger.error("cannot claim a batch to send: \(error)", metadata: ["alerts": "\(due.count)"])
+            logger.error("cannot claim alerts to send: \(error)", metadata: ["alerts": "\(due.count)"])
             mine = []
+            lost = false
         }
         for alert in due where !mine.contains(alert.id) {
             batched.removeValue(forKey: alert.id)
-            admitted.remove(alert.id)
+            if lost { admitted.remove(alert.id) }
         }
         return due.filter { mine.contains($0.id) }
     }

@@ -40,6 +40,10 @@ extension SinkWorker {
                 await recordFailure(of: group.deliveries, error: error, at: now, into: &result)
                 continue
             }
+            // The group's claims renewed just before the send; a part another daemon took (its claim ran out
+            // during a long drain) leaves the whole group to that daemon.
+            let alerts = group.deliveries.map(\.alert)
+            guard await claimForSending(alerts, at: sendTime(now)).count == alerts.count else { continue }
             result.attempts += 1
             switch await attempt(.topicBatch(group.batch), deadline: deadline) {
             case .success:

@@ -32,6 +32,8 @@ actor SinkWorker {
     var admitted: Set<String> = []
     /// When deliveries this worker marked failed fall due again.
     private var retryTimes: [Date] = []
+    /// When the current drain began: claims taken during it are stamped with its `now` plus the time since.
+    private var drainStarted = ContinuousClock.now
     private var summaries: [PendingSummary] = []
     private var draining = false
     /// When the next timed batch in the outbox falls due (read after every drain).
@@ -78,6 +80,7 @@ actor SinkWorker {
     func drain(at now: Date, deadline: ContinuousClock.Instant? = nil) async -> SinkDrainResult {
         guard !draining else { return SinkDrainResult() }
         draining = true
+        drainStarted = ContinuousClock.now
         defer { draining = false }
         var result = SinkDrainResult()
         retryTimes.removeAll { $0 <= now }
@@ -86,16 +89,19 @@ actor SinkWorker {
         await sendSummaries(at: now, deadline: deadline, into: &result)
 
         var handled: Set<String> = []
+        // Rows this drain recorded failed: they stay pending and, with attempt times ignored, come back.
+        var failedHere = 0
         var ignoreAttemptTimes = deadline != nil
         var sinkError: String?
         page: while !Task.isCancelled {
             let due = ignoreAttemptTimes ? nil : now
             let store = store
             let id = endpoint.id
-            // Rows this drain already handled (failed, when attempt times are ignored) and rows held in the open batch
-            // stay pending and come back, oldest first: read past them, or a batch larger than a page would hide every
-            // newer delivery.
-            let size = pageSize + handled.count + batched.count
+            // Rows this drain recorded failed (with attempt times ignored) and rows held in the open batch (read
+            // unclaimed) stay pending and come back, oldest first: read past them, or a batch larger than a page would
+            // hide every newer delivery. Delivered rows leave the outbox and do not count: on a shared store every row
+            // of a page is claimed at once, and a page must stay small enough to be sent within the claim's lease.
+            let size = pageSize + failedHere + batched.count
             let page: [PendingDelivery]
             do {
                 // A batch is held for its window, which may outlast a claim: read it unclaimed, claim it to send.
@@ -114,6 +120,7 @@ actor SinkWorker {
                 handled.insert(delivery.alert.id)
                 if let sinkError {
                     await recordFailure(delivery, error: sinkError, at: now, into: &result)
+                    failedHere += 1
                     continue
                 }
                 switch await admit(delivery, at: now) {
@@ -132,6 +139,11 @@ actor SinkWorker {
                 case .deliver:
                     break
                 }
+                // The claim is renewed (or found lost) just before the send: a page's later rows may be sent well after
+                // the page was claimed, and another daemon may have taken a row whose claim ran out.
+                guard await !claimForSending([delivery.alert], at: sendTime(now)).isEmpty else {
+                    continue
+                }
                 result.attempts += 1
                 switch await attempt(.alert(delivery.alert), deadline: deadline) {
                 case .success:
@@ -149,6 +161,7 @@ actor SinkWorker {
                     }
                     sinkError = error.description
                     await recordFailure(delivery, error: error.description, at: now, into: &result)
+                    failedHere += 1
                 }
             }
             if page.count < size { break }
@@ -194,7 +207,7 @@ actor SinkWorker {
         let due = deadline != nil ? current.takeAll() : (current.takeDue(at: now) ?? [])
         batcher = current
         guard !due.isEmpty else { return }
-        let taken = await claimForSending(due, at: now)
+        let taken = await claimForSending(due, at: sendTime(now))
         guard !taken.isEmpty else { return }
         let deliveries = taken.compactMap { batched.removeValue(forKey: $0.id) }
         if let sinkError {
@@ -314,5 +327,13 @@ actor SinkWorker {
         case .delivered:
             admitted.remove(alertID)
         }
+    }
+
+    /// `now` (the drain's start, by the daemon's clock) advanced by the time the drain has run: a claim taken for a
+    /// send late in a long drain must last its whole lease from the send, not from the drain's start.
+    func sendTime(_ now: Date) -> Date {
+        let elapsed = drainStarted.duration(to: .now)
+        return now.addingTimeInterval(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -58,7 +58,14 @@ final class AlertDelivery: Sendable {
             let running = c.task != nil
             let oldTask = c.task
             c.dispatcher = fresh
-            c.task = running ? Task { await fresh.run() } : nil
+            // The new dispatcher starts once the old one has stopped: with the same owner on a shared store it gets
+            // back the old one's claims, and must not send a row whose attempt the old one is still abandoning.
+            c.task =
+                running
+                ? Task {
+                    await oldTask?.value
+                    await fresh.run()
+                } : nil
             return oldTask
         }
         old?.cancel()

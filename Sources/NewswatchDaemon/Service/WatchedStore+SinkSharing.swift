@@ -12,13 +12,15 @@ extension WatchedStore {
     }
 
     public func claimForSending(alertIDs: [String], sink: String, at now: Date) async throws -> Set<String> {
-        try await watch(write: true) { try await base.claimForSending(alertIDs: alertIDs, sink: sink, at: now) }
+        // Not counted as a write: on SQLite it is a read, which succeeds while writes fail, and would hide the
+        // writes-failing alarm.
+        try await watch(write: false) { try await base.claimForSending(alertIDs: alertIDs, sink: sink, at: now) }
     }
 
     public func admitToSink(
         alertID: String, sink: String, topic: String, at now: Date, limit: Int, window: TimeInterval
     ) async throws -> Bool? {
-        try await watch(write: true) {
+        try await watch(write: false) {  // SQLite answers without writing (as `claimForSending`)
             try await base.admitToSink(
                 alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
         }
