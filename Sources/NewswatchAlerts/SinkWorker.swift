@@ -51,7 +51,10 @@ actor SinkWorker {
         case batch
     }
 
-    init(endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger, pageSize: Int = defaultPageSize) {
+    init(
+        endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger,
+        pageSize: Int = defaultPageSize
+    ) {
         self.endpoint = endpoint
         self.store = store
         self.policy = policy
@@ -92,6 +95,7 @@ actor SinkWorker {
         // Rows this drain recorded failed: they stay pending and, with attempt times ignored, come back.
         var failedHere = 0
         var ignoreAttemptTimes = deadline != nil
+        var readAgain = false
         var sinkError: String?
         page: while !Task.isCancelled {
             let due = ignoreAttemptTimes ? nil : now
@@ -150,9 +154,11 @@ actor SinkWorker {
                     await markDelivered([delivery.alert.id], at: now)
                     result.delivered += 1
                     if !ignoreAttemptTimes {
-                        // The sink answers: everything it is owed may go now, backed-off deliveries too.
+                        // The sink answers: everything it is owed may go now, backed-off deliveries too — read
+                        // again once this page is done (not at once: the rest of the page is claimed and would come
+                        // back behind the newer rows, out of order and held in the meantime).
                         ignoreAttemptTimes = true
-                        continue page
+                        readAgain = true
                     }
                 case .failure(let error):
                     if Task.isCancelled {
@@ -164,7 +170,8 @@ actor SinkWorker {
                     failedHere += 1
                 }
             }
-            if page.count < size { break }
+            if page.count < size && !readAgain { break }
+            readAgain = false
         }
 
         await sendReleased(

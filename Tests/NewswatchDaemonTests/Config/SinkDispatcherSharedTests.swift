@@ -1,12 +1,12 @@
 import Foundation
-import NewswatchAlerts
 import NewswatchConfig
 import NewswatchCore
-import NewswatchStore
 import NewswatchTestSupport
 import Testing
 
+@testable import NewswatchAlerts
 @testable import NewswatchDaemon
+@testable import NewswatchStore
 
 /// Sinks of two daemons on one PostgreSQL database (CONTRACT §9, §10): two stores with their own claims, two
 /// dispatchers, real libcurl and real SMTP/HTTP servers on loopback; times injected.
@@ -125,6 +125,66 @@ struct SinkDispatcherSharedTests {
         let hourOn = T.t0.addingTimeInterval(3601)
         try await pair.ingest(["Gaza six"], at: hourOn, routes: dispatchers[0].routes)
         #expect(await dispatchers[0].drainSinks(at: hourOn)[id]?.delivered == 1)
+        await pair.close()
+    }
+
+    /// A backlog goes out a page at a time: a daemon never holds claims on more than one page of unsent rows, so
+    /// none of its claims can run out while it works through a long backlog (another daemon would send that row too).
+    @Test func aBacklogIsClaimedOnePageAtATime() async throws {
+        let pair = try await Pair(lease: 120)
+        let server = try LoopbackHTTPServer.start { _ in
+            Thread.sleep(forTimeInterval: 0.02)
+            return .ok("ok")
+        }
+        defer { server.stop() }
+        let dispatchers = try pair.dispatchers([T.webhook(server.url("/hook"))])
+        let id = dispatchers[0].sinks[0].id
+        try await pair.ingest((1...70).map { "Gaza report \($0)" }, at: T.t0, routes: dispatchers[0].routes)
+        let draining = Task { await dispatchers[0].drainSinks(at: T.t0)[id] }
+        var most = 0
+        while server.requests.count < 70 {
+            let rows = try await pair.stores[1].rows(
+                """
+                SELECT count(*) FROM deliveries
+                WHERE sink = \(id) AND state = 0 AND claim_owner = 'daemon-a'
+                """, "held")
+            most = max(most, try rows[0].decode(Int.self))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(await draining.value?.delivered == 70)
+        #expect(most > 0 && most <= SinkWorker.defaultPageSize, "daemon A held \(most) claims at once")
+        #expect(server.requests.count == 70)
+        await pair.close()
+    }
+
+    /// A row of a claimed page whose claim ran out and that another daemon took meanwhile is left to it: the claim is
+    /// renewed just before each send, not trusted from the page read.
+    @Test func aRowAnotherDaemonTookMeanwhileIsNotSentAgain() async throws {
+        let pair = try await Pair(lease: 10)
+        let firstRequest = DispatchSemaphore(value: 0)
+        let goOn = DispatchSemaphore(value: 0)
+        let server = try LoopbackHTTPServer.start { request in
+            if request.bodyText.contains("Gaza one") {
+                firstRequest.signal()
+                _ = goOn.wait(timeout: .now() + 20)
+            }
+            return .ok("ok")
+        }
+        defer { server.stop() }
+        let dispatchers = try pair.dispatchers([T.webhook(server.url("/hook"))])
+        let id = dispatchers[0].sinks[0].id
+        try await pair.ingest(["Gaza one", "Gaza two", "Gaza three"], at: T.t0, routes: dispatchers[0].routes)
+        let draining = Task { await dispatchers[0].drainSinks(at: T.t0)[id] }
+        // While A sends the first, B — whose clock says A's claims have run out — takes the other two.
+        await Task.detached { firstRequest.wait() }.value
+        let taken = try await pair.stores[1].claimDeliveries(
+            sink: id, owner: "daemon-b", now: T.t0.addingTimeInterval(30), lease: 10, limit: 10)
+        // (The row being sent too: by B's clock its claim ran out — a lease shorter than a send, which README warns of.)
+        #expect(taken.map(\.alert.title) == ["Gaza one", "Gaza two", "Gaza three"])
+        goOn.signal()
+        #expect(await draining.value?.delivered == 1)
+        #expect(server.requests.count == 1)
+        #expect(try await pair.pending(id) == 2)  // B's to send
         await pair.close()
     }
 }
