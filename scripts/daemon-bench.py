@@ -51,6 +51,8 @@ def parse_args():
     ap.add_argument("--bench-dir", default=BENCH, help="where gen_corpus.py and gen_topics.py live")
     ap.add_argument("--corpus", default="/tmp/corpus")
     ap.add_argument("--topics", default="/tmp/topics")
+    ap.add_argument("--feeds", type=int, default=None,
+                    help="use the corpus's first N feeds (default: all; for the curve over a larger corpus)")
     ap.add_argument("--hosts", type=int, default=100, help="loopback addresses to spread the feeds over")
     ap.add_argument("--concurrency", type=int, default=16, help="daemon.concurrency (the contract's default)")
     ap.add_argument("--backfill", default="6h", help="daemon.backfill (the contract's default)")
@@ -76,7 +78,7 @@ def parse_args():
 
 def ensure_data(a):
     if not os.path.exists(os.path.join(a.corpus, "manifest.tsv")):
-        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", str(getattr(a, "feeds", 2000)), "--seed", "1",
+        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", str(getattr(a, "feeds", None) or 2000), "--seed", "1",
                         "--out", a.corpus], check=True)
     if not os.path.exists(os.path.join(a.topics, "topics.toml")):
         subprocess.run([sys.executable, f"{a.bench_dir}/gen_topics.py", "--topics", "300", "--seed", "1",
@@ -87,7 +89,7 @@ def ensure_data(a):
         for line in f:
             name, fmt, enc = line.split("\t")[:3]
             feeds.append((name, fmt, enc))
-    return feeds
+    return feeds[:a.feeds] if a.feeds else feeds
 
 
 class FeedChanger:
