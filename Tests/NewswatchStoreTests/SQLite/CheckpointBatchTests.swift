@@ -28,7 +28,8 @@ import Testing
         // At most one per batch, plus those the delay ends early: 160 commits over ≥ 0.32 s.
         #expect(checkpoints >= 1)
         #expect(
-            checkpoints <= commits / WALCheckpointer.batchCommits + 3, "\(checkpoints) checkpoints for \(commits) commits")
+            checkpoints <= commits / WALCheckpointer.batchCommits + 3,
+            "\(checkpoints) checkpoints for \(commits) commits")
         let rows = try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scratch") }
         #expect(rows == commits)
         // The log was copied back: a passive checkpoint now finds nothing left to copy.

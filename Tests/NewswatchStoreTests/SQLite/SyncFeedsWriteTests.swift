@@ -32,7 +32,8 @@ private typealias Kit = StoreTestKit
         try store.syncFeeds(renamed, at: Kit.at(hours: 3))
         #expect(try changes(store) == afterRename + 1)
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT active, inactive_since FROM feeds WHERE key = ?", arguments: [feeds[49].key])
+            try Row.fetchOne(
+                db, sql: "SELECT active, inactive_since FROM feeds WHERE key = ?", arguments: [feeds[49].key])
         }
         #expect(row?["active"] == 1 && (row?["inactive_since"] as Int64?) == nil)
     }
