@@ -305,11 +305,11 @@ def run_curl_304(work, state, log, parallel=16):
     return r
 
 
-def vm_rss_mib(pid):
+def vm_rss_mib(pid, field="VmRSS"):
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -419,6 +419,9 @@ def main():
                     changer.change(range(changes % step, len(feeds), step))
                     next_change += a.daemon_interval
                 time.sleep(0.25)
+            # What the resident set is made of just before the end: the heap and stacks (anonymous) against the
+            # binary's and the libraries' pages (file-backed, shared with every other process that maps them).
+            split = {k: vm_rss_mib(pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
             os.kill(pid, signal.SIGTERM)
             r = reap(pid, t0)
             r["summary"] = f"{changes} change rounds of {len(range(0, len(feeds), step)) if step else 0} feeds"
@@ -427,6 +430,7 @@ def main():
             peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
             print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
                   f"at {samples[-1][0]:.1f} s")
+            print("          at the end: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in split.items() if v is not None))
             timeline = []
             mark = 0.0
             for t, rss in samples:
