@@ -84,6 +84,10 @@ final class ConfigParser {
         } catch {
             throw ConfigError(kind: .syntax, file: fileName, message: "invalid TOML: \(error)")
         }
+        // TOMLKit never frees a parsed document (`TOMLTable` has no deinit): empty it once everything is copied out,
+        // or each start and reload keeps ~0.65 KB per feed for the life of the process (1.3 MB at 2,000 feeds,
+        // issue 18). Nothing keeps a TOMLKit value past this function.
+        defer { root.clear() }
 
         checkKeys(root, path: "", allowed: ConfigParser.topLevelKeys)
         let daemon = parseDaemon(table(root, "daemon", path: ""))
