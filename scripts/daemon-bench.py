@@ -51,6 +51,8 @@ def parse_args():
     ap.add_argument("--bench-dir", default=BENCH, help="where gen_corpus.py and gen_topics.py live")
     ap.add_argument("--corpus", default="/tmp/corpus")
     ap.add_argument("--topics", default="/tmp/topics")
+    ap.add_argument("--feeds", type=int, default=None,
+                    help="use the corpus's first N feeds (default: all; for the curve over a larger corpus)")
     ap.add_argument("--hosts", type=int, default=100, help="loopback addresses to spread the feeds over")
     ap.add_argument("--concurrency", type=int, default=16, help="daemon.concurrency (the contract's default)")
     ap.add_argument("--backfill", default="6h", help="daemon.backfill (the contract's default)")
@@ -76,7 +78,7 @@ def parse_args():
 
 def ensure_data(a):
     if not os.path.exists(os.path.join(a.corpus, "manifest.tsv")):
-        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", str(getattr(a, "feeds", 2000)), "--seed", "1",
+        subprocess.run([sys.executable, f"{a.bench_dir}/gen_corpus.py", "--feeds", str(getattr(a, "feeds", None) or 2000), "--seed", "1",
                         "--out", a.corpus], check=True)
     if not os.path.exists(os.path.join(a.topics, "topics.toml")):
         subprocess.run([sys.executable, f"{a.bench_dir}/gen_topics.py", "--topics", "300", "--seed", "1",
@@ -87,7 +89,7 @@ def ensure_data(a):
         for line in f:
             name, fmt, enc = line.split("\t")[:3]
             feeds.append((name, fmt, enc))
-    return feeds
+    return feeds[:a.feeds] if a.feeds else feeds
 
 
 class FeedChanger:
@@ -303,11 +305,11 @@ def run_curl_304(work, state, log, parallel=16):
     return r
 
 
-def vm_rss_mib(pid):
+def vm_rss_mib(pid, field="VmRSS"):
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -417,6 +419,9 @@ def main():
                     changer.change(range(changes % step, len(feeds), step))
                     next_change += a.daemon_interval
                 time.sleep(0.25)
+            # What the resident set is made of just before the end: the heap and stacks (anonymous) against the
+            # binary's and the libraries' pages (file-backed, shared with every other process that maps them).
+            split = {k: vm_rss_mib(pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
             os.kill(pid, signal.SIGTERM)
             r = reap(pid, t0)
             r["summary"] = f"{changes} change rounds of {len(range(0, len(feeds), step)) if step else 0} feeds"
@@ -425,6 +430,7 @@ def main():
             peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
             print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
                   f"at {samples[-1][0]:.1f} s")
+            print("          at the end: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in split.items() if v is not None))
             timeline = []
             mark = 0.0
             for t, rss in samples:

@@ -39,9 +39,13 @@ package final class FileAlertSink: @unchecked Sendable {
 
     /// The ids already in one file, and the file size they were read at (another size means: read again).
     private struct FileIndex {
-        var ids: Set<String>
+        var ids: AlertIDSet
         var size: Int64
     }
+
+    /// How many files' indexes stay cached: the day being written and the one before (alerts detected before
+    /// midnight and drained after it). Older ones are read again if ever needed.
+    static let cachedFiles = 2
 
     /// - Parameters:
     ///   - outputDirectory: the configured `output_dir`; `alerts/` inside it is created when first needed.
@@ -105,6 +109,8 @@ package final class FileAlertSink: @unchecked Sendable {
     /// ``append(_:to:)`` with the folder's lock held.
     private func appendLocked(_ alerts: [Alert], to name: String, path: String) throws -> [Alert] {
         var index = try loadIndex(name, path: path)
+        // Out of the cache before it changes: a set shared with the cache is copied whole on the first insert.
+        files[name] = nil
         var fresh: [Alert] = []
         var data = Data()
         for alert in alerts where !index.ids.contains(alert.id) {
@@ -112,9 +118,11 @@ package final class FileAlertSink: @unchecked Sendable {
             fresh.append(alert)
             data.append(contentsOf: Array((alert.json.compact + "\n").utf8))
         }
-        guard !data.isEmpty else { return [] }
-        // Until the write is known complete, the cached index is wrong: drop it so a failure re-reads the file.
-        files[name] = nil
+        guard !data.isEmpty else {
+            cache(index, as: name)
+            return []
+        }
+        // Until the write is known complete, the index is not cached: a failure re-reads the file.
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(path, "cannot open for appending") }
         defer { close(fd) }
@@ -129,7 +137,7 @@ package final class FileAlertSink: @unchecked Sendable {
             throw failure(path, what, errno: error.errno, owed: true)
         }
         index.size += Int64(data.count)
-        files[name] = index
+        cache(index, as: name)
         return fresh
     }
 
@@ -149,8 +157,8 @@ package final class FileAlertSink: @unchecked Sendable {
             // Makes the new file's directory entry durable, so a power loss cannot lose a file whose alerts were
             // marked; best effort.
             try? Syscall.fsyncDirectory(directory.path)
-            let index = FileIndex(ids: [], size: 0)
-            files[name] = index
+            let index = FileIndex(ids: AlertIDSet(), size: 0)
+            cache(index, as: name)
             return index
         }
         guard var bytes = FileManager.default.contents(atPath: path) else { throw failure(path, "cannot read") }
@@ -160,13 +168,21 @@ package final class FileAlertSink: @unchecked Sendable {
             guard truncate(path, off_t(keep)) == 0 else { throw failure(path, "cannot cut the torn last line") }
             bytes = bytes.prefix(keep)
         }
-        var ids = Set<String>()
+        var ids = AlertIDSet()
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             if let id = Self.alertID(in: Data(line)) { ids.insert(id) }
         }
         let index = FileIndex(ids: ids, size: Int64(bytes.count))
-        files[name] = index
+        cache(index, as: name)
         return index
+    }
+
+    /// Caches `index` as the one of file `name`, dropping the oldest others beyond `cachedFiles` (names are dates).
+    private func cache(_ index: FileIndex, as name: String) {
+        files[name] = index
+        while files.count > Self.cachedFiles, let oldest = files.keys.filter({ $0 != name }).min() {
+            files[oldest] = nil
+        }
     }
 
     /// The `id` of one JSON Lines record (the first key in records we write; any position in others).

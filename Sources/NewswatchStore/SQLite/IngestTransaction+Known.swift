@@ -24,13 +24,14 @@ extension IngestTransaction {
     /// Remembers this feed's stored items whose `column` holds one of `values`.
     mutating func rememberItems(whose column: String, isIn values: [String]) throws {
         for chunk in Array(Set(values)).chunked(500) {
+            let list = paddedInList(chunk)
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
                         SELECT \(Self.knownColumns) FROM items
-                        WHERE feed_id = ? AND \(column) IN (\(placeholders(chunk.count))) ORDER BY id
+                        WHERE feed_id = ? AND \(column) IN (\(placeholders(list.count))) ORDER BY id
                         """),
-                arguments: StatementArguments([feedID]) + StatementArguments(chunk))
+                arguments: StatementArguments([feedID]) + StatementArguments(list))
             while let row = try rows.next() { remember(row) }
         }
     }
@@ -39,10 +40,11 @@ extension IngestTransaction {
         let columns = Self.knownColumns
         let links = Array(Set(incoming.compactMap(\.normLink)))
         for chunk in links.chunked(500) {
+            let list = paddedInList(chunk)
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
-                    sql: "SELECT \(columns) FROM items WHERE norm_link IN (\(placeholders(chunk.count))) ORDER BY id"),
-                arguments: StatementArguments(chunk))
+                    sql: "SELECT \(columns) FROM items WHERE norm_link IN (\(placeholders(list.count))) ORDER BY id"),
+                arguments: StatementArguments(list))
             while let row = try rows.next() {
                 if (row[1] as Int64) == feedID {
                     remember(row)

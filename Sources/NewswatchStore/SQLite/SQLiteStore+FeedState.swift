@@ -9,6 +9,8 @@ extension SQLiteStore {
                     INSERT INTO feeds(key, name, url) VALUES (?, ?, ?)
                     ON CONFLICT(key) DO UPDATE SET name = excluded.name, url = excluded.url, active = 1,
                         inactive_since = NULL
+                    WHERE feeds.name IS NOT excluded.name OR feeds.url IS NOT excluded.url OR feeds.active = 0
+                        OR feeds.inactive_since IS NOT NULL
                     """)
             for f in feeds { try upsert.execute(arguments: [f.key, f.name, f.url]) }
             let keys = Set(feeds.map(\.key))

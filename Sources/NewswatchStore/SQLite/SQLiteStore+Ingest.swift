@@ -68,6 +68,22 @@ private final class IngestBox: @unchecked Sendable {
     }
 }
 
+/// The list lengths a cached statement with an `IN (…)` list is prepared for. A list is padded up to the next one:
+/// a statement prepared per distinct length stayed in the writer's statement cache for the life of the process (a
+/// few kilobytes each, one per item count a feed ever had: 4.4 MB of a soak's 33 MB heap peak, issue 18).
+let cachedInListLengths = [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]
+
+/// `values` padded with copies of its first value (which changes nothing in an `IN` list) up to the next of
+/// `cachedInListLengths`; longer lists as they are (callers chunk them to 500).
+func paddedInList<C: Collection>(_ values: C) -> [C.Element] {
+    var list = Array(values)
+    guard let first = list.first, let length = cachedInListLengths.first(where: { $0 >= list.count }) else {
+        return list
+    }
+    list.append(contentsOf: repeatElement(first, count: length - list.count))
+    return list
+}
+
 func placeholders(_ n: Int) -> String {
     var s = "?"
     if n > 1 { s += String(repeating: ",?", count: n - 1) }

@@ -6,7 +6,9 @@ extension SQLiteStore {
     public func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) throws -> [PendingDelivery] {
         try read { db in
             let due = now.map { "AND (d.next_attempt IS NULL OR d.next_attempt <= \($0.storeSeconds))" } ?? ""
-            let rows = try Row.fetchAll(
+            // Decoded row by row: `fetchAll` kept a copy of every row (each column boxed) beside the alerts made from
+            // them, 5 MB of a soak's 33 MB heap peak at 500 rows (issue 18).
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT \(Self.alertColumns), d.attempts, d.last_error
@@ -15,10 +17,11 @@ extension SQLiteStore {
                     ORDER BY d.alert_seq LIMIT ?
                     """,
                 arguments: [sink, Self.deliveryPending, max(0, limit)])
-            return rows.map { row in
-                PendingDelivery(
-                    alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"])
-            }
+            return try Array(
+                rows.map { row in
+                    PendingDelivery(
+                        alert: Self.alert(row), sink: sink, attempts: row["attempts"], lastError: row["last_error"])
+                })
         }
     }
 
