@@ -94,12 +94,14 @@ extension PostgresStore {
     /// Bounded by the claim, not by the number of due feeds (a daemon claims a slot's worth at a time, thousands of
     /// times a round): the unexpired leases come from a small partial index (`feeds_leased`), and the candidates are
     /// the first `candidateRows(limit)` due feeds of hosts not already full, read in due order from `feeds_claim_order`
-    /// (pg4-pg-speed-claim-index), before the per-host cap picks among them.
+    /// (pg4-pg-speed-claim-index), before the per-host cap picks among them. Both steps are materialized and the
+    /// rows locked are looked up by id, so that stale statistics (all feeds due at once after an outage, where the
+    /// planner expects a few) cost one pass over the due feeds, not one per due feed.
     static func dueCandidates(at t: Int64, perHost: Int, limit: Int) -> PostgresQuery {
         """
         WITH held AS (
             SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > \(t) GROUP BY host),
-        due AS (
+        due AS MATERIALIZED (
             SELECT f.id, f.host, f.next_due FROM feeds f
             WHERE f.active AND (f.next_due IS NULL OR f.next_due <= \(t))
                 AND (f.lease_until IS NULL OR f.lease_until <= \(t))
@@ -107,12 +109,12 @@ extension PostgresStore {
             ORDER BY f.next_due NULLS FIRST, f.id
             LIMIT \(candidateRows(limit)))
         SELECT id, host FROM feeds
-        WHERE id IN (
+        WHERE id = ANY(ARRAY(
                 SELECT id FROM (
                     SELECT d.id, d.host, COALESCE(h.n, 0) AS held,
                         row_number() OVER (PARTITION BY d.host ORDER BY d.next_due NULLS FIRST, d.id) AS n
                     FROM due d LEFT JOIN held h ON h.host = d.host) AS capped
-                WHERE host IS NULL OR n + held <= \(perHost))
+                WHERE host IS NULL OR n + held <= \(perHost)))
             AND active AND (next_due IS NULL OR next_due <= \(t)) AND (lease_until IS NULL OR lease_until <= \(t))
         ORDER BY next_due NULLS FIRST, id
         LIMIT \(max(limit, 0))
