@@ -77,4 +77,25 @@ private typealias Kit = StoreTestKit
         #expect(try await store.claimDueFeeds(owner: "a", now: Kit.at(hours: 0), lease: 60, limit: 1).count == 1)
         await store.close()
     }
+
+    /// `nextDueTime` on 20,000 feeds (100 hosts, 40 being polled, hosts 0–9 full) reads a few hundred rows of
+    /// `feeds`, not all of them: a daemon asks after every poll.
+    @Test func theNextDueTimeReadsFewFeeds() async throws {
+        let store = try await PostgresStore(location: PostgresLocation(url: try PostgresCluster.makeDatabase()))
+        let t = Kit.at(hours: 0).storeSeconds
+        try await Self.insertFeeds(store, count: 20_000, due: t + 600, leased: 40, until: t + 60)
+        // Ten more leases on hosts 0–9 make them full (two each).
+        let fill = """
+            UPDATE feeds SET lease_owner = 'other', lease_until = \(t + 30) WHERE id IN (
+                SELECT id FROM feeds WHERE host IN (SELECT 'host' || g || '.example' FROM generate_series(0, 9) AS g)
+                    AND lease_until IS NULL ORDER BY id LIMIT 10)
+            """
+        _ = try await store.rows(PostgresQuery(unsafeSQL: fill), "fill hosts")
+        _ = try await store.rows("ANALYZE feeds", "analyze")
+        let read = try await Self.feedsRowsRead(store, PostgresStore.nextDueQuery(at: t, perHost: 2))
+        #expect(!read.seq)
+        #expect(read.rows < 1000, "\(read.rows) rows of feeds read")
+        #expect(try await store.nextDueTime(at: Kit.at(hours: 0)) == Date(storeSeconds: t + 600))
+        await store.close()
+    }
 }
