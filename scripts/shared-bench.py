@@ -345,16 +345,21 @@ DECLARE
 BEGIN
     FOR c IN
         WITH held AS (
-            SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > p_t GROUP BY host)
+            SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > p_t GROUP BY host),
+        due AS MATERIALIZED (
+            SELECT f.id, f.host, f.next_due FROM feeds f
+            WHERE f.active AND (f.next_due IS NULL OR f.next_due <= p_t)
+                AND (f.lease_until IS NULL OR f.lease_until <= p_t)
+                AND NOT EXISTS (SELECT 1 FROM held h WHERE h.host = f.host AND h.n >= p_per_host)
+            ORDER BY f.next_due NULLS FIRST, f.id
+            LIMIT greatest(64, p_lim * 8))
         SELECT id, host FROM feeds
-        WHERE id IN (
+        WHERE id = ANY(ARRAY(
                 SELECT id FROM (
-                    SELECT f.id, f.host, COALESCE(h.n, 0) AS held,
-                        row_number() OVER (PARTITION BY f.host ORDER BY f.next_due NULLS FIRST, f.id) AS n
-                    FROM feeds f LEFT JOIN held h ON h.host = f.host
-                    WHERE f.active AND (f.next_due IS NULL OR f.next_due <= p_t)
-                        AND (f.lease_until IS NULL OR f.lease_until <= p_t)) AS due
-                WHERE host IS NULL OR n + held <= p_per_host)
+                    SELECT d.id, d.host, COALESCE(h.n, 0) AS held,
+                        row_number() OVER (PARTITION BY d.host ORDER BY d.next_due NULLS FIRST, d.id) AS n
+                    FROM due d LEFT JOIN held h ON h.host = d.host) AS capped
+                WHERE host IS NULL OR n + held <= p_per_host))
             AND active AND (next_due IS NULL OR next_due <= p_t) AND (lease_until IS NULL OR lease_until <= p_t)
         ORDER BY next_due NULLS FIRST, id
         LIMIT p_lim

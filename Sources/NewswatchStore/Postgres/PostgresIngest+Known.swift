@@ -20,32 +20,36 @@ extension PostgresIngest {
 
     static let knownColumns = "id, feed_id, guid, norm_link, content_key, revision, story_id, title"
 
-    /// The stored items that may be the incoming ones, in one statement: any feed's by link (another feed's only
-    /// gives its story), then this feed's by id, then by content key — each in id order, an item in its first
-    /// group only, as `IngestTransaction.loadKnown`'s three queries remember them.
+    /// This feed's stored items that may be the incoming ones, in one statement: by link, then by id, then by content
+    /// key — each in id order, an item in its first group only, as `IngestTransaction.loadKnown`'s queries remember
+    /// them. Only this feed's rows (no other daemon writes them: the feed is leased), so it runs before the story
+    /// lock; other feeds' items with the same links are read under the lock (`PostgresStoryIndex.catchUp`). The rows
+    /// read are locked (`FOR KEY SHARE`) so that retention, which skips locked items, cannot delete an item this
+    /// ingest has found and is about to see again (`prune`).
     mutating func loadKnown(_ incoming: [Incoming]) async throws {
+        // A feed's first successful fetch: none of its items can be stored yet.
+        guard !firstFetch else { return }
         let links = Array(Set(incoming.compactMap(\.normLink)))
-        // A feed's first successful fetch: none of its items can be stored yet (only other feeds' links matter).
-        let guids = firstFetch || guidsUnreliable ? [] : Array(Set(incoming.compactMap(\.guid)))
-        let contents = firstFetch ? [] : Array(Set(incoming.compactMap(\.contentKey)))
+        let guids = guidsUnreliable ? [] : Array(Set(incoming.compactMap(\.guid)))
+        let contents = Array(Set(incoming.compactMap(\.contentKey)))
         guard !links.isEmpty || !guids.isEmpty || !contents.isEmpty else { return }
         let rows = try await self.rows(
             """
             SELECT \(unescaped: Self.knownColumns),
                 CASE WHEN norm_link = ANY(\(links)) THEN 0 WHEN guid = ANY(\(guids)) THEN 1 ELSE 2 END AS phase
             FROM items
-            WHERE norm_link = ANY(\(links))
-                OR (feed_id = \(feedID) AND (guid = ANY(\(guids)) OR content_key = ANY(\(contents))))
+            WHERE feed_id = \(feedID)
+                AND (norm_link = ANY(\(links)) OR guid = ANY(\(guids)) OR content_key = ANY(\(contents)))
             ORDER BY phase, id
+            FOR KEY SHARE
             """)
-        for row in rows {
-            let k = try Self.known(row)
-            if k.feedID == feedID {
-                remember(k.known)
-            } else if let link = k.known.normLink, otherFeedStoryByLink[link] == nil {
-                otherFeedStoryByLink[link] = k.known.storyID
-            }
-        }
+        for row in rows { remember(try Self.known(row).known) }
+    }
+
+    /// The incoming links none of this feed's stored items has (`loadKnown`): every new item's link is one, and
+    /// other feeds' items may already have its story.
+    func unknownLinks(_ incoming: [Incoming]) -> [String] {
+        Array(Set(incoming.compactMap { e in e.normLink.flatMap { byLink[$0] == nil ? $0 : nil } }))
     }
 
     static func known(_ row: PostgresRow) throws -> (feedID: Int64, known: Known) {

@@ -2,8 +2,9 @@ import Foundation
 import NewswatchCore
 import PostgresNIO
 
-/// One `PostgresStore.ingest` inside its transaction, under the story lock: `IngestTransaction`'s steps and
-/// semantics (feed, known items, updates, new items and their stories, matches, alerts), on PostgreSQL.
+/// One `PostgresStore.ingest` inside its transaction: `IngestTransaction`'s steps and semantics (feed, known items,
+/// updates, new items and their stories, matches, alerts), on PostgreSQL. The feed's own rows first (`prepare`,
+/// before the story lock: a feed is polled by one daemon at a time), then the rest under the lock (`run`).
 struct PostgresIngest {
     typealias Known = IngestTransaction.Known
     typealias Incoming = IngestTransaction.Incoming
@@ -12,7 +13,8 @@ struct PostgresIngest {
     let c: PostgresConnection
     let logger: Logger
     let batch: IngestBatch
-    let index: StoryIndex
+    /// The title index, set once the story lock is held (`PostgresStoryIndex.catchUp`).
+    var index = StoryIndex()
     let now: Int64
     var maxItemID: Int64 = 0
 
@@ -67,11 +69,10 @@ struct PostgresIngest {
         var published: Int64
     }
 
-    init(_ c: PostgresConnection, batch: IngestBatch, index: StoryIndex, logger: Logger) {
+    init(_ c: PostgresConnection, batch: IngestBatch, logger: Logger) {
         self.c = c
         self.logger = logger
         self.batch = batch
-        self.index = index
         self.now = batch.fetchedAt.storeSeconds
     }
 
@@ -79,11 +80,11 @@ struct PostgresIngest {
 
     func execute(_ query: PostgresQuery) async throws { try await c.query(query, logger: logger) }
 
-    mutating func run(_ incoming: [Incoming]) async throws -> IngestOutcome {
-        try await loadFeed()
-        detectGuidReuse(incoming)
-        try await loadKnown(incoming)
-
+    /// The part under the story lock, after `prepare` and the catch-up: known items updated, new items with their
+    /// stories, alerts. `feedState`: what `prepare` wrote (written again if it guessed "new items" wrong).
+    mutating func run(_ incoming: [Incoming], feedState prepared: FeedState, guessedNew: Bool) async throws
+        -> IngestOutcome
+    {
         var newCount = 0
         var updatedCount = 0
         var unchangedCount = 0
@@ -109,7 +110,8 @@ struct PostgresIngest {
         if !seenIDs.isEmpty {
             try await self.execute("UPDATE items SET last_seen = \(now) WHERE id = ANY(\(seenIDs))")
         }
-        let feedState = try await updateFeed(newItems: newCount)
+        // Only `last_new_item` depends on it: rewritten in the rare batch where an update made a later copy new.
+        let feedState = guessedNew == (newCount > 0) ? prepared : try await updateFeed(newItems: newCount)
         var outcome = IngestOutcome(
             newItems: newCount, updatedItems: updatedCount, unchangedItems: unchangedCount, firstFetch: firstFetch,
             alerts: alerts, feedState: feedState)

@@ -19,7 +19,7 @@ extension PostgresStore {
     /// The caller keeps the SQLite state still meanwhile (the command holds the daemon's run lock).
     /// - Throws: `StoreError(.invalidArgument)` when the database already holds data; `.database` otherwise.
     public func importState(from source: SQLiteStore, batchRows: Int = 1000) async throws -> ImportSummary {
-        try await transaction("copy the SQLite state") { c -> ImportSummary in
+        let copied = try await transaction("copy the SQLite state") { c -> ImportSummary in
             let tables = Self.importTables.map { "\"\($0)\"" }.joined(separator: ", ")
             try await c.query(
                 PostgresQuery(unsafeSQL: "LOCK TABLE \(tables), daemons IN SHARE ROW EXCLUSIVE MODE"), logger: logger)
@@ -33,6 +33,9 @@ extension PostgresStore {
             try await c.query(PostgresQuery(unsafeSQL: Self.sharedHosts[1]), logger: logger)
             return summary
         }
+        // A bulk load: the first daemons on the copy would otherwise plan without statistics (`PlannerStatistics`).
+        try await PlannerStatistics.analyze(self)
+        return copied
     }
 
     /// Throws unless every table the copy fills (and the daemon registry) is empty.

@@ -5,9 +5,11 @@ import PostgresNIO
 // Retention, as SQLiteStore+Retention.swift and +EventRetention.swift: the same rules, each delete its own small
 // transaction (one statement, at most `batchSize` rows), so pruning holds no lock for long. Every delete re-checks its
 // condition in the statement itself (not only in an earlier read), and the deletes of items and stories take the
-// ingest's story lock (as SQLite's single writer is taken), so an ingest by any daemon runs wholly before or after
-// each of them: an item seen again a moment ago is not pruned (pruning never makes an old item new), and a story is
-// never deleted under an ingest joining it.
+// ingest's story lock (as SQLite's single writer is taken), so an ingest's story phase by any daemon runs wholly
+// before or after each of them: a story is never deleted under an ingest joining it. An ingest finds its feed's known
+// items before it waits for that lock, locking them (`FOR KEY SHARE`), and the item deletes skip locked items: an
+// item seen again a moment ago is not pruned (pruning never makes an old item new), and no delete waits for an
+// ingest that waits for the lock the delete holds.
 extension PostgresStore {
     /// Deletes, in small transactions, items that left their feed more than `retention` ago (with their matches),
     /// stories left without items, fetch events older than `retention`, finished outbox rows older than `retention`,
@@ -33,7 +35,8 @@ extension PostgresStore {
                 storyLock: true,
                 """
                 DELETE FROM items i USING feeds f
-                WHERE i.id = ANY(\(ids)) AND f.id = i.feed_id AND i.last_seen < \(cutoff)
+                WHERE i.id IN (SELECT id FROM items WHERE id = ANY(\(ids)) FOR UPDATE SKIP LOCKED)
+                    AND f.id = i.feed_id AND i.last_seen < \(cutoff)
                     AND (i.last_seen < f.last_ingest OR NOT f.active)
                 RETURNING 1
                 """)

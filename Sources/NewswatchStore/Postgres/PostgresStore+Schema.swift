@@ -160,6 +160,7 @@ extension PostgresStore {
         Migration(name: "pg2-delivery-kinds-events", statements: deliveryKindsEvents),
         Migration(name: "pg3-shared-daemons", statements: sharedDaemons),
         Migration(name: "pg3-shared-hosts", statements: sharedHosts),
+        Migration(name: "pg4-pg-speed-claim-index", statements: claimIndexes),
         Migration(name: "pg4-shared-sinks-admissions", statements: sinkAdmissions),
     ]
 

@@ -29,6 +29,16 @@ extension PostgresStore {
         "CREATE INDEX feeds_host_lease ON feeds(host, lease_until) WHERE host IS NOT NULL",
     ]
 
+    /// `pg4-pg-speed-claim-index`: what keeps a claim's and `nextDueTime`'s cost independent of the number of feeds
+    /// (`dueCandidates`, `nextDueQuery`): the due order (`NULLS FIRST`, as the claim sorts; `feeds_due` sorts
+    /// `NULLS LAST`), overall and per host, and the unexpired leases (a released lease is `NULL`, so this index holds
+    /// only the feeds being polled).
+    static let claimIndexes = [
+        "CREATE INDEX feeds_claim_order ON feeds(next_due NULLS FIRST, id) WHERE active",
+        "CREATE INDEX feeds_host_due ON feeds(host, next_due NULLS FIRST) WHERE active",
+        "CREATE INDEX feeds_leased ON feeds(lease_until) WHERE lease_until IS NOT NULL",
+    ]
+
     /// The host a feed's key names, lower-cased, as the per-host limit groups feeds; `nil` for a local file (or a
     /// key without a host).
     static func host(ofKey key: String) -> String? {

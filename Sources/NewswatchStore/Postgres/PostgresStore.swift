@@ -18,6 +18,8 @@ public final class PostgresStore: Store, FeedLeaseStore {
     let logger: Logger
     /// Recent titles, for story assignment; used only under the story lock (`PostgresStoryIndex`).
     let storyIndex = PostgresStoryIndex()
+    /// Planner statistics for a fresh database (`PlannerStatistics`).
+    let statistics = PlannerStatistics()
     private let runner: Task<Void, Never>
 
     /// Connects (a pool of at most `maxConnections`) and brings the schema up to date; safe to call from several

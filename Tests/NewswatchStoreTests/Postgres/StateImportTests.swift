@@ -108,6 +108,11 @@ private typealias Kit = StoreTestKit
         #expect(try next.first?.decode(Int64.self) == (try #require(sqliteSequence)) + 1)
         let hosts = try await target.rows("SELECT DISTINCT host FROM feeds ORDER BY host", "hosts")
         #expect(try hosts.map { try $0.decode(String?.self) } == ["feed1.example", "feed2.example"])
+        // A bulk load: the copy has planner statistics before the first daemon plans a query on it.
+        for table in PlannerStatistics.tables {
+            let analyzed = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = '\(table)'"
+            #expect(try await target.count(analyzed) == 1, "\(table)")
+        }
         await target.close()
     }
 
