@@ -3,7 +3,8 @@ import Foundation
 /// A sink's per-topic `max_per_hour` limit: a sliding one-hour window that, when it trips, holds back the
 /// topic's further alerts for an hour and then yields one summary message.
 ///
-/// Pure logic over explicit times; the dispatcher keeps one per sink. Per topic:
+/// Pure logic over explicit times; the dispatcher keeps one per sink. On a store several daemons share the store
+/// counts, holds and summarizes instead (`SinkSharingStore.admitToSink`), for all of them. Per topic:
 /// - an alert is admitted while fewer than `maxPerHour` were admitted in the hour before it;
 /// - the first alert over the limit trips the topic: it and every further alert of the topic are held back
 ///   until one hour after the trip;
@@ -45,15 +46,6 @@ package struct SinkRateLimiter: Sendable {
     /// Decides for one alert of `topic` detected (or dispatched) at `time`, and records the decision.
     /// Call ``dueSummaries(at:)`` first, so a hold that ended before `time` is closed.
     package mutating func admit(topic: String, topicName: String, title: String?, at time: Date) -> Decision {
-        admit(topic: topic, topicName: topicName, title: title, at: time, fits: nil)
-    }
-
-    /// ``admit(topic:topicName:title:at:)`` with the hour's count kept elsewhere — a store several daemons share:
-    /// `fits` is its answer whether one more alert fits under the limit (`nil`: count here). Holds and summaries stay
-    /// this limiter's; ask the store only while ``isHoldingBack(topic:)`` is false.
-    package mutating func admit(topic: String, topicName: String, title: String?, at time: Date, fits: Bool?)
-        -> Decision
-    {
         guard let maxPerHour else { return .deliver }
         var state = topics[topic] ?? TopicState()
         defer { topics[topic] = state }
@@ -64,7 +56,7 @@ package struct SinkRateLimiter: Sendable {
             return .holdBack
         }
         state.admitted.removeAll { $0 <= time.addingTimeInterval(-window) }
-        if fits ?? (state.admitted.count < maxPerHour) {
+        if state.admitted.count < maxPerHour {
             state.admitted.append(time)
             return .deliver
         }

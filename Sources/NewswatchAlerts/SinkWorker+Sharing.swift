@@ -43,4 +43,37 @@ extension SinkWorker {
             return nil
         }
     }
+
+    /// The summaries of holds the store kept for every daemon that ended by `now`, claimed by this daemon so that one
+    /// daemon sends each (a store serving one daemon has none: its limiter holds on its own).
+    func endedSharedHolds(at now: Date) async -> [PendingSummary] {
+        guard limiter.maxPerHour != nil else { return [] }
+        if let check = sharedHoldCheck, check <= now { sharedHoldCheck = nil }
+        let store = store
+        let id = endpoint.id
+        do {
+            return try await store.claimEndedHolds(sink: id, at: now).map { hold in
+                PendingSummary(
+                    summary: RateLimitSummary(
+                        topic: hold.topic, topicName: hold.topicName, heldBack: hold.heldBack, from: hold.since,
+                        until: hold.until, sampleTitles: hold.sampleTitles),
+                    shared: true, nextAttempt: now)
+            }
+        } catch {
+            logger.error("cannot read the sink's ended holds: \(error)")
+            return []
+        }
+    }
+
+    /// Records a shared hold's summary as sent (or given up), so no daemon sends it again.
+    func markSummarized(_ summary: RateLimitSummary, at now: Date) async {
+        let store = store
+        let id = endpoint.id
+        do {
+            try await store.markHoldSummarized(sink: id, topic: summary.topic, since: summary.from, at: now)
+        } catch {
+            logger.error(
+                "cannot record a rate-limit summary as sent: \(error)", metadata: ["topic": "\(summary.topic)"])
+        }
+    }
 }

@@ -32,6 +32,8 @@ actor SinkWorker {
     var admitted: Set<String> = []
     /// When deliveries this worker marked failed fall due again.
     private var retryTimes: [Date] = []
+    /// When a hold this worker saw in the store (it held an alert back) ends at the latest: a wake to send its summary.
+    var sharedHoldCheck: Date?
     /// When the current drain began: claims taken during it are stamped with its `now` plus the time since.
     private var drainStarted = ContinuousClock.now
     private var summaries: [PendingSummary] = []
@@ -39,8 +41,10 @@ actor SinkWorker {
     /// When the next timed batch in the outbox falls due (read after every drain).
     private var nextRelease: Date?
 
-    private struct PendingSummary {
+    struct PendingSummary {
         var summary: RateLimitSummary
+        /// A hold kept by the store for every daemon: recorded as summarized once sent (or given up).
+        var shared = false
         var failures = 0
         var nextAttempt: Date
     }
@@ -73,6 +77,7 @@ actor SinkWorker {
         if let due = batcher?.due { candidates.append(due) }
         if let nextRelease, nextRelease > now { candidates.append(nextRelease) }
         if let due = limiter.nextSummaryDue { candidates.append(due) }
+        if let due = sharedHoldCheck { candidates.append(due) }
         candidates += summaries.map(\.nextAttempt)
         return candidates.min()
     }
@@ -89,6 +94,7 @@ actor SinkWorker {
         retryTimes.removeAll { $0 <= now }
 
         summaries += limiter.dueSummaries(at: now).map { PendingSummary(summary: $0, nextAttempt: now) }
+        summaries += await endedSharedHolds(at: now)
         await sendSummaries(at: now, deadline: deadline, into: &result)
 
         var handled: Set<String> = []
@@ -198,10 +204,17 @@ actor SinkWorker {
     private func admit(_ delivery: PendingDelivery, at now: Date) async -> Admission {
         let alert = delivery.alert
         if !admitted.contains(alert.id) {
-            let fits = await sharedFit(alert, at: now)
-            let decision = limiter.admit(
-                topic: alert.topic, topicName: alert.topicName, title: alert.title, at: now, fits: fits)
-            if decision == .holdBack { return .heldBack }
+            if let fits = await sharedFit(alert, at: now) {
+                // A store several daemons share counts, holds and summarizes for all of them.
+                guard fits else {
+                    sharedHoldCheck = min(sharedHoldCheck ?? .distantFuture, now.addingTimeInterval(limiter.window))
+                    return .heldBack
+                }
+            } else if limiter.admit(topic: alert.topic, topicName: alert.topicName, title: alert.title, at: now)
+                == .holdBack
+            {
+                return .heldBack
+            }
             admitted.insert(alert.id)
         }
         return batcher == nil ? .deliver : .batch
@@ -249,6 +262,7 @@ actor SinkWorker {
             switch await attempt(.summary(item.summary), deadline: deadline) {
             case .success:
                 result.summaries += 1
+                if item.shared { await markSummarized(item.summary, at: now) }
                 logger.info(
                     "rate-limit summary sent",
                     metadata: ["topic": "\(item.summary.topic)", "held_back": "\(item.summary.heldBack)"])
@@ -262,6 +276,7 @@ actor SinkWorker {
                     logger.error(
                         "giving up a rate-limit summary after 24 h: \(error)",
                         metadata: ["topic": "\(item.summary.topic)"])
+                    if item.shared { await markSummarized(item.summary, at: now) }
                 }
             }
         }

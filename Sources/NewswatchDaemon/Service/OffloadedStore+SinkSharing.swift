@@ -17,4 +17,12 @@ extension OffloadedStore {
         // One daemon per SQLite state: the sink counts on its own; nothing to offload.
         try base.admitToSink(alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
     }
+
+    public func claimEndedHolds(sink: String, at now: Date) async throws -> [SinkHold] {
+        try base.claimEndedHolds(sink: sink, at: now)  // one daemon: no shared holds, nothing to offload
+    }
+
+    public func markHoldSummarized(sink: String, topic: String, since: Date, at now: Date) async throws {
+        try base.markHoldSummarized(sink: sink, topic: topic, since: since, at: now)
+    }
 }

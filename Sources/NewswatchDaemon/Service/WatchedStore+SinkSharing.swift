@@ -25,4 +25,14 @@ extension WatchedStore {
                 alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
         }
     }
+
+    public func claimEndedHolds(sink: String, at now: Date) async throws -> [SinkHold] {
+        try await watch(write: false) { try await base.claimEndedHolds(sink: sink, at: now) }
+    }
+
+    public func markHoldSummarized(sink: String, topic: String, since: Date, at now: Date) async throws {
+        try await watch(write: false) {
+            try await base.markHoldSummarized(sink: sink, topic: topic, since: since, at: now)
+        }
+    }
 }

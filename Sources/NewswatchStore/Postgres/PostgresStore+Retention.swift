@@ -78,6 +78,12 @@ extension PostgresStore {
             RETURNING 1
             """)
         _ = try await deleted("DELETE FROM spikes WHERE at < \(cutoff) RETURNING 1")
+        // `max_per_hour` holds whose summary went (or that ended long ago).
+        _ = try await deleted(
+            """
+            DELETE FROM sink_holds
+            WHERE until < \(cutoff) AND (summarized IS NOT NULL OR until < \(cutoff) - 86400) RETURNING 1
+            """)
         _ = try await deleted(
             """
             DELETE FROM operator_events e WHERE e.at < \(cutoff) AND NOT EXISTS (

@@ -162,6 +162,7 @@ extension PostgresStore {
         Migration(name: "pg3-shared-hosts", statements: sharedHosts),
         Migration(name: "pg4-pg-speed-claim-index", statements: claimIndexes),
         Migration(name: "pg4-shared-sinks-admissions", statements: sinkAdmissions),
+        Migration(name: "pg5-shared-summary-holds", statements: sinkHolds),
     ]
 
     /// `pg2-delivery-kinds-events`: SQLite's `v4-delivery-not-before` and `v4-events-kinds` (delivery timing, alert

@@ -66,34 +66,57 @@ extension PostgresStore {
     }
 
     /// Admissions of one (sink, topic) take turns (a transaction-scoped advisory lock), so two daemons never both
-    /// take the last place under the limit.
+    /// take the last place under the limit, and the hold that follows is one for all daemons (`sink_holds`): an
+    /// alert held back is marked (`held_at`) and counted in it, whichever daemon held it back.
     public func admitToSink(
         alertID: String, sink: String, topic: String, at now: Date, limit: Int, window: TimeInterval
     ) async throws -> Bool? {
         let lockKey = "newswatch-sink-rate:" + sink + "\n" + topic
         let t = now.storeSeconds
         let since = now.addingTimeInterval(-window).storeSeconds
+        let until = now.addingTimeInterval(window).storeSeconds
         return try await transaction("admit to sink") { c in
             try await c.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
             let own = try await c.rows(
                 """
-                SELECT d.admitted_at FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+                SELECT d.admitted_at, d.held_at, a.topic_name FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
                 WHERE a.alert_id = \(alertID) AND d.sink = \(sink)
                 """, logger: logger)
-            // No row (not this sink's) or admitted before, by this daemon or another: nothing to count.
-            guard let row = own.first, try row.decode(Int64?.self) == nil else { return true }
-            let counted = try await c.rows(
-                """
-                SELECT count(*) FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-                WHERE d.sink = \(sink) AND d.admitted_at > \(since) AND a.topic = \(topic)
-                """, logger: logger)
-            guard try counted.first?.decode(Int.self) ?? 0 < limit else { return false }
+            // No row (not this sink's): nothing to count. Decided before, by this daemon or another: the same answer.
+            guard let row = own.first else { return true }
+            let (admitted, held, topicName) = try row.decode((Int64?, Int64?, String).self)
+            if admitted != nil { return true }
+            if held != nil { return false }
+            let holding = try await c.rows(
+                "SELECT 1 FROM sink_holds WHERE sink = \(sink) AND topic = \(topic) AND since > \(since) LIMIT 1",
+                logger: logger)
+            if holding.isEmpty {
+                let counted = try await c.rows(
+                    """
+                    SELECT count(*) FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+                    WHERE d.sink = \(sink) AND d.admitted_at > \(since) AND a.topic = \(topic)
+                    """, logger: logger)
+                if try counted.first?.decode(Int.self) ?? 0 < limit {
+                    try await c.query(
+                        """
+                        UPDATE deliveries d SET admitted_at = \(t) FROM alerts a
+                        WHERE a.seq = d.alert_seq AND a.alert_id = \(alertID) AND d.sink = \(sink)
+                        """, logger: logger)
+                    return true
+                }
+                // Over the limit: the topic is held for this sink, for all daemons, from now for one window.
+                try await c.query(
+                    """
+                    INSERT INTO sink_holds (sink, topic, topic_name, since, until)
+                    VALUES (\(sink), \(topic), \(topicName), \(t), \(until)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
             try await c.query(
                 """
-                UPDATE deliveries d SET admitted_at = \(t) FROM alerts a
+                UPDATE deliveries d SET held_at = \(t) FROM alerts a
                 WHERE a.seq = d.alert_seq AND a.alert_id = \(alertID) AND d.sink = \(sink)
                 """, logger: logger)
-            return true
+            return false
         }
     }
 }

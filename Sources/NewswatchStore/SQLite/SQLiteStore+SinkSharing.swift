@@ -28,4 +28,8 @@ extension SQLiteStore {
     ) throws -> Bool? {
         nil
     }
+
+    public func claimEndedHolds(sink: String, at now: Date) throws -> [SinkHold] { [] }
+
+    public func markHoldSummarized(sink: String, topic: String, since: Date, at now: Date) throws {}
 }

@@ -121,10 +121,25 @@ struct SinkDispatcherSharedTests {
         #expect(result.delivered == 1)  // the limit is per topic
         #expect(server.requests.count == 3)
         #expect(try await pair.pending(id) == 0)
-        // An hour after the first two, daemon A may send again.
+        // The topic is held for the sink for an hour from the trip (at +600 s), for both daemons: A holds back too.
         let hourOn = T.t0.addingTimeInterval(3601)
         try await pair.ingest(["Gaza six"], at: hourOn, routes: dispatchers[0].routes)
-        #expect(await dispatchers[0].drainSinks(at: hourOn)[id]?.delivered == 1)
+        #expect(await dispatchers[0].drainSinks(at: hourOn)[id]?.heldBack == 1)
+        // When the hold ends both daemons drain at once: ONE summary of the three held back, whoever held them.
+        let holdOver = T.t0.addingTimeInterval(600 + 3600)
+        let summaries = await withTaskGroup(of: Int.self) { group in
+            for dispatcher in dispatchers {
+                group.addTask { await dispatcher.drainSinks(at: holdOver)[id]?.summaries ?? 0 }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(summaries == 1)
+        let texts = server.requests.map(\.bodyText).filter { $0.contains("held back") }
+        #expect(texts.count == 1 && texts[0].contains("3 more alerts"), "\(texts)")
+        // Afterwards the topic starts afresh.
+        try await pair.ingest(["Gaza seven"], at: holdOver.addingTimeInterval(1), routes: dispatchers[0].routes)
+        #expect(await dispatchers[1].drainSinks(at: holdOver.addingTimeInterval(1))[id]?.delivered == 1)
+        #expect(await dispatchers[0].drainSinks(at: holdOver.addingTimeInterval(60))[id]?.summaries == 0)
         await pair.close()
     }
 

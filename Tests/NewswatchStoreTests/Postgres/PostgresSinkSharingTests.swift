@@ -60,7 +60,8 @@ private typealias Outbox = PostgresOutboxTests
         let (a, b) = try await Self.pair()
         let gaza = (0..<12).map { Outbox.alert(story: "g\($0)") }
         let other = Outbox.alert(story: "o1", topic: "israel")
-        try await Outbox.insert(gaza + [other], into: a)
+        let later = (0..<2).map { Outbox.alert(story: "later\($0)") }
+        try await Outbox.insert(gaza + [other] + later, into: a)
         let t = Kit.at(hours: 0)
         // Both daemons ask for every gaza alert at the same moment: five places in the hour, five admitted.
         let admitted = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
@@ -90,16 +91,30 @@ private typealias Outbox = PostgresOutboxTests
         #expect(
             try await a.admitToSink(alertID: gaza[11].id, sink: "file", topic: "gaza", at: t, limit: 5, window: 3600)
                 == true)
-        // An hour on, the window has slid past the first five.
+        // A refused alert stays refused when asked again; the topic is held for the sink for one window from the
+        // first refusal, for both daemons; then it starts afresh.
         let refused = try #require(admitted.first { !$0.value.contains(true) }?.key)
         #expect(
+            try await a.admitToSink(alertID: refused, sink: "webhook", topic: "gaza", at: t, limit: 5, window: 3600)
+                == false)
+        #expect(
             try await b.admitToSink(
-                alertID: refused, sink: "webhook", topic: "gaza", at: t.addingTimeInterval(3599), limit: 5,
+                alertID: later[0].id, sink: "webhook", topic: "gaza", at: t.addingTimeInterval(3599), limit: 5,
                 window: 3600) == false)
         #expect(
             try await b.admitToSink(
-                alertID: refused, sink: "webhook", topic: "gaza", at: t.addingTimeInterval(3600), limit: 5,
+                alertID: later[1].id, sink: "webhook", topic: "gaza", at: t.addingTimeInterval(3600), limit: 5,
                 window: 3600) == true)
+        // The ended hold is claimed by one daemon, with what both held back; summarized, it is nobody's any more.
+        let end = t.addingTimeInterval(3600)
+        #expect(try await a.claimEndedHolds(sink: "webhook", at: end.addingTimeInterval(-1)).isEmpty)
+        let holds = try await a.claimEndedHolds(sink: "webhook", at: end)
+        #expect(holds.count == 1 && holds.first?.topic == "gaza" && holds.first?.topicName == "Gaza")
+        #expect(holds.first?.heldBack == 8 && holds.first?.sampleTitles.count == 5, "\(holds)")
+        #expect(holds.first?.since == t && holds.first?.until == end)
+        #expect(try await b.claimEndedHolds(sink: "webhook", at: end).isEmpty)
+        try await a.markHoldSummarized(sink: "webhook", topic: "gaza", since: t, at: end)
+        #expect(try await b.claimEndedHolds(sink: "webhook", at: end.addingTimeInterval(600)).isEmpty)
         await a.close()
         await b.close()
     }
@@ -113,5 +128,6 @@ private typealias Outbox = PostgresOutboxTests
             try store.admitToSink(alertID: "x", sink: "webhook", topic: "gaza", at: t, limit: 1, window: 3600) == nil)
         #expect(try store.claimForSending(alertIDs: ["x"], sink: "webhook", at: t).isEmpty)
         #expect(try store.unclaimedDeliveries(sink: "webhook", dueAt: t, limit: 10).isEmpty)
+        #expect(try store.claimEndedHolds(sink: "webhook", at: t).isEmpty)
     }
 }
