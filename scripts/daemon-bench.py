@@ -3,6 +3,7 @@
 
     swift build -c release --product newswatch
     python3 scripts/daemon-bench.py [--runs 3] [--hosts 100] [--concurrency 16] [--daemon-seconds 120]
+    python3 scripts/daemon-bench.py --cold-only --newsboat --newswatch NEW --newswatch OLD --runs 2
 
 Serves the 2,000-feed corpus of ../shared/bench (made if missing: gen_corpus.py --feeds 2000 --seed 1 --out
 /tmp/corpus; never modified) from nginx on loopback, under --hosts addresses 127.0.0.1 … 127.0.0.H (feed i on
@@ -16,6 +17,9 @@ ru_maxrss of that child):
   curl-304 (--curl) after each 304 round, curl fetching the same 2,000 URLs with the validators newswatch stored
            (every answer a 304), 16 transfers in parallel on one multi handle: the all-304 round's reference
   changed  `run --once` after 5% of the feeds (every 20th) got new items at the top (5 by default, dated now)
+  cold-only (--cold-only) only the cold round, of every --newswatch binary given (each on a fresh state dir) and
+           with --newsboat of newsboat, interleaved in one run and the order rotated from run to run, the load
+           average printed before each; at the end the ratio newsboat / newswatch of each pair in the same run
   daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
            the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
            afresh over its first interval); --daemon-fresh starts from an empty state instead (then the cold ingest
@@ -47,7 +51,8 @@ BENCH = "/work/shared/bench"
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--newswatch", default=os.path.join(REPO, ".build/release/newswatch"))
+    ap.add_argument("--newswatch", action="append", default=None,
+                    help="the binary (default: .build/release/newswatch); several with --cold-only, interleaved")
     ap.add_argument("--bench-dir", default=BENCH, help="where gen_corpus.py and gen_topics.py live")
     ap.add_argument("--corpus", default="/tmp/corpus")
     ap.add_argument("--topics", default="/tmp/topics")
@@ -69,8 +74,15 @@ def parse_args():
                     help="after each 304 round, time curl fetching the same 304s (the validators newswatch stored, "
                          "16 in parallel: issue 18's reference)")
     ap.add_argument("--log-level", default="info")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="only cold rounds: every --newswatch binary and (--newsboat) newsboat, interleaved per run")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
-    return ap.parse_args()
+    a = ap.parse_args()
+    a.binaries = a.newswatch or [os.path.join(REPO, ".build/release/newswatch")]
+    if len(a.binaries) > 1 and not a.cold_only:
+        ap.error("several --newswatch binaries need --cold-only")
+    a.newswatch = a.binaries[0]
+    return a
 
 
 # MARK: - data
@@ -253,11 +265,11 @@ def reap(pid, t0):
             "exit": os.waitstatus_to_exitcode(status)}
 
 
-def run_once(a, config, log):
+def run_once(a, config, log, binary=None):
     with open(log, "a") as f:
         f.write("---- run --once\n")
     t0 = time.monotonic()
-    pid = spawn([a.newswatch, "run", "--once", "--config", config, "--log-level", a.log_level], log)
+    pid = spawn([binary or a.newswatch, "run", "--once", "--config", config, "--log-level", a.log_level], log)
     r = reap(pid, t0)
     with open(log) as f:
         done = [line for line in f if "round done" in line]
@@ -331,10 +343,64 @@ def show(label, r, statuses, extra=""):
     sys.stdout.flush()
 
 
+def write_newsboat_urls(work, a, feeds, port):
+    urls = os.path.join(work, "newsboat-urls")
+    with open(urls, "w") as f:
+        for i, (name, _, _) in enumerate(feeds):
+            f.write(f"http://127.0.0.{1 + i % a.hosts}:{port}/{name}\n")
+    return urls
+
+
+def newsboat_cold(work, urls):
+    for stale in glob.glob(os.path.join(work, "newsboat-cache.db*")):
+        os.unlink(stale)
+    return run_newsboat(work, urls, "cold reload", os.path.join(work, "newsboat.log"))
+
+
+def cold_only(a, work, feeds, nginx):
+    """Cold rounds only: each binary on a fresh state and newsboat on a fresh cache, interleaved, the order rotated
+    per run so no contender always runs first; the ratio newsboat / newswatch per pair of the same run."""
+    contenders = [(f"nw{k}", b) for k, b in enumerate(a.binaries)] + ([("newsboat", None)] if a.newsboat else [])
+    for k, b in enumerate(a.binaries):
+        print(f"nw{k} = {b}")
+    urls = write_newsboat_urls(work, a, feeds, nginx.port) if a.newsboat else None
+    runs = []
+    for run in range(a.runs):
+        shift = run % len(contenders)
+        got = {}
+        for label, binary in contenders[shift:] + contenders[:shift]:
+            load = os.getloadavg()
+            print(f"run {run} {label}: load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            nginx.statuses_since_last()
+            if binary is None:
+                r = newsboat_cold(work, urls)
+                show("nb-cold", r, nginx.statuses_since_last())
+            else:
+                state = os.path.join(work, f"state-{run}-{label}")
+                config = os.path.join(work, f"newswatch-{run}-{label}.toml")
+                write_config(config, a, state, feeds, nginx.port, 600)
+                r = run_once(a, config, os.path.join(work, f"run-{run}-{label}.log"), binary)
+                show(f"{label}-cold", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
+                if not a.keep:
+                    shutil.rmtree(state, ignore_errors=True)  # 300+ MB each: keep the disk for the next ones
+            r["load_before"] = load
+            got[label] = r
+        runs.append(got)
+    if a.newsboat:
+        print("newsboat / newswatch, per pair of the same run (wall; CPU):")
+        for run, got in enumerate(runs):
+            nb = got["newsboat"]
+            print(f"  run {run}: " + "  ".join(
+                f"{label} {nb['wall'] / r['wall']:.1f}x; {nb['cpu'] / r['cpu']:.1f}x"
+                for label, r in got.items() if label != "newsboat"))
+    return runs
+
+
 def main():
     a = parse_args()
-    if not os.access(a.newswatch, os.X_OK):
-        raise SystemExit(f"{a.newswatch} missing: swift build -c release --product newswatch")
+    for binary in a.binaries:
+        if not os.access(binary, os.X_OK):
+            raise SystemExit(f"{binary} missing: swift build -c release --product newswatch")
     feeds = ensure_data(a)
     work = tempfile.mkdtemp(prefix="nw-daemon-bench-")
     os.chmod(work, 0o755)  # nginx's worker drops to an unprivileged user when started as root
@@ -352,6 +418,12 @@ def main():
         for name, _, _ in feeds:
             with open(os.path.join(www, name), "rb") as f:
                 f.read()
+        if a.cold_only:
+            results = {"cold_only": cold_only(a, work, feeds, nginx)}
+            print(f"load average after: {os.getloadavg()}")
+            with open(os.path.join(work, "results.json"), "w") as f:
+                json.dump(results, f, indent=1)
+            return
         changer = FeedChanger(a, www, feeds)
         step = max(1, round(1 / a.changed)) if a.changed > 0 else 0
         for run in range(a.runs):
@@ -364,13 +436,8 @@ def main():
             show("cold", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
             results["cold"].append(r)
             if a.newsboat:
-                urls = os.path.join(work, "newsboat-urls")
-                with open(urls, "w") as f:
-                    for i, (name, _, _) in enumerate(feeds):
-                        f.write(f"http://127.0.0.{1 + i % a.hosts}:{nginx.port}/{name}\n")
-                for stale in glob.glob(os.path.join(work, "newsboat-cache.db*")):
-                    os.unlink(stale)
-                r = run_newsboat(work, urls, "cold reload", os.path.join(work, "newsboat.log"))
+                urls = write_newsboat_urls(work, a, feeds, nginx.port)
+                r = newsboat_cold(work, urls)
                 show("nb-cold", r, nginx.statuses_since_last())
             for _ in range(1 + a.extra_304):
                 r = run_once(a, config, log)
