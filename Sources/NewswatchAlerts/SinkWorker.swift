@@ -354,8 +354,6 @@ actor SinkWorker {
     /// `now` (the drain's start, by the daemon's clock) advanced by the time the drain has run: a claim taken for a
     /// send late in a long drain must last its whole lease from the send, not from the drain's start.
     func sendTime(_ now: Date) -> Date {
-        let elapsed = drainStarted.duration(to: .now)
-        return now.addingTimeInterval(
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        now.addingTimeInterval(drainStarted.duration(to: .now).inSeconds)
     }
 }

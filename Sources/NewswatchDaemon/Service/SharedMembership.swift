@@ -92,7 +92,7 @@ public final class SharedMembership: Sendable {
     /// The daemons on `store` with a heartbeat in the last three intervals: running now (a killed one stops beating
     /// and its row stays until the leader drops it a day later).
     static func running(on store: PostgresStore, at now: Date) async throws -> [DaemonRecord] {
-        let recent = TimeInterval(heartbeatInterval.components.seconds * 3)
+        let recent = 3 * heartbeatInterval.inSeconds
         return try await store.daemons(at: now).filter { now.timeIntervalSince($0.lastHeartbeat) <= recent }
     }
 }
