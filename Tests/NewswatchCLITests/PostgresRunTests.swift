@@ -70,8 +70,9 @@ import Testing
         #expect(json["daemons"] as? [Any] != nil, "\(status.stdout)")
     }
 
-    /// `run --once` polls every feed at once, leases or not: beside running daemons it would poll their feeds a
-    /// second time, so it refuses and names them; a daemon that stopped beating (killed) does not hold it back.
+    /// `run --once` polls every feed at once, leases or not: beside running daemons (each holding its share of the
+    /// store's presence lock) it would poll their feeds a second time, so it refuses and names those with a recent
+    /// heartbeat; a daemon that was killed (its session, and so its share, gone) does not hold it back.
     @Test func runOnceRefusesBesideRunningDaemons() async throws {
         let server = try LoopbackHTTPServer.start { _ in .ok(StoreMigrateCommandTests.feed) }
         defer { server.stop() }
@@ -82,6 +83,8 @@ import Testing
         let store = try await PostgresStore(location: try PostgresLocation(url: url))
         try await store.registerDaemon(owner: "dead", hostName: "gone", pid: 11, version: "t", at: Date() - 600)
         try await store.registerDaemon(owner: "live", hostName: "desk-2", pid: 4242, version: "t", at: Date())
+        let live = StorePresence(location: store.location, mode: .shared)
+        #expect(try await live.acquire())
         let refused = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
         #expect(refused.status == 1, "\(refused.stderr)")
         #expect(refused.stderr.contains("desk-2 PID 4242") && !refused.stderr.contains("gone"), "\(refused.stderr)")
@@ -89,6 +92,7 @@ import Testing
         #expect(try Self.alertLines(dir).isEmpty)
 
         _ = try await store.unregisterDaemon(owner: "live")
+        await live.release()
         let ran = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(try Self.alertLines(dir).count == 1)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NewswatchConfig
 import NewswatchCore
+import NewswatchStore
 
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
@@ -38,11 +39,14 @@ extension Commands {
             }
         }
         let summary: RoundSummary
+        var presence: StorePresence?
         do {
-            try await refuseBesideRunningDaemons(runtime)
+            presence = try await holdStoreAlone(runtime)
             summary = try await runtime.runOnce()
+            await presence?.release()
             await runtime.opened.close()
         } catch {
+            await presence?.release()
             await runtime.opened.close()
             throw error
         }
@@ -56,16 +60,20 @@ extension Commands {
     }
 
     /// `--once` polls every feed now, whatever its lease: beside daemons sharing the store it would poll their feeds a
-    /// second time within an interval (CONTRACT §9), so it refuses, naming them.
-    private static func refuseBesideRunningDaemons(_ runtime: DaemonRuntime) async throws {
-        guard let postgres = runtime.opened.postgres else { return }
-        let running = try await SharedMembership.running(on: postgres, at: Date())
-        guard running.isEmpty else {
-            let names = running.map { "\($0.hostName) PID \($0.pid)" }.joined(separator: ", ")
-            throw CommandError(
-                .failure,
-                "run --once: \(running.count) daemon(s) run on this store (\(names)); a round now would poll their "
-                    + "feeds a second time: stop them first, or leave the polling to them")
-        }
+    /// second time within an interval (CONTRACT §9). It holds the store's presence lock exclusively for the round,
+    /// which the server grants only while no daemon (and no other `run --once`) holds it, and which keeps daemons
+    /// started during the round from claiming feeds; refused, it names the daemons with a recent heartbeat.
+    private static func holdStoreAlone(_ runtime: DaemonRuntime) async throws -> StorePresence? {
+        guard let postgres = runtime.opened.postgres else { return nil }
+        let presence = StorePresence(location: postgres.location, mode: .exclusive)
+        if try await presence.acquire() { return presence }
+        // The names only: who holds the lock is the server's word, not a comparison of clocks.
+        let running = (try? await SharedMembership.running(on: postgres, at: Date())) ?? []
+        let names = running.map { "\($0.hostName) PID \($0.pid)" }.joined(separator: ", ")
+        let who = running.isEmpty ? "daemons or another run --once" : "\(running.count) daemon(s) (\(names))"
+        throw CommandError(
+            .failure,
+            "run --once: \(who) poll this store; a round now would poll their feeds a second time: stop them "
+                + "first, or leave the polling to them")
     }
 }

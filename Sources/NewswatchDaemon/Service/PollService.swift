@@ -32,7 +32,8 @@ struct PollService: Service {
                 }
                 if let shared = runtime.shared {
                     try await runtime.daemon.runShared(
-                        leases: shared.store, owner: shared.owner, lease: shared.lease, heartbeat: heartbeat,
+                        leases: shared.leases(logger: logger), owner: shared.owner, lease: shared.lease,
+                        heartbeat: heartbeat,
                         maxSleep: maxSleep)
                 } else {
                     try await runtime.daemon.run(heartbeat: heartbeat, maxSleep: maxSleep)

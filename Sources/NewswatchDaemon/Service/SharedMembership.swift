@@ -19,6 +19,9 @@ public final class SharedMembership: Sendable {
     public let lease: TimeInterval
     /// The leader contention (its own connection).
     public let leader: LeaderLock
+    /// This daemon's share of the store's presence lock (its own connection), which keeps `run --once` out while it
+    /// runs and it out while a `run --once` runs.
+    public let presence: StorePresence
     let hostName: String
     let version: String
 
@@ -29,6 +32,7 @@ public final class SharedMembership: Sendable {
         self.version = version
         hostName = Self.hostName()
         leader = LeaderLock(location: store.location)
+        presence = StorePresence(location: store.location, mode: .shared)
     }
 
     /// A fresh owner id for this process: its host, PID and a random suffix (a PID is reused after a restart).
@@ -87,6 +91,12 @@ public final class SharedMembership: Sendable {
         } catch {
             logger.error("store: cannot unregister this daemon (its leases expire instead): \(error)")
         }
+        await presence.release()
+    }
+
+    /// The feed leases as this daemon's loop claims them: only while it holds its share of the presence lock.
+    func leases(logger: Logger) -> any FeedLeaseStore {
+        PresenceGatedLeases(base: store, presence: presence, logger: logger)
     }
 
     /// The daemons on `store` with a heartbeat in the last three intervals: running now (a killed one stops beating

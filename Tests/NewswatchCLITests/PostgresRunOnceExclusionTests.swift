@@ -1,0 +1,85 @@
+import Foundation
+import NewswatchTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `run --once` and running daemons on one PostgreSQL store never poll the same feed in one interval (CONTRACT §9),
+/// whatever their clocks say: the server's presence lock decides, seen from outside with the built binary.
+@Suite struct PostgresRunOnceExclusionTests {
+    /// A config in its own folder (its own state and output) on the shared store `url`.
+    static func config(_ server: LoopbackHTTPServer, store url: String) throws -> (TemporaryDirectory, URL) {
+        let dir = try TemporaryDirectory()
+        return (dir, try PostgresRunTests.config(dir, server, store: url))
+    }
+
+    /// A daemon whose clock is years behind looks silent to anyone comparing heartbeats with their own clock; it
+    /// still runs and polls, so `run --once` must refuse, and poll nothing.
+    @Test func runOnceRefusesBesideARunningDaemonWhateverItsClock() async throws {
+        let server = try LoopbackHTTPServer.start { _ in .ok(StoreMigrateCommandTests.feed) }
+        defer { server.stop() }
+        let url = try PostgresCluster.makeDatabase()
+        let (daemonDir, daemonConfig) = try Self.config(server, store: url)
+        defer { daemonDir.remove() }
+        let (onceDir, onceConfig) = try Self.config(server, store: url)
+        defer { onceDir.remove() }
+
+        let daemon = try DaemonProcess(
+            ["run", "--config", daemonConfig.path], logFile: daemonDir.file("daemon.log"),
+            environment: ["NEWSWATCH_TEST_NOW": "2020-01-01T00:00:00Z"])
+        defer { daemon.send(SIGKILL) }
+        #expect(await server.waitForRequests(1, timeout: 30), "the daemon never polled: \(daemon.log)")
+
+        let refused = try NewswatchBinary.run(["run", "--once", "--config", onceConfig.path], timeout: 60)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("poll this store"), "\(refused.stderr)")
+        #expect(server.requests.count == 1, "run --once polled beside the daemon")
+        #expect(try PostgresRunTests.alertLines(onceDir).isEmpty)
+
+        // Stopped, the daemon leaves the store to a round.
+        daemon.send(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: 30))
+        let ran = try NewswatchBinary.run(["run", "--once", "--config", onceConfig.path], timeout: 60)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(server.requests.count == 2)
+    }
+
+    /// A daemon started while `run --once` polls claims nothing until the round ends, and then finds the feed
+    /// polled (its next due time recorded by the round): the feed is fetched once.
+    @Test func aDaemonStartedDuringARoundWaitsForIt() async throws {
+        var slow = LoopbackHTTPServer.Response.ok(StoreMigrateCommandTests.feed)
+        slow.delay = 5
+        let response = slow
+        let server = try LoopbackHTTPServer.start { _ in response }
+        defer { server.stop() }
+        let url = try PostgresCluster.makeDatabase()
+        let (onceDir, onceConfig) = try Self.config(server, store: url)
+        defer { onceDir.remove() }
+        let (daemonDir, daemonConfig) = try Self.config(server, store: url)
+        defer { daemonDir.remove() }
+
+        let once = try DaemonProcess(
+            ["run", "--once", "--config", onceConfig.path], logFile: onceDir.file("once.log"))
+        defer { once.send(SIGKILL) }
+        #expect(await server.waitForRequests(1, timeout: 30), "the round never polled: \(once.log)")
+        let daemon = try DaemonProcess(["run", "--config", daemonConfig.path], logFile: daemonDir.file("daemon.log"))
+        defer { daemon.send(SIGKILL) }
+
+        #expect(await once.waitForExit(timeout: 60))
+        #expect(once.status == 0, "\(once.log)")
+        let deadline = Date().addingTimeInterval(15)
+        while !daemon.log.contains("claiming feeds again") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(daemon.log.contains("a run --once is polling this store"), "\(daemon.log)")
+        #expect(daemon.log.contains("claiming feeds again"), "\(daemon.log)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(server.requests.count == 1, "the feed was polled twice in one interval: \(daemon.log)")
+        #expect(try PostgresRunTests.alertLines(onceDir).count == 1)
+        #expect(try PostgresRunTests.alertLines(daemonDir).isEmpty)
+        daemon.send(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: 30))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import NewswatchTestSupport
+import Testing
+
+@testable import NewswatchStore
+
+/// The store's presence lock (CONTRACT §9): daemons hold it together, `run --once` alone, on a real PostgreSQL 15.
+@Suite struct StorePresenceTests {
+    @Test func daemonsShareItAndKeepARunOnceOut() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let daemonA = StorePresence(location: location, mode: .shared)
+        let daemonB = StorePresence(location: location, mode: .shared)
+        let once = StorePresence(location: location, mode: .exclusive)
+        #expect(try await daemonA.acquire())
+        #expect(try await daemonB.acquire())
+        #expect(try await once.acquire() == false)
+        #expect(await once.isHeld == false)
+        await daemonA.release()
+        #expect(try await once.acquire() == false, "one daemon still runs")
+        await daemonB.release()
+        #expect(try await once.acquire())
+        await once.release()
+    }
+
+    @Test func aRunOnceKeepsDaemonsAndOtherRoundsOut() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let once = StorePresence(location: location, mode: .exclusive)
+        let other = StorePresence(location: location, mode: .exclusive)
+        let daemon = StorePresence(location: location, mode: .shared)
+        #expect(try await once.acquire())
+        #expect(try await once.acquire(), "holding it, asking again sends nothing and stays true")
+        #expect(try await daemon.acquire() == false)
+        #expect(try await other.acquire() == false)
+        await once.release()
+        #expect(try await daemon.acquire())
+        await daemon.release()
+    }
+
+    /// A holder whose session ends (its process killed, its host gone) holds nothing: the server released the lock.
+    @Test func anEndedSessionReleasesIt() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let admin = try await PostgresStore(location: location)
+        let daemon = StorePresence(location: location, mode: .shared)
+        let once = StorePresence(location: location, mode: .exclusive)
+        #expect(try await daemon.acquire())
+        let pid = try #require(try await daemon.backendPID())
+        let rows = try await admin.rows("SELECT pg_terminate_backend(\(pid))", "terminate")
+        #expect(try rows.first?.decode(Bool.self) == true)
+        #expect(
+            try await LeaderLockTests.eventually(within: .seconds(10)) { try await once.acquire() },
+            "the killed daemon's share was not released")
+        // The daemon notices its connection closed and takes its share again only once the round is over.
+        #expect(await LeaderLockTests.eventually(within: .seconds(10)) { await daemon.isHeld == false })
+        #expect(try await daemon.acquire() == false)
+        await once.release()
+        #expect(try await daemon.acquire())
+        await daemon.release()
+        await admin.close()
+    }
+}
