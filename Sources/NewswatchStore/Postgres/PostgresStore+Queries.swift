@@ -21,8 +21,8 @@ extension PostgresStore {
 
     /// Number of stored items per feed key (every feed, inactive ones included).
     public func itemCounts() async throws -> [String: Int] {
-        let rows = try await self.rows(
-            "SELECT f.key, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) FROM feeds f", "read item counts")
+        // One scan of `items`, not one per feed (its `feed_id` indexes are partial): see SQLite's `itemCountsSQL`.
+        let rows = try await self.rows(PostgresQuery(unsafeSQL: SQLiteStore.itemCountsSQL), "read item counts")
         var counts: [String: Int] = [:]
         for row in rows {
             let (key, count) = try row.decode((String, Int).self)

@@ -76,14 +76,17 @@ extension SQLiteStore {
         }
     }
 
+    /// Items per feed in one scan of `items`: every index on `items(feed_id, …)` is partial, so counting per feed
+    /// in a correlated subquery scanned the whole table once per feed (`status` took minutes on 2,000 feeds).
+    static let itemCountsSQL = """
+        SELECT f.key, COALESCE(c.n, 0) FROM feeds f
+        LEFT JOIN (SELECT feed_id, COUNT(*) AS n FROM items GROUP BY feed_id) c ON c.feed_id = f.id
+        """
+
     public func itemCounts() throws -> [String: Int] {
         try read { db in
             var counts: [String: Int] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT f.key, (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id) FROM feeds f
-                    """)
+            let rows = try Row.fetchCursor(db, sql: Self.itemCountsSQL)
             while let row = try rows.next() { counts[row[0]] = row[1] }
             return counts
         }
