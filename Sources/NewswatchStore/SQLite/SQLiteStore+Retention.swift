@@ -82,14 +82,16 @@ extension SQLiteStore {
 
         // Feeds removed from the config long ago, once nothing of theirs is left.
         outcome.feeds = try write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM feeds WHERE active = 0 AND inactive_since < ?
-                      AND NOT EXISTS (SELECT 1 FROM items i WHERE i.feed_id = feeds.id)
-                    """,
-                arguments: [cutoff])
+            try db.execute(sql: Self.removedFeedsDeletionSQL, arguments: [cutoff])
             return db.changesCount
         }
         return outcome
     }
+
+    /// Deletes the feeds inactive since before `?` that have no item left. `NOT IN` reads `items` once for them all;
+    /// a correlated `NOT EXISTS` scanned the whole table per removed feed (every `items(feed_id, …)` index is
+    /// partial): 25 s for 500 removed feeds on a 270 MB state, at every retention run until their items aged out.
+    static let removedFeedsDeletionSQL = """
+        DELETE FROM feeds WHERE active = 0 AND inactive_since < ? AND id NOT IN (SELECT feed_id FROM items)
+        """
 }
