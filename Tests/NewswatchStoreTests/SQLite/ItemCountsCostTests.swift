@@ -8,9 +8,8 @@ import Testing
 private typealias Kit = StoreTestKit
 
 /// `status` counts the items of every feed, and retention looks for removed feeds without items: one scan of `items`,
-/// not one per feed. With a correlated count per feed
-/// (every `items(feed_id, …)` index is partial, so none serves it) `status` on 2,000 feeds and a 270 MB state read
-/// the table 2,000 times: 3.5 minutes.
+/// not one per feed. With a correlated count per feed (every `items(feed_id, …)` index is partial, so none serves
+/// it) `status` on 2,000 feeds and a 270 MB state read the table 2,000 times: 3.5 minutes.
 @Suite struct ItemCountsCostTests {
     @Test func itemsAreScannedOnceForAllFeeds() throws {
         let kit = try Kit()
