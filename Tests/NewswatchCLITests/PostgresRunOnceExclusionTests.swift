@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchSystem
 import NewswatchTestSupport
 import Testing
 
@@ -47,12 +48,15 @@ import Testing
     }
 
     /// A daemon started while `run --once` polls claims nothing until the round ends, and then finds the feed
-    /// polled (its next due time recorded by the round): the feed is fetched once.
+    /// polled (its next due time recorded by the round): the feed is fetched once. The round's response is held back
+    /// until the daemon has said it is kept out (so a slow start of the daemon cannot let the round end first).
     @Test func aDaemonStartedDuringARoundWaitsForIt() async throws {
-        var slow = LoopbackHTTPServer.Response.ok(StoreMigrateCommandTests.feed)
-        slow.delay = 5
-        let response = slow
-        let server = try LoopbackHTTPServer.start { _ in response }
+        let keptOut = Locked(false)
+        let server = try LoopbackHTTPServer.start { _ in
+            let deadline = Date().addingTimeInterval(60)
+            while !keptOut.withLock({ $0 }) && Date() < deadline { usleep(20_000) }
+            return .ok(StoreMigrateCommandTests.feed)
+        }
         defer { server.stop() }
         let url = try PostgresCluster.makeDatabase()
         let (onceDir, onceConfig) = try Self.config(server, store: url)
@@ -66,20 +70,27 @@ import Testing
         #expect(await server.waitForRequests(1, timeout: 30), "the round never polled: \(once.log)")
         let daemon = try DaemonProcess(["run", "--config", daemonConfig.path], logFile: daemonDir.file("daemon.log"))
         defer { daemon.send(SIGKILL) }
+        #expect(await Self.eventually(within: 60) { daemon.log.contains("a run --once is polling this store") })
+        #expect(daemon.log.contains("newswatch run --once"), "the round is not named: \(daemon.log)")
+        keptOut.withLock { $0 = true }
 
         #expect(await once.waitForExit(timeout: 60))
         #expect(once.status == 0, "\(once.log)")
-        let deadline = Date().addingTimeInterval(15)
-        while !daemon.log.contains("claiming feeds again") && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(daemon.log.contains("a run --once is polling this store"), "\(daemon.log)")
-        #expect(daemon.log.contains("claiming feeds again"), "\(daemon.log)")
+        #expect(
+            await Self.eventually(within: 30) { daemon.log.contains("claiming feeds again") }, "\(daemon.log)")
+        // Nothing due: whatever the daemon does next, it does not fetch the feed again within its interval.
         try await Task.sleep(for: .seconds(2))
         #expect(server.requests.count == 1, "the feed was polled twice in one interval: \(daemon.log)")
         #expect(try PostgresRunTests.alertLines(onceDir).count == 1)
         #expect(try PostgresRunTests.alertLines(daemonDir).isEmpty)
         daemon.send(SIGTERM)
         #expect(await daemon.waitForExit(timeout: 30))
+    }
+
+    /// Polls `condition` every 50 ms for at most `seconds`; whether it became true.
+    static func eventually(within seconds: TimeInterval, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        return condition()
     }
 }

@@ -83,7 +83,7 @@ import Testing
         let store = try await PostgresStore(location: try PostgresLocation(url: url))
         try await store.registerDaemon(owner: "dead", hostName: "gone", pid: 11, version: "t", at: Date() - 600)
         try await store.registerDaemon(owner: "live", hostName: "desk-2", pid: 4242, version: "t", at: Date())
-        let live = StorePresence(location: store.location, mode: .shared)
+        let live = StorePresence(location: store.location, mode: .shared, applicationName: "test daemon")
         #expect(try await live.acquire())
         let refused = try NewswatchBinary.run(["run", "--once", "--config", cfg.path], timeout: 60)
         #expect(refused.status == 1, "\(refused.stderr)")

@@ -4,6 +4,10 @@ import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension Commands {
     /// `run`: the daemon until SIGTERM/SIGINT, or one round with `once` (CONTRACT §7). `logLevel` (the flag) wins
     /// over the config's `log_level`. A failed round with `once` is a `failure`; other errors are rethrown as is.
@@ -65,7 +69,9 @@ extension Commands {
     /// started during the round from claiming feeds; refused, it names the daemons with a recent heartbeat.
     private static func holdStoreAlone(_ runtime: DaemonRuntime) async throws -> StorePresence? {
         guard let postgres = runtime.opened.postgres else { return nil }
-        let presence = StorePresence(location: postgres.location, mode: .exclusive)
+        let presence = StorePresence(
+            location: postgres.location, mode: .exclusive,
+            applicationName: "newswatch run --once \(SharedMembership.hostName()) PID \(getpid())")
         if try await presence.acquire() { return presence }
         // The names only: who holds the lock is the server's word, not a comparison of clocks.
         let running = (try? await SharedMembership.running(on: postgres, at: Date())) ?? []

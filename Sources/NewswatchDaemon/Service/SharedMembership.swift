@@ -32,7 +32,9 @@ public final class SharedMembership: Sendable {
         self.version = version
         hostName = Self.hostName()
         leader = LeaderLock(location: store.location)
-        presence = StorePresence(location: store.location, mode: .shared)
+        presence = StorePresence(
+            location: store.location, mode: .shared,
+            applicationName: "newswatch daemon \(hostName) PID \(getpid())")
     }
 
     /// A fresh owner id for this process: its host, PID and a random suffix (a PID is reused after a restart).

@@ -67,7 +67,9 @@ public actor LeaderLock {
         do {
             let connection = try await openConnection()
             let (wasLeading, key, logger) = (leading, key, logger)
-            let held = try await withDeadline(connection) { connection in
+            let limit = max(retryInterval, .seconds(1))
+            let held = try await DedicatedConnection.withDeadline(connection, limit, doing: "leader lock") {
+                connection in
                 // A session lock lasts as long as the session: a live connection still holds it.
                 if wasLeading {
                     _ = try await connection.query("SELECT 1", logger: logger).collect()
@@ -100,13 +102,11 @@ public actor LeaderLock {
     private func openConnection() async throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         await dropConnection()
-        let connection = try await PostgresConnection.connect(
-            configuration: location.connectionConfiguration, id: 1, logger: logger)
-        self.connection = connection
-        connection.closeFuture.whenComplete { [weak self] _ in
+        let connection = try await DedicatedConnection.open(location, id: 1, logger: logger) { [weak self] closed in
             guard let self else { return }
-            Task { await self.closed(connection) }
+            Task { await self.closed(closed) }
         }
+        self.connection = connection
         return connection
     }
 
@@ -122,26 +122,5 @@ public actor LeaderLock {
         guard let connection else { return }
         self.connection = nil
         try? await connection.close()
-    }
-
-    /// Runs `body` on `connection`, closing the connection (which fails the body's query) when it takes longer than
-    /// `retryInterval`: a server that stopped answering must not keep a leader believing it leads.
-    private func withDeadline(
-        _ connection: PostgresConnection, _ body: @escaping @Sendable (PostgresConnection) async throws -> Bool
-    ) async throws -> Bool {
-        let interval = max(retryInterval, .seconds(1))
-        return try await withThrowingTaskGroup(of: Bool?.self) { group in
-            group.addTask { try await body(connection) }
-            group.addTask {
-                try? await Task.sleep(for: interval)
-                if !Task.isCancelled { try? await connection.close() }
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let result = try await group.next(), let held = result else {
-                throw StoreError(.database, "leader lock: the server did not answer within \(interval)")
-            }
-            return held
-        }
     }
 }

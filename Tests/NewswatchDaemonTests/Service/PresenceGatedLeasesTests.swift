@@ -16,11 +16,13 @@ import Testing
         let now = Date()
         let feed = FeedDescriptor(key: "https://wire.example/rss", name: "Wire", url: "https://wire.example/rss")
         try await store.syncFeeds([feed], at: now)
-        let once = StorePresence(location: location, mode: .exclusive)
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
         #expect(try await once.acquire())
 
-        let presence = StorePresence(location: location, mode: .shared)
+        let presence = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
         let leases = PresenceGatedLeases(base: store, presence: presence, logger: Logger(label: "test"))
+        // Not kept out (yet): the store's own due time, not a retry a second later.
+        #expect(try await leases.nextDueTime(at: now) == (try await store.nextDueTime(at: now)))
         #expect(try await leases.claimDueFeeds(owner: "d", now: now, lease: 120, limit: 10).isEmpty)
         // The feed is due now, but the loop is told to come back in a second, not at once.
         #expect(try await leases.nextDueTime(at: now) == now.addingTimeInterval(PresenceGatedLeases.retryInterval))

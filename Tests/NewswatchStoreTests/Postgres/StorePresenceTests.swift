@@ -8,9 +8,9 @@ import Testing
 @Suite struct StorePresenceTests {
     @Test func daemonsShareItAndKeepARunOnceOut() async throws {
         let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
-        let daemonA = StorePresence(location: location, mode: .shared)
-        let daemonB = StorePresence(location: location, mode: .shared)
-        let once = StorePresence(location: location, mode: .exclusive)
+        let daemonA = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
+        let daemonB = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
         #expect(try await daemonA.acquire())
         #expect(try await daemonB.acquire())
         #expect(try await once.acquire() == false)
@@ -24,9 +24,9 @@ import Testing
 
     @Test func aRunOnceKeepsDaemonsAndOtherRoundsOut() async throws {
         let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
-        let once = StorePresence(location: location, mode: .exclusive)
-        let other = StorePresence(location: location, mode: .exclusive)
-        let daemon = StorePresence(location: location, mode: .shared)
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
+        let other = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
+        let daemon = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
         #expect(try await once.acquire())
         #expect(try await once.acquire(), "holding it, asking again sends nothing and stays true")
         #expect(try await daemon.acquire() == false)
@@ -40,8 +40,8 @@ import Testing
     @Test func anEndedSessionReleasesIt() async throws {
         let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
         let admin = try await PostgresStore(location: location)
-        let daemon = StorePresence(location: location, mode: .shared)
-        let once = StorePresence(location: location, mode: .exclusive)
+        let daemon = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
         #expect(try await daemon.acquire())
         let pid = try #require(try await daemon.backendPID())
         let rows = try await admin.rows("SELECT pg_terminate_backend(\(pid))", "terminate")
@@ -56,5 +56,40 @@ import Testing
         #expect(try await daemon.acquire())
         await daemon.release()
         await admin.close()
+    }
+
+    /// A daemon kept out can say who keeps it out: the round's session, by its `application_name`.
+    @Test func aDaemonKeptOutNamesTheRound() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "newswatch run --once desk-1")
+        let daemon = StorePresence(location: location, mode: .shared, applicationName: "newswatch daemon desk-2")
+        #expect(try await once.acquire())
+        #expect(try await daemon.acquire() == false)
+        let holders = try await daemon.holders()
+        #expect(holders.map(\.name) == ["newswatch run --once desk-1"])
+        #expect(abs(try #require(holders.first).since.timeIntervalSinceNow) < 600)
+        // The round sees the daemon the same way once it holds its share.
+        await once.release()
+        #expect(try await daemon.acquire())
+        #expect(try await once.acquire() == false)
+        #expect(try await once.holders().map(\.name) == ["newswatch daemon desk-2"])
+        await daemon.release()
+        await once.release()
+    }
+
+    /// A release while an attempt is under way wins: the attempt does not take the lock back afterwards.
+    @Test func aReleaseDuringAnAttemptLeavesNothingHeld() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let daemon = StorePresence(location: location, mode: .shared, applicationName: "test daemon")
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
+        for _ in 0..<5 {
+            let attempt = Task { try await daemon.acquire() }
+            await daemon.release()
+            _ = try await attempt.value
+            await daemon.release()
+            #expect(await daemon.isHeld == false)
+            #expect(try await once.acquire(), "the daemon's share outlived its release")
+            await once.release()
+        }
     }
 }
