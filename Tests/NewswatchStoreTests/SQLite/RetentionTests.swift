@@ -137,4 +137,20 @@ private typealias Kit = StoreTestKit
             #expect(try await store.feedStates(includeInactive: true).map(\.key) == [Kit.feed(2).key])
         }
     }
+
+    /// Many feeds removed at once are all forgotten (a few per transaction on SQLite), and one whose items are still
+    /// within retention stays.
+    @Test(arguments: StoreBackend.allCases)
+    func manyRemovedFeedsAreForgottenInBatches(backend: StoreBackend) async throws {
+        try await backend.withOutboxStore { store in
+            let removed = (1...23).map(Kit.feed)
+            try await store.syncFeeds(removed + [Kit.feed(24)], at: Kit.at(hours: 0))
+            _ = try await store.ingest(
+                Kit.batch(feed: Kit.feed(24), at: Kit.at(hours: 24 * 30), items: [Kit.item("1", "one two three")]))
+            try await store.syncFeeds([], at: Kit.at(hours: 1))
+            let outcome = try await store.prune(now: Kit.at(hours: 24 * 31), retention: Self.retention, batchSize: 5)
+            #expect(outcome.feeds == 23)
+            #expect(try await store.feedStates(includeInactive: true).map(\.key) == [Kit.feed(24).key])
+        }
+    }
 }
