@@ -3,6 +3,8 @@ import NewswatchSystem
 import NewswatchTestSupport
 import Testing
 
+@testable import NewswatchStore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -85,6 +87,29 @@ import Testing
         #expect(try PostgresRunTests.alertLines(daemonDir).isEmpty)
         daemon.send(SIGTERM)
         #expect(await daemon.waitForExit(timeout: 30))
+    }
+
+    /// A daemon killed mid-poll (or cut off from the database) leaves its lease to run out; its poll may still be
+    /// under way, so a round waits for the lease to end before it polls that feed again.
+    @Test func aRoundWaitsForPollsStillUnderLease() async throws {
+        let server = try LoopbackHTTPServer.start { _ in .ok(StoreMigrateCommandTests.feed) }
+        defer { server.stop() }
+        let url = try PostgresCluster.makeDatabase()
+        let (dir, config) = try Self.config(server, store: url)
+        defer { dir.remove() }
+        #expect(try NewswatchBinary.run(["run", "--once", "--config", config.path], timeout: 60).status == 0)
+
+        let store = try await PostgresStore(location: try PostgresLocation(url: url))
+        let until = Date().addingTimeInterval(4)
+        _ = try await store.rows(
+            "UPDATE feeds SET lease_owner = 'killed-daemon', lease_until = \(until.storeSeconds)", "lease")
+        await store.close()
+        let round = try NewswatchBinary.run(["run", "--once", "--config", config.path], timeout: 60)
+        #expect(round.status == 0, "\(round.stderr)")
+        #expect(round.stderr.contains("waiting for 1 feed poll(s) under lease by killed-daemon"), "\(round.stderr)")
+        let second = try #require(server.requests.dropFirst().first)
+        let polledAt = Date().addingTimeInterval(second.receivedAt - LoopbackHTTPServer.now())
+        #expect(polledAt >= until.addingTimeInterval(-1), "polled \(until.timeIntervalSince(polledAt)) s early")
     }
 
     /// Polls `condition` every 50 ms for at most `seconds`; whether it became true.

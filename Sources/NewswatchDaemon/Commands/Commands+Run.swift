@@ -45,7 +45,7 @@ extension Commands {
         let summary: RoundSummary
         var presence: StorePresence?
         do {
-            presence = try await holdStoreAlone(runtime)
+            presence = try await RunOnceStoreHold.take(runtime)
             summary = try await runtime.runOnce()
             await presence?.release()
             await runtime.opened.close()
@@ -61,25 +61,5 @@ extension Commands {
                 "alerts": "\(summary.alerts)", "store_cpu_s": "\((summary.storeCPUSeconds * 100).rounded() / 100)",
             ])
         if let reason = summary.failureReason { throw CommandError(.failure, "run --once: \(reason)") }
-    }
-
-    /// `--once` polls every feed now, whatever its lease: beside daemons sharing the store it would poll their feeds a
-    /// second time within an interval (CONTRACT §9). It holds the store's presence lock exclusively for the round,
-    /// which the server grants only while no daemon (and no other `run --once`) holds it, and which keeps daemons
-    /// started during the round from claiming feeds; refused, it names the daemons with a recent heartbeat.
-    private static func holdStoreAlone(_ runtime: DaemonRuntime) async throws -> StorePresence? {
-        guard let postgres = runtime.opened.postgres else { return nil }
-        let presence = StorePresence(
-            location: postgres.location, mode: .exclusive,
-            applicationName: "newswatch run --once \(SharedMembership.hostName()) PID \(getpid())")
-        if try await presence.acquire() { return presence }
-        // The names only: who holds the lock is the server's word, not a comparison of clocks.
-        let running = (try? await SharedMembership.running(on: postgres, at: Date())) ?? []
-        let names = running.map { "\($0.hostName) PID \($0.pid)" }.joined(separator: ", ")
-        let who = running.isEmpty ? "daemons or another run --once" : "\(running.count) daemon(s) (\(names))"
-        throw CommandError(
-            .failure,
-            "run --once: \(who) poll this store; a round now would poll their feeds a second time: stop them "
-                + "first, or leave the polling to them")
     }
 }
