@@ -96,6 +96,12 @@ public enum JSONValue: Sendable, Equatable {
     /// RFC 8259 string escaping; non-ASCII stays UTF-8, U+2028/2029 are escaped for JavaScript consumers.
     public static func writeEscaped(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape: copied whole (0xE2 leads U+2028/2029 in UTF-8).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
