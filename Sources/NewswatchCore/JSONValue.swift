@@ -102,26 +102,38 @@ public enum JSONValue: Sendable, Equatable {
             out += "\""
             return
         }
-        for scalar in s.unicodeScalars {
+        // Runs between escapes are appended whole: appending scalar by scalar was most of the cost.
+        let scalars = s.unicodeScalars
+        var run = scalars.startIndex
+        var i = run
+        while i != scalars.endIndex {
+            let scalar = scalars[i]
+            let next = scalars.index(after: i)
+            let escape: String
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
+            case "\"": escape = "\\\""
+            case "\\": escape = "\\\\"
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
+            case "\u{08}": escape = "\\b"
+            case "\u{0C}": escape = "\\f"
+            case "\u{2028}": escape = "\\u2028"
+            case "\u{2029}": escape = "\\u2029"
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+                guard scalar.value < 0x20 else {
+                    i = next
+                    continue
                 }
+                let hex = String(scalar.value, radix: 16)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             }
+            out.append(contentsOf: s[run..<i])
+            out += escape
+            i = next
+            run = next
         }
+        out.append(contentsOf: s[run...])
         out += "\""
     }
 }

@@ -36,6 +36,14 @@ import Testing
         }
     }
 
+    @Test func escapesAreWrittenExactlyAsBeforeBetweenRunsCopiedWhole() {
+        let text = "“Quote” a\"b\\c\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}\u{2028}x\u{2029}é… 🇺🇸\"\""
+        let expected = #""“Quote” a\"b\\c\n\r\t\b\f\u0001\u001f"# + "\u{7F}" + #"\u2028x\u2029é… 🇺🇸\"\"""#
+        #expect(JSONValue.string(text).compact == expected)
+        #expect(JSONValue.string("’tis plain…").compact == "\"’tis plain…\"")
+        #expect(JSONValue.string("").compact == "\"\"")
+    }
+
     @Test func anItemWithNoTextIsAnEmptyObjectAndAbsentFieldsAreLeftOut() throws {
         #expect(ItemMatchText.encode(ParsedItem(title: "only a title")) == "{}")
         #expect(ItemMatchText.encode(ParsedItem(summary: "s")) == #"{"s":"s"}"#)
