@@ -29,6 +29,8 @@ public struct IngestBatch: Sendable {
     public var warning: String?
     /// Keys, hashes, matches and title words of `items`, made by `prepare()`; `nil` until then.
     var prepared: [IngestTransaction.Incoming]?
+    /// Whether two different items of `items` share an id, made by `prepare()`; `nil` until then.
+    var preparedGuidReuse: Bool?
 
     /// A batch of items already matched.
     public init(
@@ -64,6 +66,7 @@ public struct IngestBatch: Sendable {
     /// `ingest` does it itself if it was not done.
     public mutating func prepare() {
         if prepared == nil { prepared = IngestTransaction.prepare(self) }
+        if preparedGuidReuse == nil, let prepared { preparedGuidReuse = IngestTransaction.reusesGuids(prepared) }
     }
 }
 

@@ -19,15 +19,15 @@ extension IngestTransaction {
                 """
         ).execute(arguments: [
             feedID, storyID, guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision,
-            item.title, IngestTransaction.storedSummary(item), published, e.undated, item.updated?.storeSeconds, now,
-            now, e.matchesText, !eligible, ItemMatchText.encode(item),
+            item.title, e.storedSummary, published, e.undated, item.updated?.storeSeconds, now, now, e.matchesText,
+            !eligible, e.matchText,
         ])
         let id = db.lastInsertedRowID
         maxItemID = max(maxItemID, id)
         newItemFigures.append(
             NewItemFigure(
                 published: e.undated ? nil : Date(storeSeconds: published), firstSeen: Date(storeSeconds: now),
-                topics: e.matches.map(\.topicID)))
+                topics: e.topicIDs))
         let i = remember(
             Known(
                 id: id, guid: guidsUnreliable ? nil : e.guid, normLink: e.normLink, contentKey: e.contentKey,

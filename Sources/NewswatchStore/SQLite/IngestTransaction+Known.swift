@@ -6,16 +6,20 @@ extension IngestTransaction {
     /// A feed that gives two different items of one document the same id cannot be trusted with ids.
     mutating func detectGuidReuse(_ incoming: [Incoming]) {
         guard !guidsUnreliable else { return }
+        guidsUnreliable = batch.preparedGuidReuse ?? Self.reusesGuids(incoming)
+    }
+
+    /// Whether two different items of one document share an id. Needs no database: `IngestBatch.prepare()` asks it
+    /// off the writer.
+    static func reusesGuids(_ incoming: [Incoming]) -> Bool {
         var identity: [String: String] = [:]
         for e in incoming {
             guard let guid = e.guid else { continue }
             let id = e.normLink ?? e.contentKey ?? e.revision
-            if let previous = identity[guid], previous != id {
-                guidsUnreliable = true
-                return
-            }
+            if let previous = identity[guid], previous != id { return true }
             identity[guid] = id
         }
+        return false
     }
 
     /// The columns `remember(_:)` reads, in its order.
@@ -73,7 +77,10 @@ extension IngestTransaction {
         let i = known.count
         known.append(k)
         knownByID[k.id] = i
-        index(i)
+        // A new entry is in no list yet: append without `index(_:)`'s look-ups (one string hash per key, not two).
+        if let l = k.normLink { byLink[l, default: []].append(i) }
+        if let g = k.guid { byGuid[g, default: []].append(i) }
+        if let c = k.contentKey { byContent[c, default: []].append(i) }
         return i
     }
 
@@ -140,8 +147,7 @@ extension IngestTransaction {
                 """
         ).execute(arguments: [
             guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision, item.title,
-            IngestTransaction.storedSummary(item), (item.updated ?? item.published)?.storeSeconds,
-            ItemMatchText.encode(item), k.id,
+            e.storedSummary, (item.updated ?? item.published)?.storeSeconds, e.matchText, k.id,
         ])
         if !guidsUnreliable, let g = e.guid { k.guid = g }
         k.normLink = e.normLink ?? k.normLink

@@ -37,7 +37,10 @@ extension IngestTransaction {
         let words = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
         return Incoming(
             item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
-            matchesText: StoredMatch.encode(matches), published: published, undated: date == nil, title: words,
+            matchesText: StoredMatch.encode(matches), topicIDs: matches.map(\.topicID),
+            matchText: ItemMatchText.encode(item),
+            storedSummary: IngestTransaction.storedSummary(item), published: published, undated: date == nil,
+            title: words,
             storyKey: ContentHash.hex(fields: [
                 "story", feedKey, guid ?? "", normLink ?? "", contentKey ?? "", revision,
             ]))

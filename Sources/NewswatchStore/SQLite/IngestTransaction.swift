@@ -32,6 +32,12 @@ struct IngestTransaction {
         var matches: [TopicMatch]
         /// `matches` as the `items.matches` column stores them.
         var matchesText: String?
+        /// The ids of `matches` (`NewItemFigure.topics`).
+        var topicIDs: [String]
+        /// The item's `items.match_text` (`ItemMatchText`) and `items.summary` values: JSON encoding and capping
+        /// are done here, off the writer (they were an eighth of its CPU in a cold round, issue 18).
+        var matchText: String?
+        var storedSummary: String?
         /// The item's date in store seconds (first seen, i.e. the fetch time, when undated).
         var published: Int64
         var undated: Bool

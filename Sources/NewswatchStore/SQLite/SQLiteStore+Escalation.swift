@@ -11,8 +11,9 @@ extension SQLiteStore {
     /// - Returns: the update alerts created, in outbox order.
     static func escalate(_ db: Database, batch: IngestBatch, now: Int64) throws -> [Alert] {
         var rules: [String: (topic: TopicDefinition, threshold: Int)] = [:]
-        for topic in batch.topics where topic.alert && rules[topic.id] == nil {
-            if let n = topic.rules.escalateSources, n > 1 { rules[topic.id] = (topic, n) }
+        // Per ingest over every topic, and few escalate: the rule is looked at before the id is hashed.
+        for topic in batch.topics where topic.alert {
+            if let n = topic.rules.escalateSources, n > 1, rules[topic.id] == nil { rules[topic.id] = (topic, n) }
         }
         guard !rules.isEmpty else { return [] }
         // One query for the candidates: the stories this feed's new items joined, with each escalating topic's

@@ -58,7 +58,7 @@ final class StoryIndex: @unchecked Sendable {
             }
             highWater = max(highWater, id)
         }
-        if let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM items") {
+        if let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM items")) {
             highWater = max(highWater, maxID)
         }
         if newest - lastExpiry >= 3600 {
