@@ -80,6 +80,12 @@ enum EntityRepair {
         return out
     }
 
+    /// Whether the `&` at `at` starts a reference libxml2 reads as it is (`&amp;`, `&#233;`): nothing to repair.
+    static func isWellFormedReference(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+        if case .fine = classify(b, at) { return true }
+        return false
+    }
+
     private enum Reference {
         case fine
         case escape

@@ -154,6 +154,9 @@ final class XMLFeedParser {
             )
         }
         if doubleEscaped { warnings.append("double-escaped HTML read as HTML") }
+        // Handed over, not shared: `makeSafe` writes to the items, and a second reference would copy them all.
+        let items = self.items
+        self.items = []
         return .success(
             ParsedFeed(
                 format: format, title: feed.title, link: feed.link ?? feed.atomLinkHTML ?? feed.atomLinkAny,
