@@ -69,14 +69,16 @@ struct PreScan: MarkupWalkObserver {
                 }
                 // The first byte that needs a look (each hit is 0xFF, in memory order from the low byte).
                 i += words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 + words[1].trailingZeroBitCount >> 3
-            } else if i + 8 <= to {
-                // Eight at a time for the rest (start tags are often shorter than sixteen bytes).
+            } else if i + 8 <= b.count {
+                // Eight at a time for the rest (start tags are often shorter than sixteen bytes); a word that reaches
+                // past `to` (still inside the document) has the bytes beyond it masked off.
                 let w = ByteWords.load(base + i)
                 var hits = w & 0x8080_8080_8080_8080
                 if stopAtTag { hits |= ByteWords.matches(w, 0x3C) }
                 if references { hits |= ByteWords.matches(w, 0x26) }
+                if to - i < 8 { hits &= (1 << (8 * UInt64(to - i))) &- 1 }
                 if hits == 0 {
-                    i += 8
+                    i += min(8, to - i)
                     continue
                 }
                 i += hits.trailingZeroBitCount >> 3
