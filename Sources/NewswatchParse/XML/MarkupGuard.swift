@@ -105,6 +105,14 @@ enum MarkupGuard {
             }
             if c == 0x22 || c == 0x27 {  // a quoted value: '>' and '=' inside are text
                 var k = j + 1
+                // Values are mostly URLs: eight bytes at a time while none is the quote or (XML) a '<'.
+                if let base = b.baseAddress {
+                    while k + 8 <= limit {
+                        let w = ByteWords.load(base + k)
+                        if ByteWords.contains(w, c) || (!html && ByteWords.contains(w, 0x3C)) { break }
+                        k += 8
+                    }
+                }
                 while k < limit, b[k] != c {
                     if !html, b[k] == 0x3C { return .end(k, namespaces: namespaces, selfClosing: false) }
                     k += 1
