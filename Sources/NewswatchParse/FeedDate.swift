@@ -54,11 +54,17 @@ public enum FeedDate {
         var offset: Int64 = 0
         let basic = i < b.count && isDigit(b[i])  // 20250209T110723Z
         if i < b.count {
-            if !basic { guard peek(0x2D) else { return nil }; i += 1 }
+            if !basic {
+                guard peek(0x2D) else { return nil }
+                i += 1
+            }
             guard let m = digits(2) else { return nil }
             month = m
             if i < b.count {
-                if !basic { guard peek(0x2D) else { return nil }; i += 1 }
+                if !basic {
+                    guard peek(0x2D) else { return nil }
+                    i += 1
+                }
                 guard let d = digits(2) else { return nil }
                 day = d
             }
@@ -74,7 +80,10 @@ public enum FeedDate {
             }
             guard let h = digits(2) else { return nil }
             hour = h
-            if !basic { guard peek(0x3A) else { return nil }; i += 1 }
+            if !basic {
+                guard peek(0x3A) else { return nil }
+                i += 1
+            }
             guard let mi = digits(2) else { return nil }
             minute = mi
             if i < b.count, (!basic && b[i] == 0x3A) || (basic && isDigit(b[i])) {
@@ -231,8 +240,14 @@ public enum FeedDate {
                     }
                     time = (v, mi, sec, frac)
                 } else {
-                    if numberCount == 0 { numbers.value.0 = v; numbers.digits.0 = i - s }
-                    if numberCount == 1 { numbers.value.1 = v; numbers.digits.1 = i - s }
+                    if numberCount == 0 {
+                        numbers.value.0 = v
+                        numbers.digits.0 = i - s
+                    }
+                    if numberCount == 1 {
+                        numbers.value.1 = v
+                        numbers.digits.1 = i - s
+                    }
                     numberCount += 1
                 }
             } else {

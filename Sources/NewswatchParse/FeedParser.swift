@@ -5,7 +5,9 @@ import NewswatchCore
 ///
 /// The format is detected from the content alone. The bytes are first made valid UTF-8
 /// (`InputDecoder`), then broken entity references are repaired (`EntityRepair`), then one SAX
-/// pass of libxml2 builds the feed (`XMLFeedParser`); JSON goes to `JSONFeedParser`.
+/// pass of libxml2 builds the feed (`XMLFeedParser`); JSON goes to `JSONFeedParser`. For a well-formed feed in
+/// valid UTF-8 (most of them) one pre-scan (`PreScan`) does the validation, the hostile-markup check and the search
+/// for broken references at once, and the document is never copied.
 /// - Important: safe on hostile input: no entity is ever expanded or loaded, the network and the
 ///   file system are never touched, nesting and field sizes are bounded.
 public enum FeedParser {
@@ -70,41 +72,43 @@ public enum FeedParser {
         _ bytes: UnsafeBufferPointer<UInt8>, _ baseURL: String?, _ httpCharset: String?, _ html: HTMLTextExtractor,
         _ warnings: inout [String], prescan: Bool
     ) -> Result<ParsedFeed, ParseError> {
-        if prescan, let result = attempt(bytes, baseURL, httpCharset, html, &warnings, prescan: true) {
+        if prescan, let result = attempt(bytes, baseURL, httpCharset, html, &warnings, deferring: true, prescan: true) {
             return result
         }
         warnings.removeAll()
-        return attempt(bytes, baseURL, httpCharset, html, &warnings, prescan: false)
+        return attempt(bytes, baseURL, httpCharset, html, &warnings, deferring: false, prescan: prescan)
             ?? .failure(ParseError(.malformed, "the document could not be decoded"))
     }
 
-    /// One decode and parse; `nil` only with `prescan` when the pre-scan left the document to the separate passes.
+    /// One decode and parse; `nil` only when `deferring` UTF-8 validation and the pre-scan left the document to the
+    /// separate passes. Without `prescan` only the separate passes run.
     private static func attempt(
         _ bytes: UnsafeBufferPointer<UInt8>, _ baseURL: String?, _ httpCharset: String?, _ html: HTMLTextExtractor,
-        _ warnings: inout [String], prescan: Bool
+        _ warnings: inout [String], deferring: Bool, prescan: Bool
     ) -> Result<ParsedFeed, ParseError>? {
         let decoded = InputDecoder.decode(
-            bytes, httpCharset: httpCharset, warnings: &warnings, deferringValidation: prescan)
+            bytes, httpCharset: httpCharset, warnings: &warnings, deferringValidation: deferring)
         if let converted = decoded.bytes {
             return converted.withUnsafeBufferPointer {
-                parseUTF8($0, baseURL: baseURL, html: html, warnings: &warnings, validated: true)
+                parseUTF8($0, baseURL: baseURL, html: html, warnings: &warnings, validated: true, prescan: prescan)
             }
         }
         return parseUTF8(
             UnsafeBufferPointer(rebasing: bytes[decoded.range]), baseURL: baseURL, html: html, warnings: &warnings,
-            validated: decoded.validated)
+            validated: decoded.validated, prescan: prescan)
     }
 
     /// Parses UTF-8 bytes; when they are not yet `validated`, returns `nil` for anything but a document that starts
     /// with markup and that `PreScan` finds clean.
     private static func parseUTF8(
         _ b: UnsafeBufferPointer<UInt8>, baseURL: String?, html: HTMLTextExtractor, warnings: inout [String],
-        validated: Bool
+        validated: Bool, prescan: Bool
     ) -> Result<ParsedFeed, ParseError>? {
         var i = 0
         while i < b.count, FeedDate.isSpace(b[i]) { i += 1 }
         guard i < b.count else {
-            return .failure(ParseError(.empty, b.isEmpty ? "the document is empty" : "the document is only white space"))
+            return .failure(
+                ParseError(.empty, b.isEmpty ? "the document is empty" : "the document is only white space"))
         }
         if !validated, b[i] != 0x3C { return nil }
         if b[i] == 0x7B || b[i] == 0x5B {  // '{' or '['
@@ -124,7 +128,7 @@ public enum FeedParser {
         }
         let body = UnsafeBufferPointer(rebasing: b[start...])
         var entitiesFine = false
-        if case .clean(let fine) = PreScan.scan(body) {
+        if prescan, case .clean(let fine) = PreScan.scan(body) {
             // What precedes `body` is white space or was validated; the pre-scan validated the rest.
             entitiesFine = fine
         } else {

@@ -26,7 +26,9 @@ enum URLResolver {
                 continue
             }
             if c == 0x3A { return true }
-            guard FeedDate.isLetter(c) || FeedDate.isDigit(c) || c == 0x2B || c == 0x2D || c == 0x2E else { return false }
+            guard FeedDate.isLetter(c) || FeedDate.isDigit(c) || c == 0x2B || c == 0x2D || c == 0x2E else {
+                return false
+            }
         }
         return false
     }

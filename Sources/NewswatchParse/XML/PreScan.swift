@@ -60,8 +60,8 @@ struct PreScan: MarkupWalkObserver {
             if i + 16 <= to {
                 let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
                 var hits = (v & high) .== high
-                if stopAtTag { hits = hits .| (v .== open) }
-                if references { hits = hits .| (v .== ampersand) }
+                if stopAtTag { hits .|= v .== open }
+                if references { hits .|= v .== ampersand }
                 let words = unsafeBitCast(hits, to: SIMD2<UInt64>.self)
                 if words[0] | words[1] == 0 {
                     i += 16

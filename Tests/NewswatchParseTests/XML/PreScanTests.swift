@@ -12,7 +12,9 @@ import Testing
     private func verdict(_ text: String) -> PreScan.Verdict { verdict(Array(text.utf8)) }
 
     @Test func wellFormedFeedsAreDecidedInOnePass() {
-        #expect(verdict(rss(item: "<title>Tom &amp; Jerry &lt;3 &#233; &#x26; &quot;x&apos;</title>")) == .clean(entitiesFine: true))
+        #expect(
+            verdict(rss(item: "<title>Tom &amp; Jerry &lt;3 &#233; &#x26; &quot;x&apos;</title>"))
+                == .clean(entitiesFine: true))
         // Non-ASCII in text, attribute values, comments, CDATA and PIs is valid UTF-8 wherever it is.
         let everywhere = rss(
             item: "<title a=\"é€😀\">Zürich – “x”</title><!-- ½ --><description><![CDATA[AT&T ✓]]></description><?p é?>")
@@ -37,7 +39,9 @@ import Testing
 
     @Test func invalidUTF8AnywhereLeavesTheDocumentToTheSeparatePasses() {
         let prefix = Array("<rss><channel><title a=\"".utf8)
-        for bad: [UInt8] in [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0x80], [0xF4, 0x90, 0x80, 0x80]] {
+        for bad: [UInt8] in [
+            [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0x80], [0xF4, 0x90, 0x80, 0x80],
+        ] {
             #expect(verdict(prefix + bad + Array("\">x</title></channel></rss>".utf8)) == .undecided, "\(bad)")
             #expect(verdict(Array("<a>text ".utf8) + bad + Array(" more</a>".utf8)) == .undecided, "\(bad)")
             #expect(verdict(Array("<a><![CDATA[".utf8) + bad + Array("]]></a>".utf8)) == .undecided, "\(bad)")
@@ -90,7 +94,9 @@ import Testing
 
     @Test func generatedDocumentsReachEveryVerdict() {
         var counts: [PreScan.Verdict: Int] = [:]
-        for seed in 0..<2000 { counts[Self.document(seed).withUnsafeBufferPointer { PreScan.scan($0) }, default: 0] += 1 }
+        for seed in 0..<2000 {
+            counts[Self.document(seed).withUnsafeBufferPointer { PreScan.scan($0) }, default: 0] += 1
+        }
         #expect(counts[.undecided, default: 0] > 100, "\(counts)")
         #expect(counts[.clean(entitiesFine: true), default: 0] > 100, "\(counts)")
         #expect(counts[.clean(entitiesFine: false), default: 0] > 100, "\(counts)")
