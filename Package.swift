@@ -104,7 +104,11 @@ let package = Package(
             dependencies: ["NewswatchCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "NewswatchSystemTests", dependencies: ["NewswatchSystem", "NewswatchTestSupport"]),
         .testTarget(
-            name: "NewswatchParseTests", dependencies: ["NewswatchParse", "NewswatchTestSupport"],
+            name: "NewswatchParseTests",
+            dependencies: [
+                "NewswatchParse", "NewswatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "NewswatchFetchTests", dependencies: ["NewswatchFetch", "NewswatchTestSupport"]),
         .testTarget(

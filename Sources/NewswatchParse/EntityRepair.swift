@@ -76,8 +76,16 @@ enum EntityRepair {
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...]))
         if escapes > 0 { warnings.append("\(escapes) unescaped '&' read as text") }
-        if numerics > 0 { warnings.append("\(numerics) HTML entit\(numerics == 1 ? "y" : "ies") XML does not define decoded") }
+        if numerics > 0 {
+            warnings.append("\(numerics) HTML entit\(numerics == 1 ? "y" : "ies") XML does not define decoded")
+        }
         return out
+    }
+
+    /// Whether the `&` at `at` starts a reference libxml2 reads as it is (`&amp;`, `&#233;`): nothing to repair.
+    static func isWellFormedReference(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+        if case .fine = classify(b, at) { return true }
+        return false
     }
 
     private enum Reference {
@@ -234,7 +242,10 @@ struct LiteralRegions {
             if b[i] == 0x3C, Array(b[i..<(i + key.count)]) == key {
                 var j = i + key.count
                 while j < b.count, FeedDate.isSpace(b[j]) { j += 1 }
-                if j < b.count, b[j] == 0x25 { i = j; continue }  // parameter entity
+                if j < b.count, b[j] == 0x25 {  // a parameter entity
+                    i = j
+                    continue
+                }
                 let s = j
                 while j < b.count, !FeedDate.isSpace(b[j]) { j += 1 }
                 declaredEntities.insert(Array(b[s..<j]))

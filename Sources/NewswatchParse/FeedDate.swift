@@ -54,11 +54,17 @@ public enum FeedDate {
         var offset: Int64 = 0
         let basic = i < b.count && isDigit(b[i])  // 20250209T110723Z
         if i < b.count {
-            if !basic { guard peek(0x2D) else { return nil }; i += 1 }
+            if !basic {
+                guard peek(0x2D) else { return nil }
+                i += 1
+            }
             guard let m = digits(2) else { return nil }
             month = m
             if i < b.count {
-                if !basic { guard peek(0x2D) else { return nil }; i += 1 }
+                if !basic {
+                    guard peek(0x2D) else { return nil }
+                    i += 1
+                }
                 guard let d = digits(2) else { return nil }
                 day = d
             }
@@ -74,7 +80,10 @@ public enum FeedDate {
             }
             guard let h = digits(2) else { return nil }
             hour = h
-            if !basic { guard peek(0x3A) else { return nil }; i += 1 }
+            if !basic {
+                guard peek(0x3A) else { return nil }
+                i += 1
+            }
             guard let mi = digits(2) else { return nil }
             minute = mi
             if i < b.count, (!basic && b[i] == 0x3A) || (basic && isDigit(b[i])) {
@@ -154,7 +163,9 @@ public enum FeedDate {
     private static func parseRFC822(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         var i = 0
         var month: Int64?
-        var numbers: [(value: Int64, digits: Int)] = []
+        // Day and year: two numbers, kept in place (an array per date was a tenth of the date's cost).
+        var numbers = (value: (Int64(0), Int64(0)), digits: (0, 0))
+        var numberCount = 0
         var time: (Int64, Int64, Int64, Double)?
         var offset: Int64?
         var pm: Bool?
@@ -229,19 +240,25 @@ public enum FeedDate {
                     }
                     time = (v, mi, sec, frac)
                 } else {
-                    numbers.append((v, i - s))
+                    if numberCount == 0 {
+                        numbers.value.0 = v
+                        numbers.digits.0 = i - s
+                    }
+                    if numberCount == 1 {
+                        numbers.value.1 = v
+                        numbers.digits.1 = i - s
+                    }
+                    numberCount += 1
                 }
             } else {
                 return nil
             }
         }
-        guard let month, numbers.count == 2 else { return nil }
-        var dayIndex = 0
-        if numbers[0].digits >= 3 || numbers[0].value > 31 { dayIndex = 1 }
-        let day = numbers[dayIndex].value
-        let yearToken = numbers[1 - dayIndex]
-        var year = yearToken.value
-        switch yearToken.digits {
+        guard let month, numberCount == 2 else { return nil }
+        let yearFirst = numbers.digits.0 >= 3 || numbers.value.0 > 31
+        let day = yearFirst ? numbers.value.1 : numbers.value.0
+        var year = yearFirst ? numbers.value.0 : numbers.value.1
+        switch yearFirst ? numbers.digits.0 : numbers.digits.1 {
         case 1, 2: year += year < 50 ? 2000 : 1900
         case 3: year += 1900
         case 4: break
@@ -287,7 +304,8 @@ public enum FeedDate {
 
     private static func monthNumber(_ w: UnsafeBufferPointer<UInt8>) -> Int64? {
         if w.count == 3 {
-            for (k, m) in months.enumerated() where equals(w, m) { return Int64(k + 1) }
+            let key = key3(w)
+            for k in 0..<12 where monthKeys[k] == key { return Int64(k + 1) }
             return nil
         }
         if equals(w, "sept") { return 9 }
@@ -301,8 +319,24 @@ public enum FeedDate {
     ]
 
     private static func isWeekday(_ w: UnsafeBufferPointer<UInt8>) -> Bool {
-        weekdays.contains { equals(w, $0) }
+        if w.count == 3 {
+            let key = key3(w)
+            return weekdayKeys.contains(key)
+        }
+        return weekdays.contains { equals(w, $0) }
     }
+
+    /// A three-letter word lower-cased and packed into one integer (most month and weekday names in feeds).
+    private static func key3(_ w: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        UInt32(lower(w[0])) << 16 | UInt32(lower(w[1])) << 8 | UInt32(lower(w[2]))
+    }
+
+    private static func key3(_ s: StaticString) -> UInt32 {
+        key3(UnsafeBufferPointer(start: s.utf8Start, count: 3))
+    }
+
+    private static let monthKeys: [UInt32] = months.map { key3($0) }
+    private static let weekdayKeys: [UInt32] = weekdays.filter { $0.utf8CodeUnitCount == 3 }.map { key3($0) }
 
     private static func meridiem(_ w: UnsafeBufferPointer<UInt8>) -> Bool? {
         if equals(w, "am") { return false }

@@ -5,7 +5,9 @@ import NewswatchCore
 ///
 /// The format is detected from the content alone. The bytes are first made valid UTF-8
 /// (`InputDecoder`), then broken entity references are repaired (`EntityRepair`), then one SAX
-/// pass of libxml2 builds the feed (`XMLFeedParser`); JSON goes to `JSONFeedParser`.
+/// pass of libxml2 builds the feed (`XMLFeedParser`); JSON goes to `JSONFeedParser`. For a well-formed feed in
+/// valid UTF-8 (most of them) one pre-scan (`PreScan`) does the validation, the hostile-markup check and the search
+/// for broken references at once, and the document is never copied.
 /// - Important: safe on hostile input: no entity is ever expanded or loaded, the network and the
 ///   file system are never touched, nesting and field sizes are bounded.
 public enum FeedParser {
@@ -31,43 +33,84 @@ public enum FeedParser {
     static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String?, httpCharset: String?) -> Result<
         ParsedFeed, ParseError
     > {
+        parse(bytes: bytes, baseURL: baseURL, httpCharset: httpCharset, prescan: true)
+    }
+
+    /// - Parameter prescan: try the fused pre-pass first (`PreScan`); `false` runs the separate passes only (tests
+    ///   hold the two to the same result).
+    static func parse(bytes: UnsafeBufferPointer<UInt8>, baseURL: String?, httpCharset: String?, prescan: Bool)
+        -> Result<ParsedFeed, ParseError>
+    {
         guard bytes.count <= maxDocumentBytes else {
             return .failure(ParseError(.tooLarge, "\(bytes.count) bytes; at most \(maxDocumentBytes) are parsed"))
         }
         var warnings: [String] = []
-        let decoded = InputDecoder.decode(bytes, httpCharset: httpCharset, warnings: &warnings)
         let html = HTMLTextExtractor()
-        var result: Result<ParsedFeed, ParseError>
-        if let converted = decoded.bytes {
-            result = converted.withUnsafeBufferPointer {
-                parseUTF8($0, baseURL: baseURL, html: html, warnings: &warnings)
-            }
-        } else {
-            result = parseUTF8(
-                UnsafeBufferPointer(rebasing: bytes[decoded.range]), baseURL: baseURL, html: html,
-                warnings: &warnings)
-        }
+        let result = decodeAndParse(bytes, baseURL, httpCharset, html, &warnings, prescan: prescan)
         if html.hostileFragments > 0 {
             warnings.append(
                 "\(html.hostileFragments) HTML field\(html.hostileFragments == 1 ? "" : "s") with hostile markup dropped"
             )
         }
-        if case .success(var feed) = result {
+        // Consumed, so that the feed's items have one owner and `makeSafe` changes them in place instead of copying.
+        switch consume result {
+        case .failure(let error):
+            return .failure(error)
+        case .success(var feed):
             feed.makeSafe()
             feed.warnings = warnings + feed.warnings
-            result = .success(feed)
+            return .success(feed)
         }
-        return result
     }
 
-    private static func parseUTF8(
-        _ b: UnsafeBufferPointer<UInt8>, baseURL: String?, html: HTMLTextExtractor, warnings: inout [String]
+    /// Decodes and parses.
+    ///
+    /// Most documents are well-formed feeds in valid UTF-8: one pre-scan decides that before libxml2 runs. When it
+    /// cannot (invalid UTF-8, hostile markup, JSON, junk before the root), the document is decoded again and goes
+    /// through the separate passes, which repair it or word the error.
+    private static func decodeAndParse(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ baseURL: String?, _ httpCharset: String?, _ html: HTMLTextExtractor,
+        _ warnings: inout [String], prescan: Bool
     ) -> Result<ParsedFeed, ParseError> {
+        if prescan, let result = attempt(bytes, baseURL, httpCharset, html, &warnings, deferring: true, prescan: true) {
+            return result
+        }
+        warnings.removeAll()
+        return attempt(bytes, baseURL, httpCharset, html, &warnings, deferring: false, prescan: prescan)
+            ?? .failure(ParseError(.malformed, "the document could not be decoded"))
+    }
+
+    /// One decode and parse; `nil` only when `deferring` UTF-8 validation and the pre-scan left the document to the
+    /// separate passes. Without `prescan` only the separate passes run.
+    private static func attempt(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ baseURL: String?, _ httpCharset: String?, _ html: HTMLTextExtractor,
+        _ warnings: inout [String], deferring: Bool, prescan: Bool
+    ) -> Result<ParsedFeed, ParseError>? {
+        let decoded = InputDecoder.decode(
+            bytes, httpCharset: httpCharset, warnings: &warnings, deferringValidation: deferring)
+        if let converted = decoded.bytes {
+            return converted.withUnsafeBufferPointer {
+                parseUTF8($0, baseURL: baseURL, html: html, warnings: &warnings, validated: true, prescan: prescan)
+            }
+        }
+        return parseUTF8(
+            UnsafeBufferPointer(rebasing: bytes[decoded.range]), baseURL: baseURL, html: html, warnings: &warnings,
+            validated: decoded.validated, prescan: prescan)
+    }
+
+    /// Parses UTF-8 bytes; when they are not yet `validated`, returns `nil` for anything but a document that starts
+    /// with markup and that `PreScan` finds clean.
+    private static func parseUTF8(
+        _ b: UnsafeBufferPointer<UInt8>, baseURL: String?, html: HTMLTextExtractor, warnings: inout [String],
+        validated: Bool, prescan: Bool
+    ) -> Result<ParsedFeed, ParseError>? {
         var i = 0
         while i < b.count, FeedDate.isSpace(b[i]) { i += 1 }
         guard i < b.count else {
-            return .failure(ParseError(.empty, b.isEmpty ? "the document is empty" : "the document is only white space"))
+            return .failure(
+                ParseError(.empty, b.isEmpty ? "the document is empty" : "the document is only white space"))
         }
+        if !validated, b[i] != 0x3C { return nil }
         if b[i] == 0x7B || b[i] == 0x5B {  // '{' or '['
             return JSONFeedParser.parse(UnsafeBufferPointer(rebasing: b[i...]), baseURL: baseURL, html: html)
         }
@@ -84,12 +127,19 @@ public enum FeedParser {
             warnings.append("white space before the XML declaration ignored")
         }
         let body = UnsafeBufferPointer(rebasing: b[start...])
-        if let hostile = MarkupGuard.violation(in: body, html: false) {
-            return .failure(ParseError(.hostile, hostile))
+        var entitiesFine = false
+        if prescan, case .clean(let fine) = PreScan.scan(body) {
+            // What precedes `body` is white space or was validated; the pre-scan validated the rest.
+            entitiesFine = fine
+        } else {
+            guard validated else { return nil }
+            if let hostile = MarkupGuard.violation(in: body, html: false) {
+                return .failure(ParseError(.hostile, hostile))
+            }
         }
         let parser = XMLFeedParser(baseURL: baseURL, html: html)
         let result: Result<ParsedFeed, ParseError>
-        if let repaired = EntityRepair.repair(body, warnings: &warnings) {
+        if !entitiesFine, let repaired = EntityRepair.repair(body, warnings: &warnings) {
             result = repaired.withUnsafeBufferPointer { parser.parse($0) }
         } else {
             result = parser.parse(body)

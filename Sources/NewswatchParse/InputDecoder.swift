@@ -16,14 +16,22 @@ enum InputDecoder {
     struct Output {
         var bytes: [UInt8]?
         var range: Range<Int>
+        /// `false` only when the caller deferred the UTF-8 validation of `range` (`PreScan` does it).
+        var validated = true
     }
 
-    static func decode(_ b: UnsafeBufferPointer<UInt8>, httpCharset: String?, warnings: inout [String]) -> Output {
+    /// - Parameter deferringValidation: return a document read as UTF-8 as it is, unvalidated (`validated` false);
+    ///   the caller validates it, and decodes again without deferring when it is not valid.
+    static func decode(
+        _ b: UnsafeBufferPointer<UInt8>, httpCharset: String?, warnings: inout [String],
+        deferringValidation: Bool = false
+    ) -> Output {
+        let deferring = deferringValidation
         var start = 0
         // Byte-order marks decide, whatever the labels say.
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
             start = 3
-            return utf8(b, from: start, warnings: &warnings, label: nil)
+            return utf8(b, from: start, warnings: &warnings, deferring: deferring)
         }
         if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
             return Output(bytes: utf16(b, from: 2, littleEndian: b[0] == 0xFF), range: 0..<0)
@@ -45,12 +53,12 @@ enum InputDecoder {
                 warnings.append("HTTP charset \(http) does not fit the content; read as declared \(declared)")
                 return convert(b, from: declared, warnings: &warnings)
             }
-            return utf8(b, from: 0, warnings: &warnings, label: label)
+            return utf8(b, from: 0, warnings: &warnings, deferring: deferring)
         }
         if isUTF16(label) {
             // No BOM and ASCII-compatible bytes: the label is stale (the document was re-encoded).
             warnings.append("document labelled \(label) is not UTF-16; read as UTF-8")
-            return utf8(b, from: 0, warnings: &warnings, label: nil)
+            return utf8(b, from: 0, warnings: &warnings, deferring: deferring)
         }
         if http != nil, label == http, declared == nil || isUTF8(declared!), !UTF8Bytes.isASCII(b),
             UTF8Bytes.firstInvalid(b) == nil
@@ -62,8 +70,9 @@ enum InputDecoder {
     }
 
     private static func utf8(
-        _ b: UnsafeBufferPointer<UInt8>, from start: Int, warnings: inout [String], label: String?
+        _ b: UnsafeBufferPointer<UInt8>, from start: Int, warnings: inout [String], deferring: Bool = false
     ) -> Output {
+        if deferring { return Output(bytes: nil, range: start..<b.count, validated: false) }
         let body = UnsafeBufferPointer(rebasing: b[start...])
         guard let bad = UTF8Bytes.firstInvalid(body) else { return Output(bytes: nil, range: start..<b.count) }
         let (fixed, count) = UTF8Bytes.repaired(body, firstInvalid: bad)
@@ -80,7 +89,7 @@ enum InputDecoder {
         }
         guard let converted = iconvToUTF8(body, from: iconvName(label), warnings: &warnings) else {
             warnings.append("unknown encoding \(label); read as UTF-8")
-            return utf8(b, from: 0, warnings: &warnings, label: nil)
+            return utf8(b, from: 0, warnings: &warnings)
         }
         return Output(bytes: converted, range: 0..<0)
     }

@@ -23,22 +23,23 @@ extension ParsedFeed {
     /// (`java\tscript:` is `javascript:`), so the scheme is judged after the same cleaning.
     static func safeLink(_ link: String?) -> String? {
         guard var s = link else { return nil }
-        if s.utf8.first == 0x20 || s.utf8.last == 0x20 || ControlCharacters.contains(s) {
+        // On the bytes, once: the `String` views' generic `first`, `last` and iterators cost more than the checks.
+        let plain = s.withUTF8 { b in b.first != 0x20 && b.last != 0x20 && ControlCharacters.firstControl(b) == nil }
+        if !plain {
             s = TextCleaner.trimmed(Array(ControlCharacters.removed(from: s).utf8))
         }
         guard !s.isEmpty else { return nil }
-        guard URLResolver.hasScheme(s) else { return s }
-        return isHTTP(s) ? s : nil
+        return s.withUTF8 { !URLResolver.hasScheme($0) || isHTTP($0) } ? s : nil
     }
 
-    /// Whether `s` starts with `http://` or `https://`, in any case.
-    private static func isHTTP(_ s: String) -> Bool {
-        var bytes = s.utf8.makeIterator()
+    /// Whether `b` starts with `http://` or `https://`, in any case.
+    private static func isHTTP(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
         for expected in "http".utf8 {
-            guard let c = bytes.next(), c | 0x20 == expected else { return false }
+            guard i < b.count, b[i] | 0x20 == expected else { return false }
+            i += 1
         }
-        var next = bytes.next()
-        if let c = next, c | 0x20 == 0x73 { next = bytes.next() }  // 's'
-        return next == 0x3A && bytes.next() == 0x2F && bytes.next() == 0x2F
+        if i < b.count, b[i] | 0x20 == 0x73 { i += 1 }  // 's'
+        return i + 3 <= b.count && b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F
     }
 }

@@ -12,15 +12,23 @@ enum URLResolver {
 
     /// Whether a reference starts with `scheme:` (RFC 3986 §3.1).
     static func hasScheme(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { hasScheme($0) }
+    }
+
+    /// Whether UTF-8 `b` starts with `scheme:`.
+    static func hasScheme(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var first = true
-        for c in s.utf8 {
+        for c in b {
             if first {
                 guard FeedDate.isLetter(c) else { return false }
                 first = false
                 continue
             }
             if c == 0x3A { return true }
-            guard FeedDate.isLetter(c) || FeedDate.isDigit(c) || c == 0x2B || c == 0x2D || c == 0x2E else { return false }
+            guard FeedDate.isLetter(c) || FeedDate.isDigit(c) || c == 0x2B || c == 0x2D || c == 0x2E else {
+                return false
+            }
         }
         return false
     }

@@ -140,8 +140,17 @@ enum Windows1252 {
     static func decode(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count + b.count / 8)
-        for c in b {
-            if c < 0x80 { out.append(c) } else { UTF8Bytes.appendScalar(scalar(c), to: &out) }
+        guard let base = b.baseAddress else { return out }
+        var i = 0
+        while i < b.count {
+            // Runs of ASCII (almost all of a document) are copied whole, found eight bytes at a time.
+            var end = i
+            while end + 8 <= b.count, ByteWords.load(base + end) & 0x8080_8080_8080_8080 == 0 { end += 8 }
+            while end < b.count, base[end] < 0x80 { end += 1 }
+            if end > i { out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: end - i)) }
+            guard end < b.count else { break }
+            UTF8Bytes.appendScalar(scalar(base[end]), to: &out)
+            i = end + 1
         }
         return out
     }

@@ -5,6 +5,31 @@ import Testing
 @testable import NewswatchParse
 
 @Suite struct FeedDateTests {
+    /// Three-letter month and weekday names take a packed-key path, longer ones the name lists: both read alike.
+    @Test func monthAndWeekdayNamesShortAndLong() {
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
+        for (k, name) in months.enumerated() {
+            let expected = utc(String(format: "2025-%02d-09T11:07:23Z", k + 1))
+            for word in [name, String(name.prefix(3)), name.uppercased(), String(name.prefix(3)).lowercased()] {
+                #expect(FeedDate.parse("Sun, 09 \(word) 2025 11:07:23 GMT") == expected, "\(word)")
+                #expect(FeedDate.parse("2025 \(word) 09 11:07:23 GMT") == expected, "\(word)")
+            }
+        }
+        #expect(FeedDate.parse("Sun, 09 Sept 2025 11:07:23 GMT") == utc("2025-09-09T11:07:23Z"))
+        for weekday in ["Mon", "tue", "WED", "Thu", "Fri", "Sat", "Sun", "Tues", "Thurs", "Wednesday"] {
+            #expect(FeedDate.parse("\(weekday), 09 Feb 2025 11:07:23 GMT") == utc("2025-02-09T11:07:23Z"), "\(weekday)")
+        }
+        for unreadable in [
+            "Fox, 09 Feb 2025 11:07:23 GMT", "Sun, 09 Fe 2025", "Sun, 09 Febr 2025", "Sun, 09 Feb",
+            "Sun, 09 Feb 2025 2026", "Sun, Feb 2025", "Sun, 09 Feb Mar 2025",
+        ] {
+            #expect(FeedDate.parse(unreadable) == nil, "\(unreadable)")
+        }
+    }
+
     static let readable: [(String, String)] = [
         // RFC 822 / 1123 and real-world variants
         ("Sun, 09 Feb 2025 11:07:23 GMT", "2025-02-09T11:07:23Z"),

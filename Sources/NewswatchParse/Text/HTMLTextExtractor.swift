@@ -27,17 +27,18 @@ final class HTMLTextExtractor {
         guard let ctxt, let sax = ctxt.pointee.sax else { return }
         var handler = xmlSAXHandler()
         handler.initialized = 1
+        // `_withUnsafeGuaranteedRef`: the extractor outlives every parse it runs; no retain and release per event.
         handler.startElement = { ctx, name, _ in
             guard let ctx, let name else { return }
-            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx).takeUnretainedValue().start(name)
+            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.start(name) }
         }
         handler.endElement = { ctx, name in
             guard let ctx, let name else { return }
-            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx).takeUnretainedValue().end(name)
+            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.end(name) }
         }
         handler.characters = { ctx, ch, len in
             guard let ctx, let ch, len > 0 else { return }
-            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx).takeUnretainedValue().text(ch, Int(len))
+            Unmanaged<HTMLTextExtractor>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.text(ch, Int(len)) }
         }
         handler.ignorableWhitespace = { ctx, _, _ in
             guard let ctx else { return }

@@ -31,6 +31,14 @@ enum MarkupGuard {
     /// - Parameter html: HTML rules (libxml2's HTML parser): `<` may occur inside a quoted value and does not
     ///   end a tag. In XML a `<` ends a broken tag, exactly where libxml2 gives up on it.
     static func violation(in b: UnsafeBufferPointer<UInt8>, html: Bool) -> String? {
+        var plain = TagFinder()
+        return walk(b, html: html, observer: &plain)
+    }
+
+    /// The guard's one pass, telling `observer` what it steps over (`PreScan` checks those bytes on the way).
+    static func walk<Observer: MarkupWalkObserver>(
+        _ b: UnsafeBufferPointer<UInt8>, html: Bool, observer: inout Observer
+    ) -> String? {
         guard let base = b.baseAddress else { return nil }
         let n = b.count
         var p = 0
@@ -38,13 +46,18 @@ enum MarkupGuard {
         var scopes: [Int] = []
         var inScope = 0
         while p < n {
-            guard let hit = memchr(base + p, 0x3C, n - p) else { return nil }
-            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            guard let at = observer.nextTagOpen(b, from: p) else { return nil }
             let next = at + 1
             guard next < n else { return nil }
             switch base[next] {
             case 0x21, 0x3F:  // "<!" and "<?": skipped whole when terminated, else read on as if markup
-                p = literalEnd(b, at, html: html) ?? next
+                if let end = literalEnd(b, at, html: html) {
+                    observer.steppedOverLiteral(b, from: next, to: end)
+                    p = end
+                } else {
+                    observer.readOnDeclaration()
+                    p = next
+                }
             case 0x2F:  // an end tag: its element's declarations leave scope
                 if let last = scopes.popLast() { inScope -= last }
                 p = next
@@ -56,6 +69,7 @@ enum MarkupGuard {
                 }
                 switch scanStartTag(b, at, html: html) {
                 case .end(let end, let namespaces, let selfClosing):
+                    observer.steppedOverTag(b, from: next, to: end)
                     if inScope + namespaces > maxNamespacesInScope {
                         return "more than \(maxNamespacesInScope) namespace declarations in scope (byte \(at))"
                     }
@@ -91,6 +105,14 @@ enum MarkupGuard {
             }
             if c == 0x22 || c == 0x27 {  // a quoted value: '>' and '=' inside are text
                 var k = j + 1
+                // Values are mostly URLs: eight bytes at a time while none is the quote or (XML) a '<'.
+                if let base = b.baseAddress {
+                    while k + 8 <= limit {
+                        let w = ByteWords.load(base + k)
+                        if ByteWords.contains(w, c) || (!html && ByteWords.contains(w, 0x3C)) { break }
+                        k += 8
+                    }
+                }
                 while k < limit, b[k] != c {
                     if !html, b[k] == 0x3C { return .end(k, namespaces: namespaces, selfClosing: false) }
                     k += 1
@@ -136,5 +158,16 @@ enum MarkupGuard {
         if LiteralRegions.starts(b, at, "<![CDATA[") { return LiteralRegions.find(b, "]]>", from: at + 9) }
         if LiteralRegions.starts(b, at, "<?") { return LiteralRegions.find(b, "?>", from: at + 2) }
         return nil
+    }
+
+    /// The plain guard's observer: `memchr` to the next `<`, nothing else looked at.
+    private struct TagFinder: MarkupWalkObserver {
+        func nextTagOpen(_ b: UnsafeBufferPointer<UInt8>, from p: Int) -> Int? {
+            guard let base = b.baseAddress, let hit = memchr(base + p, 0x3C, b.count - p) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        func steppedOverTag(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {}
+        func steppedOverLiteral(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {}
+        func readOnDeclaration() {}
     }
 }

@@ -82,6 +82,20 @@ import Testing
         #expect(resolved.items.first?.link == "https://example.org/a")
     }
 
+    @Test func linkSchemesAreJudgedOnTheBytes() {
+        let cases: [(String, String?)] = [
+            ("http://x.example/", "http://x.example/"), ("HTTPS://x.example/", "HTTPS://x.example/"),
+            ("hTtP://x", "hTtP://x"), ("https:/x", nil), ("http:", nil), ("https:", nil), ("http:/", nil),
+            ("httpsx://x", nil), ("ftp://x", nil), ("a b/c", "a b/c"), ("/relative?q=1", "/relative?q=1"),
+            (" http://x ", "http://x"), ("\u{07}http://x", "http://x"), ("", nil), ("   ", nil), ("\u{01}", nil),
+            ("é:x", "é:x"), ("x1+.-:y", nil),
+        ]
+        for (link, expected) in cases {
+            #expect(ParsedFeed.safeLink(link) == expected, "\(link.debugDescription)")
+        }
+        #expect(ParsedFeed.safeLink(nil) == nil)
+    }
+
     @Test func deeplyNestedJSONIsAnErrorNotACrash() {
         let deep =
             "{\"version\":\"https://jsonfeed.org/version/1.1\",\"x\":"

@@ -64,6 +64,26 @@ import Testing
         #expect(violation("<a b=\"<c \(Self.attributes(300))>") != nil)
     }
 
+    /// Long quoted values are read eight bytes at a time: the closing quote, a `'<'` (XML) and `'>'`/`'='` inside are
+    /// still found at every offset.
+    @Test func longQuotedValuesAreReadAtEveryOffset() {
+        for offset in 0..<20 {
+            let pad = String(repeating: "x", count: offset)
+            for quote in ["\"", "'"] {
+                let other = quote == "\"" ? "'" : "\""
+                // '>', '=' and the other quote inside the value are text; the attributes after it count.
+                let value = "\(pad)>=\(other)\(pad)"
+                #expect(violation("<a v=\(quote)\(value)\(quote) \(Self.attributes(255))>") == nil, "\(offset)")
+                #expect(violation("<a v=\(quote)\(value)\(quote) \(Self.attributes(256))>") != nil, "\(offset)")
+            }
+            // XML: a '<' in the value ends the tag there (what follows is read as another, broken, tag); HTML reads
+            // the value to its quote and counts the attributes after it.
+            let split = "<a v=\"\(pad)<b\" \(Self.attributes(300))>"
+            #expect(violation(split) == nil, "\(offset)")
+            #expect(violation(split, html: true) != nil, "\(offset)")
+        }
+    }
+
     @Test func htmlRulesKeepLessThanInsideQuotedValues() {
         // HTML allows '<' inside a quoted value: the tag goes on, and its attributes still count.
         #expect(violation("<p title=\"a<b\" \(Self.attributes(300))>", html: true) != nil)
@@ -98,7 +118,8 @@ import Testing
         let declarations = (0..<128).map { "xmlns:n\($0)=\"urn:\($0)\"" }.joined(separator: " ")
         let uses = (0..<127).map { "z:a\($0)=\"\"" }.joined(separator: " ")
         let nested = String(repeating: "<x \(declarations) \(uses)>", count: 250)
-        let doc = "<rss version=\"2.0\" xmlns:z=\"urn:z\"><channel><item><title>t</title>\(nested)</item></channel></rss>"
+        let doc =
+            "<rss version=\"2.0\" xmlns:z=\"urn:z\"><channel><item><title>t</title>\(nested)</item></channel></rss>"
         let started = Date()
         #expect(parseErrorKind(Data(doc.utf8)) == .hostile)
         #expect(Date().timeIntervalSince(started) < 5)
