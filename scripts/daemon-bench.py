@@ -4,6 +4,7 @@
     swift build -c release --product newswatch
     python3 scripts/daemon-bench.py [--runs 3] [--hosts 100] [--concurrency 16] [--daemon-seconds 120]
     python3 scripts/daemon-bench.py --cold-only --newsboat --newswatch NEW --newswatch OLD --runs 2
+    python3 scripts/daemon-bench.py --curl --extra-304 4 --newswatch NEW --newswatch OLD   # all-304 A/B
 
 Serves the 2,000-feed corpus of ../shared/bench (made if missing: gen_corpus.py --feeds 2000 --seed 1 --out
 /tmp/corpus; never modified) from nginx on loopback, under --hosts addresses 127.0.0.1 … 127.0.0.H (feed i on
@@ -14,6 +15,8 @@ ru_maxrss of that child):
 
   cold     `run --once` on a fresh state dir: every item new
   304      `run --once` again: every feed answers 304 Not Modified
+           (several --newswatch: each binary in turn on the same state, the order rotated every round; then the
+           median CPU, wall and wall / curl's per binary)
   curl-304 (--curl) after each 304 round, curl fetching the same 2,000 URLs with the validators newswatch stored
            (every answer a 304), 16 transfers in parallel on one multi handle: the all-304 round's reference
   changed  `run --once` after 5% of the feeds (every 20th) got new items at the top (5 by default, dated now)
@@ -39,6 +42,7 @@ import shutil
 import signal
 import sqlite3
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,7 +56,9 @@ BENCH = "/work/shared/bench"
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--newswatch", action="append", default=None,
-                    help="the binary (default: .build/release/newswatch); several with --cold-only, interleaved")
+                    help="the binary (default: .build/release/newswatch); several: interleaved (--cold-only), or the "
+                         "first does the cold and changed rounds and every one an all-304 round in turn on that "
+                         "state (each followed by curl's with --curl)")
     ap.add_argument("--bench-dir", default=BENCH, help="where gen_corpus.py and gen_topics.py live")
     ap.add_argument("--corpus", default="/tmp/corpus")
     ap.add_argument("--topics", default="/tmp/topics")
@@ -79,8 +85,6 @@ def parse_args():
     ap.add_argument("--keep", action="store_true", help="keep the work dir (state, logs) for a look")
     a = ap.parse_args()
     a.binaries = a.newswatch or [os.path.join(REPO, ".build/release/newswatch")]
-    if len(a.binaries) > 1 and not a.cold_only:
-        ap.error("several --newswatch binaries need --cold-only")
     a.newswatch = a.binaries[0]
     return a
 
@@ -396,6 +400,22 @@ def cold_only(a, work, feeds, nginx):
     return runs
 
 
+def summarize_304(a, rounds):
+    """Per binary: the all-304 rounds' median CPU and wall, and (--curl) the median of wall / curl's wall of the
+    curl run right after each round."""
+    for binary in a.binaries:
+        mine = [r for r in rounds if r.get("binary", a.binaries[0]) == binary]
+        if not mine:
+            continue
+        line = (f"all-304 {binary}: {len(mine)} rounds, CPU median {statistics.median(r['cpu'] for r in mine):.3f} s, "
+                f"wall median {statistics.median(r['wall'] for r in mine):.3f} s")
+        pairs = sorted(r["wall"] / r["curl_wall"] for r in mine if r.get("curl_wall"))
+        if pairs:
+            line += (f"; wall / curl's: median {statistics.median(pairs):.2f}x ({pairs[0]:.2f}-{pairs[-1]:.2f}), "
+                     f"{sum(p <= 2 for p in pairs)} of {len(pairs)} <= 2x")
+        print(line)
+
+
 def main():
     a = parse_args()
     for binary in a.binaries:
@@ -439,14 +459,19 @@ def main():
                 urls = write_newsboat_urls(work, a, feeds, nginx.port)
                 r = newsboat_cold(work, urls)
                 show("nb-cold", r, nginx.statuses_since_last())
-            for _ in range(1 + a.extra_304):
-                r = run_once(a, config, log)
-                show("304", r, nginx.statuses_since_last())
-                results["304"].append(r)
-                if a.curl:
-                    r = run_curl_304(work, state, os.path.join(work, "curl.log"))
-                    show("curl-304", r, nginx.statuses_since_last())
-                    results["curl-304"].append(r)
+            for n in range(1 + a.extra_304):
+                # Several binaries: each takes a turn on the same state, the order rotated per round and per run.
+                order = a.binaries[(n + run) % len(a.binaries):] + a.binaries[:(n + run) % len(a.binaries)]
+                for binary in order:
+                    r = run_once(a, config, log, binary)
+                    r["binary"] = binary
+                    show("304", r, nginx.statuses_since_last(), f"  {binary}" if len(a.binaries) > 1 else "")
+                    results["304"].append(r)
+                    if a.curl:
+                        c = run_curl_304(work, state, os.path.join(work, "curl.log"))
+                        show("curl-304", c, nginx.statuses_since_last())
+                        results["curl-304"].append(c)
+                        r["curl_wall"] = c["wall"]
             if a.newsboat:
                 r = run_newsboat(work, urls, "reload again", os.path.join(work, "newsboat.log"))
                 show("nb-again", r, nginx.statuses_since_last())
@@ -506,6 +531,8 @@ def main():
                     mark += 10
             print("          VmRSS MiB every ~10 s: " + " ".join(timeline))
             results["daemon_rss_samples"] = samples
+        if len(a.binaries) > 1 or a.curl:
+            summarize_304(a, results["304"])
         print(f"load average after: {os.getloadavg()}")
         with open(os.path.join(work, "results.json"), "w") as f:
             json.dump(results, f, indent=1)

@@ -30,7 +30,6 @@ package final class FileAlertSink: @unchecked Sendable {
     package let directory: URL
     package let timeZone: TimeZone
     private let store: any Store
-    private let calendar: Calendar
     /// A drain holds it throughout, so drains never interleave.
     private let gate = AsyncGate()
     // Owner: `lock` guards `files` (touched by the offloaded writes of the drain holding `gate`).
@@ -54,9 +53,6 @@ package final class FileAlertSink: @unchecked Sendable {
         directory = outputDirectory.appendingPathComponent("alerts", isDirectory: true)
         self.timeZone = timeZone
         self.store = store
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        calendar = cal
     }
 
     /// Writes every alert the store owes this sink and marks them delivered.
@@ -89,8 +85,7 @@ package final class FileAlertSink: @unchecked Sendable {
 
     /// The file name (`YYYY-MM-DD.jsonl`) for an alert detected at `detected`.
     package func fileName(for detected: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: detected)
-        return String(format: "%04d-%02d-%02d.jsonl", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        CivilDay(detected, in: timeZone).text + ".jsonl"
     }
 
     private func append(_ alerts: [Alert], to name: String) throws -> [Alert] {

@@ -117,10 +117,7 @@ package struct OperatorEventDrain: Sendable {
 
     /// The events file for an event raised at `at`.
     package func fileName(for at: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: at)
-        return String(format: "%04d-%02d-%02d.jsonl", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        CivilDay(at, in: timeZone).text + ".jsonl"
     }
 
     private func append(_ events: [OperatorEvent]) throws {

@@ -173,7 +173,9 @@ final class ConfigParser {
             }
         }
         if let s = string(t, "timezone", path: p) {
-            if let zone = TimeZone(identifier: s) {
+            // UTC without ICU's zone data (~1.7 MiB more resident, issue 18): `.gmt` equals `TimeZone(identifier:
+            // "UTC")` (both named GMT on Linux).
+            if let zone = s == "UTC" || s == "GMT" ? TimeZone.gmt : TimeZone(identifier: s) {
                 d.timeZone = zone
             } else {
                 let hint = didYouMean(s, TimeZone.knownTimeZoneIdentifiers)

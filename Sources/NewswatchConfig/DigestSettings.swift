@@ -15,7 +15,7 @@ public struct DigestSettings: Sendable, Equatable {
 
     /// The `[digest]` table; every key defaults as CONTRACT §6 says.
     public init(
-        time: DigestTime = defaultTime, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        time: DigestTime = defaultTime, timeZone: TimeZone = .gmt,
         formats: [DigestFormat] = [.markdown, .html, .json]
     ) {
         self.time = time

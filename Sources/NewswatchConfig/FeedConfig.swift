@@ -65,10 +65,46 @@ public struct FeedConfig: Sendable, Equatable {
 
     /// The URL with scheme and host lower-cased (they are case-insensitive); everything else as written.
     static func normalizedKey(_ url: URL) -> String {
+        plainKey(url.absoluteString) ?? componentsKey(url)
+    }
+
+    /// `normalizedKey` through `URLComponents`, whose first use loads ICU's IDNA data (~1.2 MiB more resident,
+    /// issue 18): only for URLs `plainKey` leaves to it.
+    static func componentsKey(_ url: URL) -> String {
         guard var c = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
         c.scheme = c.scheme?.lowercased()
         c.host = c.host?.lowercased()
         if c.path.isEmpty { c.path = "/" }
         return c.string ?? url.absoluteString
+    }
+
+    /// `normalizedKey` of a plain URL (printable ASCII, `scheme://host[:port]` with no user-info, IPv6 literal,
+    /// percent escape or punycode, a port without a leading zero), by hand; `nil` for any other.
+    static func plainKey(_ text: String) -> String? {
+        let b = Array(text.utf8)
+        guard b.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), let colon = b.firstIndex(of: UInt8(ascii: ":")),
+            b[colon...].starts(with: "://".utf8)
+        else { return nil }
+        let start = colon + 3
+        let end =
+            b[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? b.count
+        var host = b[start..<end]
+        if let portColon = host.firstIndex(of: UInt8(ascii: ":")) {
+            let port = host[(portColon + 1)...]
+            guard let first = port.first, first != UInt8(ascii: "0"), port.count <= 5,
+                port.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { return nil }
+            host = host[..<portColon]
+        }
+        let scheme = String(decoding: b[..<colon], as: UTF8.self).lowercased()
+        let authority = String(decoding: b[start..<end], as: UTF8.self).lowercased()
+        guard !host.isEmpty,
+            !host.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "%") }),
+            !authority.contains("xn--"),
+            scheme.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })
+        else { return nil }
+        let rest = String(decoding: b[end...], as: UTF8.self)
+        return scheme + "://" + authority + (rest.first == "/" ? rest : "/" + rest)
     }
 }

@@ -37,11 +37,12 @@ public struct QueryValidation: Sendable {
     /// Accepts every query and prints it as written.
     public static let acceptAll = QueryValidation(check: { _ in nil }, canonical: { $0 })
 
-    /// The validation the daemon and the CLI use: NewswatchMatch's query parser.
+    /// The validation the daemon and the CLI use: NewswatchMatch's query parser. The parsed queries are kept for
+    /// the matcher compiled next (`ParsedQueryMemo`), so a load parses each query once.
     public static let standard = QueryValidation(
         check: { text in
             do throws(QueryError) {
-                _ = try QueryParser.parse(text)
+                _ = try ParsedQueryMemo.shared.parseAndKeep(text)
                 return nil
             } catch {
                 return Problem(line: error.line, column: error.column, message: error.message)

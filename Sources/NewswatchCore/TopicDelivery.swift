@@ -48,7 +48,7 @@ public struct TopicDelivery: Sendable, Equatable {
     /// A delivery from its parts (defaults: immediate, no quiet hours, UTC).
     public init(
         mode: Mode = .immediate, batchPeriod: TimeInterval? = nil, quietHours: QuietHours? = nil,
-        timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        timeZone: TimeZone = .gmt
     ) {
         self.mode = mode
         self.batchPeriod = batchPeriod

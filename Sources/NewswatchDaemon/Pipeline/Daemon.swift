@@ -97,7 +97,10 @@ public final class Daemon: Sendable {
     private func feedStates() async throws -> [String: FeedState] {
         let store = self.store
         let states = try await store.feedStates(includeInactive: false)
-        return Dictionary(states.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        // Straight into the dictionary: no array of (key, state) pairs beside the states (issue 18).
+        var byKey = [String: FeedState](minimumCapacity: states.count)
+        for state in states where byKey[state.key] == nil { byKey[state.key] = state }
+        return byKey
     }
 
     // MARK: - One round

@@ -161,9 +161,8 @@ public final class DaemonRuntime: Sendable {
     /// The one-line STATUS= text, from two store reads.
     func statusLine() async -> String {
         let config = loaded.withLock { $0.config }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = config.digest.timeZone
-        let midnight = calendar.startOfDay(for: clock.now())
+        let zone = config.digest.timeZone
+        let midnight = CivilDay(clock.now(), in: zone).start(in: zone)
         let store = self.store
         let deliveries = self.deliveries
         guard let totals = try? await store.totals(alertsSince: midnight) else { return "running" }

@@ -23,7 +23,9 @@ struct TopicCompiler {
     var usesFeedField = false
     var usesCategoryField = false
 
-    mutating func add(_ topics: [TopicDefinition]) throws(TopicCompileError) {
+    /// Compiles `topics`, taking the queries `memo` kept from the config check (parsing the others).
+    mutating func add(_ topics: [TopicDefinition], memo: ParsedQueryMemo = .shared) throws(TopicCompileError) {
+        defer { memo.clear() }
         var termIDs: [CompiledTerm: Int32] = [:]
         var displayIDs: [String: Int32] = [:]
         var seen = Set<String>()
@@ -33,14 +35,14 @@ struct TopicCompiler {
             }
             let query: Query
             do {
-                query = try QueryParser.parse(topic.query)
+                query = try memo.take(topic.query)
             } catch {
                 throw TopicCompileError(kind: .invalidQuery, topicID: topic.id, field: .query, queryError: error)
             }
             var exclude: Query?
             if let text = topic.exclude {
                 do {
-                    exclude = try QueryParser.parse(text)
+                    exclude = try memo.take(text)
                 } catch {
                     throw TopicCompileError(kind: .invalidQuery, topicID: topic.id, field: .exclude, queryError: error)
                 }

@@ -13,9 +13,14 @@ public struct TopicMatcher: Sendable {
 
     /// Compiles `topics`; throws for the first topic whose `query` or `exclude` does not parse, or a repeated id.
     public init(topics: [TopicDefinition]) throws(TopicCompileError) {
+        try self.init(topics: topics, memo: .shared)
+    }
+
+    /// Compiles `topics` with the queries `memo` kept from the config check (tests pass their own memo).
+    init(topics: [TopicDefinition], memo: ParsedQueryMemo) throws(TopicCompileError) {
         self.topics = topics
         var compiler = TopicCompiler()
-        try compiler.add(topics)
+        try compiler.add(topics, memo: memo)
         tables = TopicTables(compiler)
     }
 

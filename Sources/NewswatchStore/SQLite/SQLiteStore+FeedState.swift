@@ -29,10 +29,12 @@ extension SQLiteStore {
 
     public func feedStates(includeInactive: Bool) throws -> [FeedState] {
         try read { db in
-            try Row.fetchAll(
+            // Decoded row by row: `fetchAll` first kept every row (each column boxed) beside the states made from
+            // them, at the start of every round (issue 18).
+            let rows = try Row.fetchCursor(
                 db,
-                sql: "SELECT \(Self.feedColumns) FROM feeds \(includeInactive ? "" : "WHERE active = 1") ORDER BY key"
-            ).map(Self.feedState)
+                sql: "SELECT \(Self.feedColumns) FROM feeds \(includeInactive ? "" : "WHERE active = 1") ORDER BY key")
+            return try Array(rows.map(Self.feedState))
         }
     }
 
