@@ -92,6 +92,11 @@ extension PostgresStore {
     }
 
     /// The no-change `UPDATE` of the feed's row, returning its state after it (no row: the feed has none yet).
+    ///
+    /// Its commit does not wait for the WAL flush (`synchronous_commit` off for this transaction only): an all-304
+    /// round is one such commit per feed, and the flushes were most of its wait. What a PostgreSQL crash could lose
+    /// of it is harmless: the feed is polled again (another `304`) and the lease it gave back expires instead.
+    /// Ingests, whose commits carry alerts, keep the flush.
     private static func noChangeUpdate(_ record: NoChangeRecord) -> PostgresQuery {
         let t = record.at.storeSeconds
         let s = record.schedule
@@ -108,7 +113,7 @@ extension PostgresStore {
                 max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END,
                 lease_until = CASE WHEN lease_owner = \(o) THEN NULL ELSE lease_until END,
                 lease_owner = CASE WHEN lease_owner = \(o) THEN NULL ELSE lease_owner END
-            WHERE key = \(record.key)
+            WHERE key = \(record.key) AND set_config('synchronous_commit', 'off', true) = 'off'
             RETURNING \(unescaped: feedColumns)
             """
     }

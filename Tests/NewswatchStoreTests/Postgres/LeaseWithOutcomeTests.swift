@@ -71,6 +71,29 @@ private typealias Kit = StoreTestKit
         await b.close()
     }
 
+    /// The no-change record commits without waiting for the WAL flush; the setting ends with its transaction and
+    /// never reaches the next statement on the connection (an ingest's commit must wait for it).
+    @Test func theNoChangeRecordsAsynchronousCommitStaysInItsTransaction() async throws {
+        // The test cluster runs with `synchronous_commit=off`; this database's sessions start with it on.
+        let url = try PostgresCluster.makeDatabase()
+        let setup = try await PostgresStore(location: PostgresLocation(url: url))
+        _ = try await setup.rows(
+            """
+            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on', current_database()); END $$
+            """, "setup")
+        await setup.close()
+        let store = try await PostgresStore(location: PostgresLocation(url: url))
+        try await store.syncFeeds([Kit.feed(1)], at: Kit.at(hours: 0))
+        #expect(try await store.rows("SHOW synchronous_commit", "show")[0].decode(String.self) == "on")
+        for _ in 0..<3 {
+            try await store.recordNoChange(
+                NoChangeRecord(key: Kit.feed(1).key, at: Kit.at(hours: 0), reason: .notModified, httpStatus: 304))
+            let setting = try await store.rows("SHOW synchronous_commit", "show")
+            #expect(try setting[0].decode(String.self) == "on")
+        }
+        await store.close()
+    }
+
     @Test func anIngestGivesBackItsOwnersLease() async throws {
         let (a, b) = try await Self.twoStores(feeds: [1, 2])
         let t = Kit.at(hours: 0)
