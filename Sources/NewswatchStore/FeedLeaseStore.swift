@@ -5,8 +5,11 @@ import Foundation
 /// store provides it; a SQLite store belongs to one daemon and needs none.
 public protocol FeedLeaseStore: Sendable {
     /// Claims up to `limit` active feeds due at `now` whose lease is free or expired, for `owner` until
-    /// `now + lease`, within the per-host limit across all daemons.
-    func claimDueFeeds(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [FeedLease]
+    /// `now + lease`, within the per-host limit across all daemons, except the feeds in `excluding` (ones the
+    /// claimer's configuration lacks). Each lease carries the feed's state as the claim found it.
+    func claimDueFeeds(
+        owner: String, now: Date, lease: TimeInterval, limit: Int, excluding: [String]
+    ) async throws -> [FeedLease]
 
     /// Gives a feed back after its poll is recorded; only `owner`'s own lease is released.
     @discardableResult

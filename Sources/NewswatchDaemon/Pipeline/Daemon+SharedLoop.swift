@@ -24,6 +24,9 @@ extension Daemon {
         try await syncFeeds(c.plan)
         var targets = Self.targetsByKey(c.plan)
         var inFlight: Set<String> = []
+        // Feeds in the store that this daemon's configuration lacks (another daemon's has them: a rolling reload):
+        // handed back when claimed, and never claimed again until a reload brings them in.
+        var unknown: Set<String> = []
         var monitor = NetworkMonitor()
         logger.info(
             "polling \(targets.count) feeds with other daemons",
@@ -55,6 +58,7 @@ extension Daemon {
                     c = latest
                     try? await syncFeeds(c.plan)
                     targets = Self.targetsByKey(c.plan)
+                    unknown.subtract(targets.keys)
                     logger.info("config reloaded", metadata: ["feeds": "\(targets.count)"])
                 }
                 if case .finished(let key, let outcome, let state) = event {
@@ -63,28 +67,37 @@ extension Daemon {
                         key: key, outcome: outcome, state: state, target: targets[key], monitor: &monitor,
                         plan: c, leases: leases, owner: owner)
                 }
-                let free = max(1, c.plan.config.daemon.concurrency) - inFlight.count
-                if free > 0 {
+                let slots = max(1, c.plan.config.daemon.concurrency)
+                // While polls run, claim a quarter of the slots at a time, not one per finished poll: a claim is a
+                // transaction of several statements whatever its size, and an all-304 round is thousands of them.
+                // A slot waits at most for a few more polls to finish (each wakes this loop).
+                let free = slots - inFlight.count
+                if free >= Self.claimBatch(slots: slots, running: inFlight.count) {
                     let claimed: [FeedLease]
                     do {
                         claimed = try await leases.claimDueFeeds(
-                            owner: owner, now: clock.now(), lease: lease, limit: free)
+                            owner: owner, now: clock.now(), lease: lease, limit: free, excluding: unknown.sorted())
                     } catch {
                         logger.error("store: cannot claim due feeds: \(error)")
                         claimed = []
                     }
-                    let poller = self.poller(c)
+                    let poller = self.sharedPoller(c, owner: owner)
                     let scheduler = self.scheduler
                     let store = self.store
                     for claim in claimed {
-                        // Still polling it (a poll longer than the lease): the claim has just renewed the lease; a
-                        // feed another daemon's config has and ours lacks (a reload under way): its lease runs out
-                        // (released at once, this loop would claim it again and again).
-                        guard let target = targets[claim.key], !inFlight.contains(claim.key) else { continue }
+                        // Still polling it (a poll longer than the lease): the claim has just renewed the lease.
+                        if inFlight.contains(claim.key) { continue }
+                        guard let target = targets[claim.key] else {
+                            // Another daemon's config has it and ours lacks it: back at once, for them.
+                            await handBack(claim, leases: leases, unknown: &unknown)
+                            continue
+                        }
                         inFlight.insert(claim.key)
                         group.addTask {
-                            // The state as the last daemon to poll it left it, not as this one remembers it.
-                            let state = try? await store.feedState(key: claim.key)
+                            // The state as the last daemon to poll it left it, not as this one remembers it: read by
+                            // the claim itself (PostgreSQL), or read now.
+                            var state = claim.state
+                            if state == nil { state = try? await store.feedState(key: claim.key) }
                             let outcome = await poller.poll(target, state: state, scheduler: scheduler)
                             if case .ingested(let r, _) = outcome, !r.alerts.isEmpty { self.alertsArrived() }
                             continuation.yield(.finished(key: claim.key, outcome: outcome, state: state))
@@ -93,9 +106,9 @@ extension Daemon {
                 }
                 // Sleep until the store's next due time, a poll finishes, a reload, or at most `maxSleep`.
                 let now = clock.now()
-                // With every slot busy a finishing poll wakes the loop; the store's due time would be "now" (the
-                // feeds waiting for a slot), a wake every few milliseconds.
-                let busy = inFlight.count >= max(1, c.plan.config.daemon.concurrency)
+                // With fewer slots free than a claim takes, a finishing poll wakes the loop; the store's due time
+                // would be "now" (the feeds waiting for a slot), a wake every few milliseconds.
+                let busy = slots - inFlight.count < Self.claimBatch(slots: slots, running: inFlight.count)
                 let due = busy ? nil : ((try? await leases.nextDueTime(at: now)) ?? nil)
                 let wake = min(due ?? .distantFuture, now.addingTimeInterval(maxSleep))
                 timer?.cancel()
@@ -110,7 +123,8 @@ extension Daemon {
         continuation.finish()
     }
 
-    /// Records a finished poll's failure and next due time, then gives the lease back. When the store refused the
+    /// Records a finished poll's failure and next due time, then gives the lease back (a success's own write has
+    /// given it back already, in the same statement or transaction as the outcome). When the store refused the
     /// poll's write the lease is kept until it expires: the feed stays due in the store, and releasing it would have
     /// every daemon retry it at once against a store that is down.
     private func finishShared(
@@ -130,6 +144,8 @@ extension Daemon {
             }
             await storeNextDue(target, outcome: outcome, state: state, networkDown: networkDown)
             if outcome.storeWriteFailed { return }
+            // A recorded success gave the lease back in its own write (the poller's `leaseOwner`).
+            if outcome.stateAfter != nil { return }
         }
         do {
             try await leases.releaseLease(key: key, owner: owner)
@@ -137,6 +153,30 @@ extension Daemon {
             logger.error("store: cannot release a lease: \(error)", metadata: ["feed": "\(key)"])
         }
     }
+
+    /// The poller for claimed feeds: a successful poll's write gives the lease back in the same statement.
+    private func sharedPoller(_ c: Current, owner: String) -> FeedPoller {
+        var poller = self.poller(c)
+        poller.leaseOwner = owner
+        return poller
+    }
+
+    /// Gives back at once a feed this daemon's configuration lacks, and leaves it out of its claims from now on.
+    private func handBack(_ claim: FeedLease, leases: any FeedLeaseStore, unknown: inout Set<String>) async {
+        unknown.insert(claim.key)
+        logger.notice(
+            "not in this daemon's config: left to the daemons that have it",
+            metadata: ["feed": "\(URLRedaction.redact(claim.key))"])
+        do {
+            try await leases.releaseLease(key: claim.key, owner: claim.owner)
+        } catch {
+            logger.error(
+                "store: cannot release a lease: \(error)", metadata: ["feed": "\(URLRedaction.redact(claim.key))"])
+        }
+    }
+
+    /// The fewest free slots worth a claim: one when nothing runs, else a quarter of the slots.
+    private static func claimBatch(slots: Int, running: Int) -> Int { running == 0 ? 1 : max(1, slots / 4) }
 
     private static func targetsByKey(_ plan: DaemonPlan) -> [String: PollTarget] {
         Dictionary(plan.targets.map { ($0.descriptor.key, $0) }, uniquingKeysWith: { a, _ in a })

@@ -29,6 +29,9 @@ public struct FeedPoller: Sendable {
     public var maxFileBytes: Int
     /// Where each poll's result and duration are recorded (CONTRACT §11).
     public var metrics = NewswatchMetrics.shared
+    /// On a shared store: the daemon whose lease a successful poll's write gives back (in the same statement or
+    /// transaction as the outcome); `nil` (one daemon): no lease.
+    public var leaseOwner: String?
 
     public init(
         store: any Store, client: HTTPClient, matcher: TopicMatcher, sinks: [SinkRoute], backfill: Double,
@@ -175,6 +178,7 @@ public struct FeedPoller: Sendable {
                     bodyHash: hash, items: match(items, of: target), topics: matcher.topics, sinks: sinks,
                     backfill: backfill)
                 batch.warning = warning
+                batch.leaseOwner = leaseOwner
                 batch.prepare()
                 return (parsed, batch)
             }
@@ -223,7 +227,7 @@ public struct FeedPoller: Sendable {
         let record = NoChangeRecord(
             key: target.descriptor.key, at: now, reason: fetch.noChangeReason, httpStatus: status,
             validators: validators,
-            schedule: next)
+            schedule: next, leaseOwner: leaseOwner)
         let store = self.store
         do {
             var after = try await store.recordNoChange(record)

@@ -92,10 +92,14 @@ public struct NoChangeRecord: Sendable, Equatable {
     public var validators: HTTPValidators?
     /// The scheduler's decision for the feed's next poll, stored in the same write (`nil` keeps the stored one).
     public var schedule: FeedSchedule?
+    /// On a store shared by several daemons: the daemon whose lease on the feed this write gives back, if it still
+    /// holds it (the record and the release commit together: a daemon that dies before recording leaves its lease to
+    /// expire). `nil`, and on SQLite (no leases): no release.
+    public var leaseOwner: String?
 
     public init(
         key: String, at: Date, reason: Reason, httpStatus: Int?, validators: HTTPValidators? = nil,
-        schedule: FeedSchedule? = nil
+        schedule: FeedSchedule? = nil, leaseOwner: String? = nil
     ) {
         self.key = key
         self.at = at
@@ -103,6 +107,7 @@ public struct NoChangeRecord: Sendable, Equatable {
         self.httpStatus = httpStatus
         self.validators = validators
         self.schedule = schedule
+        self.leaseOwner = leaseOwner
     }
 }
 

@@ -24,6 +24,9 @@ public struct IngestBatch: Sendable {
     /// The scheduler's decision for the feed's next poll, stored in the same transaction (`nil` keeps the stored
     /// schedule).
     public var schedule: FeedSchedule?
+    /// On a store shared by several daemons: the daemon whose lease on the feed this ingest gives back in its
+    /// transaction, if it still holds it (`NoChangeRecord.leaseOwner`). `nil`, and on SQLite: no release.
+    public var leaseOwner: String?
     /// What the caller left out of `items` (a feed truncated to `daemon.max_items`), stored as the feed's
     /// `FeedState.warning`; `nil` clears it.
     public var warning: String?

@@ -152,7 +152,9 @@ struct PostgresIngest {
                 retry_after = CASE WHEN \(s != nil) THEN \(s?.retryAfter?.storeSeconds) ELSE retry_after END,
                 ttl_floor = CASE WHEN \(s != nil) THEN \(s?.ttlFloor) ELSE ttl_floor END,
                 max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END,
-                warning = \(batch.warning)
+                warning = \(batch.warning),
+                lease_until = CASE WHEN lease_owner = \(batch.leaseOwner) THEN NULL ELSE lease_until END,
+                lease_owner = CASE WHEN lease_owner = \(batch.leaseOwner) THEN NULL ELSE lease_owner END
             WHERE id = \(feedID)
             RETURNING \(unescaped: PostgresStore.feedColumns)
             """)

@@ -3,23 +3,56 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Makes the configured feed set known: inserts or renames each feed, marks every other feed inactive (as
-    /// `SQLiteStore.syncFeeds`).
+    /// `SQLiteStore.syncFeeds`). Three statements whatever the number of feeds (arrays, `unnest`), not one per feed:
+    /// 20,000 feeds are 20,000 round trips otherwise, holding row locks other daemons' ingests wait on. A row that
+    /// does not change is not written (no new row version, no lock held).
     public func syncFeeds(_ feeds: [FeedDescriptor], at time: Date) async throws {
-        try await transaction("sync feeds") { c -> Void in
-            for f in feeds {
-                try await c.query(
-                    """
-                    INSERT INTO feeds(key, name, url, host)
-                    VALUES (\(f.key), \(f.name), \(f.url), \(Self.host(ofKey: f.key)))
-                    ON CONFLICT (key) DO UPDATE SET name = excluded.name, url = excluded.url, host = excluded.host,
-                        active = true, inactive_since = NULL
-                    """, logger: logger)
+        // One row per key, the last one listed winning (as one statement per feed in order would leave it); a
+        // key twice in one `INSERT … ON CONFLICT` is an error.
+        var position: [String: Int] = [:]
+        var unique: [FeedDescriptor] = []
+        for f in feeds {
+            if let i = position[f.key] {
+                unique[i] = f
+            } else {
+                position[f.key] = unique.count
+                unique.append(f)
             }
-            let keys = feeds.map(\.key)
+        }
+        let keys = unique.map(\.key)
+        let names = unique.map(\.name)
+        // Arrays of optionals do not encode: the value, and whether there is one.
+        let urls = unique.map { $0.url ?? "" }
+        let hasURL = unique.map { $0.url != nil }
+        let hosts = unique.map { Self.host(ofKey: $0.key) ?? "" }
+        let hasHost = unique.map { Self.host(ofKey: $0.key) != nil }
+        try await transaction("sync feeds") { c -> Void in
+            // New feeds first; `DO NOTHING` neither writes nor locks the rows that exist (`DO UPDATE … WHERE` would
+            // lock every one of them, unchanged or not, until the commit: other daemons' ingests update them).
+            try await c.query(
+                """
+                INSERT INTO feeds(key, name, url, host)
+                SELECT k, n, CASE WHEN hu THEN u END, CASE WHEN hh THEN h END
+                FROM unnest(\(keys)::text[], \(names)::text[], \(urls)::text[], \(hasURL)::bool[], \(hosts)::text[],
+                    \(hasHost)::bool[]) AS input(k, n, u, hu, h, hh)
+                ON CONFLICT (key) DO NOTHING
+                """, logger: logger)
+            // Then the rows that differ, and only those (an `UPDATE` locks only the rows its condition keeps).
+            try await c.query(
+                """
+                UPDATE feeds SET name = i.n, url = i.u, host = i.h, active = true, inactive_since = NULL
+                FROM (
+                    SELECT k, n, CASE WHEN hu THEN u END AS u, CASE WHEN hh THEN h END AS h
+                    FROM unnest(\(keys)::text[], \(names)::text[], \(urls)::text[], \(hasURL)::bool[],
+                        \(hosts)::text[], \(hasHost)::bool[]) AS input(k, n, u, hu, h, hh)
+                ) AS i
+                WHERE feeds.key = i.k AND (feeds.name IS DISTINCT FROM i.n OR feeds.url IS DISTINCT FROM i.u
+                    OR feeds.host IS DISTINCT FROM i.h OR NOT feeds.active OR feeds.inactive_since IS NOT NULL)
+                """, logger: logger)
             try await c.query(
                 """
                 UPDATE feeds SET active = false, inactive_since = \(time.storeSeconds)
-                WHERE active AND NOT (key = ANY(\(keys)))
+                WHERE active AND NOT EXISTS (SELECT 1 FROM unnest(\(keys)::text[]) AS k(key) WHERE k.key = feeds.key)
                 """, logger: logger)
         }
     }
@@ -41,28 +74,48 @@ extension PostgresStore {
         return try rows.map(Self.feedState)
     }
 
-    /// Records a fetch that brought nothing new to parse (as `SQLiteStore.recordNoChange`).
+    /// Records a fetch that brought nothing new to parse (as `SQLiteStore.recordNoChange`), and gives back
+    /// `record.leaseOwner`'s lease in the same statement. One statement (one round trip, one commit) for a feed that
+    /// has a row, which is every feed of an all-304 round; a feed never synced gets its row first.
     @discardableResult
     public func recordNoChange(_ record: NoChangeRecord) async throws -> FeedState {
-        try await transaction("record no change") { c -> FeedState in
-            let t = record.at.storeSeconds
-            let s = record.schedule
-            let v = record.validators
-            let id = try await Self.ensureFeed(c, key: record.key, logger: logger)
-            try await c.query(
-                """
-                UPDATE feeds SET last_fetch = \(t), last_success = \(t), http_status = \(record.httpStatus),
-                    error_kind = NULL, error = NULL, consecutive_failures = 0,
-                    etag = CASE WHEN \(v != nil) THEN \(v?.etag) ELSE etag END,
-                    last_modified = CASE WHEN \(v != nil) THEN \(v?.lastModified) ELSE last_modified END,
-                    next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSecondsRoundedUp) ELSE next_due END,
-                    retry_after = CASE WHEN \(s != nil) THEN \(s?.retryAfter?.storeSeconds) ELSE retry_after END,
-                    ttl_floor = CASE WHEN \(s != nil) THEN \(s?.ttlFloor) ELSE ttl_floor END,
-                    max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END
-                WHERE id = \(id)
-                """, logger: logger)
-            return try await Self.existingFeedState(c, id: id, logger: logger)
+        if let row = try await rows(Self.noChangeUpdate(record), "record no change").first {
+            return try Self.feedState(row)
         }
+        return try await transaction("record no change") { c -> FeedState in
+            _ = try await Self.ensureFeed(c, key: record.key, logger: logger)
+            guard let row = try await c.rows(Self.noChangeUpdate(record), logger: logger).first else {
+                throw StoreError(.database, "feed row vanished: \(record.key)")
+            }
+            return try Self.feedState(row)
+        }
+    }
+
+    /// The no-change `UPDATE` of the feed's row, returning its state after it (no row: the feed has none yet).
+    ///
+    /// Its commit does not wait for the WAL flush (`synchronous_commit` off for this transaction only): an all-304
+    /// round is one such commit per feed, and the flushes were most of its wait. What a PostgreSQL crash could lose
+    /// of it is harmless: the feed is polled again (another `304`) and the lease it gave back expires instead.
+    /// Ingests, whose commits carry alerts, keep the flush.
+    private static func noChangeUpdate(_ record: NoChangeRecord) -> PostgresQuery {
+        let t = record.at.storeSeconds
+        let s = record.schedule
+        let v = record.validators
+        let o = record.leaseOwner
+        return """
+            UPDATE feeds SET last_fetch = \(t), last_success = \(t), http_status = \(record.httpStatus),
+                error_kind = NULL, error = NULL, consecutive_failures = 0,
+                etag = CASE WHEN \(v != nil) THEN \(v?.etag) ELSE etag END,
+                last_modified = CASE WHEN \(v != nil) THEN \(v?.lastModified) ELSE last_modified END,
+                next_due = CASE WHEN \(s != nil) THEN \(s?.nextDue?.storeSecondsRoundedUp) ELSE next_due END,
+                retry_after = CASE WHEN \(s != nil) THEN \(s?.retryAfter?.storeSeconds) ELSE retry_after END,
+                ttl_floor = CASE WHEN \(s != nil) THEN \(s?.ttlFloor) ELSE ttl_floor END,
+                max_age_floor = CASE WHEN \(s != nil) THEN \(s?.maxAgeFloor) ELSE max_age_floor END,
+                lease_until = CASE WHEN lease_owner = \(o) THEN NULL ELSE lease_until END,
+                lease_owner = CASE WHEN lease_owner = \(o) THEN NULL ELSE lease_owner END
+            WHERE key = \(record.key) AND set_config('synchronous_commit', 'off', true) = 'off'
+            RETURNING \(unescaped: feedColumns)
+            """
     }
 
     /// Records a failed fetch and appends a fetch event (as `SQLiteStore.recordFailure`).

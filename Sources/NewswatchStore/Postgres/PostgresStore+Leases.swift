@@ -7,11 +7,15 @@ public struct FeedLease: Sendable, Equatable {
     public var owner: String
     /// When the lease expires and the feed may pass to another daemon.
     public var until: Date
+    /// The feed's state as the claim found it (validators, body hash, schedule: what its poll needs), read by the
+    /// claim itself so a poll needs no read of its own; `nil` from a store that does not return it.
+    public var state: FeedState?
 
-    public init(key: String, owner: String, until: Date) {
+    public init(key: String, owner: String, until: Date, state: FeedState? = nil) {
         self.key = key
         self.owner = owner
         self.until = until
+        self.state = state
     }
 }
 
@@ -28,22 +32,25 @@ extension PostgresStore {
     /// lock on that host (in one global order, so claimers never deadlock), then counts the host's unexpired leases
     /// (a fresh snapshot: a claim that held the lock before has committed) and takes only what is left. Two hosts
     /// whose keys collide merely share a lock. A feed without a host (a local file) has no limit.
+    ///
+    /// `excluding`: feeds this claimer does not know (its configuration lacks them while another daemon's has them,
+    /// during a rolling reload): never claimed by it, left to the others. Each lease carries the feed's state.
     public func claimDueFeeds(
-        owner: String, now: Date, lease: TimeInterval, limit: Int, perHost: Int = 2
+        owner: String, now: Date, lease: TimeInterval, limit: Int, perHost: Int = 2, excluding: [String] = []
     ) async throws -> [FeedLease] {
         let t = now.storeSeconds
         let until = now.addingTimeInterval(max(lease, 1)).storeSeconds
         let perHost = max(perHost, 1)
         let rows = try await transaction("claim due feeds") { c -> [PostgresRow] in
-            let candidates = try await c.rows(Self.dueCandidates(at: t, perHost: perHost, limit: limit), logger: logger)
-                .map { try $0.decode((Int64, String?).self) }
+            let candidates = try await c.rows(
+                Self.dueCandidates(at: t, perHost: perHost, limit: limit, excluding: excluding), logger: logger
+            )
+            .map { try $0.decode((Int64, String?, Int32?).self) }
             guard !candidates.isEmpty else { return [] }
             let hosts = Array(Set(candidates.compactMap { $0.1 })).sorted()
             var free: [String: Int] = [:]
             if !hosts.isEmpty {
-                let keys = try await c.rows(
-                    "SELECT DISTINCT hashtext(h) FROM unnest(\(hosts)::text[]) AS h", logger: logger
-                ).map { try $0.decode(Int32.self) }.sorted()
+                let keys = Array(Set(candidates.compactMap { $0.2 })).sorted()
                 // One statement, the locks taken in the array's (sorted) order: a function scan yields its rows in
                 // order. The count below is a statement of its own, so its snapshot follows the waits.
                 try await c.query(
@@ -61,7 +68,7 @@ extension PostgresStore {
                 }
             }
             var chosen: [Int64] = []
-            for (id, host) in candidates {
+            for (id, host, _) in candidates {
                 if let host {
                     guard let left = free[host], left > 0 else { continue }
                     free[host] = left - 1
@@ -72,12 +79,14 @@ extension PostgresStore {
             return try await c.rows(
                 """
                 UPDATE feeds SET lease_owner = \(owner), lease_until = \(until) WHERE id = ANY(\(chosen)::bigint[])
-                RETURNING key, lease_owner, lease_until
+                RETURNING lease_owner, lease_until, \(unescaped: Self.feedColumns)
                 """, logger: logger)
         }
         return try rows.map { row in
-            let (key, owner, until) = try row.decode((String, String, Int64).self)
-            return FeedLease(key: key, owner: owner, until: Date(storeSeconds: until))
+            let r = row.makeRandomAccess()
+            return FeedLease(
+                key: try r["key"].decode(String.self), owner: try r["lease_owner"].decode(String.self),
+                until: Date(storeSeconds: try r["lease_until"].decode(Int64.self)), state: try Self.feedState(row))
         }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
@@ -97,7 +106,9 @@ extension PostgresStore {
     /// (pg4-pg-speed-claim-index), before the per-host cap picks among them. Both steps are materialized and the
     /// rows locked are looked up by id, so that stale statistics (all feeds due at once after an outage, where the
     /// planner expects a few) cost one pass over the due feeds, not one per due feed.
-    static func dueCandidates(at t: Int64, perHost: Int, limit: Int) -> PostgresQuery {
+    ///
+    /// `excluding` (usually empty) is a filter on the same index scan: the claim stays index-driven.
+    static func dueCandidates(at t: Int64, perHost: Int, limit: Int, excluding: [String] = []) -> PostgresQuery {
         """
         WITH held AS (
             SELECT host, count(*) AS n FROM feeds WHERE host IS NOT NULL AND lease_until > \(t) GROUP BY host),
@@ -105,10 +116,11 @@ extension PostgresStore {
             SELECT f.id, f.host, f.next_due FROM feeds f
             WHERE f.active AND (f.next_due IS NULL OR f.next_due <= \(t))
                 AND (f.lease_until IS NULL OR f.lease_until <= \(t))
+                AND NOT (f.key = ANY(\(excluding)::text[]))
                 AND NOT EXISTS (SELECT 1 FROM held h WHERE h.host = f.host AND h.n >= \(perHost))
             ORDER BY f.next_due NULLS FIRST, f.id
             LIMIT \(candidateRows(limit)))
-        SELECT id, host FROM feeds
+        SELECT id, host, hashtext(host) FROM feeds
         WHERE id = ANY(ARRAY(
                 SELECT id FROM (
                     SELECT d.id, d.host, COALESCE(h.n, 0) AS held,
