@@ -33,9 +33,11 @@ struct PresenceGatedLeases: FeedLeaseStore {
     /// How often a daemon kept out says so again, naming the round.
     static let reminderInterval: Duration = .seconds(300)
 
-    func claimDueFeeds(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [FeedLease] {
+    func claimDueFeeds(
+        owner: String, now: Date, lease: TimeInterval, limit: Int, excluding: [String]
+    ) async throws -> [FeedLease] {
         guard try await present() else { return [] }
-        return try await base.claimDueFeeds(owner: owner, now: now, lease: lease, limit: limit)
+        return try await base.claimDueFeeds(owner: owner, now: now, lease: lease, limit: limit, excluding: excluding)
     }
 
     func releaseLease(key: String, owner: String) async throws -> Bool {

@@ -33,6 +33,8 @@ extension PostgresStore {
     /// (a fresh snapshot: a claim that held the lock before has committed) and takes only what is left. Two hosts
     /// whose keys collide merely share a lock. A feed without a host (a local file) has no limit.
     ///
+    /// Claims nothing while a `run --once` holds the store's presence lock (``StorePresence``).
+    ///
     /// `excluding`: feeds this claimer does not know (its configuration lacks them while another daemon's has them,
     /// during a rolling reload): never claimed by it, left to the others. Each lease carries the feed's state.
     public func claimDueFeeds(
@@ -42,6 +44,11 @@ extension PostgresStore {
         let until = now.addingTimeInterval(max(lease, 1)).storeSeconds
         let perHost = max(perHost, 1)
         let rows = try await transaction("claim due feeds") { c -> [PostgresRow] in
+            // Not while a `run --once` holds the store (it polls every feed): asked of the server in the claim itself,
+            // so a daemon whose own presence session died unnoticed still cannot claim beside a round.
+            let open = try await c.rows(
+                "SELECT pg_try_advisory_xact_lock_shared(\(StorePresence.defaultKey))", logger: logger)
+            guard try open.first?.decode(Bool.self) == true else { return [] }
             let candidates = try await c.rows(
                 Self.dueCandidates(at: t, perHost: perHost, limit: limit, excluding: excluding), logger: logger
             )

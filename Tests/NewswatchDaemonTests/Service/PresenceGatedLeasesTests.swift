@@ -23,12 +23,12 @@ import Testing
         let leases = PresenceGatedLeases(base: store, presence: presence, logger: Logger(label: "test"))
         // Not kept out (yet): the store's own due time, not a retry a second later.
         #expect(try await leases.nextDueTime(at: now) == (try await store.nextDueTime(at: now)))
-        #expect(try await leases.claimDueFeeds(owner: "d", now: now, lease: 120, limit: 10).isEmpty)
+        #expect(try await leases.claimDueFeeds(owner: "d", now: now, lease: 120, limit: 10, excluding: []).isEmpty)
         // The feed is due now, but the loop is told to come back in a second, not at once.
         #expect(try await leases.nextDueTime(at: now) == now.addingTimeInterval(PresenceGatedLeases.retryInterval))
 
         await once.release()
-        let claimed = try await leases.claimDueFeeds(owner: "d", now: now, lease: 120, limit: 10)
+        let claimed = try await leases.claimDueFeeds(owner: "d", now: now, lease: 120, limit: 10, excluding: [])
         #expect(claimed.map(\.key) == [feed.key])
         #expect(await presence.isHeld)
         // Holding its share, the daemon keeps the next round out.

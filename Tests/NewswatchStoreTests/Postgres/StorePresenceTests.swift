@@ -92,4 +92,22 @@ import Testing
             await once.release()
         }
     }
+
+    /// The claim asks the server itself: a daemon whose own presence session died unnoticed (a failover, a dead
+    /// host) still claims nothing while a `run --once` holds the store, and claims again after it.
+    @Test func aClaimTakesNothingWhileARoundHoldsTheStore() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let store = try await PostgresStore(location: location)
+        try await store.syncFeeds((1...3).map(StoreTestKit.feed), at: StoreTestKit.at(hours: 0))
+        let once = StorePresence(location: location, mode: .exclusive, applicationName: "test round")
+        #expect(try await once.acquire())
+        let t = StoreTestKit.at(hours: 0)
+        #expect(try await store.claimDueFeeds(owner: "d", now: t, lease: 60, limit: 10).isEmpty)
+        await once.release()
+        #expect(try await store.claimDueFeeds(owner: "d", now: t, lease: 60, limit: 10).count == 3)
+        // A claim in flight holds a share only for its transaction: the round can take the store afterwards.
+        #expect(try await once.acquire())
+        await once.release()
+        await store.close()
+    }
 }
