@@ -55,14 +55,15 @@ final class OperatorWatch: Sendable {
                 alerted = !spikes.isEmpty
             }
         } catch {
-            logger.error("spike check failed: \(error)")
+            // Checks cut short by the shutdown are not failures.
+            if !Task.isCancelled { logger.error("spike check failed: \(error)") }
         }
         let routes = OperatorEventDrain.routes(sinks)
         do {
             try await checkFeeds(config: config, routes: routes, now: now)
             try await checkSinks(config: config, sinks: sinks, routes: routes, now: now)
         } catch {
-            logger.error("operator event check failed: \(error)")
+            if !Task.isCancelled { logger.error("operator event check failed: \(error)") }
         }
         let drain = OperatorEventDrain(
             outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store,
@@ -70,7 +71,7 @@ final class OperatorWatch: Sendable {
         do {
             try await drain.writeFile(at: now)
         } catch {
-            logger.error("operator events: \(error)")
+            if !Task.isCancelled { logger.error("operator events: \(error)") }
         }
         switch sending {
         case .inBackground: senders.start(drain, sinks: sinks, at: now)

@@ -78,7 +78,8 @@ extension Daemon {
                         claimed = try await leases.claimDueFeeds(
                             owner: owner, now: clock.now(), lease: lease, limit: free, excluding: unknown.sorted())
                     } catch {
-                        logger.error("store: cannot claim due feeds: \(error)")
+                        // A claim cut short by the shutdown is not a store failure.
+                        if !Task.isCancelled { logger.error("store: cannot claim due feeds: \(error)") }
                         claimed = []
                     }
                     let poller = self.sharedPoller(c, owner: owner)
