@@ -16,6 +16,10 @@ import Testing
         "https://xn--caf-dma.example/feed", "https://example.com:08080/feed", "https://ex%41mple.com/feed",
         "https://exämple.com/feed", "https://example.com/feed?q=ä", "Https://Example.com/UPPER/path/",
         "https://example.com:/feed", "https://example.com//double//slash", "https://a.b-c_d.example/x",
+        // Outside RFC 3986 (review 7b): kept raw by a URL parser, they would send URLComponents' way elsewhere.
+        "https://example.com/a|b.xml", "https://example.com/{x}/feed", "https://example.com/a^b",
+        "https://example.com/a`b", "https://example.com/a\"b", "https://example.com/100%", "https://example.com/a#b#c",
+        "https://example.com/a[1].xml", "https://example.com/feed?q=a|b&r={c}",
     ]
 
     @Test(arguments: urls)

@@ -72,6 +72,7 @@ extension Daemon {
                 // transaction of several statements whatever its size, and an all-304 round is thousands of them.
                 // A slot waits at most for a few more polls to finish (each wakes this loop).
                 let free = slots - inFlight.count
+                var claimedNothing = false
                 if free >= Self.claimBatch(slots: slots, running: inFlight.count) {
                     let claimed: [FeedLease]
                     do {
@@ -82,6 +83,7 @@ extension Daemon {
                         if !Task.isCancelled { logger.error("store: cannot claim due feeds: \(error)") }
                         claimed = []
                     }
+                    claimedNothing = claimed.isEmpty
                     let poller = self.sharedPoller(c, owner: owner)
                     let scheduler = self.scheduler
                     let store = self.store
@@ -110,7 +112,11 @@ extension Daemon {
                 // With fewer slots free than a claim takes, a finishing poll wakes the loop; the store's due time
                 // would be "now" (the feeds waiting for a slot), a wake every few milliseconds.
                 let busy = slots - inFlight.count < Self.claimBatch(slots: slots, running: inFlight.count)
-                let due = busy ? nil : ((try? await leases.nextDueTime(at: now)) ?? nil)
+                var due = busy ? nil : ((try? await leases.nextDueTime(at: now)) ?? nil)
+                // Due feeds this claim could not take (their host's limit is full, another daemon is claiming them,
+                // or our config lacks them and we handed them back): due "now" again at once, a wake every 50 ms.
+                // Look again in a second instead; a poll of ours that finishes still wakes the loop at once.
+                if claimedNothing, let d = due, d <= now { due = now.addingTimeInterval(Self.unclaimableRetry) }
                 let wake = min(due ?? .distantFuture, now.addingTimeInterval(maxSleep))
                 timer?.cancel()
                 timer = Task {
@@ -178,6 +184,9 @@ extension Daemon {
 
     /// The fewest free slots worth a claim: one when nothing runs, else a quarter of the slots.
     private static func claimBatch(slots: Int, running: Int) -> Int { running == 0 ? 1 : max(1, slots / 4) }
+
+    /// How long the loop waits before claiming again when due feeds were there but none could be claimed.
+    static let unclaimableRetry: TimeInterval = 1
 
     private static func targetsByKey(_ plan: DaemonPlan) -> [String: PollTarget] {
         Dictionary(plan.targets.map { ($0.descriptor.key, $0) }, uniquingKeysWith: { a, _ in a })

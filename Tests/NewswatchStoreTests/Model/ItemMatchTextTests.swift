@@ -8,6 +8,8 @@ import Testing
     static let awkward = [
         #"say "cease fire""#, #"back\slash"#, "tab\tand\nnewline\r", "\u{01}\u{1F}\u{7F}", "a/b </script>",
         "line\u{2028}sep\u{2029}", "U.S.–Israel…", "غزة", "emoji 🇺🇸 and é", "", "plain text",
+        // An escaped character followed by a combining mark: one Character, two scalars (review 7b).
+        "\"\u{301} quote", "\\\u{301} backslash", "\n\u{301} newline",
     ]
 
     /// What the column held before it was written by hand: `JSONEncoder`'s encoding of the same fields.
