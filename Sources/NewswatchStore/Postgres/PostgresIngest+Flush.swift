@@ -85,7 +85,7 @@ extension PostgresIngest {
             sql.appendLiteral(", ")
             sql.appendInterpolation(item.title)
             sql.appendLiteral(", ")
-            sql.appendInterpolation(IngestTransaction.storedSummary(item))
+            sql.appendInterpolation(e.storedSummary)
             sql.appendLiteral(", ")
             sql.appendInterpolation(e.published)
             sql.appendLiteral(", ")
@@ -101,7 +101,7 @@ extension PostgresIngest {
             sql.appendLiteral(", ")
             sql.appendInterpolation(row.heldBack)
             sql.appendLiteral(", ")
-            sql.appendInterpolation(ItemMatchText.encode(item))
+            sql.appendInterpolation(e.matchText)
             sql.appendLiteral(")")
         }
         try await self.execute(PostgresQuery(stringInterpolation: sql))

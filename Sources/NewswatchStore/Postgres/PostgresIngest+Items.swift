@@ -94,8 +94,8 @@ extension PostgresIngest {
             UPDATE items SET guid = COALESCE(\(guidsUnreliable ? nil : e.guid), guid),
                 link = COALESCE(\(item.link), link), norm_link = COALESCE(\(e.normLink), norm_link),
                 content_key = COALESCE(\(e.contentKey), content_key), revision = \(e.revision),
-                title = \(item.title), summary = \(IngestTransaction.storedSummary(item)),
-                updated = \((item.updated ?? item.published)?.storeSeconds), match_text = \(ItemMatchText.encode(item))
+                title = \(item.title), summary = \(e.storedSummary),
+                updated = \((item.updated ?? item.published)?.storeSeconds), match_text = \(e.matchText)
             WHERE id = \(k.id)
             RETURNING published, undated, matches,
                 ARRAY(SELECT matches FROM item_rematches WHERE item_id = \(k.id) ORDER BY id)

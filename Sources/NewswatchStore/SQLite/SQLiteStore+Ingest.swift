@@ -64,6 +64,8 @@ private final class IngestBox: @unchecked Sendable {
 
     func release() {
         batch.items = []
+        // The prepared items share their buffer with `incoming`: both go, or neither is freed here.
+        batch.prepared = nil
         incoming = []
     }
 }
