@@ -15,7 +15,10 @@ public struct CivilDay: Sendable, Hashable, Comparable {
     }
 
     /// `YYYY-MM-DD`, e.g. the name of the day's alert file without its extension.
-    public var text: String {
+    public var text: String { Self.text(daysSince1970: daysSince1970) }
+
+    /// `YYYY-MM-DD` of the day `daysSince1970` days after 1970-01-01.
+    public static func text(daysSince1970: Int64) -> String {
         let (y, m, d) = Timestamp.civil(fromDays: daysSince1970)
         func pad(_ v: Int64, _ width: Int) -> String {
             let digits = String(v)

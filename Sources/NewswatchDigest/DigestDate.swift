@@ -50,14 +50,7 @@ public struct DigestDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     public func adding(days: Int) -> DigestDate { DigestDate(daysSince1970: daysSince1970 + Int64(days)) }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
-        let (y, m, d) = Timestamp.civil(fromDays: daysSince1970)
-        func pad(_ v: Int64, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
-    }
+    public var description: String { CivilDay.text(daysSince1970: daysSince1970) }
 
     /// Earlier.
     public static func < (a: DigestDate, b: DigestDate) -> Bool { a.daysSince1970 < b.daysSince1970 }
