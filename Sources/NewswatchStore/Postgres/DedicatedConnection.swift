@@ -6,6 +6,19 @@ import PostgresNIO
 /// ``StorePresence``): the lock lives exactly as long as this one session, so the pool's coming and going connections
 /// cannot hold it.
 enum DedicatedConnection {
+    /// The logger of a lock holder: errors only (an unreachable server is an answer the caller reports itself).
+    static func quietLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Closes `connection` without waiting (from a `deinit` or a synchronous path): PostgresNIO asserts that a
+    /// connection is closed before it goes, and the close keeps it alive until done.
+    static func closeInBackground(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in _ = connection }
+    }
+
     /// Connects with the store's session settings, naming the session `applicationName` in `pg_stat_activity` when
     /// given; `closed` is called when the connection closes for any reason (the server ended the session, the network
     /// dropped, or we closed it).

@@ -33,14 +33,11 @@ public actor LeaderLock {
         self.location = location
         self.key = key
         self.retryInterval = retryInterval
-        var logger = Logger(label: "newswatch.store.leader")
-        logger.logLevel = .error
-        self.logger = logger
+        logger = DedicatedConnection.quietLogger("newswatch.store.leader")
     }
 
     deinit {
-        // The connection must be closed before it goes (PostgresNIO asserts it); the close keeps it alive until done.
-        if let connection { connection.close().whenComplete { _ in _ = connection } }
+        if let connection { DedicatedConnection.closeInBackground(connection) }
     }
 
     /// Whether this daemon leads now (as far as it knows: see the type's note on a cut-off leader).

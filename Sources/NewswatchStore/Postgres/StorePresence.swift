@@ -56,14 +56,11 @@ public actor StorePresence {
         self.mode = mode
         self.key = key
         self.applicationName = String(applicationName.prefix(63))
-        var logger = Logger(label: "newswatch.store.presence")
-        logger.logLevel = .error
-        self.logger = logger
+        logger = DedicatedConnection.quietLogger("newswatch.store.presence")
     }
 
     deinit {
-        // The connection must be closed before it goes (PostgresNIO asserts it); the close keeps it alive until done.
-        if let connection { connection.close().whenComplete { _ in _ = connection } }
+        if let connection { DedicatedConnection.closeInBackground(connection) }
     }
 
     /// Whether the lock is held (as far as this holder knows: see ``acquire()``).
@@ -180,7 +177,7 @@ public actor StorePresence {
         held = false
         if connection === gone {
             connection = nil
-            gone.close().whenComplete { _ in _ = gone }
+            DedicatedConnection.closeInBackground(gone)
         }
     }
 
