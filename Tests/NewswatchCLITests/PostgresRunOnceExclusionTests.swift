@@ -76,6 +76,11 @@ import Testing
         defer { daemon.send(SIGKILL) }
         #expect(await Self.eventually(within: 60) { daemon.log.contains("a run --once is polling this store") })
         #expect(daemon.log.contains("newswatch run --once"), "the round is not named: \(daemon.log)")
+        // `status` names the round that keeps the daemons out.
+        let status = try NewswatchBinary.run(["status", "--config", daemonConfig.path], timeout: 60)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("store held by newswatch run --once "), "\(status.stdout)")
+        #expect(status.stdout.contains("daemons claim no feed until it ends"), "\(status.stdout)")
         keptOut.withLock { $0 = true }
 
         #expect(await once.waitForExit(timeout: 60))
@@ -87,6 +92,9 @@ import Testing
         #expect(server.requests.count == 1, "the feed was polled twice in one interval: \(daemon.log)")
         #expect(try PostgresRunTests.alertLines(onceDir).count == 1)
         #expect(try PostgresRunTests.alertLines(daemonDir).isEmpty)
+        let after = try NewswatchBinary.run(["status", "--json", "--config", daemonConfig.path], timeout: 60)
+        #expect(after.stdout.contains(#""run_once": []"#), "\(after.stdout)")
+        #expect(!after.stdout.contains("newswatch run --once"), "\(after.stdout)")
         daemon.send(SIGTERM)
         #expect(await daemon.waitForExit(timeout: 30))
     }

@@ -27,7 +27,10 @@ extension Commands {
         var report: StatusReport
         do {
             report = try await StatusReport.build(config: loaded.config, store: opened?.store, now: now)
-            if let postgres = opened?.postgres { report.addDaemons(try await postgres.daemons(at: now)) }
+            if let postgres = opened?.postgres {
+                report.addDaemons(try await postgres.daemons(at: now))
+                report.addRunOnce(try await postgres.roundsHoldingStore())
+            }
             await opened?.close()
         } catch {
             await opened?.close()

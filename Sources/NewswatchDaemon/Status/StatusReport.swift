@@ -99,6 +99,8 @@ public struct StatusReport: Sendable, Equatable {
     public var incidents: [Incident] = []
     /// The daemons sharing a PostgreSQL store (CONTRACT §9); `nil` with SQLite.
     public var daemons: [Daemon]?
+    /// The `run --once` round holding a PostgreSQL store now (at most one; daemons claim no feed meanwhile).
+    public var runOnce: [RunOnceHolder] = []
 
     public init(feeds: [Feed], sinks: [Sink], totals: Totals) {
         self.feeds = feeds

@@ -76,4 +76,12 @@ extension PostgresStore {
             "DELETE FROM daemons WHERE last_heartbeat < \(limit) RETURNING owner", "drop silent daemons")
         return try rows.map { try $0.decode(String.self) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
+
+    /// The `run --once` rounds holding the store now (``StorePresence`` in exclusive mode: at most one), by their
+    /// connection's `application_name` and since when: while one runs, daemons claim no feed.
+    public func roundsHoldingStore() async throws -> [(name: String, since: Date)] {
+        try StorePresence.holders(
+            try await rows(
+                StorePresence.holdersQuery(key: StorePresence.defaultKey, mode: .exclusive), "read store presence"))
+    }
 }

@@ -120,21 +120,34 @@ public actor StorePresence {
     /// the session exists, for a log line that says who keeps it out.
     public func holders() async throws -> [(name: String, since: Date)] {
         guard let connection, !connection.isClosed else { return [] }
-        let excluding = mode == .shared ? "ExclusiveLock" : "ShareLock"
+        let query = Self.holdersQuery(key: key, mode: mode == .shared ? .exclusive : .shared)
         let rows = try await DedicatedConnection.withDeadline(connection, Self.answerLimit, doing: "lock holders") {
-            [key, logger] connection in
-            try await connection.query(
-                """
-                SELECT a.application_name, extract(epoch FROM a.backend_start)::float8
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.mode = \(excluding)
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                  AND ((l.classid::bigint << 32) | l.objid::bigint) = \(key) AND l.objsubid = 1
-                ORDER BY a.backend_start
-                """, logger: logger
-            ).collect().map { try $0.decode((String, Double).self) }
+            [logger] connection in
+            try await connection.query(query, logger: logger).collect()
         }
-        return rows.map { (name: $0.0, since: Date(timeIntervalSince1970: $0.1)) }
+        return try Self.holders(rows)
+    }
+
+    /// The sessions holding the presence lock `key` in `mode`, oldest first: `application_name` and the session's
+    /// start (`pg_locks` joined with `pg_stat_activity`, in the current database).
+    static func holdersQuery(key: Int64, mode: Mode) -> PostgresQuery {
+        let lockMode = mode == .exclusive ? "ExclusiveLock" : "ShareLock"
+        return """
+            SELECT a.application_name, extract(epoch FROM a.backend_start)::float8
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.mode = \(lockMode)
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = \(key) AND l.objsubid = 1
+            ORDER BY a.backend_start
+            """
+    }
+
+    /// The rows of ``holdersQuery(key:mode:)``.
+    static func holders(_ rows: [PostgresRow]) throws -> [(name: String, since: Date)] {
+        try rows.map {
+            let (name, since) = try $0.decode((String, Double).self)
+            return (name: name, since: Date(timeIntervalSince1970: since))
+        }
     }
 
     /// The server process id of the dedicated connection, `nil` without one (for tests that end the session).

@@ -43,9 +43,45 @@ import Testing
         #expect(lines[header + 3] == "held by web-1 4242: https://a.example/rss, https://b.example/rss")
     }
 
+    /// A `run --once` round holding the store (review 7 finding 3): daemons are kept out, and `status` says by whom.
+    @Test func namesTheRunOnceRoundHoldingTheStore() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let store = try await PostgresStore(location: location)
+        let daemon = StorePresence(location: location, mode: .shared, applicationName: "newswatch daemon web-1 PID 7")
+        #expect(try await daemon.acquire())
+        #expect(try await store.roundsHoldingStore().isEmpty)
+        var report = Self.report()
+        report.addDaemons([])
+        report.addRunOnce(try await store.roundsHoldingStore())
+        #expect(report.json.compact.hasSuffix(#","run_once":[],"daemons":[]}"#), "\(report.json.compact)")
+        #expect(!report.table(now: Self.t0).contains("store held by"))
+        await daemon.release()
+
+        let round = StorePresence(
+            location: location, mode: .exclusive, applicationName: "newswatch run --once web-2 PID 4242")
+        #expect(try await round.acquire())
+        let holders = try await store.roundsHoldingStore()
+        #expect(holders.map(\.name) == ["newswatch run --once web-2 PID 4242"])
+        let since = try #require(holders.first?.since)
+        #expect(abs(since.timeIntervalSinceNow) < 600)
+        report.addRunOnce(holders)
+        #expect(
+            report.json.compact.hasSuffix(
+                #","run_once":[{"connection":"newswatch run --once web-2 PID 4242","since":""#
+                    + Timestamp.format(since) + #""}],"daemons":[]}"#), "\(report.json.compact)")
+        #expect(
+            report.table(now: Self.t0).contains(
+                "store held by newswatch run --once web-2 PID 4242 since \(Timestamp.format(since)): "
+                    + "daemons claim no feed until it ends\n"))
+        await round.release()
+        #expect(try await store.roundsHoldingStore().isEmpty)
+        await store.close()
+    }
+
     @Test func withSQLiteThereIsNoDaemonsKeyOrSection() throws {
         let report = Self.report()
         #expect(!report.json.compact.contains("daemons"))
+        #expect(!report.json.compact.contains("run_once"))
         #expect(!report.table(now: Self.t0).contains("DAEMON"))
     }
 }
