@@ -51,19 +51,28 @@ extension IngestTransaction {
         if let l = e.normLink, let s = otherFeedStoryByLink[l] { return s }
         if let s = index.bestStory(for: title, time: time) { return s }
         var key = e.storyKey  // derived from the item: stable across fresh databases
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stories(key, first_seen) VALUES (?, ?)")
-        try insert.execute(arguments: [key, now])
         var salt = 0
-        while db.changesCount == 0 {
-            // The same item came back after retention forgot it while its old story lives on: a new story.
+        while try isTaken(storyKey: key) {
+            // The same item came back after retention forgot it while its old, alerted story lives on: a new story,
+            // or its alerts (id = story key + topic) would be the old ones. `stories.key` has no index: an
+            // unalerted old story may keep the same key, nothing looks it up by key.
             salt += 1
             key = ContentHash.hex(fields: ["story", key, String(now), String(salt)])
-            try insert.execute(arguments: [key, now])
         }
+        try db.cachedStatement(sql: "INSERT INTO stories(key, first_seen) VALUES (?, ?)").execute(arguments: [key, now])
         let id = db.lastInsertedRowID
         storyKeys[id] = key
+        newStoryKeys.insert(key)
         newStories.insert(id)
         return id
+    }
+
+    /// Whether a new story may not take `key`: an alerted story (`story_keys`) or a story of this transaction has it.
+    func isTaken(storyKey key: String) throws -> Bool {
+        if newStoryKeys.contains(key) { return true }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM story_keys WHERE key = ?)"), arguments: [key])
+            ?? false
     }
 
     // MARK: Matches and alerts
@@ -124,8 +133,12 @@ extension IngestTransaction {
             alert.feed, alert.feedURL, published, now, JSONValue.array(alert.terms.map { .string($0) }).compact,
             alert.summary, alert.sources,
         ])
+        let made = db.changesCount > 0
+        // The story's key is now looked up (feedback, escalation): the only index on story keys.
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_keys(key, story_id) VALUES (?, ?)")
+            .execute(arguments: [storyKey, storyID])
         // An existing row means this exact alert was made before (a story id reborn after pruning): never twice.
-        guard db.changesCount > 0 else { return }
+        guard made else { return }
         let seq = db.lastInsertedRowID
         let delivery = try db.cachedStatement(
             sql:
