@@ -5,7 +5,7 @@ extension SQLiteStore {
     /// stories. Every new story inserted a random 32-hex-digit key into that index; with one commit per feed almost
     /// every entry dirtied a page of its own, the largest single cost of the writer (BENCHMARKS.md, session 7/8).
     /// Look-ups by key (feedback, escalation, their retention) now go through `story_keys`, the digest's by row id;
-    /// a new story's key is checked against `story_keys` only (``IngestTransaction/story(for:title:time:)``).
+    /// a story's key is checked against `story_keys` when it first alerts (``IngestTransaction/alertKey(ofStory:)``).
     ///
     /// `id` is kept, so `items.story_id` and `story_topics.story_id` stay valid (GRDB migrates with foreign keys
     /// off and checks them before the commit). `story_keys` is filled from every story an alert, an escalation or a
