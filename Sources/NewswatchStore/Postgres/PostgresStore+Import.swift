@@ -4,7 +4,8 @@ import PostgresNIO
 
 // `newswatch store migrate` (CONTRACT §9): a SQLite state copied into an empty PostgreSQL database.
 extension PostgresStore {
-    /// Every SQLite table with state, parents before children (the foreign keys hold at each insert).
+    /// Every SQLite table with state, parents before children (the foreign keys hold at each insert). Not
+    /// `story_keys`: it indexes SQLite's alerted stories' keys, which PostgreSQL's unique `stories.key` does itself.
     static let importTables = [
         "feeds", "stories", "items", "item_rematches", "story_topics", "alerts", "deliveries", "fetch_events",
         "verdicts", "escalations", "spikes", "incidents", "operator_events", "event_deliveries",
