@@ -28,8 +28,7 @@ package struct DigestBuilder: Sendable {
     /// The digest data of `period`.
     package func build(_ period: DigestPeriod) async throws -> DigestData {
         let records = try await store.matchedItems(firstSeenFrom: period.start, to: period.end)
-        let storyIDs = Array(Set(records.map(\.story))).sorted()
-        let sources = try await store.storySources(storyIDs: storyIDs)
+        let sources = try await store.storySources(storyRowIDs: Array(Set(records.map(\.storyRowID))).sorted())
         // An alert for (story, topic) may have been raised before this period by an earlier source of the story.
         let alertIDs = Dictionary(
             try await store.alerts(detectedFrom: period.start.addingTimeInterval(-30 * 86400), to: period.end)
@@ -40,11 +39,13 @@ package struct DigestBuilder: Sendable {
         let byTopic = Dictionary(grouping: records, by: \.topic)
         let digestTopics = topics.map { topic -> DigestTopic in
             let matched = byTopic[topic.id] ?? []
-            let stories = Dictionary(grouping: matched, by: \.story).map { storyID, items -> DigestStory in
+            // By row id: two stories may share a key (a reborn item's new story beside its unalerted old one).
+            let stories = Dictionary(grouping: matched, by: \.storyRowID).map { rowID, items -> DigestStory in
+                let storyID = items[0].story
                 let first = items.min { ($0.firstSeen, $0.feedKey) < ($1.firstSeen, $1.feedKey) }!
                 var seen = Set<String>()
                 let terms = items.flatMap(\.terms).filter { seen.insert($0).inserted }
-                let storySources = (sources[storyID] ?? []).filter { $0.firstSeen < period.end }.map {
+                let storySources = (sources[rowID] ?? []).filter { $0.firstSeen < period.end }.map {
                     DigestSource(
                         feed: $0.feedName, feedURL: $0.feedURL, title: $0.title, link: $0.link, firstSeen: $0.firstSeen,
                         published: $0.published)
@@ -88,7 +89,7 @@ package struct DigestBuilder: Sendable {
             let mine = records.filter { $0.topic == topic.id }
             var stories = 0
             for p in previous {
-                stories += Set(mine.filter { p.contains($0.firstSeen) }.map(\.story)).count
+                stories += Set(mine.filter { p.contains($0.firstSeen) }.map(\.storyRowID)).count
             }
             result[topic.id] = (Double(mine.count) / 7, Double(stories) / 7)
         }

@@ -12,8 +12,9 @@ public protocol DigestStore: Sendable {
     /// ordered by first seen, then item, then topic.
     func matchedItems(firstSeenFrom from: Date, to: Date) async throws -> [MatchedItemRecord]
 
-    /// Every stored item of each given story (by story id as in alerts), ordered by first seen.
-    func storySources(storyIDs: [String]) async throws -> [String: [StorySource]]
+    /// Every stored item of each given story (by story row id, `MatchedItemRecord.storyRowID`), ordered by first
+    /// seen. By row id, not by the key alerts carry: the key has no index (its random order cost the writer).
+    func storySources(storyRowIDs: [Int64]) async throws -> [Int64: [StorySource]]
 
     /// Failed fetches recorded in `[from, to)`, ordered by time.
     func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord]

@@ -135,8 +135,8 @@ public struct OffloadedStore: Store {
         try await alerting { try $0.matchedItems(firstSeenFrom: from, to: to) }
     }
 
-    public func storySources(storyIDs: [String]) async throws -> [String: [StorySource]] {
-        try await alerting { try $0.storySources(storyIDs: storyIDs) }
+    public func storySources(storyRowIDs: [Int64]) async throws -> [Int64: [StorySource]] {
+        try await alerting { try $0.storySources(storyRowIDs: storyRowIDs) }
     }
 
     public func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord] {

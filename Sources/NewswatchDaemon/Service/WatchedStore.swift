@@ -112,8 +112,8 @@ public struct WatchedStore: Store {
         try await watch(write: false) { try await base.matchedItems(firstSeenFrom: from, to: to) }
     }
 
-    public func storySources(storyIDs: [String]) async throws -> [String: [StorySource]] {
-        try await watch(write: false) { try await base.storySources(storyIDs: storyIDs) }
+    public func storySources(storyRowIDs: [Int64]) async throws -> [Int64: [StorySource]] {
+        try await watch(write: false) { try await base.storySources(storyRowIDs: storyRowIDs) }
     }
 
     public func fetchFailures(from: Date, to: Date) async throws -> [FetchEventRecord] {

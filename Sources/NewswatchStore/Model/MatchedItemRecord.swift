@@ -10,6 +10,8 @@ public struct MatchedItemRecord: Sendable, Equatable {
     public var fields: [ItemField]
     /// The story id, as carried by alerts.
     public var story: String
+    /// The story's row id (`DigestStore.storySources`): one story, whatever its key.
+    public var storyRowID: Int64
     public var feedKey: String
     public var feedName: String
     public var feedURL: String?
@@ -23,14 +25,15 @@ public struct MatchedItemRecord: Sendable, Equatable {
     public var firstSeen: Date
 
     public init(
-        topic: String, terms: [String], fields: [ItemField], story: String, feedKey: String, feedName: String,
-        feedURL: String?, title: String?, link: String?, summary: String?, published: Date, undated: Bool,
-        firstSeen: Date
+        topic: String, terms: [String], fields: [ItemField], story: String, storyRowID: Int64, feedKey: String,
+        feedName: String, feedURL: String?, title: String?, link: String?, summary: String?, published: Date,
+        undated: Bool, firstSeen: Date
     ) {
         self.topic = topic
         self.terms = terms
         self.fields = fields
         self.story = story
+        self.storyRowID = storyRowID
         self.feedKey = feedKey
         self.feedName = feedName
         self.feedURL = feedURL

@@ -9,21 +9,24 @@ extension PostgresStore {
         let rows = try await self.rows(
             """
             SELECT i.matches, s.key, f.key, f.name, f.url, i.title, i.link, i.summary, i.published, i.undated,
-                i.first_seen
+                i.first_seen, i.story_id
             FROM items i JOIN stories s ON s.id = i.story_id JOIN feeds f ON f.id = i.feed_id
             WHERE i.first_seen >= \(from.storeSeconds) AND i.first_seen < \(to.storeSeconds) AND i.matches IS NOT NULL
             ORDER BY i.first_seen, i.id
             """, "read matched items")
         var records: [MatchedItemRecord] = []
         for row in rows {
-            let (matches, story, feedKey, feedName, feedURL, title, link, summary, published, undated, firstSeen) =
-                try row.decode(
-                    (String, String, String, String, String?, String?, String?, String?, Int64, Bool, Int64).self)
+            let (
+                matches, story, feedKey, feedName, feedURL, title, link, summary, published, undated, firstSeen,
+                storyRowID
+            ) = try row.decode(
+                (String, String, String, String, String?, String?, String?, String?, Int64, Bool, Int64, Int64).self)
             for match in StoredMatch.decode(matches) {
                 records.append(
                     MatchedItemRecord(
-                        topic: match.topic, terms: match.terms, fields: match.fields, story: story, feedKey: feedKey,
-                        feedName: feedName, feedURL: feedURL, title: title, link: link, summary: summary,
+                        topic: match.topic, terms: match.terms, fields: match.fields, story: story,
+                        storyRowID: storyRowID, feedKey: feedKey, feedName: feedName, feedURL: feedURL, title: title,
+                        link: link, summary: summary,
                         published: Date(storeSeconds: published), undated: undated,
                         firstSeen: Date(storeSeconds: firstSeen)))
             }
@@ -31,22 +34,21 @@ extension PostgresStore {
         return records
     }
 
-    /// Every stored item of each given story (by story key, as in alerts), by first seen (as
-    /// `SQLiteStore.storySources`).
-    public func storySources(storyIDs: [String]) async throws -> [String: [StorySource]] {
-        let keys = Array(Set(storyIDs))
-        guard !keys.isEmpty else { return [:] }
+    /// Every stored item of each given story (by story row id), by first seen (as `SQLiteStore.storySources`).
+    public func storySources(storyRowIDs: [Int64]) async throws -> [Int64: [StorySource]] {
+        let ids = Array(Set(storyRowIDs))
+        guard !ids.isEmpty else { return [:] }
         let rows = try await self.rows(
             """
-            SELECT s.key, f.key, f.name, f.url, i.title, i.link, i.published, i.first_seen
-            FROM stories s JOIN items i ON i.story_id = s.id JOIN feeds f ON f.id = i.feed_id
-            WHERE s.key = ANY(\(keys))
+            SELECT i.story_id, f.key, f.name, f.url, i.title, i.link, i.published, i.first_seen
+            FROM items i JOIN feeds f ON f.id = i.feed_id
+            WHERE i.story_id = ANY(\(ids))
             ORDER BY i.first_seen, i.id
             """, "read story sources")
-        var result: [String: [StorySource]] = [:]
+        var result: [Int64: [StorySource]] = [:]
         for row in rows {
             let (story, feedKey, feedName, feedURL, title, link, published, firstSeen) = try row.decode(
-                (String, String, String, String?, String?, String?, Int64, Int64).self)
+                (Int64, String, String, String?, String?, String?, Int64, Int64).self)
             result[story, default: []].append(
                 StorySource(
                     feedKey: feedKey, feedName: feedName, feedURL: feedURL, title: title, link: link,

@@ -4,7 +4,8 @@ import PostgresNIO
 
 // `newswatch store migrate` (CONTRACT §9): a SQLite state copied into an empty PostgreSQL database.
 extension PostgresStore {
-    /// Every SQLite table with state, parents before children (the foreign keys hold at each insert).
+    /// Every SQLite table with state, parents before children (the foreign keys hold at each insert). Not
+    /// `story_keys`: it indexes SQLite's alerted stories' keys, which PostgreSQL's unique `stories.key` does itself.
     static let importTables = [
         "feeds", "stories", "items", "item_rematches", "story_topics", "alerts", "deliveries", "fetch_events",
         "verdicts", "escalations", "spikes", "incidents", "operator_events", "event_deliveries",
@@ -78,6 +79,9 @@ extension PostgresStore {
             return type
         }
         let identity = columns.first { target[$0]?.identity == true }
+        // SQLite's `stories.key` is not unique since `v5-story-keys`; PostgreSQL's is (its batched ingest salts on it).
+        let renamed = table == "stories" ? try Self.duplicateStoryKeys(source) : [:]
+        let (idColumn, keyColumn) = (columns.firstIndex(of: "id"), columns.firstIndex(of: "key"))
         let perInsert = max(1, min(batchRows, 60000 / columns.count))
         let select =
             "SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \"\(table)\""
@@ -85,7 +89,7 @@ extension PostgresStore {
         var after: [DatabaseValue]?
         var copied = 0
         while true {
-            let batch = try source.read { db -> [[DatabaseValue]] in
+            var batch = try source.read { db -> [[DatabaseValue]] in
                 let sql =
                     select
                     + (after == nil ? "" : " WHERE (\(order)) > (\(keys.map { _ in "?" }.joined(separator: ", ")))")
@@ -94,6 +98,13 @@ extension PostgresStore {
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Array($0.databaseValues) }
             }
             guard let last = batch.last else { break }
+            if !renamed.isEmpty, let idColumn, let keyColumn {
+                for (n, row) in batch.enumerated() {
+                    if let id = Int64.fromDatabaseValue(row[idColumn]), let key = renamed[id] {
+                        batch[n][keyColumn] = key.databaseValue
+                    }
+                }
+            }
             try await c.query(
                 Self.insert(table, columns: columns, types: types, identity: identity != nil, rows: batch),
                 logger: logger)
@@ -111,6 +122,29 @@ extension PostgresStore {
                 """, logger: logger)
         }
         return copied
+    }
+
+    /// New keys for the stories of `source` that share a key with another (an item reborn beside its unalerted old
+    /// story, possible since `v5-story-keys`), by story id: the alerted one (`story_keys`), else the oldest, keeps
+    /// the key, alerts and escalations name it; each other gets the key salted with its id.
+    static func duplicateStoryKeys(_ source: SQLiteStore) throws -> [Int64: String] {
+        try source.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.key FROM stories s LEFT JOIN story_keys k ON k.story_id = s.id
+                    WHERE s.key IN (SELECT key FROM stories GROUP BY key HAVING COUNT(*) > 1)
+                    ORDER BY s.key, k.story_id IS NULL, s.id
+                    """)
+            var renamed: [Int64: String] = [:]
+            var previous: String?
+            for row in rows {
+                let (id, key): (Int64, String) = (row[0], row[1])
+                if key == previous { renamed[id] = ContentHash.hex(fields: ["story", key, "import", String(id)]) }
+                previous = key
+            }
+            return renamed
+        }
     }
 
     /// The PostgreSQL columns of `table`: their types (as a cast names them) and whether each is an identity.

@@ -65,6 +65,8 @@ struct IngestTransaction {
     var byContent: [String: [Int]] = [:]
     var otherFeedStoryByLink: [String: Int64] = [:]
     var storyKeys: [Int64: String] = [:]
+    /// Stories whose key this transaction found or put in `story_keys` (`alertKey(ofStory:)`).
+    var keyedStories: Set<Int64> = []
     /// Stories created by this transaction: none of their `story_topics` rows can predate it.
     var newStories: Set<Int64> = []
     /// `story_topics` states this transaction read, derived or wrote, so each story is looked up at most once.

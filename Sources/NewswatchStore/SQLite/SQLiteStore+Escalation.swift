@@ -23,11 +23,11 @@ extension SQLiteStore {
         let candidates = try Row.fetchAll(
             db,
             sql: """
-                SELECT s.id, s.key, a.topic, MAX(a.sources)
-                FROM items i JOIN stories s ON s.id = i.story_id JOIN alerts a ON a.story_key = s.key
+                SELECT k.story_id, k.key, a.topic, MAX(a.sources)
+                FROM items i JOIN story_keys k ON k.story_id = i.story_id JOIN alerts a ON a.story_key = k.key
                 WHERE i.feed_id = (SELECT id FROM feeds WHERE key = ?) AND i.first_seen = ? AND i.held_back = 0
                     AND a.kind != 'spike' AND a.topic IN (\(topicIDs.map { _ in "?" }.joined(separator: ", ")))
-                GROUP BY s.id, a.topic ORDER BY s.id, a.topic
+                GROUP BY k.story_id, a.topic ORDER BY k.story_id, a.topic
                 """,
             arguments: StatementArguments([batch.feed.key, now] as [any DatabaseValueConvertible] + topicIDs))
         // Sources per story, counted once however many of its topics escalate.

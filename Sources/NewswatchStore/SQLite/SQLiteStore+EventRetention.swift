@@ -8,7 +8,8 @@ extension SQLiteStore {
         try write { db in
             try db.execute(
                 sql: """
-                    DELETE FROM escalations WHERE at < ? AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.key = story_key);
+                    DELETE FROM escalations
+                      WHERE at < ? AND NOT EXISTS (SELECT 1 FROM story_keys k WHERE k.key = story_key);
                     DELETE FROM spikes WHERE at < ?;
                     DELETE FROM operator_events WHERE at < ?
                       AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_seq = seq AND d.state = ?);

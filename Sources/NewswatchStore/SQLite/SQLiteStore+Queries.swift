@@ -10,7 +10,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT i.matches, s.key, f.key, f.name, f.url, i.title, i.link, i.summary, i.published, i.undated,
-                        i.first_seen
+                        i.first_seen, i.story_id
                     FROM items i
                     JOIN stories s ON s.id = i.story_id
                     JOIN feeds f ON f.id = i.feed_id
@@ -23,7 +23,8 @@ extension SQLiteStore {
                     records.append(
                         MatchedItemRecord(
                             topic: match.topic, terms: match.terms, fields: match.fields, story: row[1],
-                            feedKey: row[2], feedName: row[3], feedURL: row[4], title: row[5], link: row[6],
+                            storyRowID: row[11], feedKey: row[2], feedName: row[3], feedURL: row[4], title: row[5],
+                            link: row[6],
                             summary: row[7], published: Date(storeSeconds: row[8]), undated: row[9],
                             firstSeen: Date(storeSeconds: row[10])))
                 }
@@ -32,18 +33,17 @@ extension SQLiteStore {
         }
     }
 
-    public func storySources(storyIDs: [String]) throws -> [String: [StorySource]] {
+    public func storySources(storyRowIDs: [Int64]) throws -> [Int64: [StorySource]] {
         try read { db in
-            var result: [String: [StorySource]] = [:]
-            for chunk in Array(Set(storyIDs)).chunked(500) {
+            var result: [Int64: [StorySource]] = [:]
+            for chunk in Array(Set(storyRowIDs)).chunked(500) {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT s.key, f.key, f.name, f.url, i.title, i.link, i.published, i.first_seen
-                        FROM stories s
-                        JOIN items i ON i.story_id = s.id
+                        SELECT i.story_id, f.key, f.name, f.url, i.title, i.link, i.published, i.first_seen
+                        FROM items i
                         JOIN feeds f ON f.id = i.feed_id
-                        WHERE s.key IN (\(placeholders(chunk.count)))
+                        WHERE i.story_id IN (\(placeholders(chunk.count)))
                         ORDER BY i.first_seen, i.id
                         """,
                     arguments: StatementArguments(chunk))

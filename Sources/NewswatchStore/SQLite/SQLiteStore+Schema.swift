@@ -191,6 +191,7 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v4-delivery-not-before") { db in try addDeliveryTiming(db) }
         migrator.registerMigration("v4-events-kinds") { db in try addAlertKinds(db) }
+        migrator.registerMigration("v5-story-keys") { db in try dropStoryKeyIndex(db) }
         return migrator
     }()
 

@@ -81,7 +81,7 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT \(Self.storedItemColumns) FROM items i JOIN feeds f ON f.id = i.feed_id
-                        JOIN stories s ON s.id = i.story_id WHERE s.key = ? ORDER BY i.first_seen, i.id
+                        JOIN story_keys k ON k.story_id = i.story_id WHERE k.key = ? ORDER BY i.first_seen, i.id
                         """,
                     arguments: [row[9] as String]
                 ).map { Self.storedItem($0) }

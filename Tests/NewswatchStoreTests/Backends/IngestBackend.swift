@@ -14,7 +14,7 @@ protocol IngestBackend: FeedStateBackend {
     func ingest(_ batch: IngestBatch) async throws -> IngestOutcome
     func pendingDeliveries(sink: String, dueAt now: Date?, limit: Int) async throws -> [PendingDelivery]
     func matchedItems(firstSeenFrom from: Date, to: Date) async throws -> [MatchedItemRecord]
-    func storySources(storyIDs: [String]) async throws -> [String: [StorySource]]
+    func storySources(storyRowIDs: [Int64]) async throws -> [Int64: [StorySource]]
     func alerts(detectedFrom from: Date, to: Date) async throws -> [Alert]
     func detectionDelays(firstSeenFrom from: Date, to: Date, backfill: TimeInterval) async throws
         -> [String: [TimeInterval]]

@@ -303,8 +303,9 @@ private typealias Kit = StoreTestKit
             #expect(rd.alerts.map(\.topic) == ["gaza", "israel"])
             #expect(ra.alerts[0].story != rd.alerts[0].story)
             // The story lists all three sources.
-            let sources = try await store.storySources(storyIDs: [ra.alerts[0].story])
-            #expect(sources[ra.alerts[0].story]?.map(\.feedName) == ["Feed 1", "Feed 2", "Feed 3"])
+            let row = Int64(try await store.count("SELECT id FROM stories WHERE key = '\(ra.alerts[0].story)'"))
+            let sources = try await store.storySources(storyRowIDs: [row])
+            #expect(sources[row]?.map(\.feedName) == ["Feed 1", "Feed 2", "Feed 3"])
             #expect(try await alertIDs(store).count == 4)
         }
     }
