@@ -50,11 +50,11 @@ package struct DigestBuilder: Sendable {
                         feed: $0.feedName, feedURL: $0.feedURL, title: $0.title, link: $0.link, firstSeen: $0.firstSeen,
                         published: $0.published)
                 }
+                // A story sharing its key with another, alerted, story has no alert of its own.
+                let alertID = items[0].ownsStoryKey ? alertIDs[AlertKey(story: storyID, topic: topic.id)] : nil
                 return DigestStory(
-                    id: storyID, alertID: alertIDs[AlertKey(story: storyID, topic: topic.id)], title: first.title,
-                    link: first.link, firstSeen: first.firstSeen, terms: terms,
-                    summary: Self.shortSummary(first.summary),
-                    sources: storySources)
+                    id: storyID, alertID: alertID, title: first.title, link: first.link, firstSeen: first.firstSeen,
+                    terms: terms, summary: Self.shortSummary(first.summary), sources: storySources, rowID: rowID)
             }
             var volume = Array(repeating: 0, count: period.hourStarts.count)
             for record in matched {

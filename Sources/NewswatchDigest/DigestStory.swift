@@ -18,11 +18,15 @@ package struct DigestStory: Sendable, Equatable {
     package var summary: String?
     /// Every feed's copy of the story, in any order (renderers sort them).
     package var sources: [DigestSource]
+    /// The story's row id in the store: the last tie-break of the order, as two stories may share `id` (a reborn
+    /// item's story beside its old one, SQLite).
+    package var rowID: Int64
 
     package init(
         id: String, alertID: String? = nil, title: String?, link: String?, firstSeen: Date, terms: [String] = [],
-        summary: String? = nil, sources: [DigestSource]
+        summary: String? = nil, sources: [DigestSource], rowID: Int64 = 0
     ) {
+        self.rowID = rowID
         self.id = id
         self.alertID = alertID
         self.title = title

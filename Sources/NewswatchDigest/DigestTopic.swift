@@ -58,12 +58,13 @@ package struct DigestTopic: Sendable, Equatable {
     }
 
     /// Stories in the order every format shows them: most sources first, then most recently first seen,
-    /// then by id, so equal data always renders identically.
+    /// then by id and row id, so equal data always renders identically.
     package var orderedStories: [DigestStory] {
         stories.sorted {
             if $0.sources.count != $1.sources.count { return $0.sources.count > $1.sources.count }
             if $0.firstSeen != $1.firstSeen { return $0.firstSeen > $1.firstSeen }
-            return $0.id < $1.id
+            if $0.id != $1.id { return $0.id < $1.id }
+            return $0.rowID < $1.rowID
         }
     }
 }

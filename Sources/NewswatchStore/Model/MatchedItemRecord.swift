@@ -12,6 +12,9 @@ public struct MatchedItemRecord: Sendable, Equatable {
     public var story: String
     /// The story's row id (`DigestStore.storySources`): one story, whatever its key.
     public var storyRowID: Int64
+    /// Whether the alerts carrying `story` are this story's: `false` for a story that shares its key with another,
+    /// alerted, story (an item retention forgot, reborn beside its unalerted old story; SQLite's `story_keys`).
+    public var ownsStoryKey: Bool
     public var feedKey: String
     public var feedName: String
     public var feedURL: String?
@@ -27,8 +30,9 @@ public struct MatchedItemRecord: Sendable, Equatable {
     public init(
         topic: String, terms: [String], fields: [ItemField], story: String, storyRowID: Int64, feedKey: String,
         feedName: String, feedURL: String?, title: String?, link: String?, summary: String?, published: Date,
-        undated: Bool, firstSeen: Date
+        undated: Bool, firstSeen: Date, ownsStoryKey: Bool = true
     ) {
+        self.ownsStoryKey = ownsStoryKey
         self.topic = topic
         self.terms = terms
         self.fields = fields

@@ -10,7 +10,8 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT i.matches, s.key, f.key, f.name, f.url, i.title, i.link, i.summary, i.published, i.undated,
-                        i.first_seen, i.story_id
+                        i.first_seen, i.story_id,
+                        COALESCE((SELECT k.story_id = i.story_id FROM story_keys k WHERE k.key = s.key), 1)
                     FROM items i
                     JOIN stories s ON s.id = i.story_id
                     JOIN feeds f ON f.id = i.feed_id
@@ -26,7 +27,7 @@ extension SQLiteStore {
                             storyRowID: row[11], feedKey: row[2], feedName: row[3], feedURL: row[4], title: row[5],
                             link: row[6],
                             summary: row[7], published: Date(storeSeconds: row[8]), undated: row[9],
-                            firstSeen: Date(storeSeconds: row[10])))
+                            firstSeen: Date(storeSeconds: row[10]), ownsStoryKey: row[12]))
                 }
             }
             return records

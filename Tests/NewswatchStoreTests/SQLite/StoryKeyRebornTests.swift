@@ -88,4 +88,56 @@ private typealias Kit = StoreTestKit
             #expect(try await store.storySources(storyRowIDs: [old])[old]?.map(\.feedName) == ["Feed 2"])
         }
     }
+
+    /// The held-back set-up, then `a` reborn on day 61: its alert (its story shares the old story's key on SQLite)
+    /// and that day.
+    static func rebornAlertBesideUnalertedStory(_ store: any OutboxBackend) async throws -> (Alert, Date) {
+        _ = try await forgetItemWhileItsStoryLivesOn(store, held: true)
+        let day61 = Kit.at(hours: 24 * 61)
+        let r = try await store.ingest(Kit.batch(feed: Kit.feed(1), at: day61, items: [itemA(held: true)]))
+        return (try #require(r.alerts.first), day61)
+    }
+
+    /// Review 8: the old, unalerted story that shares its key with the reborn item's alerted story later gains a
+    /// source that alerts (feed 3 joins it by `b`'s link): it gets a key of its own first, so its alert is made and
+    /// is not the reborn story's.
+    @Test(arguments: StoreBackend.allCases)
+    func theOldStorySharingAKeyAlertsUnderAKeyOfItsOwn(backend: StoreBackend) async throws {
+        try await backend.withOutboxStore { store in
+            let (reborn, day61) = try await Self.rebornAlertBesideUnalertedStory(store)
+            _ = try await store.ingest(Kit.batch(feed: Kit.feed(3), at: day61.addingTimeInterval(600), items: []))
+            let c = Kit.item(
+                "c", "Gaza envoy meets Hamas leaders in Doha", link: "https://feed2.example/envoy",
+                published: day61.addingTimeInterval(900))
+            let rc = try await store.ingest(
+                Kit.batch(feed: Kit.feed(3), at: day61.addingTimeInterval(1200), items: [c]))
+            let joined = try #require(rc.alerts.first, "the old story's first alert was swallowed")
+            #expect(rc.alerts.map(\.topic) == ["gaza"])
+            #expect(joined.story != reborn.story && joined.id != reborn.id)
+            #expect(try await store.count("SELECT COUNT(DISTINCT key) FROM stories") == 2)
+        }
+    }
+
+    /// Review 8: in a digest, the old story sharing its key with the reborn item's alerted story (matched by a
+    /// held-back item that joined it) does not carry the reborn story's alert id.
+    @Test(arguments: StoreBackend.allCases)
+    func aStorySharingAnAlertedKeyDoesNotOwnItsAlerts(backend: StoreBackend) async throws {
+        try await backend.withOutboxStore { store in
+            let (reborn, day61) = try await Self.rebornAlertBesideUnalertedStory(store)
+            // Feed 4's first fetch: an item two days old, held back, joins the old story by `b`'s link.
+            let d = Kit.item(
+                "d", "Gaza envoy meets Hamas leaders in Doha", link: "https://feed2.example/envoy",
+                published: day61.addingTimeInterval(-48 * 3600))
+            let rd = try await store.ingest(
+                Kit.batch(feed: Kit.feed(4), at: day61.addingTimeInterval(3600), items: [d]))
+            #expect(rd.newItems == 1 && rd.alerts.isEmpty)
+            let records = try await store.matchedItems(
+                firstSeenFrom: day61.addingTimeInterval(3600), to: day61.addingTimeInterval(7200))
+            let record = try #require(records.first)
+            #expect(record.storyRowID == Int64(try await store.count("SELECT MIN(id) FROM stories")))
+            // SQLite: the old story has the reborn one's key, and no alert of its own under it.
+            #expect((record.story == reborn.story) == (backend == .sqlite))
+            #expect(record.ownsStoryKey == (backend != .sqlite))
+        }
+    }
 }
