@@ -20,14 +20,29 @@ struct CleanWriter {
     }
 
     /// Cleans `count` bytes at `b` onto the output.
+    @inline(__always)
     mutating func write(_ b: UnsafePointer<UInt8>, _ count: Int) {
+        _ = clean(b, count, stopAtMarkup: false)
+    }
+
+    /// Cleans the bytes at `b` up to the first `<` or `&` (at most `count`) onto the output; returns how many it
+    /// took. HTML text is cleaned in the same pass that looks for the next tag or reference.
+    @inline(__always)
+    mutating func writeText(_ b: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        clean(b, count, stopAtMarkup: true)
+    }
+
+    /// Inlined with `stopAtMarkup` a constant: per piece of text its state stays in registers, and `write` has no
+    /// markup checks.
+    @inline(__always)
+    private mutating func clean(_ b: UnsafePointer<UInt8>, _ count: Int, stopAtMarkup: Bool) -> Int {
         // Raw pointers, not buffer subscripts: the buffers' bounds checks stay on in release builds and cost a
         // third of this loop, which every title, summary and content goes through. A piece can grow at most by
         // half (a C1 byte pair becomes a 3-byte windows-1252 character), plus the space owed from before it, so with
         // room for that `out` is never overrun.
         guard !overflowed, count + count / 2 + 1 <= capacity - self.count else {
             overflowed = true
-            return
+            return count
         }
         let out = self.out
         var n = self.count
@@ -45,6 +60,7 @@ struct CleanWriter {
                     i += 1
                     continue
                 }
+                if stopAtMarkup && (c == 0x3C || c == 0x26) { return i }
                 if pending {
                     out[n] = 0x20
                     n += 1
@@ -58,6 +74,7 @@ struct CleanWriter {
                 while i + 8 <= count {
                     let w = ByteWords.load(b + i)
                     guard ByteWords.allPrintable(w) else { break }
+                    if stopAtMarkup && (ByteWords.contains(w, 0x3C) || ByteWords.contains(w, 0x26)) { break }
                     let spaces = ByteWords.matches(w, 0x20)
                     if spaces & (spaces << 8) != 0 || spaces >> 63 != 0 { break }
                     UnsafeMutableRawPointer(out + n).storeBytes(of: w.littleEndian, as: UInt64.self)
@@ -65,7 +82,7 @@ struct CleanWriter {
                     i += 8
                 }
                 // The rest of a word: visible ASCII, copied without the checks above.
-                while i < count, b[i] &- 0x21 < 0x5E {
+                while i < count, b[i] &- 0x21 < 0x5E, !stopAtMarkup || (b[i] != 0x3C && b[i] != 0x26) {
                     out[n] = b[i]
                     n += 1
                     i += 1
@@ -139,6 +156,7 @@ struct CleanWriter {
             }
             i += len
         }
+        return i
     }
 }
 
@@ -146,6 +164,11 @@ extension CleanWriter: HTMLTextSink {
     mutating func appendRun(_ start: UnsafePointer<UInt8>, _ count: Int) { write(start, count) }
 
     mutating func appendByte(_ byte: UInt8) {
+        // A block element's space only owes a space, as `write` would make of it.
+        if byte == 0x20 {
+            pending = count > 0
+            return
+        }
         withUnsafePointer(to: byte) { write($0, 1) }
     }
 

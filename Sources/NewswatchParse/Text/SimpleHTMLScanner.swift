@@ -49,6 +49,7 @@ enum SimpleHTMLScanner {
     /// the `String`'s storage in the same pass; `nil` when the scanner declines, or when a decoded `<` leaves the
     /// caller to decide whether the publisher escaped the HTML twice.
     static func plainText(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = b.baseAddress else { return "" }
         // The scanner's bytes are never more than its input (a reference is longer than its UTF-8, a tag than its
         // space); cleaning grows them by at most half, and the writer asks for a byte more per piece.
         let capacity = b.count + b.count / 2 + 4
@@ -59,7 +60,25 @@ enum SimpleHTMLScanner {
                 return 0
             }
             var writer = CleanWriter(out, capacity: capacity)
-            guard Self.text(b, into: &writer), !writer.overflowed, !writer.sawLessThan else {
+            // `text(_:into:)`'s loop, with the text between tags and references cleaned as it is searched.
+            let n = b.count
+            var i = 0
+            while i < n {
+                i += writer.writeText(base + i, n - i)
+                guard i < n else { break }
+                let next: Int?
+                switch base[i] {
+                case 0x26: next = entity(b, i, &writer)
+                case 0x3C: next = tag(b, i, &writer)
+                default: next = nil  // a truncated UTF-8 sequence: never in parsed text, but the two passes decide
+                }
+                guard let next else {
+                    complete = false
+                    return 0
+                }
+                i = next
+            }
+            guard !writer.overflowed, !writer.sawLessThan else {
                 complete = false
                 return 0
             }
