@@ -259,8 +259,11 @@ final class XMLFeedParser {
     private func classify(_ localname: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> FeedTag {
         let key = Key(local: UnsafeRawPointer(localname), uri: uri.map { UnsafeRawPointer($0) })
         // A direct-mapped cache in front of the dictionary: a feed uses a few dozen names, and hashing the key
-        // for every element cost more than the rest of the classification.
-        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key.local) >> 4) ^ (UInt(bitPattern: key.uri) >> 6)) & 63
+        // for every element cost more than the rest of the classification. The slot is the top six bits of a
+        // multiplicative hash: libxml2 packs a document's names next to each other in its dictionary, so the
+        // pointers' low bits alone (shifted) put `title`, `link` and `guid` in one slot, and every item missed.
+        let mixed = (UInt(bitPattern: key.local) &+ UInt(bitPattern: key.uri) &* 31) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: mixed >> 58)
         let cached = recent[slot]
         if cached.key == key { return cached.tag }
         let tag: FeedTag
