@@ -12,6 +12,20 @@ struct Newswatch: AsyncParsableCommand {
             StatusCommand.self, CheckConfigCommand.self, EvalCommand.self, FeedbackCommand.self, StoreCommand.self,
         ]
     )
+
+    /// ArgumentParser's own entry point, except for `parse --brief` over many sources (`parsingManySources`).
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            if let parse = try ParseCommand.parsingManySources(arguments) {
+                try await parse.run()
+                return
+            }
+        } catch {
+            exit(withError: error)
+        }
+        await main(arguments)
+    }
 }
 
 enum NewswatchVersion {

@@ -33,9 +33,9 @@ struct ParseCommand: AsyncParsableCommand {
 
     func run() async throws {
         if brief {
-            let result = await Commands.parseBrief(sources: sources, allowPrivateNetworks: allowPrivateNetworks)
-            Console.print(result.output)
-            if let failure = result.failure { throw Console.fail(failure) }
+            let failure = await Commands.parseBrief(
+                sources: sources, allowPrivateNetworks: allowPrivateNetworks, write: Console.output)
+            if let failure { throw Console.fail(failure) }
             return
         }
         do {

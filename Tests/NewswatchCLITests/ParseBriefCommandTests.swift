@@ -57,6 +57,67 @@ import Testing
         #expect(result.stderr.hasPrefix("newswatch: 3 of 6 sources could not be parsed"))
     }
 
+    /// A folder's worth (past `parsingManySources`' threshold, parsed on both cores): small and large feeds mixed so
+    /// later ones finish first, a broken, a hostile and a missing one, stdin, flags among the sources and a name
+    /// that starts with `-` after `--` — every line in argument order, the first failure's status.
+    @Test func aFolderOfManyFeedsKeepsArgumentOrder() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var names: [String] = []
+        var expected: [String] = []
+        for i in 0..<100 {
+            let name = String(format: "feed-%03d.xml", i)
+            names.append(name)
+            switch i {
+            case 33:
+                try dir.write(name, "<rss version=\"2.0\"><channel><item><title>x</b></title></item></channel></rss>")
+                expected.append("\(name): rss2.0, 1 item, 1 warning: recovered from broken XML")
+            case 50:
+                try dir.write(
+                    name,
+                    "<rss version=\"2.0\"><channel><y " + (0..<400).map { "a\($0)=\"v\"" }.joined(separator: " ")
+                        + "/></channel></rss>")
+                expected.append("\(name): error: ")
+            case 70:
+                expected.append("\(name): error: no such file; give a feed file, - or a URL")
+            default:
+                let n = i % 10 == 1 ? 3_000 : i % 3
+                let items = (0..<n).map {
+                    "<item><title>Story \($0)</title><description>&lt;p&gt;Body \($0)&lt;/p&gt;</description></item>"
+                }
+                try dir.write(
+                    name, "<rss version=\"2.0\"><channel><title>F\(i)</title>" + items.joined() + "</channel></rss>")
+                expected.append("\(name): rss2.0, \(n) item\(n == 1 ? "" : "s")")
+            }
+        }
+        try dir.write("-dash.xml", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>e</id></entry></feed>")
+        let arguments =
+            ["parse", "-"] + names[..<40] + ["--brief"] + names[40...] + [
+                "--allow-private-networks", "--", "-dash.xml",
+            ]
+        let result = try NewswatchBinary.run(
+            arguments, stdin: Data("<rss version=\"2.0\"><channel><item/></channel></rss>".utf8),
+            currentDirectory: dir.url, timeout: 120)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let want = ["<stdin>: rss2.0, 1 item"] + expected + ["-dash.xml: atom1.0, 1 item"]
+        #expect(lines.count == want.count, "\(result.stdout)")
+        for (line, expected) in zip(lines, want) {
+            // Errors and warnings are checked up to their wording, which other tests hold.
+            let prefixOnly = expected.hasSuffix(": error: ") || expected.hasSuffix("broken XML")
+            #expect(prefixOnly ? line.hasPrefix(expected) : line == expected, "\(line)")
+        }
+        #expect(result.status == 65)
+        #expect(
+            result.stderr
+                == "newswatch: 2 of 102 sources could not be parsed (see the error lines above; the exit status is the first one's)\n"
+        )
+        // With many sources the usual checks still hold: --json with --brief, and without --brief, are refused.
+        let json = try NewswatchBinary.run(["parse", "--brief", "--json"] + names, currentDirectory: dir.url)
+        #expect(json.status == 64)
+        let plain = try NewswatchBinary.run(["parse"] + names, currentDirectory: dir.url)
+        #expect(plain.status == 64)
+    }
+
     @Test func allGoodExitsZeroAndAMissingFirstSourceExits66() throws {
         let dir = try Self.folder()
         defer { dir.remove() }

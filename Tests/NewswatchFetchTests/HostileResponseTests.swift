@@ -55,4 +55,23 @@ struct HostileResponseTests {
         #expect(throws: FetchError.self) { try LocalFeedReader.read(path: "/dev/zero", cap: 1 << 20) }
         #expect(throws: (any Error).self) { try LocalFeedReader.read(path: dir.file("missing.xml").path, cap: 10) }
     }
+
+    /// A FIFO has no size to read into: the buffer grows as the bytes come (from 64 KiB, doubling) and the whole
+    /// body arrives, at the cap too. (Past the cap a writer would meet a closed pipe; `/dev/zero` above covers that.)
+    @Test func aPipeIsReadWholeUpToTheCap() throws {
+        let dir = try TemporaryDirectory(prefix: "newswatch-fifo")
+        defer { dir.remove() }
+        let body = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        for cap in [1 << 20, 300_000] {
+            let fifo = dir.file("feed-\(cap).fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let writer = Thread {
+                guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+                try? handle.write(contentsOf: body)
+                try? handle.close()
+            }
+            writer.start()
+            #expect(try LocalFeedReader.read(path: fifo, cap: cap) == body, "cap \(cap)")
+        }
+    }
 }

@@ -2,37 +2,51 @@ import NewswatchCore
 import NewswatchParse
 
 extension Commands {
-    /// What `parse --brief` prints and, when a source failed, how the command fails after printing it.
-    public struct BriefParse: Sendable {
-        /// One line per source, in the order given.
-        public var output: CommandOutput
-        /// The first failing source's error (its exit status), summarised in one stderr line; `nil` when all parsed.
-        public var failure: CommandError?
-    }
-
     /// `parse --brief`: one line per source — format, item count and warnings, or the error — for checking a
-    /// folder of feeds. The exit status is that of the first source that failed (CONTRACT §1), else 0.
-    public static func parseBrief(sources: [String], allowPrivateNetworks: Bool) async -> BriefParse {
-        var lines = ""
+    /// folder of feeds. The sources are parsed by a bounded pool (`BriefPool`: both cores), the lines handed to
+    /// `write` in argument order, a few at a time; only lines are kept, never a parsed feed past its own line, so
+    /// memory stays bounded however many sources there are. Returns `nil` when all parsed, else the failure whose
+    /// exit status is that of the first source (in argument order) that failed (CONTRACT §1), with one summary line.
+    public static func parseBrief(
+        sources: [String], allowPrivateNetworks: Bool, workers: Int = BriefPool.defaultWorkers,
+        write: @escaping (String) -> Void
+    ) async -> CommandError? {
+        // Standard input can be read once: with `-` twice, which one gets the bytes must not depend on timing.
+        let sequential = sources.lazy.filter { $0 == "-" }.count > 1
+        var output = BriefOutput(write: write)
         var failed = 0
         var firstFailure: CommandError?
-        for source in sources {
-            let displayName = oneLine(source == "-" ? "<stdin>" : URLRedaction.redact(source))
-            switch await briefResult(source, allowPrivateNetworks: allowPrivateNetworks) {
-            case .success(let feed):
-                lines += "\(displayName): \(briefSummary(feed))\n"
-            case .failure(let error):
-                lines += "\(displayName): error: \(oneLine(error.message))\n"
-                failed += 1
-                if firstFailure == nil { firstFailure = error }
-            }
+        await BriefPool.run(count: sources.count, workers: sequential ? 1 : workers) { index in
+            await briefLine(sources[index], allowPrivateNetworks: allowPrivateNetworks)
+        } deliver: { line in
+            output.append(line.text)
+            guard let failure = line.failure else { return }
+            failed += 1
+            if firstFailure == nil { firstFailure = failure }
         }
-        guard let firstFailure else { return BriefParse(output: CommandOutput(lines), failure: nil) }
+        output.flush()
+        guard let firstFailure else { return nil }
         let summary =
             "\(failed) of \(sources.count) source\(sources.count == 1 ? "" : "s") could not be parsed "
             + "(see the error lines above; the exit status is the first one's)"
-        return BriefParse(
-            output: CommandOutput(lines), failure: CommandError(exitCode: firstFailure.exitCode, lines: [summary]))
+        return CommandError(exitCode: firstFailure.exitCode, lines: [summary])
+    }
+
+    /// One source's line (with its newline) and, when it failed, its error.
+    struct BriefLine: Sendable {
+        var text: String
+        var failure: CommandError?
+    }
+
+    /// Loads and parses one source and keeps only its line: the feed is gone when this returns.
+    static func briefLine(_ source: String, allowPrivateNetworks: Bool) async -> BriefLine {
+        let displayName = oneLine(source == "-" ? "<stdin>" : URLRedaction.redact(source))
+        switch await briefResult(source, allowPrivateNetworks: allowPrivateNetworks) {
+        case .success(let feed):
+            return BriefLine(text: "\(displayName): \(briefSummary(feed))\n")
+        case .failure(let error):
+            return BriefLine(text: "\(displayName): error: \(oneLine(error.message))\n", failure: error)
+        }
     }
 
     /// A source's feed, or its error without the source name (the line already starts with it).

@@ -9,15 +9,13 @@ import CLibXML2
 /// unknown entities, other non-text elements. Named entities come from libxml2's own table.
 enum SimpleHTMLScanner {
     /// Appends the text of `b` to `out` (white space not collapsed); `false` when libxml2 must decide.
-    static func text(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    static func text<Sink: HTMLTextSink>(_ b: UnsafeBufferPointer<UInt8>, into out: inout Sink) -> Bool {
         guard let base = b.baseAddress else { return true }
         let n = b.count
         var i = 0
         var runStart = 0
         @inline(__always) func flush(_ end: Int) {
-            if end > runStart {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: end - runStart))
-            }
+            if end > runStart { out.appendRun(base + runStart, end - runStart) }
         }
         while i < n {
             // Raw pointer reads in the text runs, which are most of the bytes (buffer bounds checks stay on in -O).
@@ -47,8 +45,51 @@ enum SimpleHTMLScanner {
         return true
     }
 
+    /// The plain text of `b` — what `TextCleaner.clean` makes of `text(_:into:)`'s bytes — written straight into
+    /// the `String`'s storage in the same pass; `nil` when the scanner declines, or when a decoded `<` leaves the
+    /// caller to decide whether the publisher escaped the HTML twice.
+    static func plainText(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = b.baseAddress else { return "" }
+        // The scanner's bytes are never more than its input (a reference is longer than its UTF-8, a tag than its
+        // space); cleaning grows them by at most half, and the writer asks for a byte more per piece.
+        let capacity = b.count + b.count / 2 + 4
+        var complete = true
+        let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+            guard let out = buffer.baseAddress else {
+                complete = false
+                return 0
+            }
+            var writer = CleanWriter(out, capacity: capacity)
+            // `text(_:into:)`'s loop, with the text between tags and references cleaned as it is searched.
+            let n = b.count
+            var i = 0
+            while i < n {
+                i += writer.writeText(base + i, n - i)
+                guard i < n else { break }
+                let next: Int?
+                switch base[i] {
+                case 0x26: next = entity(b, i, &writer)
+                case 0x3C: next = tag(b, i, &writer)
+                default: next = nil  // a truncated UTF-8 sequence: never in parsed text, but the two passes decide
+                }
+                guard let next else {
+                    complete = false
+                    return 0
+                }
+                i = next
+            }
+            guard !writer.overflowed, !writer.sawLessThan else {
+                complete = false
+                return 0
+            }
+            return writer.count
+        }
+        return complete ? text : nil
+    }
+
     /// Decodes the reference at `i` (an `&`); returns the index after it, or `nil` to give up.
-    private static func entity(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ out: inout [UInt8]) -> Int? {
+    private static func entity<Sink: HTMLTextSink>(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ out: inout Sink) -> Int?
+    {
         let n = b.count
         var j = i + 1
         guard j < n else { return nil }
@@ -73,13 +114,13 @@ enum SimpleHTMLScanner {
                 j += 1
             }
             guard j > s, j < n, b[j] == 0x3B, isXMLChar(v) else { return nil }
-            UTF8Bytes.appendScalar(v, to: &out)
+            out.appendScalar(v)
             return j + 1
         }
         let s = j
         while j < n, j - s < 32, FeedDate.isLetter(b[j]) || FeedDate.isDigit(b[j]) { j += 1 }
         if j == s {
-            out.append(0x26)  // a lone '&' is text
+            out.appendByte(0x26)  // a lone '&' is text
             return i + 1
         }
         guard j < n, b[j] == 0x3B, FeedDate.isLetter(b[s]) else { return nil }
@@ -87,12 +128,12 @@ enum SimpleHTMLScanner {
         name.append(0)
         guard let desc = name.withUnsafeBufferPointer({ htmlEntityLookup($0.baseAddress) }), desc.pointee.value > 0
         else { return nil }
-        UTF8Bytes.appendScalar(desc.pointee.value, to: &out)
+        out.appendScalar(desc.pointee.value)
         return j + 1
     }
 
     /// Reads the tag, comment or raw-text element at `i` (a `<`); returns the index after it, or `nil`.
-    private static func tag(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ out: inout [UInt8]) -> Int? {
+    private static func tag<Sink: HTMLTextSink>(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ out: inout Sink) -> Int? {
         let n = b.count
         var j = i + 1
         guard j < n else { return nil }
@@ -151,7 +192,7 @@ enum SimpleHTMLScanner {
         case .inline:
             return j
         case .block:
-            out.append(0x20)
+            out.appendByte(0x20)
             return j
         case .drop:
             guard !closing else { return j }

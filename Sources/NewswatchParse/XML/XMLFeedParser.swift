@@ -33,10 +33,16 @@ final class XMLFeedParser {
         let local: UnsafeRawPointer
         let uri: UnsafeRawPointer?
     }
+    /// Names past what `known` holds (a document with hundreds of distinct element names).
     @exclusivity(unchecked) private var tags: [Key: FeedTag] = [:]
-    @exclusivity(unchecked) private var recent = [(key: Key, tag: FeedTag)](
-        repeating: (Key(local: UnsafeRawPointer(bitPattern: 1)!, uri: nil), FeedTag(ns: .none, name: .other)), count: 64
-    )
+    /// How many times an element's name was worked out from its bytes (tests: once per distinct name).
+    @exclusivity(unchecked) private(set) var namesClassified = 0
+    /// The document's element names so far, open-addressed by their interned pointers (`classify`).
+    @exclusivity(unchecked) private var known = [(key: Key, tag: FeedTag)](
+        repeating: (XMLFeedParser.noKey, FeedTag(ns: .none, name: .other)), count: XMLFeedParser.knownSlots)
+    @exclusivity(unchecked) private var knownCount = 0
+    private static let knownSlots = 256
+    private static var noKey: Key { Key(local: UnsafeRawPointer(bitPattern: 1)!, uri: nil) }
 
     enum Role: UInt8 { case plain, author }
     struct Frame {
@@ -258,21 +264,30 @@ final class XMLFeedParser {
 
     private func classify(_ localname: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> FeedTag {
         let key = Key(local: UnsafeRawPointer(localname), uri: uri.map { UnsafeRawPointer($0) })
-        // A direct-mapped cache in front of the dictionary: a feed uses a few dozen names, and hashing the key
-        // for every element cost more than the rest of the classification.
-        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key.local) >> 4) ^ (UInt(bitPattern: key.uri) >> 6)) & 63
-        let cached = recent[slot]
-        if cached.key == key { return cached.tag }
-        let tag: FeedTag
-        if let t = tags[key] {
-            tag = t
+        // libxml2 interns a document's names, so a name is its pointer: an open-addressed table of them, looked up
+        // by a multiplicative hash and linear probing, finds every name after its first without hashing the key
+        // (SipHash per element cost more than the rest of the classification). It is never more than half full;
+        // names past that go to the dictionary. (A direct-mapped cache before it thrashed: libxml2 packs the names
+        // next to each other, and two of them in one slot missed on every item.)
+        let mixed = (UInt(bitPattern: key.local) &+ UInt(bitPattern: key.uri) &* 31) &* 0x9E37_79B9_7F4A_7C15
+        var slot = Int(truncatingIfNeeded: mixed >> 56)
+        while true {
+            let entry = known[slot]
+            if entry.key == key { return entry.tag }
+            if entry.key == Self.noKey { break }
+            slot = (slot + 1) & (Self.knownSlots - 1)
+        }
+        if knownCount == Self.knownSlots / 2, let tag = tags[key] { return tag }
+        namesClassified += 1
+        let name = FeedName.of(Self.bytes(localname))
+        let ns = uri.map { FeedNamespace.of(uri: Self.bytes($0)) } ?? .none
+        let tag = FeedTag(ns: ns, name: name)
+        if knownCount < Self.knownSlots / 2 {
+            known[slot] = (key, tag)
+            knownCount += 1
         } else {
-            let name = FeedName.of(Self.bytes(localname))
-            let ns = uri.map { FeedNamespace.of(uri: Self.bytes($0)) } ?? .none
-            tag = FeedTag(ns: ns, name: name)
             tags[key] = tag
         }
-        recent[slot] = (key, tag)
         return tag
     }
 
