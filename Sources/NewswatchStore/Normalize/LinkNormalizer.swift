@@ -14,6 +14,12 @@ import Foundation
 public enum LinkNormalizer {
     /// The normalised form of `link`, or `nil` for an empty link.
     public static func normalize(_ link: String) -> String? {
+        if let plain = plainNormalized(link) { return plain }
+        return slowNormalize(link)
+    }
+
+    /// `normalize` for any link: splits it and applies every rule.
+    static func slowNormalize(_ link: String) -> String? {
         var bytes = Array(link.utf8)[...]
         while let f = bytes.first, isSpace(f) { bytes = bytes.dropFirst() }
         while let l = bytes.last, isSpace(l) { bytes = bytes.dropLast() }
