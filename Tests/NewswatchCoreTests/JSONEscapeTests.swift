@@ -40,7 +40,7 @@ import Testing
 
     @Test func bytewiseEscapingWritesWhatScalarEscapingWrote() async {
         await propertyCheck(count: 3000, input: Gen.element(of: Self.pieces).array(of: 0...16)) { picks in
-            let text = picks.joined()
+            let text = picks.compactMap { $0 }.joined()
             var out = ""
             JSONValue.writeEscaped(text, to: &out)
             #expect(out == Self.scalarEscaped(text), "\(text.debugDescription)")

@@ -97,7 +97,8 @@ public struct StoryTitle: Sendable, Equatable {
     /// above the threshold is missed (prefix filtering: probe the `count − ⌈t·count⌉ + 1` rarest words).
     var probeCount: Int {
         let n = hashes.count
-        let needed = (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
+        let needed =
+            (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
             / StoryTitle.thresholdDenominator
         return max(1, n - needed + 1)
     }
@@ -260,7 +261,8 @@ public struct StoryTitle: Sendable, Equatable {
     static let stopwords: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "for", "and", "or", "as", "by", "with", "from", "into", "onto",
         "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "after",
-        "over", "amid", "between", "about", "via", "through", "across", "during", "against", "under", "near", "within", "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
+        "over", "amid", "between", "about", "via", "through", "across", "during", "against", "under", "near", "within",
+        "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
         "out", "off", "than", "then", "but", "not", "no", "new", "how", "what", "why", "who", "when", "where",
         "report", "reports", "live", "update", "updates", "latest", "breaking", "news", "video", "watch", "photos",
     ]

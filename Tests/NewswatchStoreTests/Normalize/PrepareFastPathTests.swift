@@ -54,7 +54,8 @@ import Testing
 
     @Test(arguments: [
         "https://www.example.com/a", "https://example.com/a/", "https://example.com//a", "https://Example.com/a",
-        "https://example.com:8443/a", "https://example.com/a?id=1", "https://example.com/a#c", "https://example.com/amp",
+        "https://example.com:8443/a", "https://example.com/a?id=1", "https://example.com/a#c",
+        "https://example.com/amp",
         "https://example.com/a.amp.html", " https://example.com/a", "https://example.com/ä", "ftp://example.com/a",
         "https://u@example.com/a", "https://example.com./a", "https://example.com/AMP/a", "https://example.com/a.Amp",
         "https://example-com.cdn.ampproject.org/c/s/example.com/a",
@@ -114,7 +115,8 @@ import Testing
             var r = SplitMix(state: UInt64(seed))
             let text = r.text(from: Self.titlePieces + ["abc ", "\r", "\r\n", "\n"], count: 0...40)
             let limit = 1 + r.below(30)
-            #expect(StoryTitle.leading(text, characters: limit) == String(text.prefix(limit)), "\(text.debugDescription)")
+            #expect(
+                StoryTitle.leading(text, characters: limit) == String(text.prefix(limit)), "\(text.debugDescription)")
         }
     }
 
@@ -171,7 +173,8 @@ extension PrepareFastPathTests {
             }
             let stored = matches.map { m in
                 StoredMatch(
-                    topic: m.topicID, terms: m.terms.map(\.term).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                    topic: m.topicID,
+                    terms: m.terms.map(\.term).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
                     fields: m.terms.map(\.field).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
             }
             #expect(StoredMatch.encode(matches) == StoredMatch.encode(stored))
