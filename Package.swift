@@ -119,7 +119,12 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "NewswatchStoreTests", dependencies: ["NewswatchStore", "NewswatchTestSupport"]),
+        .testTarget(
+            name: "NewswatchStoreTests",
+            dependencies: [
+                "NewswatchStore", "NewswatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "NewswatchConfigTests", dependencies: ["NewswatchConfig", "NewswatchTestSupport"],
             resources: [.copy("Fixtures")]),

@@ -39,30 +39,6 @@ struct StoredMatch: Sendable, Equatable {
         return out.finish()
     }
 
-    /// The stored text of what the matcher returned, as `encode(_: [StoredMatch])` writes it, without making the
-    /// `StoredMatch` values: a cold start encodes millions of matches, most of them naming one term in one field.
-    static func encode(_ matches: [TopicMatch]) -> String? {
-        guard !matches.isEmpty else { return nil }
-        var out = Writer()
-        for m in matches {
-            out.open(topic: m.topicID)
-            let terms = m.terms
-            if terms.count == 1 {
-                out.field(terms[0].field)
-                out.term(terms[0].term)
-                continue
-            }
-            // Terms per match are few: linear scans beat hashing them.
-            for (i, t) in terms.enumerated() where !terms[..<i].contains(where: { $0.field == t.field }) {
-                out.field(t.field)
-            }
-            for (i, t) in terms.enumerated() where !terms[..<i].contains(where: { $0.term == t.term }) {
-                out.term(t.term)
-            }
-        }
-        return out.finish()
-    }
-
     static func letter(_ field: ItemField) -> UInt8 {
         switch field {
         case .title: UInt8(ascii: "t")

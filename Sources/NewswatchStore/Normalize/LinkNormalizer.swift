@@ -14,6 +14,12 @@ import Foundation
 public enum LinkNormalizer {
     /// The normalised form of `link`, or `nil` for an empty link.
     public static func normalize(_ link: String) -> String? {
+        if let plain = plainNormalized(link) { return plain }
+        return slowNormalize(link)
+    }
+
+    /// `normalize` for any link: splits it and applies every rule.
+    static func slowNormalize(_ link: String) -> String? {
         var bytes = Array(link.utf8)[...]
         while let f = bytes.first, isSpace(f) { bytes = bytes.dropFirst() }
         while let l = bytes.last, isSpace(l) { bytes = bytes.dropLast() }
@@ -60,16 +66,18 @@ public enum LinkNormalizer {
         case "amp": return v.isEmpty || v == "1" || v == "true" || v == "yes"
         case "outputtype", "output": return v == "amp"
         // These name real content on some sites (`?tag=gaza`, `?cid=123`); only drop the obvious feed markers.
-        default: return v.isEmpty || v.contains("rss") || v.contains("feed") || v.contains("twitter")
-            || v.contains("facebook") || v.contains("newsletter") || v.contains("email")
+        default:
+            return v.isEmpty || v.contains("rss") || v.contains("feed") || v.contains("twitter")
+                || v.contains("facebook") || v.contains("newsletter") || v.contains("email")
         }
     }
 
     private static func ampCacheTarget(_ url: SplitURL) -> SplitURL? {
         // /c/s/host/path (https) or /c/host/path (http); /v/… for viewer URLs; /i/ for images.
         var parts = url.path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        guard let first = parts.first, first.count == 1, [UInt8(ascii: "c"), UInt8(ascii: "v"), UInt8(ascii: "i")]
-            .contains(first[first.startIndex])
+        guard let first = parts.first, first.count == 1,
+            [UInt8(ascii: "c"), UInt8(ascii: "v"), UInt8(ascii: "i")]
+                .contains(first[first.startIndex])
         else { return nil }
         parts.removeFirst()
         if let s = parts.first, s.elementsEqual([UInt8(ascii: "s")]) { parts.removeFirst() }

@@ -26,10 +26,16 @@ public struct StoryTitle: Sendable, Equatable {
     public static let minimumTokens = 3
 
     public init(_ title: String) {
+        self.init(title, normalized: StoryTitle.normalizedBytes(title))
+    }
+
+    /// The words of `title`, whose `normalizedBytes` the caller already has (`prepare()` needs them for the
+    /// content key too).
+    init(_ title: String, normalized: [UInt8]) {
         self.title = title
         var hs: [UInt64] = []
         var nums: [UInt64] = []
-        StoryTitle.forEachWord(of: title) { word, isNumber in
+        StoryTitle.forEachWord(in: normalized) { word, isNumber in
             let h = StoryTitle.hash(word)
             hs.append(h)
             if isNumber { nums.append(h) }
@@ -47,7 +53,10 @@ public struct StoryTitle: Sendable, Equatable {
 
     /// Calls `body` with each content word (stemmed, stopwords skipped) and whether it is a number.
     private static func forEachWord(of title: String, _ body: (ArraySlice<UInt8>, Bool) -> Void) {
-        let bytes = normalizedBytes(title)
+        forEachWord(in: normalizedBytes(title), body)
+    }
+
+    private static func forEachWord(in bytes: [UInt8], _ body: (ArraySlice<UInt8>, Bool) -> Void) {
         var start = 0
         let n = bytes.count
         while start < n {
@@ -88,7 +97,8 @@ public struct StoryTitle: Sendable, Equatable {
     /// above the threshold is missed (prefix filtering: probe the `count − ⌈t·count⌉ + 1` rarest words).
     var probeCount: Int {
         let n = hashes.count
-        let needed = (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
+        let needed =
+            (n * StoryTitle.thresholdNumerator + StoryTitle.thresholdDenominator - 1)
             / StoryTitle.thresholdDenominator
         return max(1, n - needed + 1)
     }
@@ -121,29 +131,53 @@ public struct StoryTitle: Sendable, Equatable {
     }
 
     static func normalizedBytes(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                let b = UInt8(v)
-                switch b {
-                case 65...90: emit(b + 32, &out, &pendingSpace)
-                case 97...122, 48...57: emit(b, &out, &pendingSpace)
-                case 46, 39: continue  // '.' and '\'' join: U.S. → us
-                default: pendingSpace = true
+        var text = text
+        return text.withUTF8 { utf8 in
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count)
+            var pendingSpace = false
+            // Bytes, not `unicodeScalars`: headlines are mostly ASCII, and decoding every scalar cost more than
+            // the rest of the normalisation (issue 18). A valid string's lead byte says how many bytes follow.
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                if b < 0x80 {
+                    i += 1
+                    switch b {
+                    case 65...90: emit(b + 32, &out, &pendingSpace)
+                    case 97...122, 48...57: emit(b, &out, &pendingSpace)
+                    case 46, 39: continue  // '.' and '\'' join: U.S. → us
+                    default: pendingSpace = true
+                    }
+                    continue
                 }
-                continue
+                var v: UInt32
+                let length: Int
+                if b < 0xE0 {
+                    (v, length) = (UInt32(b & 0x1F), 2)
+                } else if b < 0xF0 {
+                    (v, length) = (UInt32(b & 0x0F), 3)
+                } else {
+                    (v, length) = (UInt32(b & 0x07), 4)
+                }
+                for k in 1..<length where i + k < n { v = v << 6 | UInt32(utf8[i + k] & 0x3F) }
+                i += length
+                fold(Unicode.Scalar(v) ?? "\u{FFFD}", &out, &pendingSpace)
             }
-            switch folded(scalar) {
-            case .join: continue
-            case .separator: pendingSpace = true
-            case .text(let bytes):
-                for b in bytes { emit(b, &out, &pendingSpace) }
-            }
+            return out
         }
-        return out
+    }
+
+    /// The normalisation of one non-ASCII scalar.
+    @inline(__always)
+    private static func fold(_ scalar: Unicode.Scalar, _ out: inout [UInt8], _ pendingSpace: inout Bool) {
+        switch folded(scalar) {
+        case .join: return
+        case .separator: pendingSpace = true
+        case .text(let bytes):
+            for b in bytes { emit(b, &out, &pendingSpace) }
+        }
     }
 
     @inline(__always)
@@ -153,7 +187,7 @@ public struct StoryTitle: Sendable, Equatable {
         out.append(b)
     }
 
-    private enum Folded {
+    enum Folded: Equatable {
         case join
         case separator
         case text([UInt8])
@@ -164,7 +198,7 @@ public struct StoryTitle: Sendable, Equatable {
         foldSlow(Unicode.Scalar(UInt32(v))!)
     }
 
-    private static func folded(_ scalar: Unicode.Scalar) -> Folded {
+    static func folded(_ scalar: Unicode.Scalar) -> Folded {
         let v = Int(scalar.value)
         if v >= 0xC0 && v <= 0x24F { return latinFolds[v - 0xC0] }
         switch scalar {
@@ -227,7 +261,8 @@ public struct StoryTitle: Sendable, Equatable {
     static let stopwords: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "for", "and", "or", "as", "by", "with", "from", "into", "onto",
         "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "after",
-        "over", "amid", "between", "about", "via", "through", "across", "during", "against", "under", "near", "within", "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
+        "over", "amid", "between", "about", "via", "through", "across", "during", "against", "under", "near", "within",
+        "s", "says", "say", "said", "will", "would", "has", "have", "had", "up",
         "out", "off", "than", "then", "but", "not", "no", "new", "how", "what", "why", "who", "when", "where",
         "report", "reports", "live", "update", "updates", "latest", "breaking", "news", "video", "watch", "photos",
     ]

@@ -14,27 +14,23 @@ extension IngestTransaction {
         let item = matched.item
         let guid = item.id.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let normLink = item.link.flatMap(LinkNormalizer.normalize)
-        let title = StoryTitle.normalizedText(item.title ?? "")
-        let body = StoryTitle.normalizedText(String((item.summary ?? item.content ?? "").prefix(400)))
+        let titleBytes = StoryTitle.normalizedBytes(item.title ?? "")
+        let title = String(decoding: titleBytes, as: UTF8.self)
+        let body = StoryTitle.normalizedText(StoryTitle.leading(item.summary ?? item.content ?? "", characters: 400))
         let contentKey = title.isEmpty && body.isEmpty ? nil : ContentHash.hex(fields: ["c", title, body])
         let revision = ContentHash.hex(fields: [
             item.title ?? "", item.summary ?? "", item.content ?? "", item.link ?? "",
             item.categories.joined(separator: "\u{1F}"),
         ])
         // One entry per topic (the matcher gives that; a hand-written matcher might not).
-        var matches = matched.matches
-        if matches.count > 1 {
-            var seen = Set<String>(minimumCapacity: matches.count)
-            if !matches.allSatisfy({ seen.insert($0.topicID).inserted }) {
-                seen.removeAll(keepingCapacity: true)
-                matches = matches.filter { seen.insert($0.topicID).inserted }
-            }
-        }
+        let matches = TopicMatch.distinctTopics(matched.matches)
         // A feed that dates items only by `dc:date`/Atom `updated` (RSS 1.0 does) still dates them.
         let date = item.published ?? item.updated
         let published = date?.storeSeconds ?? now
         // Only items dated near the index's window can join a story by title; skip the words for the rest.
-        let words = published >= now - 2 * StoryIndex.window ? StoryTitle(item.title ?? "") : StoryTitle("")
+        let words =
+            published >= now - 2 * StoryIndex.window
+            ? StoryTitle(item.title ?? "", normalized: titleBytes) : StoryTitle("")
         return Incoming(
             item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
             matchesText: StoredMatch.encode(matches), topicIDs: matches.map(\.topicID),
