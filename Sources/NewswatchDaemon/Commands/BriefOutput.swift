@@ -1,8 +1,8 @@
 import Foundation
 
 /// `parse --brief`'s lines on their way out: gathered into chunks so two thousand files are not two thousand
-/// writes, and still handed over every fifth of a second, so a slow source (a URL) does not hold back the lines
-/// before it.
+/// writes, and still handed over within about a fifth of a second (`flushIfDue` runs on the pool's tick while it
+/// waits), so a slow source (a URL) does not hold back the lines before it.
 struct BriefOutput {
     /// Where a chunk goes (the CLI's stdout).
     let write: (String) -> Void
@@ -22,6 +22,11 @@ struct BriefOutput {
     mutating func append(_ line: String) {
         pending += line
         if pending.utf8.count >= Self.chunkBytes || lastWrite.duration(to: .now) >= Self.maximumDelay { flush() }
+    }
+
+    /// Writes what is gathered if it has waited ``maximumDelay`` (called while the next line is awaited).
+    mutating func flushIfDue() {
+        if !pending.isEmpty && lastWrite.duration(to: .now) >= Self.maximumDelay { flush() }
     }
 
     /// Writes what is gathered.

@@ -10,18 +10,24 @@ public enum BriefPool {
     /// How far ahead of the next result to deliver a worker may start, per worker.
     static let windowPerWorker = 32
 
+    /// How often `tick` runs while results are awaited.
+    static let tickInterval = Duration.milliseconds(100)
+
     /// Runs `work` for every index in `0..<count` on up to `workers` tasks and hands each result to `deliver`
-    /// in index order, on the calling task.
+    /// in index order, on the calling task. `tick` runs on the calling task about every ``tickInterval`` while the
+    /// pool waits, so what `deliver` gathered can go out while a slow source holds up the ones after it.
     static func run<Output: Sendable>(
-        count: Int, workers: Int, work: @escaping @Sendable (Int) async -> Output, deliver: (Output) -> Void
+        count: Int, workers: Int, work: @escaping @Sendable (Int) async -> Output, deliver: (Output) -> Void,
+        tick: () -> Void = {}
     ) async {
         let workers = max(1, workers)
         let window = workers * windowPerWorker
-        await withTaskGroup(of: (Int, Output).self) { group in
+        await withTaskGroup(of: (Int, Output)?.self) { group in
             var ready: [Int: Output] = [:]
             var nextToStart = 0
             var nextToDeliver = 0
             var running = 0
+            var ticking = false
             while nextToDeliver < count {
                 while running < workers && nextToStart < count && nextToStart - nextToDeliver < window {
                     let index = nextToStart
@@ -29,7 +35,20 @@ public enum BriefPool {
                     nextToStart += 1
                     running += 1
                 }
-                guard let (index, output) = await group.next() else { return }
+                if !ticking {
+                    // A timer among the results (`nil`): cancelled below once everything is delivered.
+                    group.addTask {
+                        try? await Task.sleep(for: tickInterval)
+                        return nil
+                    }
+                    ticking = true
+                }
+                guard let next = await group.next() else { return }
+                guard let (index, output) = next else {
+                    ticking = false
+                    tick()
+                    continue
+                }
                 running -= 1
                 ready[index] = output
                 while let output = ready.removeValue(forKey: nextToDeliver) {
@@ -37,6 +56,7 @@ public enum BriefPool {
                     nextToDeliver += 1
                 }
             }
+            group.cancelAll()
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NewswatchCore
 import NewswatchParse
 
@@ -11,18 +12,18 @@ extension Commands {
         sources: [String], allowPrivateNetworks: Bool, workers: Int = BriefPool.defaultWorkers,
         write: @escaping (String) -> Void
     ) async -> CommandError? {
-        // Standard input can be read once: with `-` twice, which one gets the bytes must not depend on timing.
-        let sequential = sources.lazy.filter { $0 == "-" }.count > 1
         var output = BriefOutput(write: write)
         var failed = 0
         var firstFailure: CommandError?
-        await BriefPool.run(count: sources.count, workers: sequential ? 1 : workers) { index in
+        await BriefPool.run(count: sources.count, workers: briefWorkers(sources, cores: workers)) { index in
             await briefLine(sources[index], allowPrivateNetworks: allowPrivateNetworks)
         } deliver: { line in
             output.append(line.text)
             guard let failure = line.failure else { return }
             failed += 1
             if firstFailure == nil { firstFailure = failure }
+        } tick: {
+            output.flushIfDue()
         }
         output.flush()
         guard let firstFailure else { return nil }
@@ -30,6 +31,33 @@ extension Commands {
             "\(failed) of \(sources.count) source\(sources.count == 1 ? "" : "s") could not be parsed "
             + "(see the error lines above; the exit status is the first one's)"
         return CommandError(exitCode: firstFailure.exitCode, lines: [summary])
+    }
+
+    /// How many sources `parse --brief` works on at once, given `cores` workers:
+    /// - one, when two sources are streams (`-`, a pipe, a device, `/dev/stdin`): a stream can be read once, and
+    ///   which source gets its bytes must not depend on timing;
+    /// - at most two with URL sources: the daemon's per-host limit (2 connections), which one-off fetches of a list
+    ///   of URLs on one host keep too.
+    static func briefWorkers(_ sources: [String], cores: Int) -> Int {
+        var streams = 0
+        var urls = false
+        for source in sources {
+            let lower = source.prefix(8).lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                urls = true
+            } else if source == "-" || !isRegularFile(source) {
+                streams += 1
+            }
+        }
+        if streams > 1 { return 1 }
+        return urls ? min(cores, 2) : cores
+    }
+
+    /// Whether `path` names a regular file (following links); a missing one counts as one (its line is an error).
+    private static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        return info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// One source's line (with its newline) and, when it failed, its error.

@@ -1,4 +1,6 @@
 import Foundation
+import NewswatchSystem
+import NewswatchTestSupport
 import Synchronization
 import Testing
 
@@ -91,5 +93,56 @@ import Testing
             failure?.lines == [
                 "4 of 120 sources could not be parsed (see the error lines above; the exit status is the first one's)"
             ])
+    }
+
+    /// Review 8b finding 1: the lines of sources before a slow one (a URL) go out while it is awaited, not when it
+    /// ends.
+    @Test func linesBeforeASlowSourceGoOutWhileItIsAwaited() async throws {
+        let release = Locked(false)
+        let server = try LoopbackHTTPServer.start { _ in
+            let deadline = Date().addingTimeInterval(30)
+            while !release.withLock({ $0 }) && Date() < deadline { usleep(20_000) }
+            return .ok("<rss version=\"2.0\"><channel><item><title>t</title></item></channel></rss>")
+        }
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let files = try ["a.xml", "b.xml"].map { name in
+            let url = dir.file(name)
+            try Data("<rss version=\"2.0\"><channel></channel></rss>".utf8).write(to: url)
+            return url.path
+        }
+        let chunks = Mutex<[String]>([])
+        let run = Task {
+            await Commands.parseBrief(sources: files + [server.url("/slow")], allowPrivateNetworks: true, workers: 2) {
+                chunk in chunks.withLock { $0.append(chunk) }
+            }
+        }
+        var early = false
+        for _ in 0..<100 where !early {
+            early = chunks.withLock { $0.joined() }.contains("b.xml: rss2.0, 0 items\n")
+            if !early { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(early, "the files' lines waited for the slow URL")
+        release.withLock { $0 = true }
+        #expect(await run.value == nil)
+        #expect(chunks.withLock { $0.joined() }.hasSuffix("/slow: rss2.0, 1 item\n"))
+    }
+
+    /// Review 8b findings 2–3: two streams (however spelled) are read one at a time; URL sources at most two at once
+    /// (the daemon's per-host limit); regular files, one stream among them or a missing file on all workers.
+    @Test func streamsRunAloneAndURLsTwoAtATime() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = dir.file("a.xml")
+        try Data("<rss/>".utf8).write(to: file)
+        let fifo = dir.file("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(Commands.briefWorkers([file.path, file.path, dir.file("missing.xml").path, dir.path], cores: 8) == 8)
+        #expect(Commands.briefWorkers([file.path, "-"], cores: 8) == 8)
+        #expect(Commands.briefWorkers(["-", "/dev/stdin"], cores: 8) == 1)
+        #expect(Commands.briefWorkers([fifo, file.path, fifo], cores: 8) == 1)
+        #expect(Commands.briefWorkers([file.path, "https://a.example/rss", "HTTP://b.example/"], cores: 8) == 2)
+        #expect(Commands.briefWorkers(["https://a.example/rss"], cores: 1) == 1)
     }
 }
