@@ -1,23 +1,10 @@
 import Foundation
 import NewswatchCore
+import NewswatchTestSupport
 import PropertyBased
 import Testing
 
 @testable import NewswatchMatch
-
-/// A small deterministic generator (SplitMix64) so a property's input is built from one shrinkable seed.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
-}
 
 @Suite struct PropertyTests {
     private static let bareWords = [

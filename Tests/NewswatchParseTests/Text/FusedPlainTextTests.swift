@@ -1,3 +1,4 @@
+import NewswatchTestSupport
 import Testing
 
 @testable import NewswatchParse

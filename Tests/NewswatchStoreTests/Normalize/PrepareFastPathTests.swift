@@ -1,5 +1,6 @@
 import Foundation
 import NewswatchCore
+import NewswatchTestSupport
 import PropertyBased
 import Testing
 
@@ -8,23 +9,6 @@ import Testing
 /// Issue 18: `prepare()`'s fast paths (plain links, byte-wise title normalisation, the ASCII summary cut, the
 /// pairwise topic-id check) must give exactly what the general code gives, on any input.
 @Suite struct PrepareFastPathTests {
-    /// A small deterministic generator (SplitMix64) so an input is built from one shrinkable seed.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func text(from pieces: [String], count: ClosedRange<Int>) -> String {
-            let n = count.lowerBound + below(count.upperBound - count.lowerBound + 1)
-            return (0..<n).map { _ in pieces[below(pieces.count)] }.joined()
-        }
-    }
-
     private static let linkPieces = [
         "https://", "http://", "HTTP://", "https:/", "www.", "WWW.", "amp.", "Amp", "amp", "/amp", ".amp", ".amp.html",
         "example.com", "Example.COM", "news.example.org", "a", "b-c", "7", ".", "..", "/", "//", "?", "&", "=", "#",
@@ -184,5 +168,13 @@ extension PrepareFastPathTests {
             }
             #expect(StoredMatch.encode(matches) == StoredMatch.encode(stored))
         }
+    }
+}
+
+extension SplitMix {
+    /// A string of `count` pieces drawn from `pieces`.
+    fileprivate mutating func text(from pieces: [String], count: ClosedRange<Int>) -> String {
+        let n = count.lowerBound + below(count.upperBound - count.lowerBound + 1)
+        return (0..<n).map { _ in pieces[below(pieces.count)] }.joined()
     }
 }
