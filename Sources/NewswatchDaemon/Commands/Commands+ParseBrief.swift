@@ -42,10 +42,9 @@ extension Commands {
         var streams = 0
         var urls = false
         for source in sources {
-            let lower = source.prefix(8).lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            if FeedSource.isURL(source) {
                 urls = true
-            } else if source == "-" || !isRegularFile(source) {
+            } else if source == "-" || isStream(source) {
                 streams += 1
             }
         }
@@ -53,11 +52,13 @@ extension Commands {
         return urls ? min(cores, 2) : cores
     }
 
-    /// Whether `path` names a regular file (following links); a missing one counts as one (its line is an error).
-    private static func isRegularFile(_ path: String) -> Bool {
+    /// Whether `path` names something that can be read only once (following links): a pipe, a device, a socket.
+    /// A regular file, a directory or a missing path is not (the last two get an error line).
+    private static func isStream(_ path: String) -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0 else { return true }
-        return info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFDIR
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
     }
 
     /// One source's line (with its newline) and, when it failed, its error.

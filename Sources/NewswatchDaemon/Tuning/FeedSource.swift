@@ -39,8 +39,7 @@ public enum FeedSource {
     /// Reads a source: a file, `-` (stdin), or an http(s) URL. URL sources go to the daemon's fetcher with its
     /// default policy (CONTRACT §1: parse reads no config).
     public static func load(_ source: String, allowPrivateNetworks: Bool) async throws(TuningError) -> Loaded {
-        let lower = source.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+        if isURL(source) {
             var configuration = FetchConfiguration()
             configuration.allowPrivateNetworks = allowPrivateNetworks
             switch await HTTPClient.fetchOnce(FeedRequest(url: source), configuration: configuration) {
@@ -82,6 +81,12 @@ public enum FeedSource {
         } catch {
             throw TuningError(.noInput, "\(source): cannot be read (check its permissions)")
         }
+    }
+
+    /// Whether `source` is fetched (an http(s) URL, any case) rather than read from a file or stdin.
+    static func isURL(_ source: String) -> Bool {
+        let scheme = source.prefix(8).lowercased()
+        return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
     }
 
     /// Parses loaded bytes; a document that is not a usable feed is a `dataError` naming `source`.
