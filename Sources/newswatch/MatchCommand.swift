@@ -79,3 +79,20 @@ struct MatchCommand: AsyncParsableCommand {
         if let firstFailure { throw ExitCode(firstFailure) }
     }
 }
+
+extension MatchCommand {
+    /// The options that take a value; `--help` lists each as `--name <value>` (`MatchSourceTests` checks the two
+    /// agree).
+    static let valueOptions: Set<String> = ["--config", "--topic", "--query", "--text", "--title", "--since"]
+
+    /// `match` with many sources (a folder's worth), or `nil` for every other command line
+    /// (`ManySourcesCommandLine`).
+    static func parsingManySources(_ arguments: [String]) throws -> MatchCommand? {
+        guard let line = ManySourcesCommandLine(arguments, command: "match", valueOptions: valueOptions),
+            var command = try line.parsed(as: MatchCommand.self)
+        else { return nil }
+        command.sources = line.sources
+        try command.validate()
+        return command
+    }
+}

@@ -13,12 +13,17 @@ struct Newswatch: AsyncParsableCommand {
         ]
     )
 
-    /// ArgumentParser's own entry point, except for `parse --brief` over many sources (`parsingManySources`).
+    /// ArgumentParser's own entry point, except for `parse --brief` and `match` over many sources
+    /// (`ManySourcesCommandLine`).
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             if let parse = try ParseCommand.parsingManySources(arguments) {
                 try await parse.run()
+                return
+            }
+            if let match = try MatchCommand.parsingManySources(arguments) {
+                try await match.run()
                 return
             }
         } catch {

@@ -47,3 +47,16 @@ struct ParseCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ParseCommand {
+    /// `parse --brief` with many sources (a folder's worth), or `nil` for every other command line; flags take no
+    /// values (`ManySourcesCommandLine`).
+    static func parsingManySources(_ arguments: [String]) throws -> ParseCommand? {
+        guard let line = ManySourcesCommandLine(arguments, command: "parse", valueOptions: []),
+            line.options.contains("--brief"), var command = try line.parsed(as: ParseCommand.self)
+        else { return nil }
+        command.sources = line.sources
+        try command.validate()
+        return command
+    }
+}
