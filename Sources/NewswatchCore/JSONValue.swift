@@ -102,58 +102,72 @@ public enum JSONValue: Sendable, Equatable {
     /// RFC 8259 string escaping; non-ASCII stays UTF-8, U+2028/2029 are escaped for JavaScript consumers.
     public static func writeEscaped(_ s: String, to out: inout String) {
         out += "\""
-        // Most strings need no escape: copied whole (0xE2 leads U+2028/2029 in UTF-8).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            out += s
-            out += "\""
-            return
-        }
-        // Runs between escapes are appended whole: appending scalar by scalar was most of the cost. Found by bytes,
-        // not scalars: most text reaching here only holds a curly quote or a dash (lead byte 0xE2), and decoding
-        // every scalar to find none was a cold round's cost (issue 18). Cuts fall on ASCII bytes and 0xE2 leads, so
-        // every index is a scalar boundary.
-        let utf8 = s.utf8
-        var run = utf8.startIndex
-        var i = run
-        while i != utf8.endIndex {
-            let b = utf8[i]
-            var next = utf8.index(after: i)
-            let escape: String
-            switch b {
-            case 0x22: escape = "\\\""
-            case 0x5C: escape = "\\\\"
-            case 0x0A: escape = "\\n"
-            case 0x0D: escape = "\\r"
-            case 0x09: escape = "\\t"
-            case 0x08: escape = "\\b"
-            case 0x0C: escape = "\\f"
-            case 0xE2:
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                guard next != utf8.endIndex, utf8[next] == 0x80 else {
-                    i = next
-                    continue
-                }
-                let third = utf8.index(after: next)
-                guard third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 else {
-                    i = next
-                    continue
-                }
-                escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
-                next = utf8.index(after: third)
-            default:
-                guard b < 0x20 else {
-                    i = next
-                    continue
-                }
-                let hex = String(b, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-            out.append(contentsOf: s[run..<i])
-            out += escape
-            i = next
-            run = next
-        }
-        out.append(contentsOf: s[run...])
+        // Found in the bytes in place, a tight loop over memory instead of `String.UTF8View`'s index stepping, which
+        // was most of `items.match_text`'s encoding (issue 18). The parser and the store only make native strings.
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { writeEscaped(s, bytes: $0, to: &out) }
+        if done == nil { Array(s.utf8).withUnsafeBufferPointer { writeEscaped(s, bytes: $0, to: &out) } }
         out += "\""
+    }
+
+    /// `s` escaped, its `bytes` being its UTF-8; runs between escapes are appended whole as slices of `s`.
+    private static func writeEscaped(_ s: String, bytes: UnsafeBufferPointer<UInt8>, to out: inout String) {
+        var run = 0
+        var i = nextCandidate(bytes, from: 0)
+        while i < bytes.count {
+            guard let found = escape(bytes, at: i) else {
+                i = nextCandidate(bytes, from: i + 1)
+                continue
+            }
+            appendRun(of: s, from: run, to: i, to: &out)
+            out += found.text
+            run = found.next
+            i = nextCandidate(bytes, from: run)
+        }
+        // Most strings need no escape: copied whole.
+        if run == 0 { out += s } else { appendRun(of: s, from: run, to: bytes.count, to: &out) }
+    }
+
+    /// The offset of the first byte at or after `from` that may need an escape (`bytes.count` if none): a control
+    /// byte, `"`, `\\`, or 0xE2, the lead byte of U+2028/2029.
+    @inline(__always)
+    private static func nextCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var i = from
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 { return i }
+            i += 1
+        }
+        return i
+    }
+
+    /// The escape for the candidate at `i` and the offset after what it replaces; `nil` for a 0xE2 that does not
+    /// start U+2028/2029. Candidates fall on ASCII bytes and 0xE2 leads, so every cut is a scalar boundary.
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (text: String, next: Int)? {
+        switch bytes[i] {
+        case 0x22: return ("\\\"", i + 1)
+        case 0x5C: return ("\\\\", i + 1)
+        case 0x0A: return ("\\n", i + 1)
+        case 0x0D: return ("\\r", i + 1)
+        case 0x09: return ("\\t", i + 1)
+        case 0x08: return ("\\b", i + 1)
+        case 0x0C: return ("\\f", i + 1)
+        case 0xE2:
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            guard i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 else {
+                return nil
+            }
+            return (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", i + 3)
+        default:
+            let hex = String(bytes[i], radix: 16)
+            return ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, i + 1)
+        }
+    }
+
+    /// Appends `s`'s bytes `from..<to` (scalar boundaries) as a slice of `s`: no new string, no validation.
+    private static func appendRun(of s: String, from: Int, to: Int, to out: inout String) {
+        guard from < to else { return }
+        let utf8 = s.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: from)
+        out.append(contentsOf: s[start..<utf8.index(start, offsetBy: to - from)])
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import NewswatchTestSupport
+import PropertyBased
 import Testing
 
 @testable import NewswatchStore
@@ -24,5 +26,28 @@ import Testing
         #expect(ContentHash.hex(fields: ["ab", "c"]) == ContentHash.hex(fields: ["ab", "c"]))
         #expect(ContentHash.hex(of: Data("x".utf8)) == ContentHash.hex(of: "x"))
         #expect(ContentHash.hex(of: "x").count == 32)
+    }
+
+    /// `hex(fields:)` as it was before it laid the fields out in one temporary buffer (issue 18).
+    static func arrayHex(fields: [String]) -> String {
+        var bytes: [UInt8] = []
+        for field in fields {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.utf8.count).littleEndian) {
+                bytes.append(contentsOf: $0)
+            }
+            bytes.append(contentsOf: field.utf8)
+        }
+        return bytes.withUnsafeBytes { ContentHash.hex(of: $0) }
+    }
+
+    @Test func fieldsHashAsTheGrownArrayHashedThem() async {
+        let pieces = ["", "a", "story", "é", "“quoted”", "غزة", "🇺🇸", String(repeating: "long text ", count: 40)]
+        await propertyCheck(count: 2000, input: Gen.int(in: 0...Int.max)) { seed in
+            var r = SplitMix(state: UInt64(seed))
+            let fields = (0..<r.below(7)).map { _ in
+                (0..<r.below(5)).map { _ in pieces[r.below(pieces.count)] }.joined()
+            }
+            #expect(ContentHash.hex(fields: fields) == Self.arrayHex(fields: fields), "\(fields)")
+        }
     }
 }

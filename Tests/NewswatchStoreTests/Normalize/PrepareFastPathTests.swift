@@ -149,7 +149,12 @@ extension PrepareFastPathTests {
 
 extension PrepareFastPathTests {
     @Test func matchesAreStoredAsTheirStoredMatchesAre() async {
-        let words = ["gaza", "cease fire", "a\u{1E}b", "x\u{1D}", "\u{1F}", "é", "", "a-long-term-of-many-bytes-here"]
+        // Long words too, so separators fall in every position of the eight-byte blocks the writer checks at once;
+        // U+001C is checked there as if it were one, and must come out unescaped.
+        let words = [
+            "gaza", "cease fire", "a\u{1E}b", "x\u{1D}", "\u{1F}", "é", "", "a-long-term-of-many-bytes-here",
+            "\u{1C}", "twelve bytes", "seventeen-bytes-x", "\u{1C}\u{1D}\u{1E}\u{1F}\u{20}", "“curly”",
+        ]
         await propertyCheck(count: 2000, input: Gen.int(in: 0...Int.max)) { seed in
             var r = SplitMix(state: UInt64(seed))
             let fields: [ItemField] = [.title, .summary, .content, .feed, .category]
