@@ -48,7 +48,10 @@ extension IngestTransaction {
         // The key derives from the item: stable across fresh databases. `stories.key` has no index (a random-order
         // one cost the writer most of its WAL pages); a key is made unique when its story first alerts (`alertKey`).
         let key = e.storyKey
-        try db.cachedStatement(sql: "INSERT INTO stories(key, first_seen) VALUES (?, ?)").execute(arguments: [key, now])
+        try DirectStatement(db, sql: "INSERT INTO stories(key, first_seen) VALUES (?, ?)").run { s in
+            try s.bind(now, at: 2)
+            try s.withText(key, at: 1, s.step)
+        }
         let id = db.lastInsertedRowID
         storyKeys[id] = key
         newStories.insert(id)

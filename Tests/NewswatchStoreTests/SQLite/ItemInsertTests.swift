@@ -78,6 +78,27 @@ private typealias Kit = StoreTestKit
         #expect(count == 1)
     }
 
+    @Test func aStoryRowIsStoredAsThroughGRDB() throws {
+        let kit = try Kit()
+        defer { kit.dir.remove() }
+        let store = try kit.open()
+        let sql = "INSERT INTO stories(key, first_seen) VALUES (?, ?)"
+        let rows = try store.write { db in
+            for (n, key) in Self.texts.compactMap({ $0 }).enumerated() {
+                try DirectStatement(db, sql: sql).run { s in
+                    try s.bind(Int64(n), at: 2)
+                    try s.withText(key, at: 1, s.step)
+                }
+                try db.cachedStatement(sql: sql).execute(arguments: [key, Int64(n)])
+            }
+            return try Row.fetchAll(db, sql: "SELECT key, typeof(key), first_seen FROM stories ORDER BY id")
+        }
+        #expect(rows.count == 2 * Self.texts.compactMap { $0 }.count)
+        for pair in stride(from: 0, to: rows.count, by: 2) {
+            #expect(rows[pair] == rows[pair + 1])
+        }
+    }
+
     private static func stored(_ id: Int64, _ db: Database) throws -> Row {
         try #require(
             try Row.fetchOne(
