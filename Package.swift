@@ -51,6 +51,8 @@ let package = Package(
             name: "NewswatchStore",
             dependencies: [
                 "NewswatchCore", "NewswatchSystem", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one statement bound without GRDB (`ItemInsert`, issue 18).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         // The config file: TOML → typed settings with file:line errors; the embedded default.

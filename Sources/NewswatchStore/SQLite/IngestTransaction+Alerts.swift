@@ -11,17 +11,12 @@ extension IngestTransaction {
         let title = e.title
         let storyID = try story(for: e, title: title, time: published)
         let eligible = isEligible(published: published, undated: e.undated)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO items(feed_id, story_id, guid, link, norm_link, content_key, revision, title, summary,
-                    published, undated, updated, first_seen, last_seen, matches, held_back, match_text)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            feedID, storyID, guidsUnreliable ? nil : e.guid, item.link, e.normLink, e.contentKey, e.revision,
-            item.title, e.storedSummary, published, e.undated, item.updated?.storeSeconds, now, now, e.matchesText,
-            !eligible, e.matchText,
-        ])
+        let row = ItemInsert(
+            feedID: feedID, storyID: storyID, guid: guidsUnreliable ? nil : e.guid, link: item.link,
+            normLink: e.normLink, contentKey: e.contentKey, revision: e.revision, title: item.title,
+            summary: e.storedSummary, published: published, undated: e.undated, updated: item.updated?.storeSeconds,
+            firstSeen: now, lastSeen: now, matches: e.matchesText, heldBack: !eligible, matchText: e.matchText)
+        try row.execute(in: db)
         let id = db.lastInsertedRowID
         maxItemID = max(maxItemID, id)
         newItemFigures.append(
@@ -53,7 +48,10 @@ extension IngestTransaction {
         // The key derives from the item: stable across fresh databases. `stories.key` has no index (a random-order
         // one cost the writer most of its WAL pages); a key is made unique when its story first alerts (`alertKey`).
         let key = e.storyKey
-        try db.cachedStatement(sql: "INSERT INTO stories(key, first_seen) VALUES (?, ?)").execute(arguments: [key, now])
+        try DirectStatement(db, sql: "INSERT INTO stories(key, first_seen) VALUES (?, ?)").run { s in
+            try s.bind(now, at: 2)
+            try s.withText(key, at: 1, s.step)
+        }
         let id = db.lastInsertedRowID
         storyKeys[id] = key
         newStories.insert(id)
