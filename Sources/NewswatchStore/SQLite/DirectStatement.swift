@@ -12,8 +12,9 @@ import GRDBSQLite
 /// Bypassing GRDB's hooks is sound only for a statement that neither begins nor ends a transaction or savepoint,
 /// changes no schema and returns no row, in a store that observes no table's changes (its one transaction observer,
 /// `afterNextTransaction`, watches commits, which GRDB sees from SQLite's commit hook). A text is bound with its
-/// full length, where GRDB's binding stops at a NUL: parsed values hold no control character
-/// (`ParsedFeed+Safety`), and the stored JSON escapes them.
+/// full length, where GRDB's binding (and so every look-up by that text) stops at a NUL: no text the writer binds
+/// holds one — parsed values hold no control character (`ParsedFeed+Safety`, `TextCleaner`), `match_text` is JSON
+/// (escaped), `matches` uses only the bytes 0x1D–0x1F as separators, keys are hex — and debug builds assert it.
 struct DirectStatement {
     private let db: Database
     private let statement: Statement
@@ -46,13 +47,15 @@ struct DirectStatement {
         try check(sqlite3_bind_int64(s, index, value ? 1 : 0))
     }
 
-    /// Binds `text` (NULL when `nil`) at `index` without a copy, for the duration of `body`.
+    /// Binds `text` (NULL when `nil`) at `index` without a copy, for the duration of `body`: `step()` must run inside
+    /// `body` (a small string's bytes are a copy that lives only as long as the call).
     func withText(_ text: String?, at index: Int32, _ body: () throws -> Void) throws {
         guard var text else {
             try check(sqlite3_bind_null(s, index))
             return try body()
         }
         try text.withUTF8 { bytes in
+            assert(!bytes.contains(0), "a text with a NUL byte would be stored whole but looked up cut at it")
             // A nil destructor is SQLITE_STATIC: SQLite reads the bytes in place until the bindings are cleared. An
             // empty buffer may have no address, which SQLite would bind as NULL: bind "" as a copy instead.
             let code =
