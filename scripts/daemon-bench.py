@@ -26,7 +26,9 @@ ru_maxrss of that child):
   daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
            the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
            afresh over its first interval); --daemon-fresh starts from an empty state instead (then the cold ingest
-           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM
+           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM. Several
+           --newswatch: every binary's daemon at once, side by side, each on its own copy of the state, all fed
+           the same changes; --smaps-at S prints each one's resident set per mapping at S seconds and at the end
 
 nginx's access log (status only) checks that every round saw the statuses it should. Served files are symlinks to
 the corpus; a changed feed is a new file written in the serving dir beside them (the corpus stays untouched).
