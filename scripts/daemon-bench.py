@@ -78,8 +78,8 @@ def parse_args():
     ap.add_argument("--daemon-interval", type=int, default=30, help="seconds; also how often feeds change")
     ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
     ap.add_argument("--daemon-wrap", default=None,
-                    help="start each daemon under this command (e.g. 'heaptrack -o /tmp/h'); its RSS figures are then "
-                         "the wrapper's")
+                    help="start each daemon under this command, one that execs it (so SIGTERM and /proc reach the "
+                         "daemon), e.g. scripts/heaptrack-exec.sh; the daemon's RSS then includes the profiler's")
     ap.add_argument("--smaps-at", type=float, default=None,
                     help="print each daemon's resident set per mapping at this second and at the end")
     ap.add_argument("--newsboat", action="store_true",
@@ -448,7 +448,7 @@ def thread_count(pid):
 def run_daemons(a, work, feeds, nginx, changer, step, results):
     """`run` of every --newswatch binary at once, side by side (each on its own copy of the state the rounds left,
     all fed the same changes by the one nginx), RSS sampled per daemon; with --daemon-wrap the daemon is started
-    under that command (e.g. `heaptrack -o FILE`) and its resident figures are the wrapper's, not to be read."""
+    under that command (e.g. scripts/heaptrack-exec.sh), and its resident figures include the profiler's."""
     daemons = []
     for k, binary in enumerate(a.binaries):
         label = f"nw{k}" if len(a.binaries) > 1 else "daemon"
