@@ -26,7 +26,9 @@ ru_maxrss of that child):
   daemon   `run` with a short interval for a bounded time while 5% of the feeds change every interval, on a copy of
            the state the rounds above left (their stored next-due times cleared, so the daemon schedules every feed
            afresh over its first interval); --daemon-fresh starts from an empty state instead (then the cold ingest
-           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM
+           is part of the run). RSS sampled from /proc every 0.25 s, peak from wait4 after SIGTERM. Several
+           --newswatch: every binary's daemon at once, side by side, each on its own copy of the state, all fed
+           the same changes; --smaps-at S prints each one's resident set per mapping at S seconds and at the end
 
 nginx's access log (status only) checks that every round saw the statuses it should. Served files are symlinks to
 the corpus; a changed feed is a new file written in the serving dir beside them (the corpus stays untouched).
@@ -38,6 +40,7 @@ import glob
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -74,6 +77,11 @@ def parse_args():
     ap.add_argument("--daemon-seconds", type=float, default=120, help="0 skips the daemon run")
     ap.add_argument("--daemon-interval", type=int, default=30, help="seconds; also how often feeds change")
     ap.add_argument("--daemon-fresh", action="store_true", help="run the daemon on an empty state dir")
+    ap.add_argument("--daemon-wrap", default=None,
+                    help="start each daemon under this command, one that execs it (so SIGTERM and /proc reach the "
+                         "daemon), e.g. scripts/heaptrack-exec.sh; the daemon's RSS then includes the profiler's")
+    ap.add_argument("--smaps-at", type=float, default=None,
+                    help="print each daemon's resident set per mapping at this second and at the end")
     ap.add_argument("--newsboat", action="store_true",
                     help="also time newsboat's cold reload and all-304 reload of the same URLs (the README's reference)")
     ap.add_argument("--curl", action="store_true",
@@ -400,6 +408,120 @@ def cold_only(a, work, feeds, nginx):
     return runs
 
 
+def smaps_by_file(pid):
+    """The resident set per mapped file (anonymous mappings, the heap and stacks under their own names), MiB, from
+    /proc/PID/smaps: what each library and the binary keep resident, and how much of that is dirty (relocated)."""
+    got = {}
+    name = None
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                head = line.split()
+                if not head:
+                    continue
+                if not head[0].endswith(":") or "-" in head[0]:
+                    name = head[5] if len(head) > 5 else "[anon]"
+                    continue
+                if head[0] in ("Rss:", "Private_Dirty:", "Anonymous:"):
+                    entry = got.setdefault(name, {"Rss:": 0, "Private_Dirty:": 0, "Anonymous:": 0})
+                    entry[head[0]] += int(head[1])
+    except OSError:
+        return {}
+    return got
+
+
+def print_smaps(label, got, limit=25):
+    total = sum(v["Rss:"] for v in got.values())
+    print(f"          {label} smaps: {total / 1024:.1f} MiB resident in {len(got)} named mappings; largest "
+          f"(Rss / of it anonymous, MiB):")
+    for name, v in sorted(got.items(), key=lambda kv: -kv[1]["Rss:"])[:limit]:
+        print(f"            {v['Rss:'] / 1024:6.2f} / {v['Anonymous:'] / 1024:5.2f}  {name}")
+
+
+def thread_count(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return None
+
+
+def run_daemons(a, work, feeds, nginx, changer, step, results):
+    """`run` of every --newswatch binary at once, side by side (each on its own copy of the state the rounds left,
+    all fed the same changes by the one nginx), RSS sampled per daemon; with --daemon-wrap the daemon is started
+    under that command (e.g. scripts/heaptrack-exec.sh), and its resident figures include the profiler's."""
+    daemons = []
+    for k, binary in enumerate(a.binaries):
+        label = f"nw{k}" if len(a.binaries) > 1 else "daemon"
+        state = os.path.join(work, f"state-daemon-{k}")
+        if not a.daemon_fresh:
+            shutil.copytree(os.path.join(work, f"state-{a.runs - 1}"), state)
+            for old in glob.glob(os.path.join(state, "alerts", "*.jsonl")):
+                os.remove(old)  # count only the daemon's own alerts below
+            db = sqlite3.connect(os.path.join(state, "newswatch.sqlite"))
+            db.execute("UPDATE feeds SET next_due = NULL")
+            db.commit()
+            db.close()
+        config = os.path.join(work, f"newswatch-daemon-{k}.toml")
+        write_config(config, a, state, feeds, nginx.port, a.daemon_interval)
+        daemons.append({"label": label, "binary": binary, "state": state, "config": config, "samples": [],
+                        "log": os.path.join(work, f"daemon-{k}.log")})
+    if len(daemons) > 1:
+        for d in daemons:
+            print(f"{d['label']} daemon = {d['binary']}")
+    nginx.statuses_since_last()
+    t0 = time.monotonic()
+    wrap = shlex.split(a.daemon_wrap) if a.daemon_wrap else []
+    for d in daemons:
+        d["pid"] = spawn(wrap + [d["binary"], "run", "--config", d["config"], "--log-level", a.log_level], d["log"])
+    next_change = t0 + a.daemon_interval
+    next_smaps = t0 + a.smaps_at if a.smaps_at else None
+    changes = 0
+    while time.monotonic() - t0 < a.daemon_seconds:
+        for d in daemons:
+            rss = vm_rss_mib(d["pid"])
+            if rss is not None:
+                d["samples"].append((time.monotonic() - t0, rss))
+        if next_smaps and time.monotonic() >= next_smaps:
+            next_smaps = None
+            for d in daemons:
+                print_smaps(f"{d['label']} at {time.monotonic() - t0:.0f} s", smaps_by_file(d["pid"]))
+        if step and time.monotonic() >= next_change:
+            changes += 1
+            changer.change(range(changes % step, len(feeds), step))
+            next_change += a.daemon_interval
+        time.sleep(0.25)
+    # What the resident set is made of just before the end: the heap and stacks (anonymous) against the binary's and
+    # the libraries' pages (file-backed, shared with every other process that maps them).
+    for d in daemons:
+        d["split"] = {k: vm_rss_mib(d["pid"], k) for k in ("RssAnon", "RssFile", "RssShmem")}
+        d["threads"] = thread_count(d["pid"])
+        d["smaps"] = smaps_by_file(d["pid"]) if a.smaps_at else {}
+    for d in daemons:
+        os.kill(d["pid"], signal.SIGTERM)
+    statuses = nginx.statuses_since_last()
+    for d in daemons:
+        r = reap(d["pid"], t0)
+        r["summary"] = f"{changes} change rounds of {len(range(0, len(feeds), step)) if step else 0} feeds"
+        show(d["label"], r, statuses, f"  alerts {alert_lines(d['state'])}")
+        r["binary"] = d["binary"]
+        results["daemon"].append(r)
+        samples = d["samples"]
+        peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
+        print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
+              f"at {samples[-1][0]:.1f} s; {d['threads']} threads at the end")
+        print("          at the end: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in d["split"].items() if v is not None))
+        timeline = []
+        mark = 0.0
+        for t, rss in samples:
+            if t >= mark:
+                timeline.append(f"{t:.0f}s:{rss:.0f}")
+                mark += 10
+        print("          VmRSS MiB every ~10 s: " + " ".join(timeline))
+        if d["smaps"]:
+            print_smaps(f"{d['label']} at the end", d["smaps"])
+        results.setdefault("daemon_rss_samples", {})[d["binary"]] = samples
+
+
 def summarize_304(a, rounds):
     """Per binary: the all-304 rounds' median CPU and wall, and (--curl) the median of wall / curl's wall of the
     curl run right after each round."""
@@ -484,53 +606,7 @@ def main():
             print(f"          state dir {subprocess.run(['du', '-sh', state], capture_output=True, text=True).stdout.split()[0]}")
 
         if a.daemon_seconds > 0:
-            state = os.path.join(work, "state-daemon")
-            if not a.daemon_fresh:
-                shutil.copytree(os.path.join(work, f"state-{a.runs - 1}"), state)
-                for old in glob.glob(os.path.join(state, "alerts", "*.jsonl")):
-                    os.remove(old)  # count only the daemon's own alerts below
-                db = sqlite3.connect(os.path.join(state, "newswatch.sqlite"))
-                db.execute("UPDATE feeds SET next_due = NULL")
-                db.commit()
-                db.close()
-            config = os.path.join(work, "newswatch-daemon.toml")
-            log = os.path.join(work, "daemon.log")
-            write_config(config, a, state, feeds, nginx.port, a.daemon_interval)
-            nginx.statuses_since_last()
-            t0 = time.monotonic()
-            pid = spawn([a.newswatch, "run", "--config", config, "--log-level", a.log_level], log)
-            samples = []
-            next_change = t0 + a.daemon_interval
-            changes = 0
-            while time.monotonic() - t0 < a.daemon_seconds:
-                rss = vm_rss_mib(pid)
-                if rss is not None:
-                    samples.append((time.monotonic() - t0, rss))
-                if step and time.monotonic() >= next_change:
-                    changes += 1
-                    changer.change(range(changes % step, len(feeds), step))
-                    next_change += a.daemon_interval
-                time.sleep(0.25)
-            # What the resident set is made of just before the end: the heap and stacks (anonymous) against the
-            # binary's and the libraries' pages (file-backed, shared with every other process that maps them).
-            split = {k: vm_rss_mib(pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
-            os.kill(pid, signal.SIGTERM)
-            r = reap(pid, t0)
-            r["summary"] = f"{changes} change rounds of {len(range(0, len(feeds), step)) if step else 0} feeds"
-            show("daemon", r, nginx.statuses_since_last(), f"  alerts {alert_lines(state)}")
-            results["daemon"].append(r)
-            peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
-            print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
-                  f"at {samples[-1][0]:.1f} s")
-            print("          at the end: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in split.items() if v is not None))
-            timeline = []
-            mark = 0.0
-            for t, rss in samples:
-                if t >= mark:
-                    timeline.append(f"{t:.0f}s:{rss:.0f}")
-                    mark += 10
-            print("          VmRSS MiB every ~10 s: " + " ".join(timeline))
-            results["daemon_rss_samples"] = samples
+            run_daemons(a, work, feeds, nginx, changer, step, results)
         if len(a.binaries) > 1 or a.curl:
             summarize_304(a, results["304"])
         print(f"load average after: {os.getloadavg()}")
