@@ -471,31 +471,44 @@ def run_daemons(a, work, feeds, nginx, changer, step, results):
     nginx.statuses_since_last()
     t0 = time.monotonic()
     wrap = shlex.split(a.daemon_wrap) if a.daemon_wrap else []
-    for d in daemons:
-        d["pid"] = spawn(wrap + [d["binary"], "run", "--config", d["config"], "--log-level", a.log_level], d["log"])
-    next_change = t0 + a.daemon_interval
-    next_smaps = t0 + a.smaps_at if a.smaps_at else None
-    changes = 0
-    while time.monotonic() - t0 < a.daemon_seconds:
+    try:
         for d in daemons:
-            rss = vm_rss_mib(d["pid"])
-            if rss is not None:
-                d["samples"].append((time.monotonic() - t0, rss))
-        if next_smaps and time.monotonic() >= next_smaps:
-            next_smaps = None
+            d["pid"] = spawn(wrap + [d["binary"], "run", "--config", d["config"], "--log-level", a.log_level],
+                             d["log"])
+        next_change = t0 + a.daemon_interval
+        next_smaps = t0 + a.smaps_at if a.smaps_at else None
+        changes = 0
+        while time.monotonic() - t0 < a.daemon_seconds:
             for d in daemons:
-                print_smaps(f"{d['label']} at {time.monotonic() - t0:.0f} s", smaps_by_file(d["pid"]))
-        if step and time.monotonic() >= next_change:
-            changes += 1
-            changer.change(range(changes % step, len(feeds), step))
-            next_change += a.daemon_interval
-        time.sleep(0.25)
-    # What the resident set is made of just before the end: the heap and stacks (anonymous) against the binary's and
-    # the libraries' pages (file-backed, shared with every other process that maps them).
-    for d in daemons:
-        d["split"] = {k: vm_rss_mib(d["pid"], k) for k in ("RssAnon", "RssFile", "RssShmem")}
-        d["threads"] = thread_count(d["pid"])
-        d["smaps"] = smaps_by_file(d["pid"]) if a.smaps_at else {}
+                rss = vm_rss_mib(d["pid"])
+                if rss is not None:
+                    d["samples"].append((time.monotonic() - t0, rss))
+            if next_smaps and time.monotonic() >= next_smaps:
+                next_smaps = None
+                for d in daemons:
+                    print_smaps(f"{d['label']} at {time.monotonic() - t0:.0f} s", smaps_by_file(d["pid"]))
+            if step and time.monotonic() >= next_change:
+                changes += 1
+                changer.change(range(changes % step, len(feeds), step))
+                next_change += a.daemon_interval
+            time.sleep(0.25)
+        # What the resident set is made of just before the end: the heap and stacks (anonymous) against the binary's and
+        # the libraries' pages (file-backed, shared with every other process that maps them).
+        for d in daemons:
+            d["split"] = {k: vm_rss_mib(d["pid"], k) for k in ("RssAnon", "RssFile", "RssShmem")}
+            d["threads"] = thread_count(d["pid"])
+            d["smaps"] = smaps_by_file(d["pid"]) if a.smaps_at else {}
+    except BaseException:
+        # Whatever stopped the run (an I/O error, ^C, a closed pipe), no daemon outlives it on a state the work dir's
+        # removal deletes under it.
+        for d in daemons:
+            if "pid" in d:
+                try:
+                    os.kill(d["pid"], signal.SIGTERM)
+                    os.waitpid(d["pid"], 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+        raise
     for d in daemons:
         os.kill(d["pid"], signal.SIGTERM)
     statuses = nginx.statuses_since_last()
@@ -507,6 +520,9 @@ def run_daemons(a, work, feeds, nginx, changer, step, results):
         results["daemon"].append(r)
         samples = d["samples"]
         peak = max(samples, key=lambda s: s[1]) if samples else (0, 0)
+        if not samples:
+            print("          sampled VmRSS: no sample (the daemon ended at once: see its log)")
+            continue
         print(f"          sampled VmRSS: peak {peak[1]:.1f} MiB at {peak[0]:.1f} s; last {samples[-1][1]:.1f} MiB "
               f"at {samples[-1][0]:.1f} s; {d['threads']} threads at the end")
         print("          at the end: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in d["split"].items() if v is not None))

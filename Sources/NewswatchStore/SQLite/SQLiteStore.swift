@@ -21,8 +21,11 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Reader connections the pool opens at most.
-    static let readerCount = 2
+    /// Reader connections the pool opens at most: GRDB's default. The daemon holds long reads of its own (the digest
+    /// and its catch-up at start, retention's scan of stale items, the status line's counts, a metrics scrape), and
+    /// the alert path's reads (the outbox, claims, events) must not wait behind them (review 9: two readers let any
+    /// two long reads hold up delivery).
+    static let readerCount = 5
     /// Each reader connection's page cache, KiB (SQLite's default is 2,000 KiB; the writer keeps that).
     static let readerCacheKiB = 256
 
@@ -71,8 +74,8 @@ public final class SQLiteStore: Store {
             }
             return
         }
-        // The daemon reads little (the outbox per sink, the status line's counts once a minute): two readers, each
-        // with a small page cache, instead of GRDB's five with SQLite's 2 MiB each (issue 18).
+        // Readers with a small page cache instead of SQLite's 2 MiB each (issue 18): in WAL mode a reader's cache is
+        // dropped at its next read after any write anyway.
         config.maximumReaderCount = Self.readerCount
         config.prepareDatabase { db in
             if db.configuration.readonly {
