@@ -84,19 +84,7 @@ extension StoredMatch {
         @inline(__always) mutating func string(_ s: String) -> Bool {
             let start = count
             assert(start + s.utf8.count <= capacity, "StoredMatch.encode sized \(capacity) bytes")
-            // In place (native and small strings: every id and term): one `memcpy` and a scan of memory, where
-            // initializing from the `utf8` view went byte by byte (issue 18).
-            let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-                guard let source = bytes.baseAddress else { return true }
-                (base + start).update(from: source, count: bytes.count)
-                count += bytes.count
-                return true
-            }
-            if copied == nil {
-                let (_, n) = UnsafeMutableBufferPointer(start: base + start, count: s.utf8.count).initialize(
-                    from: s.utf8)
-                count += n
-            }
+            count += (base + start).copyUTF8(of: s)
             if SizedWriter.clean(base + start, count: count - start) { return true }
             count = start
             guard escaping else {

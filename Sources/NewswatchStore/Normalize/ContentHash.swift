@@ -31,16 +31,7 @@ public enum ContentHash {
                         at += 1
                     }
                 }
-                let copied = field.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-                    if let source = bytes.baseAddress, n > 0 {
-                        (buffer.baseAddress! + at).update(from: source, count: n)
-                    }
-                    return true
-                }
-                if copied == nil {
-                    _ = UnsafeMutableBufferPointer(rebasing: buffer[at..<at + n]).initialize(from: field.utf8)
-                }
-                at += n
+                at += (buffer.baseAddress! + at).copyUTF8(of: field)
             }
             return hex(of: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<at])))
         }
