@@ -122,7 +122,7 @@ public final class SQLiteStore: Store {
         }
         writer = pool
         reader = pool
-        checkpointer = WALCheckpointer(path: path)
+        checkpointer = WALCheckpointer(path: path, writer: pool)
     }
 
     /// The schema versions applied to the file, oldest first.

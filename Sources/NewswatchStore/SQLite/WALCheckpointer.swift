@@ -8,11 +8,14 @@ import GRDB
 /// copies and `fsync`), time every other feed's ingest waited for. Here every commit only notes that the log
 /// grew; a PASSIVE checkpoint (which never blocks readers or the writer) then runs on a utility queue, one at a
 /// time, again as long as commits arrived while it ran. A passive checkpoint racing a busy writer never finishes
-/// the log, and SQLite only starts the log over once one has: so when the log has grown past `restartFrames`, a
-/// RESTART checkpoint waits for the writer's current transaction, copies the (by then short) rest and lets the next
-/// commit start the log from the beginning. If the writer commits `maxCommitsAhead` times while one checkpoint
-/// runs, its next commit waits for that checkpoint: the log stays bounded however slow the disk is. The writer's
-/// automatic checkpoint stays on at a larger threshold as a backstop.
+/// the log, and SQLite only starts the log over once one has: so when the log has grown past `restartFrames`, further
+/// passive passes copy what the writer added during the pass before, each shorter than the last, and a last passive
+/// pass runs on the writer's own queue, between two of its transactions: it copies the short rest, and the writer's
+/// next transaction starts the log from the beginning (SQLite does so when it finds the log fully copied). Should
+/// the log still have grown to twice `restartFrames` (a reader kept the last pass from copying everything), a
+/// RESTART checkpoint forces it. If the writer commits `maxCommitsAhead` times while one checkpoint runs, its next
+/// commit waits for that checkpoint: the log stays bounded however slow the disk is. The writer's automatic
+/// checkpoint stays on at a larger threshold as a backstop.
 ///
 /// A checkpoint waits for `batchCommits` commits, or `batchDelay` after the first one: each costs two `fdatasync`s,
 /// and one per commit made a 2,000-feed all-304 round (2,000 one-row commits) sync 1,100 times (issue 18).
@@ -21,6 +24,10 @@ final class WALCheckpointer: @unchecked Sendable {
     static let backstopPages = 16384
     /// Log length (frames, one page each) from which a checkpoint also restarts the log: 32 MiB.
     static let restartFrames = 8192
+    /// Frames a RESTART may be left to copy while it holds the writer (more: another passive pass first).
+    static let restartRestFrames = 256
+    /// Passive passes one checkpoint makes at most before its RESTART, however fast the writer adds frames.
+    static let maxPassivePasses = 6
     /// What the log file is cut back to when it starts over (it may grow past this while a checkpoint runs).
     static let logSizeLimit = 64 << 20
 
@@ -44,10 +51,20 @@ final class WALCheckpointer: @unchecked Sendable {
     private var waitingCommits = 0
     /// Checkpoints started (tests).
     private var started = 0
+    /// A checkpoint waits for its last pass on the writer's queue: the writer must not wait for it meanwhile.
+    private var passOnWriter = false
+    /// Last passes run on the writer's queue, and RESTARTs forced (tests).
+    private var writerPasses = 0
+    private var restarts = 0
     // Owner: `queue`.
     private var connection: DatabaseQueue?
+    /// The store's writer, for the last pass; `nil`: a RESTART from `connection` instead.
+    private let writer: (any DatabaseWriter)?
 
-    init(path: String) { self.path = path }
+    init(path: String, writer: (any DatabaseWriter)? = nil) {
+        self.path = path
+        self.writer = writer
+    }
 
     /// Called after each committed write transaction.
     func committed() {
@@ -58,7 +75,7 @@ final class WALCheckpointer: @unchecked Sendable {
         commitsAhead += 1
         waitingCommits += 1
         if waitingCommits == WALCheckpointer.batchCommits { lock.broadcast() }
-        while !start && running && commitsAhead > WALCheckpointer.maxCommitsAhead { lock.wait() }
+        while !start && running && !passOnWriter && commitsAhead > WALCheckpointer.maxCommitsAhead { lock.wait() }
         lock.unlock()
         if start { queue.async { self.drain() } }
     }
@@ -73,6 +90,13 @@ final class WALCheckpointer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return started
+    }
+
+    /// How many last passes ran on the writer's queue, and how many RESTARTs were forced (tests).
+    var logEnds: (writerPasses: Int, restarts: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (writerPasses, restarts)
     }
 
     /// Blocks until no checkpoint is running or owed (tests).
@@ -118,12 +142,55 @@ final class WALCheckpointer: @unchecked Sendable {
             }
             // Busy (another checkpoint running, e.g. the backstop) is fine: the next commit asks again.
             guard let connection else { return }
-            let (frames, _) = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
-            if frames >= WALCheckpointer.restartFrames {
+            var (frames, _) = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            guard frames >= WALCheckpointer.restartFrames else { return }
+            // The log is to start over. Further passive passes, beside the writer, copy what it added during the
+            // pass before; each is shorter than the last, until the rest is small. Then the last pass runs on the
+            // writer's queue (`lastPassOnWriter`).
+            var passes = 1
+            while passes < WALCheckpointer.maxPassivePasses {
+                let (next, _) = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+                passes += 1
+                // A pass found the log started over: the writer began a transaction after one copied all of it.
+                if next < frames { return }
+                let added = next - frames
+                frames = next
+                if added <= WALCheckpointer.restartRestFrames { break }
+            }
+            // Twice `restartFrames`: the last passes did not end the log (a reader's snapshot held frames back).
+            if let writer, frames < 2 * WALCheckpointer.restartFrames {
+                lastPassOnWriter(writer)
+            } else {
                 _ = try connection.writeWithoutTransaction { try $0.checkpoint(.restart) }
+                lock.lock()
+                restarts += 1
+                lock.unlock()
             }
         } catch {
             connection = nil
         }
+    }
+
+    /// A passive pass on the writer's queue, between two of its transactions: nothing is added to the log while it
+    /// copies the rest, so it copies all of it (unless a reader's snapshot holds frames back), and the writer's
+    /// next transaction starts the log over. A RESTART from the checkpoint's own connection did the same, but it
+    /// held the writer out for 16–150 ms each time (its busy handler's sleeps on both sides, and the copy and sync
+    /// of all the writer had added meanwhile), and every ingest queued for the writer with it.
+    private func lastPassOnWriter(_ writer: any DatabaseWriter) {
+        lock.lock()
+        passOnWriter = true
+        writerPasses += 1
+        lock.broadcast()
+        lock.unlock()
+        let done = DispatchSemaphore(value: 0)
+        // Passive: never waits on a lock or a reader, so the writer is held for the copy and its sync only.
+        writer.asyncWriteWithoutTransaction { db in
+            _ = try? db.checkpoint(.passive)
+            done.signal()
+        }
+        done.wait()
+        lock.lock()
+        passOnWriter = false
+        lock.unlock()
     }
 }
