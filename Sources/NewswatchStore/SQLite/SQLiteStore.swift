@@ -86,8 +86,8 @@ public final class SQLiteStore: Store {
             // WAL + NORMAL: a commit is durable against process crashes (the daemon's threat), and only the last
             // commits can be lost on power loss — never corrupting, never splitting one ingest transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Checkpoints run on their own connection (`WALCheckpointer`); the writer's own automatic one is only
-            // the backstop that bounds the log.
+            // Checkpoints run on their own connection and thread (`WALCheckpointer`; only a short last pass runs on
+            // the writer's queue); the writer's own automatic one is only the backstop that bounds the log.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
             try db.execute(sql: "PRAGMA journal_size_limit = \(WALCheckpointer.logSizeLimit)")
         }

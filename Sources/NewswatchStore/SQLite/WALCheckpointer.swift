@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NewswatchSystem
 
 /// Copies the write-ahead log back into the database file on a connection and thread of its own.
 ///
@@ -9,13 +10,15 @@ import GRDB
 /// grew; a PASSIVE checkpoint (which never blocks readers or the writer) then runs on a utility queue, one at a
 /// time, again as long as commits arrived while it ran. A passive checkpoint racing a busy writer never finishes
 /// the log, and SQLite only starts the log over once one has: so when the log has grown past `restartFrames`, further
-/// passive passes copy what the writer added during the pass before, each shorter than the last, and a last passive
-/// pass runs on the writer's own queue, between two of its transactions: it copies the short rest, and the writer's
-/// next transaction starts the log from the beginning (SQLite does so when it finds the log fully copied). Should
-/// the log still have grown to twice `restartFrames` (a reader kept the last pass from copying everything), a
-/// RESTART checkpoint forces it. If the writer commits `maxCommitsAhead` times while one checkpoint runs, its next
-/// commit waits for that checkpoint: the log stays bounded however slow the disk is. The writer's automatic
-/// checkpoint stays on at a larger threshold as a backstop.
+/// passive passes copy what the writer added during the pass before (usually less each time), and a last passive
+/// pass runs on the writer's own queue, between two of its transactions: it copies the rest, and the writer's next
+/// transaction starts the log from the beginning (SQLite does so when it finds the whole log copied and no read
+/// transaction open on it; with one open, a later checkpoint tries again). Should the log still have grown to twice
+/// `restartFrames`, a RESTART checkpoint forces it (it waits up to two seconds for readers). If the writer commits
+/// `maxCommitsAhead` times while one checkpoint runs, its next commit waits for that checkpoint, so the log stays
+/// bounded however slow the disk is (while the checkpoint waits for its pass on the writer's queue, the writes queued
+/// ahead of that pass go on without waiting). The writer's automatic checkpoint stays on at a larger threshold as a
+/// backstop.
 ///
 /// A checkpoint waits for `batchCommits` commits, or `batchDelay` after the first one: each costs two `fdatasync`s,
 /// and one per commit made a 2,000-feed all-304 round (2,000 one-row commits) sync 1,100 times (issue 18).
@@ -24,9 +27,9 @@ final class WALCheckpointer: @unchecked Sendable {
     static let backstopPages = 16384
     /// Log length (frames, one page each) from which a checkpoint also restarts the log: 32 MiB.
     static let restartFrames = 8192
-    /// Frames a RESTART may be left to copy while it holds the writer (more: another passive pass first).
+    /// Frames the last pass, on the writer's queue, may be left to copy (more: another passive pass beside it first).
     static let restartRestFrames = 256
-    /// Passive passes one checkpoint makes at most before its RESTART, however fast the writer adds frames.
+    /// Passive passes beside the writer one checkpoint makes at most before the last one, however fast it adds frames.
     static let maxPassivePasses = 6
     /// What the log file is cut back to when it starts over (it may grow past this while a checkpoint runs).
     static let logSizeLimit = 64 << 20
@@ -53,9 +56,13 @@ final class WALCheckpointer: @unchecked Sendable {
     private var started = 0
     /// A checkpoint waits for its last pass on the writer's queue: the writer must not wait for it meanwhile.
     private var passOnWriter = false
-    /// Last passes run on the writer's queue, and RESTARTs forced (tests).
+    /// Last passes on the writer's queue that copied the whole log, and RESTARTs forced (tests).
     private var writerPasses = 0
     private var restarts = 0
+    /// Whether a commit is waiting for a running checkpoint (tests).
+    private var writerHeld = false
+    /// Holds a checkpoint just before its last pass on the writer's queue (tests).
+    private var beforeWriterPass: DispatchSemaphore?
     // Owner: `queue`.
     private var connection: DatabaseQueue?
     /// The store's writer, for the last pass; `nil`: a RESTART from `connection` instead.
@@ -75,7 +82,13 @@ final class WALCheckpointer: @unchecked Sendable {
         commitsAhead += 1
         waitingCommits += 1
         if waitingCommits == WALCheckpointer.batchCommits { lock.broadcast() }
-        while !start && running && !passOnWriter && commitsAhead > WALCheckpointer.maxCommitsAhead { lock.wait() }
+        // Never while the checkpoint waits for its pass on the writer's queue: that pass is queued behind this
+        // commit's write, which would then wait for it for good.
+        while !start && running && !passOnWriter && commitsAhead > WALCheckpointer.maxCommitsAhead {
+            writerHeld = true
+            lock.wait()
+        }
+        writerHeld = false
         lock.unlock()
         if start { queue.async { self.drain() } }
     }
@@ -92,7 +105,21 @@ final class WALCheckpointer: @unchecked Sendable {
         return started
     }
 
-    /// How many last passes ran on the writer's queue, and how many RESTARTs were forced (tests).
+    /// Holds the next checkpoint that reaches its last pass just before it (tests).
+    func holdBeforeWriterPassForTesting(until release: DispatchSemaphore) {
+        lock.lock()
+        beforeWriterPass = release
+        lock.unlock()
+    }
+
+    /// Whether a commit is waiting for a running checkpoint now (tests).
+    var isWriterHeld: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return writerHeld
+    }
+
+    /// How many last passes on the writer's queue copied the whole log, and how many RESTARTs were forced (tests).
     var logEnds: (writerPasses: Int, restarts: Int) {
         lock.lock()
         defer { lock.unlock() }
@@ -145,7 +172,7 @@ final class WALCheckpointer: @unchecked Sendable {
             var (frames, _) = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
             guard frames >= WALCheckpointer.restartFrames else { return }
             // The log is to start over. Further passive passes, beside the writer, copy what it added during the
-            // pass before; each is shorter than the last, until the rest is small. Then the last pass runs on the
+            // pass before (usually less each time), until the rest is small. Then the last pass runs on the
             // writer's queue (`lastPassOnWriter`).
             var passes = 1
             while passes < WALCheckpointer.maxPassivePasses {
@@ -157,7 +184,7 @@ final class WALCheckpointer: @unchecked Sendable {
                 frames = next
                 if added <= WALCheckpointer.restartRestFrames { break }
             }
-            // Twice `restartFrames`: the last passes did not end the log (a reader's snapshot held frames back).
+            // Twice `restartFrames`: the last passes did not end the log (a read transaction was open on it).
             if let writer, frames < 2 * WALCheckpointer.restartFrames {
                 lastPassOnWriter(writer)
             } else {
@@ -166,31 +193,40 @@ final class WALCheckpointer: @unchecked Sendable {
                 restarts += 1
                 lock.unlock()
             }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            // Another checkpoint held the log (the writer's backstop, another process): the next round tries again.
         } catch {
             connection = nil
         }
     }
 
     /// A passive pass on the writer's queue, between two of its transactions: nothing is added to the log while it
-    /// copies the rest, so it copies all of it (unless a reader's snapshot holds frames back), and the writer's
-    /// next transaction starts the log over. A RESTART from the checkpoint's own connection did the same, but it
+    /// copies the rest, so it copies all of it (unless a read transaction's snapshot holds frames back), and the
+    /// writer's next transaction starts the log over (unless a read transaction is open on the log then). A RESTART from the checkpoint's own connection did the same, but it
     /// held the writer out for 16–150 ms each time (its busy handler's sleeps on both sides, and the copy and sync
     /// of all the writer had added meanwhile), and every ingest queued for the writer with it.
     private func lastPassOnWriter(_ writer: any DatabaseWriter) {
         lock.lock()
+        let hold = beforeWriterPass
+        beforeWriterPass = nil
+        lock.unlock()
+        hold?.wait()
+        lock.lock()
         passOnWriter = true
-        writerPasses += 1
         lock.broadcast()
         lock.unlock()
         let done = DispatchSemaphore(value: 0)
-        // Passive: never waits on a lock or a reader, so the writer is held for the copy and its sync only.
+        let copiedAll = Locked(false)
+        // Passive: never waits on a lock or a reader, so the writer is held for the copy and its sync only. A
+        // failure (busy: another process's checkpoint) leaves the log to the next round.
         writer.asyncWriteWithoutTransaction { db in
-            _ = try? db.checkpoint(.passive)
+            if let (log, copied) = try? db.checkpoint(.passive) { copiedAll.withLock { $0 = log == copied } }
             done.signal()
         }
         done.wait()
         lock.lock()
         passOnWriter = false
+        if copiedAll.withLock({ $0 }) { writerPasses += 1 }
         lock.unlock()
     }
 }
