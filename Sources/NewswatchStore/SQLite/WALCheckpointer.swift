@@ -202,9 +202,10 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// A passive pass on the writer's queue, between two of its transactions: nothing is added to the log while it
     /// copies the rest, so it copies all of it (unless a read transaction's snapshot holds frames back), and the
-    /// writer's next transaction starts the log over (unless a read transaction is open on the log then). A RESTART from the checkpoint's own connection did the same, but it
-    /// held the writer out for 16–150 ms each time (its busy handler's sleeps on both sides, and the copy and sync
-    /// of all the writer had added meanwhile), and every ingest queued for the writer with it.
+    /// writer's next transaction starts the log over (unless a read transaction is open on the log then). A RESTART
+    /// from the checkpoint's own connection did the same, but it held the writer out for 16–150 ms each time (its
+    /// busy handler's sleeps on both sides, and the copy and sync of all the writer had added meanwhile), and every
+    /// ingest queued for the writer with it.
     private func lastPassOnWriter(_ writer: any DatabaseWriter) {
         lock.lock()
         let hold = beforeWriterPass
