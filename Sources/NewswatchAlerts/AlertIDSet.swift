@@ -1,9 +1,9 @@
 /// The alert ids already in one alert file, held compactly: the store's ids are 32 lower-case hex digits, kept here
 /// as their 128 bits (16 bytes) instead of a heap-allocated `String` each (about 80 bytes with the set's slot).
 ///
-/// A daemon holds the set of the day's file for as long as it writes there; at ~10,000 alerts a change round it was
-/// the largest thing a long soak's heap grew by (issue 18). Any other id (a line another program wrote) is kept as
-/// written, so membership stays exact.
+/// The file sink holds one for each file it writes: every id of the file when it reads the file, and between two
+/// drains only the ids the store may still hand it (`FileAlertSink.FileIndex`). Any other id (a line another
+/// program wrote) is kept as written, so membership stays exact.
 struct AlertIDSet {
     private struct Bits: Hashable {
         var high: UInt64

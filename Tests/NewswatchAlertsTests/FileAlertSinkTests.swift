@@ -24,9 +24,10 @@ import Testing
         let store: SQLiteStore
         var alertsDir: URL { dir.url.appendingPathComponent("alerts") }
 
-        init() throws {
+        init(busyTimeout: TimeInterval = 10) throws {
             dir = try TemporaryDirectory(prefix: "newswatch-filesink")
-            store = try SQLiteStore(path: dir.file("state.sqlite").path)
+            store = try SQLiteStore(
+                path: dir.file("state.sqlite").path, options: SQLiteStore.Options(busyTimeout: busyTimeout))
             _ = try store.ingest(batch(at: FileAlertSinkTests.t0.addingTimeInterval(-3600), titles: []))
         }
 
@@ -115,6 +116,49 @@ import Testing
         #expect(written.isEmpty)
         #expect(try f.pending() == 0)
         #expect(try f.lines("2026-11-24.jsonl") == a.map(\.json.compact))
+    }
+
+    /// The index holds only ids the store may still hand the sink, so a daemon's memory does not grow with the day's
+    /// alerts (issue 18); an alert written but not marked stays in it until a drain has marked everything owed.
+    @Test func theIndexForgetsWhatIsMarkedAndKeepsWhatIsWrittenButNotMarked() async throws {
+        let f = try Fixture(busyTimeout: 0.2)
+        defer { f.dir.remove() }
+        let sink = f.sink()
+        let file = "2026-11-24.jsonl"
+        var all = try f.ingest(at: Self.t0, "Gaza one", "Gaza two", "Gaza three")
+        #expect(try await sink.drain(at: Self.t0) == all)
+        #expect(sink.cachedIDCountForTesting(file) == 0)
+
+        // Another process holds the write lock: the lines are written and fsynced, the mark fails.
+        let more = try f.ingest(at: Self.t0.addingTimeInterval(60), "Gaza four", "Gaza five")
+        all += more
+        let lock = try SQLiteWriteLock(database: f.dir.file("state.sqlite").path)
+        await #expect(throws: (any Error).self) { try await sink.drain(at: Self.t0.addingTimeInterval(60)) }
+        lock.release()
+        #expect(try f.lines(file) == all.map(\.json.compact))
+        #expect(sink.cachedIDCountForTesting(file) == 2)
+        #expect(try f.pending() == 2)
+
+        // The next drain only marks them, and forgets them once nothing is owed.
+        #expect(try await sink.drain(at: Self.t0.addingTimeInterval(120)).isEmpty)
+        #expect(try f.pending() == 0)
+        #expect(sink.cachedIDCountForTesting(file) == 0)
+        #expect(try f.lines(file) == all.map(\.json.compact))
+
+        // Many drains later the index is still empty between drains, and every alert is in the file once.
+        for (round, place) in ["Rafah", "Khan Younis", "Jabalia", "Deir al-Balah", "Beit Lahia"].enumerated() {
+            var fresh: [Alert] = []
+            for i in 0..<40 {
+                let title = "Gaza: \(place) brief \(i)"
+                fresh += try f.ingest(at: Self.t0.addingTimeInterval(Double(180 + round * 60 + i)), title)
+            }
+            #expect(fresh.count > 16)
+            all += fresh
+            let at = Self.t0.addingTimeInterval(Double(300 + round * 60))
+            #expect(try await sink.drain(at: at, batchSize: 16) == fresh)
+            #expect(sink.cachedIDCountForTesting(file) == 0)
+        }
+        #expect(try f.lines(file) == all.map(\.json.compact))
     }
 
     @Test func aFileChangedBehindTheSinksBackIsReadAgain() async throws {
