@@ -2,6 +2,7 @@
 # libFuzzer targets of the Fuzz/ package (README: "Fuzzing and sanitizers").
 #
 #   scripts/fuzz.sh --list                          the target names, one per line
+#   scripts/fuzz.sh --build                         build every target (as a TARGET run would), run none
 #   scripts/fuzz.sh TARGET SECONDS [FLAG…]          build fuzz-TARGET, fuzz it for SECONDS
 #
 # FLAGs go to libFuzzer as they are (e.g. -runs=10000000, -jobs=2, -max_len=65536).
@@ -20,9 +21,17 @@ usage() {
     exit 2
 }
 
+# lld: GNU gold stops with an internal error on libFuzzer's archive next to SwiftPM's `main=` alias.
+build_flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+
 [ $# -ge 1 ] || usage
 if [ "$1" = "--list" ]; then
     printf '%s\n' "${targets[@]}"
+    exit 0
+fi
+if [ "$1" = "--build" ]; then
+    echo "fuzz: building every target (release, -sanitize=fuzzer,address)" >&2
+    (cd "$root/Fuzz" && swift build "${build_flags[@]}") >&2
     exit 0
 fi
 [ $# -ge 2 ] || usage
@@ -71,9 +80,7 @@ esac
 shopt -u nullglob
 
 echo "fuzz: building fuzz-$target (release, -sanitize=fuzzer,address)" >&2
-# lld: GNU gold stops with an internal error on libFuzzer's archive next to SwiftPM's `main=` alias.
-(cd "$root/Fuzz" && swift build -c release --product "fuzz-$target" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld) >&2
+(cd "$root/Fuzz" && swift build "${build_flags[@]}" --product "fuzz-$target") >&2
 binary="$root/Fuzz/.build/release/fuzz-$target"
 
 work="${NEWSWATCH_FUZZ_WORK:-$root/.fuzz}/$target"
