@@ -83,8 +83,20 @@ public actor LeaderLock {
         return leading
     }
 
-    /// Gives up the lead (or the contention): closes the dedicated connection, and the server releases the lock.
+    /// Gives up the lead (or the contention): unlocks, then closes the dedicated connection.
+    ///
+    /// The unlock comes first because a closed session's locks are released only once its server process has ended,
+    /// a moment after the close returns (longer on a loaded server): the next leader's attempt right after this
+    /// returns must find the lock free. If the unlock fails, the close still releases the lock.
     public func resign() async {
+        if leading, let connection, !connection.isClosed {
+            let (key, logger) = (key, logger)
+            _ = try? await DedicatedConnection.withDeadline(
+                connection, max(retryInterval, .seconds(1)), doing: "leader unlock"
+            ) { connection in
+                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).collect()
+            }
+        }
         await dropConnection()
     }
 
@@ -93,6 +105,12 @@ public actor LeaderLock {
         guard let connection else { return nil }
         return try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(
             Int32.self)
+    }
+
+    /// Runs `sql` in the dedicated connection's session (tests: to give the session work to do when it ends).
+    func executeForTesting(_ sql: String) async throws {
+        guard let connection else { return }
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
     }
 
     /// The dedicated connection, connecting first if there is none (or it closed); its close ends the lead at once.

@@ -80,6 +80,28 @@ import Testing
         #expect(await Self.leaders(locks).isEmpty)
     }
 
+    /// A daemon that stops hands over at once: when `resign()` returns, the server holds no lock for it, so a
+    /// successor's very next attempt leads. A close alone frees the lock only once the server process has ended its
+    /// session; here each leader's session has temporary tables to drop first, as a loaded server is slow to end.
+    @Test func aResignationHasReleasedTheLockWhenItReturns() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let admin = try await PostgresStore(location: location)
+        let a = LeaderLock(location: location, retryInterval: Self.retry)
+        let b = LeaderLock(location: location, retryInterval: Self.retry)
+        for round in 0..<4 {
+            let (leader, successor) = round % 2 == 0 ? (a, b) : (b, a)
+            #expect(await leader.attempt())
+            try await leader.executeForTesting(
+                "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
+            await leader.resign()
+            let held = try await admin.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", "locks")
+            #expect(try held.first?.decode(Int.self) == 0, "round \(round)")
+            #expect(await successor.attempt(), "round \(round)")
+            await successor.resign()
+        }
+        await admin.close()
+    }
+
     @Test func anUnreachableServerMeansNotLeading() async throws {
         // A port nobody listens on: the attempt fails quietly and the lock does not lead.
         let lock = LeaderLock(
