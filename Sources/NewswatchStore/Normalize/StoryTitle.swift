@@ -11,9 +11,10 @@ import Foundation
 /// `StoryTitleTests`: re-headlined wire copy scores 0.71–0.88 (joins); different events told with the same words
 /// ("Israeli strike kills 12 in Rafah" / "… 30 in Khan Younis" 0.38, "… 12 in Rafah" / "… 12 in Jenin" 0.67) stay
 /// apart. A missed alert costs an editor more than a second one, so the threshold errs towards keeping apart.
+///
+/// Only the word hashes are kept, not the headline: the story index holds one for every item of the last 48 hours
+/// (issue 18: the text was a third of an entry's memory).
 public struct StoryTitle: Sendable, Equatable {
-    /// The headline as given.
-    public let title: String
     /// Hashes of the distinct normalised, stemmed content words, sorted, for fast intersection.
     let hashes: [UInt64]
     /// Hashes of the words that are numbers (`12`, `2026`), sorted.
@@ -32,7 +33,6 @@ public struct StoryTitle: Sendable, Equatable {
     /// The words of `title`, whose `normalizedBytes` the caller already has (`prepare()` needs them for the
     /// content key too).
     init(_ title: String, normalized: [UInt8]) {
-        self.title = title
         var hs: [UInt64] = []
         var nums: [UInt64] = []
         StoryTitle.forEachWord(in: normalized) { word, isNumber in
@@ -44,8 +44,8 @@ public struct StoryTitle: Sendable, Equatable {
         numberHashes = Array(Set(nums)).sorted()
     }
 
-    /// The distinct normalised, stemmed content words, sorted (for explanations and tests).
-    public var words: [String] {
+    /// The distinct normalised, stemmed content words of `title`, sorted (for explanations and tests).
+    public static func words(of title: String) -> [String] {
         var set = Set<String>()
         StoryTitle.forEachWord(of: title) { word, _ in set.insert(String(decoding: word, as: UTF8.self)) }
         return set.sorted()

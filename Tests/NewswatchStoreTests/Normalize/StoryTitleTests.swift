@@ -10,7 +10,8 @@ import Testing
             "us israel talks resume of netanyahus visit")
         #expect(StoryTitle.normalizedText("Gaza: 12 killed — officials") == "gaza 12 killed officials")
         #expect(StoryTitle.normalizedText("  ") == "")
-        #expect(StoryTitle("Israel's strikes").words == StoryTitle("israel strike").words)
+        #expect(StoryTitle.words(of: "Israel's strikes") == StoryTitle.words(of: "israel strike"))
+        #expect(StoryTitle.words(of: "Israel's strikes") == ["israel", "strike"])
     }
 
     /// Wire copy re-headlined by different outlets joins.
