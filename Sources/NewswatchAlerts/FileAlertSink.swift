@@ -10,8 +10,8 @@ import NewswatchSystem
 /// The file sink: drains the store's deliveries for sink `file` into `<output_dir>/alerts/YYYY-MM-DD.jsonl`
 /// (CONTRACT §4), one `Alert.json.compact` line per alert.
 ///
-/// Exactly once across crashes: an alert id already in its file is never written again (each file's ids are
-/// indexed on first use), a torn last line left by a crash mid-write is cut off before appending, and a delivery
+/// Exactly once across crashes: an alert id already in its file is never written again (each file's ids are read
+/// on first use and dropped from memory only once this sink has marked them delivered), a torn last line left by a crash mid-write is cut off before appending, and a delivery
 /// is marked delivered only after its line is `fsync`ed. A crash between the write and the mark leaves the
 /// delivery pending; the next drain finds the id in the file and only marks it. The file's date is the date of
 /// the alert's stored `detected` time in the digest time zone, not of the moment of writing.
@@ -37,12 +37,14 @@ package final class FileAlertSink: @unchecked Sendable {
     private var files: [String: FileIndex] = [:]
 
     /// What is known of one file at `size` bytes (another size means: read it again): every alert id in it that
-    /// the store may still hand this sink is in `ids`. Any other id in the file is marked delivered, so no drain
-    /// meets it again.
+    /// the store may still hand this sink is in `ids`. Any other id in the file is one this sink marked delivered
+    /// itself, so no drain (of this daemon or another on the same store) meets it again.
     ///
-    /// Read from the file, `ids` holds every id in it. A drain adds the ids it writes, and once it has marked all
-    /// the store owed (``forgetDeliveredIDs()``), `ids` starts empty again. So memory follows one drain's alerts, not
-    /// the day's: a set of the day's ids grew by 16 bytes an alert, by megabytes in a busy day (issue 18).
+    /// Read from the file, `ids` holds every id in it: one may be another daemon's, written but not yet marked (it
+    /// may die before it marks it, and its claim pass to this daemon). A drain adds the ids it writes and drops the
+    /// ids of each batch once it has marked them (``forget(_:)``). So a daemon holds the ids it read when it first
+    /// opened the file (none in a new day's file) and the batch in hand, not every id it wrote that day, which grew
+    /// by 16 bytes an alert, megabytes on a busy day (issue 18).
     private struct FileIndex {
         var ids: AlertIDSet
         var size: Int64
@@ -83,22 +85,21 @@ package final class FileAlertSink: @unchecked Sendable {
                     try lock.withLock { try order.flatMap { try append(byFile[$0] ?? [], to: $0) } }
                 }
                 try await store.markDelivered(alertIDs: pending.map(\.alert.id), sink: Self.sinkID, at: now)
+                forget(byFile)
                 if pending.count < batchSize { break }
             }
-            forgetDeliveredIDs()
             return written
         }
     }
 
-    /// Empties the cached indexes' ids after a drain that marked every delivery the store owed this sink.
-    ///
-    /// The drain stops at a batch shorter than `batchSize`, that is when it has fetched and marked all that was
-    /// pending at that moment. An id read from a file or written to it was pending then or delivered before, so it
-    /// is marked now and the store never hands it to this sink again. A later write by another daemon changes the
-    /// file's size, and the next drain reads the file whole again.
-    private func forgetDeliveredIDs() {
+    /// Drops from the cached indexes the ids of a batch this sink has just marked delivered (`byFile`: the batch's
+    /// alerts by file name): the store never hands them to this sink again. Only ids this sink marked are dropped; an
+    /// id read from the file stays until then, as it may be another daemon's line that daemon never marks.
+    private func forget(_ byFile: [String: [Alert]]) {
         lock.withLock {
-            for name in files.keys { files[name]?.ids = AlertIDSet() }
+            for (name, alerts) in byFile where files[name] != nil {
+                for alert in alerts { files[name]?.ids.remove(alert.id) }
+            }
         }
     }
 

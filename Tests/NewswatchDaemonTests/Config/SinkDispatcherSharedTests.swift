@@ -172,6 +172,37 @@ struct SinkDispatcherSharedTests {
         await pair.close()
     }
 
+    /// Two daemons writing one `output_dir` (CONTRACT §9): a line another daemon wrote but never marked (it died) is
+    /// not written again when its claim runs out and this daemon takes the alert, even though this daemon completed
+    /// a drain of its own in between (review 11: the file sink once forgot the ids it had read from the file then).
+    @Test func aLineAnotherDaemonWroteButNeverMarkedIsNotWrittenAgain() async throws {
+        let pair = try await Pair(lease: 1)
+        let out = pair.dir.file("out-shared")
+        let sinks = pair.stores.map { FileAlertSink(outputDirectory: out, timeZone: .gmt, store: $0) }
+        let x = try await pair.ingest(["Gaza one"], at: T.t0, routes: [.file])
+        // Daemon B claims X, writes and fsyncs its line, and dies before it marks it.
+        let taken = try await pair.stores[1].pendingDeliveries(sink: FileAlertSink.sinkID, dueAt: nil, limit: 10)
+        #expect(taken.map(\.alert.id) == x.map(\.id))
+        let alerts = out.appendingPathComponent("alerts")
+        try FileManager.default.createDirectory(at: alerts, withIntermediateDirectories: true)
+        try Data((x[0].json.compact + "\n").utf8).write(
+            to: alerts.appendingPathComponent(sinks[0].fileName(for: x[0].detected)))
+        // Daemon A drains a later alert while B's claim holds X: it reads the file and writes only its own.
+        let y = try await pair.ingest(["Gaza two"], at: T.t0.addingTimeInterval(60), routes: [.file])
+        #expect(try await sinks[0].drain(at: T.t0.addingTimeInterval(60)) == y)
+        // B's claim runs out and A takes X: it finds the line and only marks it.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await sinks[0].drain(at: T.t0.addingTimeInterval(120)).isEmpty)
+        #expect(try await pair.pending(FileAlertSink.sinkID) == 0)
+        var lines: [String] = []
+        for name in Set((x + y).map { sinks[0].fileName(for: $0.detected) }).sorted() {
+            let text = try String(contentsOf: alerts.appendingPathComponent(name), encoding: .utf8)
+            lines += text.split(separator: "\n").map(String.init)
+        }
+        #expect(lines == (x + y).map(\.json.compact))
+        await pair.close()
+    }
+
     /// A row of a claimed page whose claim ran out and that another daemon took meanwhile is left to it: the claim is
     /// renewed just before each send, not trusted from the page read.
     @Test func aRowAnotherDaemonTookMeanwhileIsNotSentAgain() async throws {
