@@ -89,13 +89,20 @@ public actor LeaderLock {
     /// a moment after the close returns (longer on a loaded server): the next leader's attempt right after this
     /// returns must find the lock free. If the unlock fails, the close still releases the lock.
     public func resign() async {
-        if leading, let connection, !connection.isClosed {
-            let (key, logger) = (key, logger)
-            _ = try? await DedicatedConnection.withDeadline(
-                connection, max(retryInterval, .seconds(1)), doing: "leader unlock"
-            ) { connection in
-                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).collect()
-            }
+        let wasLeading = leading
+        // Not leading from here on, even while the unlock is under way.
+        leading = false
+        if wasLeading, let connection, !connection.isClosed {
+            let (key, logger, limit) = (key, logger, max(retryInterval, .seconds(1)))
+            // A task of its own: a stopping daemon resigns from `run()`'s task once that is cancelled, and in a
+            // cancelled task the deadline's timer ends at once, so a server that stopped answering would hold the
+            // unlock (and the shutdown) for good.
+            await Task {
+                _ = try? await DedicatedConnection.withDeadline(connection, limit, doing: "leader unlock") {
+                    connection in
+                    try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).collect()
+                }
+            }.value
         }
         await dropConnection()
     }

@@ -94,12 +94,37 @@ import Testing
             try await leader.executeForTesting(
                 "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
             await leader.resign()
-            let held = try await admin.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", "locks")
-            #expect(try held.first?.decode(Int.self) == 0, "round \(round)")
+            #expect(try await Self.advisoryLocks(admin) == 0, "round \(round)")
             #expect(await successor.attempt(), "round \(round)")
             await successor.resign()
         }
         await admin.close()
+    }
+
+    /// The same when the daemon stops: `run()`'s task is cancelled, and it resigns from there.
+    @Test func aStoppedRunHasReleasedTheLockWhenItEnds() async throws {
+        let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
+        let admin = try await PostgresStore(location: location)
+        let lock = LeaderLock(location: location, retryInterval: Self.retry)
+        let running = Task { await lock.run() }
+        #expect(await Self.eventually(within: .seconds(5)) { await lock.isLeader })
+        try await lock.executeForTesting(
+            "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
+        running.cancel()
+        await running.value
+        #expect(await lock.isLeader == false)
+        #expect(try await Self.advisoryLocks(admin) == 0)
+        await admin.close()
+    }
+
+    /// Advisory locks held in this test's database (other tests' databases on the cluster hold their own).
+    static func advisoryLocks(_ store: PostgresStore) async throws -> Int {
+        let rows = try await store.rows(
+            """
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, "locks")
+        return try rows.first?.decode(Int.self) ?? -1
     }
 
     @Test func anUnreachableServerMeansNotLeading() async throws {
