@@ -17,7 +17,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 targets=(xml-feed json-feed html-text date query config opml)
 
 usage() {
-    echo "usage: scripts/fuzz.sh --list | scripts/fuzz.sh TARGET SECONDS [libFuzzer flag…]" >&2
+    echo "usage: scripts/fuzz.sh --list | --build | TARGET SECONDS [libFuzzer flag…]" >&2
     exit 2
 }
 
@@ -30,6 +30,7 @@ if [ "$1" = "--list" ]; then
     exit 0
 fi
 if [ "$1" = "--build" ]; then
+    [ $# -eq 1 ] || usage
     echo "fuzz: building every target (release, -sanitize=fuzzer,address)" >&2
     (cd "$root/Fuzz" && swift build "${build_flags[@]}") >&2
     exit 0

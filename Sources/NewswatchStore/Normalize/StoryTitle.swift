@@ -27,12 +27,12 @@ public struct StoryTitle: Sendable, Equatable {
     public static let minimumTokens = 3
 
     public init(_ title: String) {
-        self.init(title, normalized: StoryTitle.normalizedBytes(title))
+        self.init(normalized: StoryTitle.normalizedBytes(title))
     }
 
-    /// The words of `title`, whose `normalizedBytes` the caller already has (`prepare()` needs them for the
-    /// content key too).
-    init(_ title: String, normalized: [UInt8]) {
+    /// The words of a title whose `normalizedBytes` the caller already has (`prepare()` needs them for the content
+    /// key too).
+    init(normalized: [UInt8]) {
         var hs: [UInt64] = []
         var nums: [UInt64] = []
         StoryTitle.forEachWord(in: normalized) { word, isNumber in

@@ -30,7 +30,7 @@ extension IngestTransaction {
         // Only items dated near the index's window can join a story by title; skip the words for the rest.
         let words =
             published >= now - 2 * StoryIndex.window
-            ? StoryTitle(item.title ?? "", normalized: titleBytes) : StoryTitle("")
+            ? StoryTitle(normalized: titleBytes) : StoryTitle("")
         return Incoming(
             item: item, guid: guid, normLink: normLink, contentKey: contentKey, revision: revision, matches: matches,
             matchesText: StoredMatch.encode(matches), topicIDs: matches.map(\.topicID),

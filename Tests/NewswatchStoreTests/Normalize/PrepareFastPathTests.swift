@@ -95,7 +95,7 @@ import Testing
             let title = r.text(from: Self.titlePieces, count: 0...12)
             let bytes = StoryTitle.normalizedBytes(title)
             #expect(bytes == Self.scalarNormalized(title), "\(title.debugDescription)")
-            #expect(StoryTitle(title, normalized: bytes) == StoryTitle(title))
+            #expect(StoryTitle(normalized: bytes) == StoryTitle(title))
         }
     }
 
