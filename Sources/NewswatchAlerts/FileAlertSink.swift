@@ -11,10 +11,11 @@ import NewswatchSystem
 /// (CONTRACT §4), one `Alert.json.compact` line per alert.
 ///
 /// Exactly once across crashes: an alert id already in its file is never written again (each file's ids are read
-/// on first use and dropped from memory only once this sink has marked them delivered), a torn last line left by a crash mid-write is cut off before appending, and a delivery
-/// is marked delivered only after its line is `fsync`ed. A crash between the write and the mark leaves the
-/// delivery pending; the next drain finds the id in the file and only marks it. The file's date is the date of
-/// the alert's stored `detected` time in the digest time zone, not of the moment of writing.
+/// on first use and dropped from memory only once this sink has marked them delivered), a torn last line left by a
+/// crash mid-write is cut off before appending, and a delivery is marked delivered only after its line is
+/// `fsync`ed. A crash between the write and the mark leaves the delivery pending; the next drain finds the id in
+/// the file and only marks it. The file's date is the date of the alert's stored `detected` time in the digest time
+/// zone, not of the moment of writing.
 package final class FileAlertSink: @unchecked Sendable {
     /// The sink id the store's delivery rows use.
     package static let sinkID = SinkRoute.fileSinkID
@@ -40,11 +41,11 @@ package final class FileAlertSink: @unchecked Sendable {
     /// the store may still hand this sink is in `ids`. Any other id in the file is one this sink marked delivered
     /// itself, so no drain (of this daemon or another on the same store) meets it again.
     ///
-    /// Read from the file, `ids` holds every id in it: one may be another daemon's, written but not yet marked (it
-    /// may die before it marks it, and its claim pass to this daemon). A drain adds the ids it writes and drops the
-    /// ids of each batch once it has marked them (``forget(_:)``). So a daemon holds the ids it read when it first
-    /// opened the file (none in a new day's file) and the batch in hand, not every id it wrote that day, which grew
-    /// by 16 bytes an alert, megabytes on a busy day (issue 18).
+    /// Read from the file, `ids` holds every id in it: one may be another daemon's, written but not yet marked (that
+    /// daemon may die before it marks it, and its claim then passes to this one). A drain adds the ids it writes and
+    /// drops the ids of each batch once it has marked them (``forget(_:)``). So a daemon holds the ids it read when
+    /// it first opened the file (none in a new day's file) and the batch in hand, not every id it wrote that day,
+    /// which grew by 16 bytes an alert, megabytes on a busy day (issue 18).
     private struct FileIndex {
         var ids: AlertIDSet
         var size: Int64
