@@ -1,9 +1,9 @@
 /// The alert ids already in one alert file, held compactly: the store's ids are 32 lower-case hex digits, kept here
 /// as their 128 bits (16 bytes) instead of a heap-allocated `String` each (about 80 bytes with the set's slot).
 ///
-/// The file sink holds one for each file it writes: every id of the file when it reads the file, then only the ids
-/// the store may still hand it (`FileAlertSink.FileIndex`). Any other id (a line another program wrote) is kept as
-/// written, so membership stays exact.
+/// The file sink holds one for each file it writes: every id of the file when it reads the file, less each id it
+/// has since marked delivered, plus the ids it writes until it marks them (`FileAlertSink.FileIndex`). Any other id
+/// (a line another program wrote) is kept as written, so membership stays exact.
 struct AlertIDSet {
     private struct Bits: Hashable {
         var high: UInt64

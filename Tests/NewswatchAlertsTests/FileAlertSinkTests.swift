@@ -118,8 +118,8 @@ import Testing
         #expect(try f.lines("2026-11-24.jsonl") == a.map(\.json.compact))
     }
 
-    /// The index holds only ids the store may still hand the sink, so a daemon's memory does not grow with the day's
-    /// alerts (issue 18); an alert written but not marked stays in it until a drain has marked everything owed.
+    /// The index drops each id once the sink has marked it delivered, so a daemon's memory does not grow with the
+    /// day's alerts (issue 18); an alert written but not marked stays in it until a later drain marks it.
     @Test func theIndexForgetsWhatIsMarkedAndKeepsWhatIsWrittenButNotMarked() async throws {
         let f = try Fixture(busyTimeout: 0.2)
         defer { f.dir.remove() }
@@ -139,7 +139,7 @@ import Testing
         #expect(sink.cachedIDCountForTesting(file) == 2)
         #expect(try f.pending() == 2)
 
-        // The next drain only marks them, and forgets them once nothing is owed.
+        // The next drain only marks them, and then forgets them.
         #expect(try await sink.drain(at: Self.t0.addingTimeInterval(120)).isEmpty)
         #expect(try f.pending() == 0)
         #expect(sink.cachedIDCountForTesting(file) == 0)

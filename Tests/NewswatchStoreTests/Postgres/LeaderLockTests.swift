@@ -82,7 +82,7 @@ import Testing
 
     /// A daemon that stops hands over at once: when `resign()` returns, the server holds no lock for it, so a
     /// successor's very next attempt leads. A close alone frees the lock only once the server process has ended its
-    /// session; here each leader's session has temporary tables to drop first, as a loaded server is slow to end.
+    /// session; here each leader's session is slow to end (`makeSlowToEnd`), as on a loaded server.
     @Test func aResignationHasReleasedTheLockWhenItReturns() async throws {
         let location = try PostgresLocation(url: try PostgresCluster.makeDatabase())
         let admin = try await PostgresStore(location: location)
@@ -91,8 +91,7 @@ import Testing
         for round in 0..<4 {
             let (leader, successor) = round % 2 == 0 ? (a, b) : (b, a)
             #expect(await leader.attempt())
-            try await leader.executeForTesting(
-                "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
+            try await Self.makeSlowToEnd(leader)
             await leader.resign()
             #expect(try await Self.advisoryLocks(admin) == 0, "round \(round)")
             #expect(await successor.attempt(), "round \(round)")
@@ -108,13 +107,19 @@ import Testing
         let lock = LeaderLock(location: location, retryInterval: Self.retry)
         let running = Task { await lock.run() }
         #expect(await Self.eventually(within: .seconds(5)) { await lock.isLeader })
-        try await lock.executeForTesting(
-            "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
+        try await Self.makeSlowToEnd(lock)
         running.cancel()
         await running.value
         #expect(await lock.isLeader == false)
         #expect(try await Self.advisoryLocks(admin) == 0)
         await admin.close()
+    }
+
+    /// Gives the lock's session 400 temporary tables, which the server drops when the session ends and before it
+    /// releases the session's locks: a close alone then leaves the lock held for a while.
+    static func makeSlowToEnd(_ lock: LeaderLock) async throws {
+        try await lock.executeForTesting(
+            "DO $$ BEGIN FOR i IN 1..400 LOOP EXECUTE format('CREATE TEMP TABLE t%s (x int)', i); END LOOP; END $$")
     }
 
     /// Advisory locks held in this test's database (other tests' databases on the cluster hold their own).
