@@ -72,24 +72,43 @@ public struct StoryTitle: Sendable, Equatable {
 
     /// Jaccard similarity of the two word sets (0 when either is empty).
     public func similarity(to other: StoryTitle) -> Double {
-        let inter = StoryTitle.intersectionCount(hashes, other.hashes)
-        let union = hashes.count + other.hashes.count - inter
-        return union == 0 ? 0 : Double(inter) / Double(union)
+        hashes.withUnsafeBufferPointer { a in
+            other.hashes.withUnsafeBufferPointer { b in StoryTitle.similarity(a, b) }
+        }
     }
 
     /// Whether the two titles tell the same story (see the type's documentation).
     public func isSameStory(as other: StoryTitle) -> Bool {
-        guard hashes.count >= StoryTitle.minimumTokens, other.hashes.count >= StoryTitle.minimumTokens else {
-            return false
+        hashes.withUnsafeBufferPointer { a in
+            numberHashes.withUnsafeBufferPointer { an in
+                other.hashes.withUnsafeBufferPointer { b in
+                    other.numberHashes.withUnsafeBufferPointer { bn in
+                        StoryTitle.isSameStory(a, numbers: an, b, numbers: bn)
+                    }
+                }
+            }
         }
-        let inter = StoryTitle.intersectionCount(hashes, other.hashes)
-        let union = hashes.count + other.hashes.count - inter
-        guard inter * StoryTitle.thresholdDenominator >= union * StoryTitle.thresholdNumerator else { return false }
-        if !numberHashes.isEmpty, !other.numberHashes.isEmpty,
-            StoryTitle.intersectionCount(numberHashes, other.numberHashes) == 0
-        {
-            return false
-        }
+    }
+
+    // The rules on borrowed hashes: the story index keeps every entry's hashes in one shared array (issue 18).
+
+    /// Jaccard similarity of two sorted hash sets (0 when either is empty).
+    static func similarity(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
+        let inter = intersectionCount(a, b)
+        let union = a.count + b.count - inter
+        return union == 0 ? 0 : Double(inter) / Double(union)
+    }
+
+    /// `isSameStory(as:)` on two titles' sorted word hashes and number hashes.
+    static func isSameStory(
+        _ a: UnsafeBufferPointer<UInt64>, numbers an: UnsafeBufferPointer<UInt64>,
+        _ b: UnsafeBufferPointer<UInt64>, numbers bn: UnsafeBufferPointer<UInt64>
+    ) -> Bool {
+        guard a.count >= minimumTokens, b.count >= minimumTokens else { return false }
+        let inter = intersectionCount(a, b)
+        let union = a.count + b.count - inter
+        guard inter * thresholdDenominator >= union * thresholdNumerator else { return false }
+        if !an.isEmpty, !bn.isEmpty, intersectionCount(an, bn) == 0 { return false }
         return true
     }
 
@@ -103,7 +122,7 @@ public struct StoryTitle: Sendable, Equatable {
         return max(1, n - needed + 1)
     }
 
-    static func intersectionCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+    static func intersectionCount(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Int {
         var i = 0
         var j = 0
         var n = 0

@@ -99,13 +99,6 @@ final class PostgresStoryIndex: @unchecked Sendable {
     private func expire() {
         guard newest - lastExpiry >= 3600 else { return }
         lastExpiry = newest
-        let cutoff = newest - StoryIndex.window
-        let entries = index.entries
-        let old = entries.reduce(0) { $0 + ($1.time < cutoff ? 1 : 0) }
-        guard old > 0, old * 4 >= entries.count else { return }
-        let fresh = StoryIndex()
-        for e in entries where e.time >= cutoff { fresh.addPending(e) }
-        fresh.commitPending(highWater: index.highWater)
-        index = fresh
+        index.dropEntries(before: newest - StoryIndex.window)
     }
 }

@@ -23,6 +23,8 @@ private typealias Kit = StoreTestKit
         }
     }
 
+    static let thisDatabase = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
     /// While another daemon holds the story lock, an ingest of another feed does its feed's own part (the feed row,
     /// its stored items) and only then waits: the lock covers the story assignment, not the whole ingest.
     @Test func anIngestWritesItsFeedRowBeforeWaitingForTheStoryLock() async throws {
@@ -42,11 +44,13 @@ private typealias Kit = StoreTestKit
             // The ingest's session waits for the advisory lock, holding a row lock it took on `feeds` (its feed).
             let waitingWithFeed = """
                 SELECT count(*) FROM pg_locks w JOIN pg_locks r ON r.pid = w.pid
-                WHERE w.locktype = 'advisory' AND NOT w.granted
+                WHERE w.locktype = 'advisory' AND NOT w.granted AND w.database = \(Self.thisDatabase)
                     AND r.locktype = 'relation' AND r.relation = 'feeds'::regclass AND r.granted
                     AND r.mode = 'RowExclusiveLock'
                 """
-            let waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            // Only this test's database: other tests' sessions may wait on advisory locks of their own meanwhile.
+            let waiting =
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = \(Self.thisDatabase)"
             let deadline = Date().addingTimeInterval(30)
             while try await holder.count(waiting) == 0, Date() < deadline {
                 try await Task.sleep(for: .milliseconds(20))
