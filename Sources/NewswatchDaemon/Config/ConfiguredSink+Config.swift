@@ -17,8 +17,7 @@ extension ConfiguredSink {
         from configs: [SinkConfig], transport: any AlertTransport, logger: Logger
     ) throws(ConfigError) -> [ConfiguredSink] {
         var sinks: [ConfiguredSink] = []
-        var used: Set<String> = []
-        for config in configs {
+        for (config, id) in zip(configs, outboxIDs(configs)) {
             let sink: any AlertSink
             var batch: TimeInterval?
             switch config {
@@ -46,12 +45,6 @@ extension ConfiguredSink {
             case .exec(let x):
                 sink = ExecAlertSink(command: x.command, timeout: .seconds(x.timeout.seconds), logger: logger)
             }
-            var id = stableID(config)
-            if used.contains(id) {
-                // The same destination twice (e.g. two topic filters to one webhook): tell them apart by the rest.
-                id = stableID(type: config.type, target: target(config) + "\n" + String(describing: config))
-            }
-            used.insert(id)
             sinks.append(
                 ConfiguredSink(
                     id: id, sink: sink, topics: config.common.topics.map(Set.init),
@@ -60,6 +53,45 @@ extension ConfiguredSink {
             sinks[sinks.count - 1].events = config.common.events
         }
         return sinks
+    }
+
+    /// The outbox ids of `configs`, in order (`make` and `status` both use them): each sink's `stableID`, and for a
+    /// destination listed again (e.g. two topic filters to one webhook) one told apart by the sink's other settings.
+    ///
+    /// Only text that is the same in every process goes into an id: `String(describing:)` of a `Set` (the sink's
+    /// `events`) changes order from one run to the next, which gave such a sink a new outbox on every restart or
+    /// reload and left its owed deliveries under an id no worker served (review 12).
+    package static func outboxIDs(_ configs: [SinkConfig]) -> [String] {
+        var used: Set<String> = []
+        return configs.map { config in
+            var id = stableID(config)
+            var again = 0
+            while used.contains(id) {
+                // Two entries alike in every setting too: their place among the alike ones.
+                let extra = again == 0 ? "" : "\n#\(again)"
+                id = stableID(type: config.type, target: target(config) + "\n" + settings(config) + extra)
+                again += 1
+            }
+            used.insert(id)
+            return id
+        }
+    }
+
+    /// A sink's settings besides its destination and its secrets, in a fixed order.
+    private static func settings(_ config: SinkConfig) -> String {
+        let common = config.common
+        let topics: String = common.topics.map { $0.sorted().joined(separator: ",") } ?? "*"
+        let limit: String = common.maxPerHour.map { String($0) } ?? "-"
+        let events: String = common.events.map(\.rawValue).sorted().joined(separator: ",")
+        var lines: [String] = ["topics \(topics)", "max_per_hour \(limit)", "events \(events)"]
+        switch config {
+        case .webhook(let w): lines.append("format \(w.format.rawValue)")
+        case .email(let e):
+            let batch: String = e.batch.map { String($0.seconds) } ?? "-"
+            lines += ["from \(e.from)", "batch \(batch)"]
+        case .exec(let x): lines.append("timeout \(x.timeout.seconds)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The stable outbox id of a configured sink (see ``id``).

@@ -33,8 +33,7 @@ extension NewswatchMetrics {
     /// the outbox id, as `status` tells sinks apart (two sinks on one host differ only by their id).
     public static func sinkLabels(_ config: NewswatchConfig) -> [String: String] {
         var labels = [SinkRoute.fileSinkID: "file"]
-        for sink in config.sinks {
-            let id = ConfiguredSink.stableID(sink)
+        for (sink, id) in zip(config.sinks, ConfiguredSink.outboxIDs(config.sinks)) {
             // A label value stays one plain line: a program's file name could hold a quote or a backslash.
             let label = "\(sink.type) \(SinkName.target(sink)) (\(id))".filter {
                 $0 != "\"" && $0 != "\\" && !$0.isNewline

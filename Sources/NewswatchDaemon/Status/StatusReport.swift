@@ -51,7 +51,7 @@ public struct StatusReport: Sendable, Equatable {
     public struct Sink: Sendable, Equatable {
         /// `file`, `webhook`, `email` or `exec`.
         public var type: String
-        /// The outbox id (`file`, `webhook:…`); shown in the table, not in the JSON.
+        /// The outbox id (`file`, `webhook:…`), in the table and the JSON: it tells two sinks to one destination apart.
         public var id: String
         /// Where it delivers, as ``SinkName`` shows it (scheme and host, or the program's name); table only.
         public var target: String
@@ -158,9 +158,10 @@ public struct StatusReport: Sendable, Equatable {
         let alertsDirectory = config.daemon.outputDirectory.appendingPathComponent("alerts").path
         let configured =
             [(SinkRoute.fileSinkID, "file", alertsDirectory)]
-            + config.sinks.map { (ConfiguredSink.stableID($0), $0.type, SinkName.target($0)) }
-        var seen: Set<String> = []
-        for (id, type, target) in configured where seen.insert(id).inserted {
+            + zip(config.sinks, ConfiguredSink.outboxIDs(config.sinks)).map { sink, id in
+                (id, sink.type, SinkName.target(sink))
+            }
+        for (id, type, target) in configured {
             sinks.append(
                 Sink(
                     type: type, id: id, target: target, pending: summaries[id]?.pending ?? 0,
@@ -207,7 +208,7 @@ public struct StatusReport: Sendable, Equatable {
                     sinks.map { s in
                         .object([
                             ("type", .string(s.type)), ("pending", .int(s.pending)), ("given_up", .int(s.givenUp)),
-                            ("held", .int(s.held)), ("batched", .int(s.batched)),
+                            ("held", .int(s.held)), ("batched", .int(s.batched)), ("id", .string(s.id)),
                             ("next_batch", .timestamp(s.nextBatch)), ("events_pending", .int(s.eventsPending)),
                             ("events_given_up", .int(s.eventsGivenUp)),
                         ])

@@ -152,7 +152,7 @@ struct StatusReportTests {
         #expect(feeds.allSatisfy { $0["warning"] is NSNull })
         let sinks = try #require(object["sinks"] as? [[String: Any]])
         let keys = [
-            "batched", "events_given_up", "events_pending", "given_up", "held", "next_batch", "pending", "type",
+            "batched", "events_given_up", "events_pending", "given_up", "held", "id", "next_batch", "pending", "type",
         ]
         #expect(sinks.allSatisfy { $0.keys.sorted() == keys })
         let totals = try #require(object["totals"] as? [String: Any])
