@@ -70,7 +70,8 @@ package struct ExecAlertSink: AlertSink {
             "sink": "exec", "command": "\(command.first ?? "")",
             "duration_ms": "\(elapsed.inMilliseconds)",
         ]
-        let tail = outcome.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A command's own error text can carry the URL it was given (a webhook token in it): never logged whole.
+        let tail = URLRedaction.scrubbingURLs(in: outcome.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines))
         if !tail.isEmpty { metadata["stderr"] = "\(String(tail.suffix(1000)))" }
         let error: AlertSinkError?
         switch outcome.termination {

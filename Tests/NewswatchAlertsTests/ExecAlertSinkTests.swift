@@ -78,6 +78,21 @@ private final class LogCollector: @unchecked Sendable {
         #expect(!line.dropLast().contains("\n"))
     }
 
+    /// Review 12: the error kept for `status` was scrubbed, the log line's copy of the same stderr was not.
+    @Test func aURLTheCommandPrintsIsNeverLoggedWhole() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let hook = "https://hooks.slack.com/services/T0001/B0001/SECRETtoken123"
+        let fail = try script(
+            dir, "notify.sh", "cat >/dev/null\necho \"HTTPError: 404 for url: $1\" >&2\nexit 1\n")
+        let logs = LogCollector()
+        let sink = ExecAlertSink(command: [fail, hook], timeout: .seconds(10), logger: logs.logger)
+        await #expect(throws: AlertSinkError.self) { try await sink.deliver(.alert(.sample())) }
+        let line = try #require(logs.lines.first)
+        #expect(line.contains("HTTPError: 404 for url: https://hooks.slack.com"), "\(line)")
+        #expect(!line.contains("SECRETtoken123") && !line.contains("T0001"), "\(line)")
+    }
+
     @Test func aCommandThatIgnoresStdinDoesNotHurtUs() async throws {
         let sink = ExecAlertSink(command: ["/bin/true"], timeout: .seconds(10), logger: LogCollector().logger)
         // A body far beyond a socket buffer, for a command that never reads it.
