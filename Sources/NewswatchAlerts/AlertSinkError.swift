@@ -22,6 +22,17 @@ package struct AlertSinkError: Error, Sendable, CustomStringConvertible {
     }
 
     package var kind: Kind
+
+    /// Whether the failure may be this message's own, not the sink's: the receiver answered and refused it (an HTTP
+    /// 4xx other than 408 and 429, e.g. 413 for a large batch or 422 for one title), or the command ran and exited
+    /// non-zero. A sink that is down fails every message alike; these a receiver may refuse one message at a time.
+    package var mayBeTheMessages: Bool {
+        switch kind {
+        case .rejected(let status): return (400..<500).contains(status) && status != 408 && status != 429
+        case .commandFailed: return true
+        case .unreachable, .spawnFailed, .commandKilled, .timedOut: return false
+        }
+    }
     /// The sink, e.g. `webhook https://hooks.example.org/…` or `exec /usr/local/bin/notify-desk`.
     package var sink: String
     /// More detail: the transport's message, the command's stderr tail; any URL in it shortened to its origin.

@@ -103,6 +103,8 @@ actor SinkWorker {
         var ignoreAttemptTimes = deadline != nil
         var readAgain = false
         var sinkError: String?
+        // The last delivery tried was refused as if for its own content (`mayBeTheMessages`).
+        var lastRefusedAlone = false
         page: while !Task.isCancelled {
             let due = ignoreAttemptTimes ? nil : now
             let store = store
@@ -159,6 +161,7 @@ actor SinkWorker {
                 case .success:
                     await markDelivered([delivery.alert.id], at: now)
                     result.delivered += 1
+                    lastRefusedAlone = false
                     if !ignoreAttemptTimes {
                         // The sink answers: everything it is owed may go now, backed-off deliveries too — read
                         // again once this page is done (not at once: the rest of the page is claimed and would come
@@ -171,9 +174,19 @@ actor SinkWorker {
                         admitted.remove(delivery.alert.id)  // shutdown, not the sink's fault: stays pending as it was
                         break page
                     }
-                    sinkError = error.description
                     await recordFailure(delivery, error: error.description, at: now, into: &result)
                     failedHere += 1
+                    // One refused message may be refused for its own content: the next one is tried before the sink
+                    // counts as failing, or one such alert, oldest and so first in every drain, would hold the whole
+                    // backlog behind it until it is given up (review 12). Two in a row: the sink is failing.
+                    if error.mayBeTheMessages && !lastRefusedAlone {
+                        lastRefusedAlone = true
+                        logger.warning(
+                            "alert refused by its sink, trying the next: \(error.description)",
+                            metadata: ["alert": "\(delivery.alert.id)"])
+                    } else {
+                        sinkError = error.description
+                    }
                 }
             }
             if page.count < size && !readAgain { break }

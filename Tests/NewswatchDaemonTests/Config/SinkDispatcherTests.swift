@@ -216,6 +216,41 @@ struct SinkDispatcherTests {
         #expect(try f.summary(id).givenUp == 0)
     }
 
+    /// Review 12: the oldest alert, refused for its own content, made every later one count as failed untried, in
+    /// every drain until it was given up a day later.
+    @Test func oneAlertTheWebhookRefusesDoesNotHoldBackTheOthers() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let server = try LoopbackHTTPServer.start { request in
+            request.bodyText.contains("Gaza poison") ? .status(422) : .ok("ok")
+        }
+        defer { server.stop() }
+        let dispatcher = try f.dispatcher([Self.webhook(server.url("/hook"))])
+        let id = dispatcher.sinks[0].id
+        try f.ingest(["Gaza poison"], at: Self.t0, routes: dispatcher.routes)
+        try f.ingest(["Gaza two", "Gaza three"], at: Self.t0.addingTimeInterval(1), routes: dispatcher.routes)
+        let first = try #require(await dispatcher.drainSinks(at: Self.t0.addingTimeInterval(2))[id])
+        #expect(first.attempts == 3 && first.delivered == 2 && first.failed == 1, "\(first)")
+        let others = server.requests.map(\.bodyText).filter { $0.contains("Gaza two") || $0.contains("Gaza three") }
+        #expect(others.count == 2)
+        #expect(try f.summary(id).pending == 1)
+    }
+
+    /// A receiver that refuses everything is failing, not refusing one alert: the second refusal in a row stops the
+    /// drain's attempts, as a sink that is down does at the first.
+    @Test func aWebhookThatRefusesEveryAlertIsFailingAfterTheSecond() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let server = try LoopbackHTTPServer.start { _ in .status(404) }
+        defer { server.stop() }
+        let dispatcher = try f.dispatcher([Self.webhook(server.url("/hook"))])
+        let id = dispatcher.sinks[0].id
+        try f.ingest(["Gaza one", "Gaza two", "Gaza three", "Gaza four"], at: Self.t0, routes: dispatcher.routes)
+        let result = try #require(await dispatcher.drainSinks(at: Self.t0)[id])
+        #expect(result.attempts == 2 && result.failed == 4 && result.delivered == 0, "\(result)")
+        #expect(server.requests.count == 2)
+    }
+
     @Test func aWebhookThatStaysDownBacksOffAndGivesUpAfter24Hours() async throws {
         let f = try Fixture()
         defer { f.remove() }
