@@ -56,7 +56,7 @@ extension AlertPayload {
 
     private static func teamsText(_ text: String, bold: Bool = false) -> JSONValue {
         var block: [(String, JSONValue)] = [
-            ("type", .string("TextBlock")), ("text", .string(text)), ("wrap", .bool(true)),
+            ("type", .string("TextBlock")), ("text", .string(chatInert(text))), ("wrap", .bool(true)),
         ]
         if bold { block += [("weight", .string("Bolder")), ("size", .string("Medium"))] }
         return .object(block)
@@ -67,7 +67,8 @@ extension AlertPayload {
         func fact(_ line: String) -> JSONValue {
             // "Topic: Gaza war" → {"title": "Topic", "value": "Gaza war"}
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return .object([("title", .string(parts[0])), ("value", .string(parts.count > 1 ? parts[1] : ""))])
+            let value = parts.count > 1 ? chatInert(parts[1]) : ""
+            return .object([("title", .string(parts[0])), ("value", .string(value))])
         }
         var items: [JSONValue] = [
             teamsText(fields.title, bold: true),
@@ -101,7 +102,8 @@ extension AlertPayload {
     package static func matrix(_ message: SinkMessage) -> Data {
         Data(
             JSONValue.object([
-                ("msgtype", .string("m.text")), ("body", .string(chatText(message))),
+                // `@room` in a body notifies the whole room (when the bot may): a headline's must not.
+                ("msgtype", .string("m.text")), ("body", .string(chatInert(chatText(message)))),
                 ("format", .string("org.matrix.custom.html")),
                 ("formatted_body", .string(chatHTML(message, newline: "<br>"))),
             ]).compact.utf8)

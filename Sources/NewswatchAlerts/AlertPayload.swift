@@ -63,11 +63,12 @@ package enum AlertPayload {
         return lines.joined(separator: "\n")
     }
 
-    /// Escapes the three characters Slack reserves for markup: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`.
+    /// Escapes the three characters Slack reserves for markup: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`; and
+    /// breaks what Mattermost (which takes the same body) would turn into a mention or a link (`chatInert`).
     package static func slackEscape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
+        for ch in chatInert(text).unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -76,6 +77,32 @@ package enum AlertPayload {
             }
         }
         return out
+    }
+
+    /// Feed text made inert where a chat renders Markdown: a word joiner (U+2060, invisible) after an `@` that
+    /// starts a name and between `]` and `(`, so a headline's `@channel` or `@all` notifies nobody and its
+    /// `[Click here](https://…)` is not a link with a text of the feed's choosing (review 12). The link an alert
+    /// opens is always its own, shown apart.
+    package static func chatInert(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "]") }) else { return text }
+        func isWordy(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || ("0"..."9").contains(s) }
+        var out = String.UnicodeScalarView()
+        // The two scalars before this one: an `@` after a letter, a digit, `/` or `.` is an address or a URL's
+        // path (`desk@example.org`, `https://medium.com/@author`), not a mention.
+        var previous: Unicode.Scalar?
+        var beforePrevious: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if let p = previous {
+                let mention =
+                    p == "@" && isWordy(scalar)
+                    && beforePrevious.map { !isWordy($0) && $0 != "/" && $0 != "." } ?? true
+                if mention || (p == "]" && scalar == "(") { out.append("\u{2060}") }
+            }
+            out.append(scalar)
+            beforePrevious = previous
+            previous = scalar
+        }
+        return String(out)
     }
 
     /// A URL safe inside `<…|…>`: `&` escaped as Slack asks, and the characters that would end or split the

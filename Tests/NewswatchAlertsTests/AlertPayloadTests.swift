@@ -76,6 +76,31 @@ func decodeEncodedWords(_ header: String) -> String {
                 """)
     }
 
+    /// Review 12: a headline's `@channel` pinged a whole Mattermost channel, and its `[text](url)` became a link with
+    /// a text of the feed's choosing, in Mattermost and in Teams' cards. Addresses and URLs stay as they are.
+    @Test func chatTextFromFeedsMentionsNobodyAndLinksNowhere() throws {
+        let title = "Gaza: @channel @all [Click here](https://evil.example/login) desk@example.org medium.com/@author"
+        let inert = AlertPayload.chatInert(title)
+        #expect(
+            inert
+                == "Gaza: @\u{2060}channel @\u{2060}all [Click here]\u{2060}(https://evil.example/login) "
+                + "desk@example.org medium.com/@author")
+        #expect(AlertPayload.chatInert("No markup here") == "No markup here")
+        let alert = Alert.sample(title: title, feed: "@here wire")
+        let slack = AlertPayload.slackText(alert)
+        #expect(slack.contains("@\u{2060}channel") && slack.contains("Feed: @\u{2060}here wire"), "\(slack)")
+        #expect(!slack.contains("](") && !slack.contains("@channel"))
+        let teams = String(decoding: AlertPayload.teams(.alert(alert)), as: UTF8.self)
+        #expect(!teams.contains("@channel") && !teams.contains("](https://evil"), "\(teams)")
+        // Matrix notifies on its plain `body`; the HTML beside it is not read for mentions.
+        let event = try #require(
+            try JSONSerialization.jsonObject(with: AlertPayload.matrix(.alert(alert))) as? [String: Any])
+        let body = try #require(event["body"] as? String)
+        #expect(!body.contains("@channel") && !body.contains("](https://evil"), "\(body)")
+        let matrix = AlertPayload.matrix(.alert(Alert.sample(title: "Rally: @room come see")))
+        #expect(String(decoding: matrix, as: UTF8.self).contains("@\u{2060}room"))
+    }
+
     @Test func slackBodyIsTextJSON() throws {
         let body = AlertPayload.slack(.alert(.sample(priority: .normal, sources: 3)))
         let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: String])
