@@ -3,8 +3,9 @@ import Foundation
 /// A sink's per-topic `max_per_hour` limit: a sliding one-hour window that, when it trips, holds back the
 /// topic's further alerts for an hour and then yields one summary message.
 ///
-/// Pure logic over explicit times; the dispatcher keeps one per sink. On a store several daemons share the store
-/// counts, holds and summarizes instead (`SinkSharingStore.admitToSink`), for all of them. Per topic:
+/// Pure logic over explicit times; the dispatcher keeps one per sink, for a store that does not count
+/// (`SinkSharingStore.admitToSink` answers `nil`). SQLite and PostgreSQL count, hold and summarize in the store
+/// instead, so holds outlast a reload and, on PostgreSQL, count for every daemon. Per topic:
 /// - an alert is admitted while fewer than `maxPerHour` were admitted in the hour before it;
 /// - the first alert over the limit trips the topic: it and every further alert of the topic are held back
 ///   until one hour after the trip;

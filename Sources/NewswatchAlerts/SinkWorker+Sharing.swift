@@ -3,7 +3,8 @@ import NewswatchCore
 import NewswatchStore
 
 // Several daemons on one store (CONTRACT §9, §10): a due email batch is claimed at send time, and `max_per_hour` is
-// counted by the store over every daemon. With one daemon (SQLite) both come down to what this worker knows.
+// counted by the store over every daemon. With one daemon (SQLite) nothing is claimed, and the store still counts:
+// its holds and the summaries owed for them outlast a reload.
 extension SinkWorker {
     /// Of alerts about to be sent (a due batch, or one alert), those this daemon holds the claim of, renewed from
     /// `now`; the rest are another daemon's (it sends them, or has) and leave this worker's batch. A store error sends
@@ -29,7 +30,8 @@ extension SinkWorker {
     }
 
     /// Whether one more alert of `alert`'s topic fits under `max_per_hour` by the store's count over every daemon;
-    /// `nil` when the limiter counts alone (no limit, the topic already held back, one daemon, or a store error).
+    /// `nil` when the limiter counts alone (no limit, the topic already held back, a store that does not count, or a
+    /// store error).
     func sharedFit(_ alert: Alert, at now: Date) async -> Bool? {
         guard let limit = limiter.maxPerHour, !limiter.isHoldingBack(topic: alert.topic) else { return nil }
         let store = store
@@ -45,7 +47,7 @@ extension SinkWorker {
     }
 
     /// The summaries of holds the store kept for every daemon that ended by `now`, claimed by this daemon so that one
-    /// daemon sends each (a store serving one daemon has none: its limiter holds on its own).
+    /// daemon sends each.
     func endedSharedHolds(at now: Date) async -> [PendingSummary] {
         guard limiter.maxPerHour != nil else { return [] }
         if let check = sharedHoldCheck, check <= now { sharedHoldCheck = nil }

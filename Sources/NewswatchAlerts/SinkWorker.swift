@@ -218,7 +218,7 @@ actor SinkWorker {
         let alert = delivery.alert
         if !admitted.contains(alert.id) {
             if let fits = await sharedFit(alert, at: now) {
-                // A store several daemons share counts, holds and summarizes for all of them.
+                // The store counts, holds and summarizes (for every daemon that shares it).
                 guard fits else {
                     sharedHoldCheck = min(sharedHoldCheck ?? .distantFuture, now.addingTimeInterval(limiter.window))
                     return .heldBack

@@ -14,15 +14,16 @@ extension OffloadedStore {
     public func admitToSink(
         alertID: String, sink: String, topic: String, at now: Date, limit: Int, window: TimeInterval
     ) async throws -> Bool? {
-        // One daemon per SQLite state: the sink counts on its own; nothing to offload.
-        try base.admitToSink(alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
+        try await alerting {
+            try $0.admitToSink(alertID: alertID, sink: sink, topic: topic, at: now, limit: limit, window: window)
+        }
     }
 
     public func claimEndedHolds(sink: String, at now: Date) async throws -> [SinkHold] {
-        try base.claimEndedHolds(sink: sink, at: now)  // one daemon: no shared holds, nothing to offload
+        try await alerting { try $0.claimEndedHolds(sink: sink, at: now) }
     }
 
     public func markHoldSummarized(sink: String, topic: String, since: Date, at now: Date) async throws {
-        try base.markHoldSummarized(sink: sink, topic: topic, since: since, at: now)
+        try await alerting { try $0.markHoldSummarized(sink: sink, topic: topic, since: since, at: now) }
     }
 }

@@ -192,6 +192,7 @@ extension SQLiteStore {
         migrator.registerMigration("v4-delivery-not-before") { db in try addDeliveryTiming(db) }
         migrator.registerMigration("v4-events-kinds") { db in try addAlertKinds(db) }
         migrator.registerMigration("v5-story-keys") { db in try dropStoryKeyIndex(db) }
+        migrator.registerMigration("v6-sink-holds") { db in try addSinkHolds(db) }
         return migrator
     }()
 

@@ -317,6 +317,42 @@ struct SinkDispatcherTests {
         #expect(summary["titles"] as? [String] == ["Gaza three", "Gaza four"])
     }
 
+    /// Review 12: the hold lived in the dispatcher's memory, so a reload (`systemctl reload`, a new dispatcher on the
+    /// same state) forgot it: the limit counted afresh and the summary of what was held back was never sent.
+    @Test func aHoldAndItsSummaryOutlastAReload() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let server = try LoopbackHTTPServer.start(routes: ["/hook": .ok("ok")])
+        defer { server.stop() }
+        let config = [Self.webhook(server.url("/hook"), maxPerHour: 2)]
+        let before = try f.dispatcher(config)
+        let id = before.sinks[0].id
+        try f.ingest(["Gaza one", "Gaza two", "Gaza three"], at: Self.t0, routes: before.routes)
+        let first = try #require(await before.drainSinks(at: Self.t0)[id])
+        #expect(first.delivered == 2 && first.heldBack == 1)
+
+        // Reloaded: the topic is still held for the rest of the hour.
+        let after = try f.dispatcher(config)
+        let ten = Self.t0.addingTimeInterval(600)
+        try f.ingest(["Gaza four"], at: ten, routes: after.routes)
+        let second = try #require(await after.drainSinks(at: ten)[id])
+        #expect(second.delivered == 0 && second.heldBack == 1, "\(second)")
+        #expect(server.requests.count == 2)
+
+        // At the hour's end the one summary names what both held back.
+        let end = Self.t0.addingTimeInterval(3600)
+        #expect(await after.drainSinks(at: end)[id]?.summaries == 1)
+        #expect(server.requests.count == 3)
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: server.requests[2].body) as? [String: Any])
+        #expect(summary["type"] as? String == "rate_limit_summary" && summary["held_back"] as? Int == 2)
+        #expect(summary["titles"] as? [String] == ["Gaza three", "Gaza four"])
+        // Sent once: a later drain, or another reload, sends it no more.
+        _ = await after.drainSinks(at: end.addingTimeInterval(60))
+        _ = try await f.dispatcher(config).drainSinks(at: end.addingTimeInterval(120))
+        #expect(server.requests.count == 3)
+    }
+
     @Test func topicFilterLimitsWhatASinkIsOwed() async throws {
         let f = try Fixture()
         defer { f.remove() }
