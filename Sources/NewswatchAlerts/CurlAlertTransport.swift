@@ -38,6 +38,11 @@ package final class CurlAlertTransport: AlertTransport {
             if error.kind == .httpStatus, let response = error.response {
                 return WebhookResponse(status: response.status, bodyPrefix: response.body.prefix(Self.bodyPrefixBytes))
             }
+            // A reply too long to keep is still an answer: after a 2xx the message was accepted (sending it again
+            // would repeat it), and any other status says what it says.
+            if error.kind == .tooLarge, let status = error.httpStatus {
+                return WebhookResponse(status: status, bodyPrefix: Data())
+            }
             throw error
         }
     }

@@ -43,6 +43,27 @@ struct CurlAlertTransportTests {
         #expect(String(decoding: response.bodyPrefix, as: UTF8.self).hasPrefix("invalid_payload"))
     }
 
+    /// Review 12: a receiver that took the message and answered 200 with more than the 1 MiB kept was taken for
+    /// unreachable, and the message was sent again at every retry for a day. An error status past the cap is still
+    /// a rejection.
+    @Test func aLongReplyAfterA2xxIsStillAnAcceptance() async throws {
+        let long = Data(repeating: UInt8(ascii: "x"), count: 3 << 20)
+        let server = try LoopbackHTTPServer.start(routes: [
+            "/hook": LoopbackHTTPServer.Response(status: 200, body: .bytes(long)),
+            "/down": LoopbackHTTPServer.Response(status: 503, body: .bytes(long)),
+        ])
+        defer { server.stop() }
+        let transport = try CurlAlertTransport(connectTimeout: 3)
+        defer { Task { await transport.shutdown() } }
+        let sink = WebhookAlertSink(url: server.url("/hook"), transport: transport)
+        try await sink.deliver(.alert(.sample()))
+        #expect(server.requests(for: "/hook").count == 1)
+        let down = WebhookAlertSink(url: server.url("/down"), transport: transport)
+        await #expect {
+            try await down.deliver(.alert(.sample()))
+        } throws: { ($0 as? AlertSinkError)?.kind == .rejected(status: 503) }
+    }
+
     @Test func noServerIsAThrownTransportError() async throws {
         let port = try LoopbackHTTPServer.unusedPort()
         let transport = try CurlAlertTransport(connectTimeout: 3)

@@ -199,8 +199,13 @@ enum CurlEasy {
                 url: url, curlCode: curlCode)
         }
         if transfer.tooLarge {
+            // The status the server had answered: a webhook that accepted a message and answered at length has
+            // still accepted it (its sender must not send it again).
+            var status = 0
+            if let easy = transfer.easy { _ = nw_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
             return FetchError(
-                .tooLarge, "body larger than \(transfer.bodyCap) bytes (decoded)", url: url, curlCode: curlCode)
+                .tooLarge, "body larger than \(transfer.bodyCap) bytes (decoded)", url: url,
+                httpStatus: status > 0 ? status : nil, curlCode: curlCode)
         }
         if code == CURLE_OUT_OF_MEMORY, let easy = transfer.easy, string(easy, CURLINFO_PRIMARY_IP)?.isEmpty == false {
             // libcurl 7.88 reports a header line over its 100 KiB buffer as "out of memory": after a connection,
