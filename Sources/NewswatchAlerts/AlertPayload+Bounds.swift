@@ -10,9 +10,7 @@ extension AlertPayload {
     /// (a `javascript:` or `data:` link must never become clickable in a chat or an email).
     package static func bounded(_ alert: Alert) -> Alert {
         var alert = alert
-        if let title = alert.title, title.utf8.count > maxTitleCharacters, title.count > maxTitleCharacters {
-            alert.title = String(title.prefix(maxTitleCharacters - 1)) + "…"
-        }
+        alert.title = alert.title.map(boundedTitle)
         if let link = alert.link {
             let lower = link.prefix(8).lowercased()
             let web = lower.hasPrefix("http://") || lower.hasPrefix("https://")
@@ -21,7 +19,13 @@ extension AlertPayload {
         return alert
     }
 
-    /// Every alert of `message` bounded (`bounded(_:)`).
+    /// `title` cut to ``maxTitleCharacters`` on a character boundary, with "…".
+    static func boundedTitle(_ title: String) -> String {
+        guard title.utf8.count > maxTitleCharacters, title.count > maxTitleCharacters else { return title }
+        return String(title.prefix(maxTitleCharacters - 1)) + "…"
+    }
+
+    /// Every alert of `message` bounded (`bounded(_:)`), and a summary's sample titles.
     static func bounded(_ message: SinkMessage) -> SinkMessage {
         switch message {
         case .alert(let alert): return .alert(bounded(alert))
@@ -29,7 +33,11 @@ extension AlertPayload {
         case .topicBatch(var batch):
             batch.alerts = batch.alerts.map { bounded($0) }
             return .topicBatch(batch)
-        case .summary, .event: return message
+        case .summary(var summary):
+            // Its sample titles come from the store unbounded: each is cut as an alert's title is.
+            summary.sampleTitles = summary.sampleTitles.map(boundedTitle)
+            return .summary(summary)
+        case .event: return message
         }
     }
 }

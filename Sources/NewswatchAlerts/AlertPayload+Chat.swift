@@ -62,16 +62,17 @@ extension AlertPayload {
         }
     }
 
-    /// The alerts rendered one by one and joined while they fit ``maxChatTextBytes``; the rest becomes one
+    /// The alerts rendered one by one and joined while they fit `limit` bytes; the rest becomes one
     /// "… and N more alerts" line (`more` formats it, e.g. escaped for HTML).
     static func chatBlocks(
-        _ alerts: [Alert], render: (Alert) -> String, separator: String, more: (String) -> String
+        _ alerts: [Alert], render: (Alert) -> String, separator: String, more: (String) -> String,
+        limit: Int = maxChatTextBytes
     ) -> String {
         var out = ""
         for (i, alert) in alerts.enumerated() {
             let block = render(alert)
             let next = out.isEmpty ? block : out + separator + block
-            if i > 0 && next.utf8.count > maxChatTextBytes {
+            if i > 0 && next.utf8.count > limit {
                 let rest = alerts.count - i
                 return out + separator
                     + more("… and \(rest) more \(rest == 1 ? "alert" : "alerts") (in the alerts file)")

@@ -19,6 +19,10 @@ package enum AlertPayload {
 
     // MARK: Slack / Mattermost
 
+    /// The most text a `slack` batch carries before "… and N more alerts": under Mattermost's default post limit
+    /// (16,383 characters), which a night's quiet-hours batch would pass (review 12); Slack takes 40,000.
+    package static let maxSlackTextBytes = 12_000
+
     /// The `{"text": …}` body for a `slack` webhook (Slack and Mattermost incoming webhooks).
     package static func slack(_ message: SinkMessage) -> Data {
         Data(JSONValue.object([("text", .string(slackText(message)))]).compact.utf8)
@@ -28,9 +32,13 @@ package enum AlertPayload {
     package static func slackText(_ message: SinkMessage) -> String {
         switch bounded(message) {
         case .alert(let alert): return slackText(alert)
-        case .batch(let alerts): return alerts.map(slackText).joined(separator: "\n\n")
+        case .batch(let alerts):
+            return chatBlocks(
+                alerts, render: slackText, separator: "\n\n", more: slackEscape, limit: maxSlackTextBytes)
         case .topicBatch(let batch):
-            return (["*" + slackEscape(batch.heading) + "*"] + batch.stories.map(slackText)).joined(separator: "\n\n")
+            return "*" + slackEscape(batch.heading) + "*\n\n"
+                + chatBlocks(
+                    batch.stories, render: slackText, separator: "\n\n", more: slackEscape, limit: maxSlackTextBytes)
         case .summary(let summary): return ":warning: " + slackEscape(summary.text)
         case .event(let event): return ":rotating_light: " + slackEscape(eventText(event))
         }

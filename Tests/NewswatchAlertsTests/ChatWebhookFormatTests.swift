@@ -163,6 +163,32 @@ import Testing
         #expect(text.hasSuffix("more alerts (in the alerts file)"))
         let teams = AlertPayload.teams(.batch(alerts))
         #expect(teams.count < 28_000)
+        // Slack and Mattermost too (review 12: a night's quiet-hours batch passed Mattermost's post limit).
+        let slack = AlertPayload.slackText(.batch(alerts))
+        #expect(slack.utf8.count <= AlertPayload.maxSlackTextBytes + 100)
+        #expect(slack.hasSuffix("more alerts (in the alerts file)"))
+        let distinct = alerts.enumerated().map { i, alert in
+            var alert = alert
+            alert.story = "story-\(i)"
+            return alert
+        }
+        let stories = TopicBatch(
+            topic: "gaza", topicName: "Gaza war", periodStart: Date(timeIntervalSince1970: 0),
+            periodEnd: Date(timeIntervalSince1970: 3600), hold: .batch, alerts: distinct)
+        #expect(stories.stories.count == 200)
+        let topicBatch = AlertPayload.slackText(.topicBatch(stories))
+        #expect(topicBatch.utf8.count <= AlertPayload.maxSlackTextBytes + 200)
+        #expect(topicBatch.hasPrefix("*") && topicBatch.hasSuffix("more alerts (in the alerts file)"))
+    }
+
+    @Test func aSummarysTitlesAreBoundedAsAlertTitlesAre() {
+        let long = String(repeating: "y", count: 50_000)
+        let summary = RateLimitSummary(
+            topic: "gaza", topicName: "Gaza war", heldBack: 3, from: Date(timeIntervalSince1970: 0),
+            until: Date(timeIntervalSince1970: 3600), sampleTitles: [long, long, "short"])
+        for body in [AlertPayload.json(.summary(summary)), AlertPayload.slack(.summary(summary))] {
+            #expect(body.count < 5 * AlertPayload.maxTitleCharacters + 1_000, "\(body.count) bytes")
+        }
     }
 }
 
