@@ -26,9 +26,12 @@ package final class SinkDispatcher: Sendable {
     private let clock: any NewswatchClock
     private let logger: Logger
 
+    /// - Parameter deliveries: each topic's delivery by topic id: a retry that would fall in the topic's quiet hours
+    ///   waits for their end (CONTRACT §10), as the first attempt did.
     package init(
         sinks: [ConfiguredSink], fileSink: FileAlertSink, store: any Store, clock: any NewswatchClock = SystemClock(),
-        retryPolicy: SinkRetryPolicy = SinkRetryPolicy(), pollInterval: TimeInterval = 60, logger: Logger
+        retryPolicy: SinkRetryPolicy = SinkRetryPolicy(), pollInterval: TimeInterval = 60,
+        deliveries: [String: TopicDelivery] = [:], logger: Logger
     ) {
         self.sinks = sinks
         self.fileSink = fileSink
@@ -36,7 +39,9 @@ package final class SinkDispatcher: Sendable {
         self.pollInterval = pollInterval
         self.logger = logger
         routes = [.file] + sinks.map(\.route)
-        workers = sinks.map { SinkWorker(endpoint: $0, store: store, policy: retryPolicy, logger: logger) }
+        workers = sinks.map {
+            SinkWorker(endpoint: $0, store: store, policy: retryPolicy, deliveries: deliveries, logger: logger)
+        }
         signals = sinks.map { _ in SinkWakeSignal() }
     }
 

@@ -55,11 +55,15 @@ actor SinkWorker {
         case batch
     }
 
+    /// Each topic's delivery by topic id, for the quiet hours a retry keeps.
+    private let deliveries: [String: TopicDelivery]
+
     init(
-        endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, logger: Logger,
-        pageSize: Int = defaultPageSize
+        endpoint: ConfiguredSink, store: any Store, policy: SinkRetryPolicy, deliveries: [String: TopicDelivery] = [:],
+        logger: Logger, pageSize: Int = defaultPageSize
     ) {
         self.endpoint = endpoint
+        self.deliveries = deliveries
         self.store = store
         self.policy = policy
         self.pageSize = pageSize
@@ -336,7 +340,14 @@ actor SinkWorker {
         // A batched or held delivery's 24 hours start when it may first go, not at detection.
         let first = delivery.release?.notBefore ?? delivery.alert.detected
         switch policy.decide(firstAttempt: first, failures: delivery.attempts + 1, now: now) {
-        case .retry(let at): return at
+        case .retry(let at):
+            // Quiet hours hold a retry as they held the first attempt: a night's outage must not end in a lone
+            // 01:05 message (review 12). A `high` topic is never held.
+            let alert = delivery.alert
+            guard alert.priority != .high, let topic = deliveries[alert.topic], let quiet = topic.quietHours,
+                let window = quiet.window(containing: at, in: topic.timeZone)
+            else { return at }
+            return window.end
         case .giveUp: return now
         }
     }

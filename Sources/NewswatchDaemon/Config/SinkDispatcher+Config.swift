@@ -17,6 +17,8 @@ extension SinkDispatcher {
             sinks: sinks,
             fileSink: FileAlertSink(
                 outputDirectory: config.daemon.outputDirectory, timeZone: config.digest.timeZone, store: store),
-            store: store, clock: clock, logger: logger)
+            store: store, clock: clock,
+            deliveries: Dictionary(config.topics.map { ($0.id, $0.delivery) }, uniquingKeysWith: { first, _ in first }),
+            logger: logger)
     }
 }

@@ -44,10 +44,13 @@ struct SinkDispatcherTests {
             return dispatcher(sinks, clock: clock)
         }
 
-        func dispatcher(_ sinks: [ConfiguredSink], clock: any NewswatchClock = SystemClock()) -> SinkDispatcher {
+        func dispatcher(
+            _ sinks: [ConfiguredSink], clock: any NewswatchClock = SystemClock(),
+            deliveries: [String: TopicDelivery] = [:]
+        ) -> SinkDispatcher {
             SinkDispatcher(
                 sinks: sinks, fileSink: FileAlertSink(outputDirectory: dir.url, timeZone: .gmt, store: store),
-                store: store, clock: clock, logger: logger)
+                store: store, clock: clock, deliveries: deliveries, logger: logger)
         }
 
         /// Ingests one item per title at `time` (published then) into the feed; returns the alerts.
@@ -249,6 +252,31 @@ struct SinkDispatcherTests {
         let result = try #require(await dispatcher.drainSinks(at: Self.t0)[id])
         #expect(result.attempts == 2 && result.failed == 4 && result.delivered == 0, "\(result)")
         #expect(server.requests.count == 2)
+    }
+
+    /// Review 12: a retry kept its backoff through quiet hours, so an outage at 22:59 ended in a lone message in
+    /// the night. It waits for their end as the first attempt would have; a `high` topic does not.
+    @Test func aRetryThatWouldFallInQuietHoursWaitsForTheirEnd() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let server = try LoopbackHTTPServer.start { _ in .status(503) }
+        defer { server.stop() }
+        let quiet = TopicDelivery(quietHours: QuietHours("23:00-06:00"), timeZone: .gmt)
+        let sinks = try ConfiguredSink.make(
+            from: [Self.webhook(server.url("/hook"))], transport: f.transport, logger: Self.logger)
+        let dispatcher = f.dispatcher(sinks, deliveries: ["israel": quiet, "gaza": quiet])
+        let id = dispatcher.sinks[0].id
+        // 22:59:50, a minute before quiet hours: the first attempt goes, and fails.
+        let late = Self.t0.addingTimeInterval(10 * 3600 + 59 * 60 + 50)
+        try f.ingest(["Israel votes"], at: late, routes: dispatcher.routes)
+        #expect(await dispatcher.drainSinks(at: late)[id]?.failed == 1)
+        let morning = Self.t0.addingTimeInterval(18 * 3600)  // 06:00 the next day
+        #expect(await dispatcher.nextWake(sink: id, after: late) == morning)
+        // A high-priority topic's retry keeps its backoff (30 s).
+        try f.ingest(["Gaza late"], at: late.addingTimeInterval(1), routes: dispatcher.routes)
+        let high = late.addingTimeInterval(2)
+        #expect(await dispatcher.drainSinks(at: high)[id]?.failed == 1)
+        #expect(await dispatcher.nextWake(sink: id, after: high) == high.addingTimeInterval(30))
     }
 
     @Test func aWebhookThatStaysDownBacksOffAndGivesUpAfter24Hours() async throws {
