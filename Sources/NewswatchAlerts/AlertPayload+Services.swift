@@ -102,11 +102,18 @@ extension AlertPayload {
     package static func matrix(_ message: SinkMessage) -> Data {
         Data(
             JSONValue.object([
-                // `@room` in a body notifies the whole room (when the bot may): a headline's must not.
-                ("msgtype", .string("m.text")), ("body", .string(chatInert(chatText(message)))),
+                ("msgtype", .string("m.text")), ("body", .string(matrixBody(message))),
                 ("format", .string("org.matrix.custom.html")),
                 ("formatted_body", .string(chatHTML(message, newline: "<br>"))),
             ]).compact.utf8)
+    }
+
+    /// The plain `body`: `@room` in it notifies the whole room (when the bot may), so a headline's must not; the link
+    /// lines stay as they are (a word joiner would break a URL with `@` in its query).
+    static func matrixBody(_ message: SinkMessage) -> String {
+        chatText(message).split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("http://") || line.hasPrefix("https://") ? String(line) : chatInert(String(line))
+        }.joined(separator: "\n")
     }
 
     /// The Matrix transaction id of `message`: the same for the same message (so a retry is deduplicated by the

@@ -299,10 +299,23 @@ private struct ExecProcessRun {
 private struct TailBuffer {
     let capacity: Int
     private(set) var bytes: [UInt8] = []
+    /// Whether the start was cut off.
+    private(set) var cut = false
     init(capacity: Int) { self.capacity = capacity }
     mutating func append(_ more: ArraySlice<UInt8>) {
         bytes += more
-        if bytes.count > capacity { bytes.removeFirst(bytes.count - capacity) }
+        if bytes.count > capacity {
+            bytes.removeFirst(bytes.count - capacity)
+            cut = true
+        }
     }
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The text kept; when its start was cut, from the first whole word on: a URL cut before its `scheme://` would
+    /// not be recognised, and its token would be shown (review 12).
+    var text: String {
+        guard cut else { return String(decoding: bytes, as: UTF8.self) }
+        guard let space = bytes.firstIndex(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else {
+            return ""
+        }
+        return String(decoding: bytes[(space + 1)...], as: UTF8.self)
+    }
 }

@@ -71,8 +71,9 @@ package final class SinkDispatcher: Sendable {
     }
 
     /// `run --once`: writes everything the file sink is owed, then gives every other sink one drain that ignores
-    /// backoff (each attempt abandoned at `deadline`), sending open email batches and held-back summaries at once;
-    /// topic batches and quiet hours keep their times (they are in the outbox).
+    /// backoff (each attempt abandoned at `deadline`), sending open email batches at once; topic batches, quiet
+    /// hours and `max_per_hour` holds keep their times (they are in the outbox and the store: the first run after a
+    /// hold's hour sends its summary).
     /// - Returns: what each sink's drain did, by sink id.
     @discardableResult
     package func runOnce(deadline: ContinuousClock.Instant) async -> [String: SinkDrainResult] {

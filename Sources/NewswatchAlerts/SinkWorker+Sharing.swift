@@ -53,8 +53,13 @@ extension SinkWorker {
         if let check = sharedHoldCheck, check <= now { sharedHoldCheck = nil }
         let store = store
         let id = endpoint.id
+        // A hold whose summary this worker already has (waiting to be retried) stays unsummarized in the store and
+        // comes back from every claim until it is sent: one copy, or a sink down for an hour gets ~60 (review 12).
+        let queued = summaries.filter(\.shared).map(\.summary)
         do {
-            return try await store.claimEndedHolds(sink: id, at: now).map { hold in
+            return try await store.claimEndedHolds(sink: id, at: now).filter { hold in
+                !queued.contains { $0.topic == hold.topic && $0.from == hold.since }
+            }.map { hold in
                 PendingSummary(
                     summary: RateLimitSummary(
                         topic: hold.topic, topicName: hold.topicName, heldBack: hold.heldBack, from: hold.since,

@@ -36,7 +36,7 @@ actor SinkWorker {
     var sharedHoldCheck: Date?
     /// When the current drain began: claims taken during it are stamped with its `now` plus the time since.
     private var drainStarted = ContinuousClock.now
-    private var summaries: [PendingSummary] = []
+    var summaries: [PendingSummary] = []
     private var draining = false
     /// When the next timed batch in the outbox falls due (read after every drain).
     private var nextRelease: Date?
@@ -87,8 +87,9 @@ actor SinkWorker {
     }
 
     /// One drain at `now`.
-    /// - Parameter deadline: `run --once`: ignore attempt times and batch windows, send held-back summaries now,
-    ///   and give up waiting for an attempt at this instant (the attempt is cancelled and counts as failed).
+    /// - Parameter deadline: `run --once`: ignore attempt times and batch windows, send the summaries of holds that
+    ///   ended (a hold the store keeps is summarized by the first run after its hour), and give up waiting for an
+    ///   attempt at this instant (the attempt is cancelled and counts as failed).
     func drain(at now: Date, deadline: ContinuousClock.Instant? = nil) async -> SinkDrainResult {
         guard !draining else { return SinkDrainResult() }
         draining = true
@@ -109,6 +110,8 @@ actor SinkWorker {
         var sinkError: String?
         // The last delivery tried was refused as if for its own content (`mayBeTheMessages`).
         var lastRefusedAlone = false
+        // Retries left for the end of their topic's quiet hours; read past, as failed rows are.
+        var quietHere = 0
         page: while !Task.isCancelled {
             let due = ignoreAttemptTimes ? nil : now
             let store = store
@@ -117,7 +120,7 @@ actor SinkWorker {
             // unclaimed) stay pending and come back, oldest first: read past them, or a batch larger than a page would
             // hide every newer delivery. Delivered rows leave the outbox and do not count: on a shared store every row
             // of a page is claimed at once, and a page must stay small enough to be sent within the claim's lease.
-            let size = pageSize + failedHere + batched.count
+            let size = pageSize + failedHere + quietHere + batched.count
             let page: [PendingDelivery]
             do {
                 // A batch is held for its window, which may outlast a claim: read it unclaimed, claim it to send.
@@ -134,6 +137,12 @@ actor SinkWorker {
             for delivery in fresh {
                 if let deadline, ContinuousClock.now >= deadline { break page }
                 handled.insert(delivery.alert.id)
+                // A retry waits out its topic's quiet hours even when a success here made every owed delivery due
+                // (a `high` alert sent at 23:30 must not take a held 22:59 failure with it: review 12).
+                if delivery.attempts > 0, quietWindow(for: delivery.alert, containing: now) != nil {
+                    quietHere += 1
+                    continue
+                }
                 if let sinkError {
                     await recordFailure(delivery, error: sinkError, at: now, into: &result)
                     failedHere += 1
@@ -335,6 +344,14 @@ actor SinkWorker {
         settle(delivery, state: state, next: next, error: error, into: &result)
     }
 
+    /// The quiet-hours window of `alert`'s topic holding `instant`; `nil` outside one, or for a `high` topic.
+    func quietWindow(for alert: Alert, containing instant: Date) -> DateInterval? {
+        guard alert.priority != .high, let topic = deliveries[alert.topic], let quiet = topic.quietHours else {
+            return nil
+        }
+        return quiet.window(containing: instant, in: topic.timeZone)
+    }
+
     /// When `delivery` is tried again after failing at `now` (`now` itself: give up).
     func nextAttempt(_ delivery: PendingDelivery, at now: Date) -> Date {
         // A batched or held delivery's 24 hours start when it may first go, not at detection.
@@ -343,11 +360,7 @@ actor SinkWorker {
         case .retry(let at):
             // Quiet hours hold a retry as they held the first attempt: a night's outage must not end in a lone
             // 01:05 message (review 12). A `high` topic is never held.
-            let alert = delivery.alert
-            guard alert.priority != .high, let topic = deliveries[alert.topic], let quiet = topic.quietHours,
-                let window = quiet.window(containing: at, in: topic.timeZone)
-            else { return at }
-            return window.end
+            return quietWindow(for: delivery.alert, containing: at)?.end ?? at
         case .giveUp: return now
         }
     }

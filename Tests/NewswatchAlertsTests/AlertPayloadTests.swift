@@ -97,8 +97,9 @@ func decodeEncodedWords(_ header: String) -> String {
             try JSONSerialization.jsonObject(with: AlertPayload.matrix(.alert(alert))) as? [String: Any])
         let body = try #require(event["body"] as? String)
         #expect(!body.contains("@channel") && !body.contains("](https://evil"), "\(body)")
-        let matrix = AlertPayload.matrix(.alert(Alert.sample(title: "Rally: @room come see")))
-        #expect(String(decoding: matrix, as: UTF8.self).contains("@\u{2060}room"))
+        let link = "https://example.org/search?q=@room"
+        let matrix = AlertPayload.matrixBody(.alert(Alert.sample(title: "Rally: @room come see", link: link)))
+        #expect(matrix.contains("Rally: @\u{2060}room come see") && matrix.contains("\n" + link + "\n"), "\(matrix)")
     }
 
     @Test func slackBodyIsTextJSON() throws {

@@ -93,6 +93,30 @@ private final class LogCollector: @unchecked Sendable {
         #expect(!line.contains("SECRETtoken123") && !line.contains("T0001"), "\(line)")
     }
 
+    /// Only the last 4 KiB of stderr are kept: a cut inside a URL left its token without the `scheme://` that makes
+    /// it recognisable (review 12). The cut word goes.
+    @Test func aURLCutByTheStderrLimitIsNeitherKeptNorLoggedInPart() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let hook = "https://hooks.slack.com/services/T0001/B0001/SECRETtoken123"
+        // The kept 4,096 bytes begin inside the URL: "B0001/SECRETtoken123", a space, 4,075 × "x".
+        let fail = try script(
+            dir, "notify.sh",
+            "cat >/dev/null\nprintf 'error for %s ' \"$1\" >&2\nhead -c 4075 /dev/zero | tr '\\0' x >&2\nexit 1\n")
+        let logs = LogCollector()
+        let sink = ExecAlertSink(command: [fail, hook], timeout: .seconds(10), logger: logs.logger)
+        do {
+            try await sink.deliver(.alert(.sample()))
+            Issue.record("exit 1 must fail")
+        } catch {
+            // The error is stored (`deliveries.last_error`), shown by `status` and logged by the worker.
+            #expect(error.detail.hasPrefix("xxxx"), "\(error.detail.prefix(300))")
+            #expect(!error.description.contains("SECRETtoken123") && !error.description.contains("B0001"))
+        }
+        let line = try #require(logs.lines.first)
+        #expect(!line.contains("SECRETtoken123") && !line.contains("B0001"), "\(line.prefix(300))")
+    }
+
     @Test func aCommandThatIgnoresStdinDoesNotHurtUs() async throws {
         let sink = ExecAlertSink(command: ["/bin/true"], timeout: .seconds(10), logger: LogCollector().logger)
         // A body far beyond a socket buffer, for a command that never reads it.

@@ -60,18 +60,22 @@ extension ConfiguredSink {
     ///
     /// Only text that is the same in every process goes into an id: `String(describing:)` of a `Set` (the sink's
     /// `events`) changes order from one run to the next, which gave such a sink a new outbox on every restart or
-    /// reload and left its owed deliveries under an id no worker served (review 12).
+    /// reload and left its owed deliveries under an id no worker served (review 12). A sink whose `events` names at
+    /// most one kind printed the same every time: it keeps that id, and with it the deliveries owed under it.
     package static func outboxIDs(_ configs: [SinkConfig]) -> [String] {
         var used: Set<String> = []
         return configs.map { config in
-            var id = stableID(config)
+            var candidates = [target(config)]
+            if config.common.events.count <= 1 { candidates.append(target(config) + "\n" + String(describing: config)) }
+            candidates.append(target(config) + "\n" + settings(config))
+            var id = ""
             var again = 0
-            while used.contains(id) {
-                // Two entries alike in every setting too: their place among the alike ones.
-                let extra = again == 0 ? "" : "\n#\(again)"
-                id = stableID(type: config.type, target: target(config) + "\n" + settings(config) + extra)
+            repeat {
+                // Entries alike in every setting too: their place among the alike ones.
+                let text = again < candidates.count ? candidates[again] : candidates.last! + "\n#\(again)"
+                id = stableID(type: config.type, target: text)
                 again += 1
-            }
+            } while used.contains(id)
             used.insert(id)
             return id
         }

@@ -27,6 +27,8 @@ extension NewswatchMetrics {
             return statusClass(state?.httpStatus ?? (fetch.result == .notModified ? 304 : nil)) ?? "ok"
         case .failed(let failure):
             if failure.isCancellation { return nil }
+            // A body over the cap came with its status, but the fetch failed for its size: the kind says that.
+            if failure.kind == .fetch(.tooLarge) { return failure.kind.name }
             return statusClass(failure.httpStatus) ?? failure.kind.name
         }
     }

@@ -8,7 +8,7 @@ extension PostgresStore {
     /// `story_keys`: it indexes SQLite's alerted stories' keys, which PostgreSQL's unique `stories.key` does itself.
     static let importTables = [
         "feeds", "stories", "items", "item_rematches", "story_topics", "alerts", "deliveries", "fetch_events",
-        "verdicts", "escalations", "spikes", "incidents", "operator_events", "event_deliveries",
+        "verdicts", "escalations", "spikes", "incidents", "operator_events", "event_deliveries", "sink_holds",
     ]
 
     /// Copies every table of `source` into this store, which must hold no data, in ONE transaction (a failure leaves

@@ -4,6 +4,7 @@ import NewswatchAlerts
 import NewswatchConfig
 import NewswatchCore
 import NewswatchStore
+import NewswatchSystem
 import NewswatchTestSupport
 import Testing
 
@@ -128,6 +129,14 @@ struct SinkDispatcherTests {
             from: [a, Self.webhook("https://hooks.example.org/a", topics: ["gaza"])], transport: transport,
             logger: Self.logger)
         #expect(Set(twice.map(\.id)).count == 2)
+        // The second keeps the id it had before review 12 (its `events` names at most one kind), and with it what
+        // it is owed; three alike get three ids.
+        let again = Self.webhook("https://hooks.example.org/a", topics: ["gaza"])
+        #expect(
+            twice[1].id
+                == ConfiguredSink.stableID(
+                    type: "webhook", target: "https://hooks.example.org/a\n" + String(describing: again)))
+        #expect(Set(ConfiguredSink.outboxIDs([a, a, a])).count == 3)
 
         let f = try Fixture()
         defer { f.remove() }
@@ -259,7 +268,8 @@ struct SinkDispatcherTests {
     @Test func aRetryThatWouldFallInQuietHoursWaitsForTheirEnd() async throws {
         let f = try Fixture()
         defer { f.remove() }
-        let server = try LoopbackHTTPServer.start { _ in .status(503) }
+        let down = Locked(true)
+        let server = try LoopbackHTTPServer.start { _ in down.withLock { $0 } ? .status(503) : .ok("ok") }
         defer { server.stop() }
         let quiet = TopicDelivery(quietHours: QuietHours("23:00-06:00"), timeZone: .gmt)
         let sinks = try ConfiguredSink.make(
@@ -277,6 +287,15 @@ struct SinkDispatcherTests {
         let high = late.addingTimeInterval(2)
         #expect(await dispatcher.drainSinks(at: high)[id]?.failed == 1)
         #expect(await dispatcher.nextWake(sink: id, after: high) == high.addingTimeInterval(30))
+        // The hook is back: the high alert goes at its retry, and the held one still waits for 06:00, though the
+        // success makes every other owed delivery due at once.
+        down.withLock { $0 = false }
+        let retry = high.addingTimeInterval(30)
+        #expect(await dispatcher.drainSinks(at: retry)[id]?.delivered == 1)
+        #expect(server.requests.filter { $0.bodyText.contains("Israel votes") }.count == 1)  // the 22:59:50 failure
+        #expect(await dispatcher.drainSinks(at: morning)[id]?.delivered == 1)
+        #expect(server.requests.filter { $0.bodyText.contains("Israel votes") }.count == 2)
+        #expect(try f.summary(id).pending == 0)
     }
 
     @Test func aWebhookThatStaysDownBacksOffAndGivesUpAfter24Hours() async throws {
@@ -379,6 +398,33 @@ struct SinkDispatcherTests {
         _ = await after.drainSinks(at: end.addingTimeInterval(60))
         _ = try await f.dispatcher(config).drainSinks(at: end.addingTimeInterval(120))
         #expect(server.requests.count == 3)
+    }
+
+    /// Review 12: a hold's summary that failed stayed unsummarized in the store, and every drain claimed it again
+    /// and queued one more copy; when the sink came back each copy was sent.
+    @Test func aSummaryTheSinkFailsIsSentOnceWhenItIsBack() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let down = Locked(false)
+        let server = try LoopbackHTTPServer.start { _ in down.withLock { $0 } ? .status(503) : .ok("ok") }
+        defer { server.stop() }
+        let dispatcher = try f.dispatcher([Self.webhook(server.url("/hook"), maxPerHour: 1)])
+        let id = dispatcher.sinks[0].id
+        try f.ingest(["Gaza one", "Gaza two"], at: Self.t0, routes: dispatcher.routes)
+        #expect(await dispatcher.drainSinks(at: Self.t0)[id]?.heldBack == 1)
+        down.withLock { $0 = true }
+        let end = Self.t0.addingTimeInterval(3600)
+        var attempts = 0
+        for minute in 0..<5 {
+            attempts += await dispatcher.drainSinks(at: end.addingTimeInterval(Double(minute) * 60))[id]?.attempts ?? 0
+        }
+        #expect(attempts <= 4, "one summary retried on its backoff, not one more copy a drain: \(attempts)")
+        down.withLock { $0 = false }
+        let back = end.addingTimeInterval(3600)
+        #expect(await dispatcher.drainSinks(at: back)[id]?.summaries == 1)
+        _ = await dispatcher.drainSinks(at: back.addingTimeInterval(3600))
+        let sent = server.requests.filter { $0.bodyText.contains("rate_limit_summary") }
+        #expect(sent.count == attempts + 1, "\(sent.count) summary requests, \(attempts) while down")
     }
 
     @Test func topicFilterLimitsWhatASinkIsOwed() async throws {

@@ -83,6 +83,9 @@ import Testing
         #expect(NewswatchMetrics.fetchResult(.unchanged(fetch: FetchOutcome(.ok), state: state(200))) == "2xx")
         let http = PollFailure(kind: .fetch(.httpStatus), message: "HTTP status 503", httpStatus: 503)
         #expect(NewswatchMetrics.fetchResult(.failed(http)) == "5xx")
+        // A body over the cap keeps its kind though its 200 is known (review 12).
+        let large = PollFailure(kind: .fetch(.tooLarge), message: "body larger than 10485760 bytes", httpStatus: 200)
+        #expect(NewswatchMetrics.fetchResult(.failed(large)) == "tooLarge")
         let dns = PollFailure(kind: .fetch(.dns), message: "cannot resolve")
         #expect(NewswatchMetrics.fetchResult(.failed(dns)) == "dns")
         let cancelled = PollFailure(kind: .fetch(.cancelled), message: "cancelled")

@@ -48,6 +48,11 @@ private typealias Kit = StoreTestKit
             alertID: ids[0], sink: "webhook", at: Kit.at(hours: 1), error: "HTTP 500", nextAttempt: Kit.at(hours: 2),
             giveUpAfter: 60)
         try store.recordVerdict(Verdict(alertID: ids[1], relevant: false, note: "off topic", at: Kit.at(hours: 2)))
+        // A `max_per_hour` hold with the alert it held back (its summary still owed).
+        let held = try store.admitToSink(
+            alertID: ids[1], sink: "webhook", topic: first.alerts[1].topic, at: Kit.at(hours: 2), limit: 0,
+            window: 3600)
+        #expect(held == false)
         let routes = [EventRoute(id: "webhook", kinds: [])]
         _ = try store.raiseEvent(
             OperatorEvent(
@@ -88,8 +93,8 @@ private typealias Kit = StoreTestKit
             }
             #expect(try await target.dumpTable(table, columns: columns, order: keys) == rows, "\(table)")
             #expect(summary.rows(table) == rows.count, "\(table)")
-            if ["feeds", "stories", "items", "alerts", "deliveries", "fetch_events", "operator_events"].contains(table)
-            {
+            let filled = ["feeds", "stories", "items", "alerts", "deliveries", "fetch_events", "operator_events"]
+            if (filled + ["sink_holds"]).contains(table) {
                 #expect(!rows.isEmpty, "\(table) has rows to copy")
             }
         }
