@@ -543,6 +543,12 @@ def summarize_304(a, rounds):
     curl run right after each round."""
     for binary in a.binaries:
         mine = [r for r in rounds if r.get("binary", a.binaries[0]) == binary]
+        failed = [r for r in mine if r.get("exit") != 0]
+        if failed:
+            # A round that failed (e.g. an older binary refusing a state a newer one migrated) is no measurement.
+            print(f"all-304 {binary}: {len(failed)} of {len(mine)} rounds failed (exit "
+                  f"{sorted({r.get('exit') for r in failed})}); not counted")
+            mine = [r for r in mine if r.get("exit") == 0]
         if not mine:
             continue
         line = (f"all-304 {binary}: {len(mine)} rounds, CPU median {statistics.median(r['cpu'] for r in mine):.3f} s, "
