@@ -108,8 +108,8 @@ actor SinkWorker {
         var ignoreAttemptTimes = deadline != nil
         var readAgain = false
         var sinkError: String?
-        // The last delivery tried was refused as if for its own content (`mayBeTheMessages`).
-        var lastRefusedAlone = false
+        // The story of the last delivery tried, when it was refused as if for its own content (`mayBeTheMessages`).
+        var lastRefusedStory: String?
         // Retries left for the end of their topic's quiet hours; read past, as failed rows are.
         var quietHere = 0
         page: while !Task.isCancelled {
@@ -174,7 +174,7 @@ actor SinkWorker {
                 case .success:
                     await markDelivered([delivery.alert.id], at: now)
                     result.delivered += 1
-                    lastRefusedAlone = false
+                    lastRefusedStory = nil
                     if !ignoreAttemptTimes {
                         // The sink answers: everything it is owed may go now, backed-off deliveries too — read
                         // again once this page is done (not at once: the rest of the page is claimed and would come
@@ -191,9 +191,11 @@ actor SinkWorker {
                     failedHere += 1
                     // One refused message may be refused for its own content: the next one is tried before the sink
                     // counts as failing, or one such alert, oldest and so first in every drain, would hold the whole
-                    // backlog behind it until it is given up (review 12). Two in a row: the sink is failing.
-                    if error.mayBeTheMessages && !lastRefusedAlone {
-                        lastRefusedAlone = true
+                    // backlog behind it until it is given up (review 12). Two stories in a row refused: the sink is
+                    // failing (one story's alerts for two topics are one content refused twice).
+                    let story = delivery.alert.story
+                    if error.mayBeTheMessages && (lastRefusedStory == nil || lastRefusedStory == story) {
+                        lastRefusedStory = story
                         logger.warning(
                             "alert refused by its sink, trying the next: \(error.description)",
                             metadata: ["alert": "\(delivery.alert.id)"])

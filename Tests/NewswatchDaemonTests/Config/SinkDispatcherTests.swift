@@ -248,6 +248,23 @@ struct SinkDispatcherTests {
         #expect(try f.summary(id).pending == 1)
     }
 
+    /// One story matching two topics is two alerts of the same content: both refused is still that story's doing.
+    @Test func oneStoryRefusedForTwoTopicsDoesNotHoldBackTheOthers() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let server = try LoopbackHTTPServer.start { request in
+            request.bodyText.contains("Gaza and Israel poison") ? .status(422) : .ok("ok")
+        }
+        defer { server.stop() }
+        let dispatcher = try f.dispatcher([Self.webhook(server.url("/hook"))])
+        let id = dispatcher.sinks[0].id
+        let twice = try f.ingest(["Gaza and Israel poison"], at: Self.t0, routes: dispatcher.routes)
+        #expect(twice.count == 2 && Set(twice.map(\.story)).count == 1)
+        try f.ingest(["Gaza two"], at: Self.t0.addingTimeInterval(1), routes: dispatcher.routes)
+        let result = try #require(await dispatcher.drainSinks(at: Self.t0.addingTimeInterval(2))[id])
+        #expect(result.attempts == 3 && result.delivered == 1 && result.failed == 2, "\(result)")
+    }
+
     /// A receiver that refuses everything is failing, not refusing one alert: the second refusal in a row stops the
     /// drain's attempts, as a sink that is down does at the first.
     @Test func aWebhookThatRefusesEveryAlertIsFailingAfterTheSecond() async throws {
