@@ -16,35 +16,26 @@ import Testing
         defer { server.stop() }
         let dir = try TemporaryDirectory(prefix: "newswatch-dupsink")
         defer { dir.remove() }
-        let config = try dir.write(
-            "newswatch.toml",
-            """
-            [daemon]
-            state_dir = "state"
-            output_dir = "out"
-            allow_private_networks = true
+        let config = try SecretLeakTests.config(
+            dir,
+            feeds: """
+                [[feeds]]
+                url = "\(server.url("/wire.xml"))"
+                name = "Wire"
+                """,
+            sinks: """
+                [[alerts.sinks]]
+                type = "webhook"
+                format = "slack"
+                url = "\(server.url("/hook"))"
 
-            [[feeds]]
-            url = "\(server.url("/wire.xml"))"
-            name = "Wire"
-
-            [[topics]]
-            id = "gaza"
-            name = "Gaza"
-            query = 'Gaza'
-
-            [[alerts.sinks]]
-            type = "webhook"
-            format = "slack"
-            url = "\(server.url("/hook"))"
-
-            [[alerts.sinks]]
-            type = "webhook"
-            format = "slack"
-            url = "\(server.url("/hook"))"
-            topics = ["gaza"]
-            events = ["sink_failing", "feed_recovered", "feed_down"]
-            """)
+                [[alerts.sinks]]
+                type = "webhook"
+                format = "slack"
+                url = "\(server.url("/hook"))"
+                topics = ["gaza"]
+                events = ["sink_failing", "feed_recovered", "feed_down"]
+                """)
         var ids: [[String]] = []
         for _ in 0..<4 {
             let run = try NewswatchBinary.run(["run", "--once", "--config", config.path])

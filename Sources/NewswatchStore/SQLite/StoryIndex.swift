@@ -198,7 +198,8 @@ final class StoryIndex: @unchecked Sendable {
 
     /// Indexes an item of the running ingest, so later items of the same batch can join its story.
     func addPending(_ e: Entry) {
-        guard let indexed = StoryIndex.indexed(e, at: pendingWords.count) else { return }
+        guard var indexed = StoryIndex.indexed(e) else { return }
+        indexed.start = UInt32(pendingWords.count)
         let i = Int32(entries.count + pending.count)
         pending.append(indexed)
         pendingWords.append(contentsOf: e.title.hashes)
@@ -227,20 +228,20 @@ final class StoryIndex: @unchecked Sendable {
         pendingPostings = [:]
     }
 
-    /// The entry for `e` with its hashes at `start`, or nil when its title cannot join a story by title: too few
-    /// words, or more hashes than a chunk holds (8,192: no headline, only hostile input).
-    private static func indexed(_ e: Entry, at start: Int) -> Indexed? {
+    /// The entry for `e` (its `start` for the caller to set), or nil when its title cannot join a story by title:
+    /// too few words, or more hashes than a chunk holds (8,192: no headline, only hostile input).
+    private static func indexed(_ e: Entry) -> Indexed? {
         let title = e.title
         guard title.hashes.count >= StoryTitle.minimumTokens,
             title.hashes.count + title.numberHashes.count <= HashChunks.chunkSize
         else { return nil }
         return Indexed(
-            storyID: e.storyID, time: e.time, start: UInt32(truncatingIfNeeded: start),
+            storyID: e.storyID, time: e.time, start: 0,
             wordCount: UInt16(title.hashes.count), numberCount: UInt16(title.numberHashes.count))
     }
 
     private func add(_ e: Entry) {
-        guard let indexed = StoryIndex.indexed(e, at: 0) else { return }
+        guard let indexed = StoryIndex.indexed(e) else { return }
         e.title.hashes.withUnsafeBufferPointer { words in
             e.title.numberHashes.withUnsafeBufferPointer { numbers in append(indexed, words, numbers) }
         }
@@ -297,7 +298,4 @@ final class HashChunks {
         let chunk = chunks[s >> HashChunks.shift]
         return UnsafeBufferPointer(start: chunk + (s & (HashChunks.chunkSize - 1)), count: count)
     }
-
-    /// Bytes held, for tests.
-    var capacityBytes: Int { chunks.count * HashChunks.chunkSize * MemoryLayout<UInt64>.stride }
 }
